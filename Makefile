@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Both build .venv from pyproject.toml.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= data/threadbase.db
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint typecheck pytest openapi clean
+
+$(BIN)/threadbase: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(BIN)/threadbase
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+run: $(BIN)/threadbase
+	$(BIN)/threadbase ingest fixtures/ --db $(DB) --if-empty
+	$(BIN)/threadbase serve --db $(DB) --host $(HOST) --port $(PORT)
+
+test: lint typecheck pytest
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.test-deps
+	$(BIN)/mypy
+
+pytest: $(VENV)/.test-deps
+	$(BIN)/pytest
+
+openapi: $(BIN)/threadbase
+	$(BIN)/threadbase openapi --output openapi.json
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,72 @@
+"""`create_app(settings)`: the only place that wires plugins, routes and the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Contact, License, Server, Tag
+from litestar.plugins.problem_details import ProblemDetailsPlugin
+
+from api import db
+from api.deps import provide_db
+from api.errors import problem_details_config
+from api.params import reject_unknown_query_params
+from api.routes.articles import ArticleController
+from api.routes.comments import CommentController
+from api.routes.health import health
+from api.settings import Settings
+
+API_VERSION = "1.0.0"
+
+
+def openapi_config() -> OpenAPIConfig:
+    """OpenAPI document metadata; the document itself is generated from the routes."""
+    return OpenAPIConfig(
+        title="Threadbase API",
+        version=API_VERSION,
+        description=(
+            "Articles and their reader-comment threads, parsed from crawled pages. "
+            'Lists are keyset-paginated (`limit`, opaque `cursor`, `Link: rel="next"`); '
+            "every error is an RFC 9457 `application/problem+json` document."
+        ),
+        contact=Contact(name="Threadbase", url="https://threadbase.dev"),
+        license=License(name="MIT", identifier="MIT"),
+        servers=[Server(url="http://127.0.0.1:8000", description="Local development")],
+        tags=[
+            Tag(name="articles", description="Ingested articles and their text."),
+            Tag(name="comments", description="Reader comments and the rebuilt reply tree."),
+            Tag(name="meta", description="Service health."),
+        ],
+        use_handler_docstrings=False,
+        path="/docs",
+        create_examples=False,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the ASGI app for `settings` (read from the environment when omitted)."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        writer = db.connect(settings.db_path)  # creates the file and applies migrations
+        writer.close()
+        app.state.db = await db.connect_reader(settings.db_path)
+        try:
+            yield
+        finally:
+            await app.state.db.close()
+
+    return Litestar(
+        route_handlers=[ArticleController, CommentController, health],
+        dependencies={"db": Provide(provide_db)},
+        before_request=reject_unknown_query_params,
+        plugins=[ProblemDetailsPlugin(problem_details_config())],
+        lifespan=[lifespan],
+        openapi_config=openapi_config(),
+        debug=settings.debug,
+    )

@@ -1,0 +1,139 @@
+"""The `threadbase` command: ingest pages, serve the API, write openapi.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api import db
+from api.loader import find_pages, ingest_files
+from api.settings import DEFAULT_DB
+
+DB_OPTION = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="THREADBASE_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="SQLite file (env THREADBASE_DB).",
+)
+
+
+@click.group()
+def main() -> None:
+    """Threadbase: articles and their reader-comment threads."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@DB_OPTION
+@click.option(
+    "--timezone",
+    default="UTC",
+    show_default=True,
+    help="IANA zone in which the pages' local times are written.",
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database holds articles.")
+def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool) -> None:
+    """Parse pages (files or folders of *.txt) and store them, one transaction per page."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise click.BadParameter(
+            f"unknown time zone {timezone!r}", param_hint="--timezone"
+        ) from exc
+    console = Console(stderr=True)
+    conn = db.connect(db_path)
+    try:
+        if if_empty and conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone():
+            console.print(f"{db_path} already holds articles; nothing ingested.")
+            return
+        files = find_pages(paths)
+        created = unchanged = comments = 0
+        failures: list[str] = []
+        with Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+        ) as progress:
+            task = progress.add_task("pages", total=len(files))
+            for outcome in ingest_files(conn, files, zone):
+                progress.advance(task)
+                if outcome.error is not None:
+                    failures.append(f"{outcome.path}: {outcome.error}")
+                elif outcome.result is not None and outcome.result.created:
+                    created += 1
+                    comments += outcome.result.comments
+                else:
+                    unchanged += 1
+    finally:
+        conn.close()
+    for line in failures:
+        click.echo(f"error: {line}", err=True)
+    click.echo(
+        f"{len(files)} pages: {created} ingested ({comments} comments), "
+        f"{unchanged} already present, {len(failures)} failed"
+    )
+    if failures:
+        sys.exit(1)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(db_path: Path, host: str, port: int, workers: int) -> None:
+    """Serve the API with uvicorn."""
+    import uvicorn
+
+    os.environ["THREADBASE_DB"] = str(db_path)
+    db.connect(db_path).close()  # migrate once, before workers start
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+@main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("openapi.json"),
+    show_default=True,
+    help="Where to write; '-' for standard output.",
+)
+def openapi(output: Path) -> None:
+    """Write the OpenAPI document generated from the app."""
+    text = render_openapi()
+    if str(output) == "-":
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+
+
+def render_openapi() -> str:
+    """The app's OpenAPI document as stable, pretty JSON."""
+    from api.app import create_app
+    from api.settings import Settings
+
+    schema = create_app(Settings()).openapi_schema.to_schema()
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

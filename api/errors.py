@@ -1,0 +1,128 @@
+"""Domain errors and their mapping onto RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
+
+from schemas import InvalidParam
+from schemas.problems import ParamLocation
+
+PROBLEM_BASE = "https://threadbase.dev/problems/"
+logger = logging.getLogger("threadbase")
+
+
+class ApiProblem(ProblemDetailsException):
+    """A problem whose `instance` is the path of the request that raised it."""
+
+    def to_response(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+        """Fill `instance` from the request, then render RFC 9457 JSON."""
+        self.instance = self.instance or request.url.path
+        return super().to_response(request)
+
+
+class InvalidParameters(ApiProblem):
+    """400: one or more request fields were rejected; each is named in `invalid_params`."""
+
+    def __init__(self, *params: InvalidParam, detail: str | None = None) -> None:
+        super().__init__(
+            status_code=400,
+            type_=PROBLEM_BASE + "invalid-parameters",
+            title="Invalid request parameters",
+            detail=detail or "; ".join(f"{p.name}: {p.reason}" for p in params),
+            extra={"invalid_params": [_param_dict(p) for p in params]},
+        )
+
+
+def invalid(name: str, reason: str, location: ParamLocation = "query") -> InvalidParameters:
+    """Shorthand for a single rejected field."""
+    return InvalidParameters(InvalidParam(name=name, location=location, reason=reason))
+
+
+class ResourceNotFound(ApiProblem):
+    """404: the named resource does not exist."""
+
+    def __init__(self, kind: str, ident: object) -> None:
+        super().__init__(
+            status_code=404,
+            type_=PROBLEM_BASE + "not-found",
+            title="Resource not found",
+            detail=f"No {kind} with id {ident}.",
+        )
+
+
+def _param_dict(param: InvalidParam) -> dict[str, str]:
+    return {"name": param.name, "location": param.location, "reason": param.reason}
+
+
+_SOURCES: dict[str, ParamLocation] = {
+    "query": "query",
+    "path": "path",
+    "header": "header",
+    "cookie": "cookie",
+    "body": "body",
+}
+
+
+def _from_validation(exc: ValidationException) -> ApiProblem:
+    params: list[InvalidParam] = []
+    extra: Any = exc.extra
+    for item in extra if isinstance(extra, list) else []:
+        if isinstance(item, dict):
+            source = _SOURCES.get(str(item.get("source", "query")), "query")
+            params.append(
+                InvalidParam(
+                    name=str(item.get("key") or "body"),
+                    location=source,
+                    reason=str(item.get("message") or "invalid value"),
+                )
+            )
+    if not params:
+        params.append(InvalidParam(name="body", location="body", reason=str(exc.detail)))
+    return InvalidParameters(*params)
+
+
+def _from_http(exc: HTTPException) -> ApiProblem:
+    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    return ApiProblem(
+        status_code=exc.status_code,
+        type_=PROBLEM_BASE + slug,
+        title={404: "Resource not found", 405: "Method not allowed"}.get(
+            exc.status_code, str(exc.detail)
+        ),
+        detail=str(exc.detail),
+        headers=exc.headers,
+    )
+
+
+def _from_unexpected(exc: Exception) -> ApiProblem:
+    logger.error("unhandled error", exc_info=exc)
+    return ApiProblem(
+        status_code=500,
+        type_=PROBLEM_BASE + "internal-error",
+        title="Internal server error",
+        detail="The server could not answer this request; the error has been logged.",
+    )
+
+
+def problem_details_config() -> ProblemDetailsConfig:
+    """Every error leaves the app as `application/problem+json` with an `instance`."""
+    return ProblemDetailsConfig(
+        enable_for_all_http_exceptions=True,
+        exception_to_problem_detail_map={
+            ValidationException: _from_validation,
+            NotFoundException: _from_http,
+            MethodNotAllowedException: _from_http,
+            HTTPException: _from_http,
+            Exception: _from_unexpected,
+        },
+    )

@@ -1,0 +1,51 @@
+"""Plain data produced by the parser: no I/O, no database ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from schemas import ParagraphKind, ParentResolution
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One article block: a paragraph, an image caption or a bullet list."""
+
+    kind: ParagraphKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedComment:
+    """A comment as the page shows it, before the reply tree is rebuilt."""
+
+    position: int
+    author: str
+    author_verified: bool
+    posted_at: datetime
+    body: str
+    parent_author: str | None = None
+    parent_author_verified: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadLink:
+    """Where one comment sits in the rebuilt reply tree (indices are page positions)."""
+
+    parent: int | None
+    resolution: ParentResolution
+    depth: int
+    root: int
+    reply_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """Everything the parser reads off one page."""
+
+    title: str
+    sections: list[list[Block]]
+    comments: list[ParsedComment]
+    threads: list[ThreadLink] = field(default_factory=list)
+    content_hash: str = ""

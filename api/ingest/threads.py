@@ -1,0 +1,128 @@
+"""Rebuild the reply tree from parent *author names*. Pure functions over parsed comments.
+
+The page names a reply's parent only by author, so every signal it gives is used:
+1. the named author and their verified flag;
+2. time order: a parent is posted before its reply (the same minute only as a last resort,
+   and then only when it also comes first on the page);
+3. block structure: a top-level comment and the replies after it form one block, and a
+   reply's parent lies in its block (replies before the first top-level comment form a block
+   of their own, the rest of a thread begun on an earlier page);
+4. text: a reply that quotes one candidate's words answers that candidate;
+5. document position: otherwise the nearest candidate above the reply, then below it.
+
+One candidate left is `exact`, several is `inferred`, none is `missing` (the reply is kept,
+an orphan at depth 1 under its absent parent).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from api.ingest.model import ParsedComment, ThreadLink
+from schemas import ParentResolution
+
+QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")
+MIN_SHARED = 16
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def quotes_from(reply: str, candidate: str) -> bool:
+    """True when `reply` quotes (in quotation marks) a stretch of `candidate`'s text."""
+    haystack = _words(candidate)
+    for match in QUOTED.finditer(reply):
+        needle = _words(match.group(1))
+        if len(needle) >= MIN_SHARED and needle in haystack:
+            return True
+    return False
+
+
+def blocks_of(comments: Sequence[ParsedComment]) -> list[int]:
+    """Block number of every comment: the position of the top-level comment that opens it."""
+    block = -1
+    out: list[int] = []
+    for comment in comments:
+        if comment.parent_author is None:
+            block = comment.position
+        out.append(block)
+    return out
+
+
+def candidates_for(
+    reply: ParsedComment, comments: Sequence[ParsedComment], blocks: Sequence[int]
+) -> list[ParsedComment]:
+    """Comments that could be `reply`'s parent, by name, flag, block and time."""
+    same_block = [
+        c
+        for c in comments
+        if blocks[c.position] == blocks[reply.position]
+        and c.position != reply.position
+        and c.author == reply.parent_author
+        and (
+            reply.parent_author_verified is None
+            or c.author_verified == reply.parent_author_verified
+        )
+    ]
+    earlier = [c for c in same_block if c.posted_at < reply.posted_at]
+    if earlier:
+        return earlier
+    return [c for c in same_block if c.posted_at == reply.posted_at and c.position < reply.position]
+
+
+def choose_parent(reply: ParsedComment, candidates: Sequence[ParsedComment]) -> ParsedComment:
+    """Pick one of several candidates: quoted text, then the nearest above, then below."""
+    quoted = [c for c in candidates if quotes_from(reply.body, c.body)]
+    if len(quoted) == 1:
+        return quoted[0]
+    pool = quoted or list(candidates)
+    above = [c for c in pool if c.position < reply.position]
+    if above:
+        return max(above, key=lambda c: c.position)
+    return min(pool, key=lambda c: c.position)
+
+
+def resolve_parents(
+    comments: Sequence[ParsedComment],
+) -> list[tuple[int | None, ParentResolution]]:
+    """Each comment's parent position (or None) and how it was resolved."""
+    blocks = blocks_of(comments)
+    out: list[tuple[int | None, ParentResolution]] = []
+    for reply in comments:
+        if reply.parent_author is None:
+            out.append((None, "none"))
+            continue
+        found = candidates_for(reply, comments, blocks)
+        if not found:
+            out.append((None, "missing"))
+        elif len(found) == 1:
+            out.append((found[0].position, "exact"))
+        else:
+            out.append((choose_parent(reply, found).position, "inferred"))
+    return out
+
+
+def resolve_threads(comments: Sequence[ParsedComment]) -> list[ThreadLink]:
+    """Parent, resolution, depth, subtree root and direct reply count of every comment."""
+    parents = resolve_parents(comments)
+    reply_counts = [0] * len(comments)
+    for parent, _ in parents:
+        if parent is not None:
+            reply_counts[parent] += 1
+    depth: list[int] = [0] * len(comments)
+    root: list[int] = list(range(len(comments)))
+    # Parents precede their replies in time, so walk in (time, position) order.
+    order = sorted(range(len(comments)), key=lambda i: (comments[i].posted_at, i))
+    for index in order:
+        parent, resolution = parents[index]
+        if parent is not None:
+            depth[index] = depth[parent] + 1
+            root[index] = root[parent]
+        elif resolution == "missing":
+            depth[index] = 1
+    return [
+        ThreadLink(parent, resolution, depth[i], root[i], reply_counts[i])
+        for i, (parent, resolution) in enumerate(parents)
+    ]

@@ -1,0 +1,34 @@
+"""OpenAPI fragments shared by operations: problem responses and pagination headers."""
+
+from __future__ import annotations
+
+from litestar.datastructures import ResponseHeader
+from litestar.openapi.datastructures import ResponseSpec
+
+from schemas import Problem
+
+_DESCRIPTIONS = {
+    400: "A query parameter, path parameter or cursor was rejected; `invalid_params` names it.",
+    404: "The resource does not exist.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """`application/problem+json` responses for the given error statuses."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            media_type="application/problem+json",
+            description=_DESCRIPTIONS[status],
+            generate_examples=False,
+        )
+        for status in statuses
+    }
+
+
+LINK_HEADER = ResponseHeader(
+    name="Link",
+    description='RFC 8288 link to the next page: `<url>; rel="next"`. Absent on the last page.',
+    documentation_only=True,
+    required=False,
+)

@@ -1,0 +1,57 @@
+"""Query parameters shared by list endpoints, and the guard against unknown ones."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+from litestar import Request
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import QueryParameter
+
+from api.errors import invalid
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+Limit = Annotated[
+    int,
+    QueryParameter(
+        description=f"Page size, 1 to {MAX_LIMIT}. Larger values are rejected, not clamped.",
+        ge=1,
+        le=MAX_LIMIT,
+    ),
+]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(
+        description=(
+            "Opaque `next_cursor` of the previous page. Filters may be repeated with the "
+            "same values or left out; a different value is rejected."
+        ),
+        min_length=1,
+        max_length=2048,
+    ),
+]
+
+
+@cache
+def _query_names(handler: HTTPRouteHandler) -> frozenset[str]:
+    # Every query parameter of the project is declared with `QueryParameter`.
+    return frozenset(
+        field.kwarg_definition.name or name
+        for name, field in handler.parsed_fn_signature.parameters.items()
+        if isinstance(field.kwarg_definition, QueryParameter)
+    )
+
+
+async def reject_unknown_query_params(request: Request[Any, Any, Any]) -> None:
+    """before_request hook: a query parameter the operation does not declare is a 400."""
+    handler = request.route_handler
+    if not isinstance(handler, HTTPRouteHandler):
+        return
+    allowed = _query_names(handler)
+    for name in request.query_params:
+        if name not in allowed:
+            known = ", ".join(sorted(allowed)) or "none"
+            raise invalid(name, f"is not a parameter of this operation (accepted: {known})")

@@ -1,0 +1,122 @@
+"""Articles and their sections."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import aiosqlite
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+
+from api.errors import ResourceNotFound, invalid
+from api.openapi_docs import LINK_HEADER, problem_responses
+from api.pagination import KeyValue, cut_page, merge_filters
+from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.store import reads
+from schemas import Article, ArticlePage, Section, SectionPage
+
+ArticlePath = Annotated[int, PathParameter(description="Article id.", ge=1)]
+Include = Annotated[
+    Literal["sections"] | None,
+    QueryParameter(description="Embed related data: `sections` adds sections and paragraphs."),
+]
+
+
+def _article_key(article: Article) -> list[KeyValue]:
+    return [article.id]
+
+
+def _section_key(section: Section) -> list[KeyValue]:
+    return [section.position]
+
+
+def _single_key(key: list[KeyValue] | None) -> int | None:
+    if key is None:
+        return None
+    if len(key) != 1 or not isinstance(key[0], int):
+        raise invalid("cursor", "is not a cursor issued by this API")
+    return key[0]
+
+
+async def require_article(db: aiosqlite.Connection, article_id: int) -> Article:
+    """The article, or a 404 problem."""
+    found = await reads.get_article(db, article_id)
+    if found is None:
+        raise ResourceNotFound("article", article_id)
+    return found
+
+
+class ArticleController(Controller):
+    """`/v1/articles`: the ingested articles."""
+
+    path = "/v1/articles"
+    tags = ["articles"]
+
+    @get(
+        "/",
+        operation_id="listArticles",
+        summary="List articles",
+        description="Articles, newest ingested first, keyset-paginated.",
+        responses=problem_responses(400),
+        response_headers=[LINK_HEADER],
+    )
+    async def list_articles(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[aiosqlite.Connection],
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[ArticlePage]:
+        """A page of articles and a `Link: rel="next"` header when there are more."""
+        _, key = merge_filters({}, cursor, "articles")
+        items = await reads.list_articles(db, before_id=_single_key(key), limit=limit + 1)
+        items, next_cursor, headers = cut_page(request, items, limit, "articles", {}, _article_key)
+        return Response(ArticlePage(items=items, next_cursor=next_cursor), headers=headers)
+
+    @get(
+        "/{article_id:int}",
+        operation_id="getArticle",
+        summary="Get an article",
+        description="One article with its counters; `include=sections` embeds its text.",
+        responses=problem_responses(400, 404),
+    )
+    async def get_article(
+        self,
+        db: NamedDependency[aiosqlite.Connection],
+        article_id: ArticlePath,
+        include: Include = None,
+    ) -> Article:
+        """The article, optionally with its sections."""
+        article = await require_article(db, article_id)
+        if include == "sections":
+            article.sections = await reads.list_sections(
+                db, article_id, after_position=None, limit=article.counts.sections
+            )
+        return article
+
+    @get(
+        "/{article_id:int}/sections",
+        operation_id="listArticleSections",
+        summary="List an article's sections",
+        description="Sections in page order, each with its paragraphs, captions and lists.",
+        responses=problem_responses(400, 404),
+        response_headers=[LINK_HEADER],
+    )
+    async def list_sections(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[aiosqlite.Connection],
+        article_id: ArticlePath,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[SectionPage]:
+        """A page of sections."""
+        await require_article(db, article_id)
+        scope = f"sections:{article_id}"
+        _, key = merge_filters({}, cursor, scope)
+        items = await reads.list_sections(
+            db, article_id, after_position=_single_key(key), limit=limit + 1
+        )
+        items, next_cursor, headers = cut_page(request, items, limit, scope, {}, _section_key)
+        return Response(SectionPage(items=items, next_cursor=next_cursor), headers=headers)

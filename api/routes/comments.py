@@ -1,0 +1,183 @@
+"""Comments: per article (filtered, sorted, paginated) and by id."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import aiosqlite
+import msgspec
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+
+from api.errors import ResourceNotFound, invalid
+from api.openapi_docs import LINK_HEADER, problem_responses
+from api.pagination import FilterValue, KeyValue, cut_page, merge_filters
+from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.routes.articles import ArticlePath, require_article
+from api.store import reads
+from api.store.reads import CommentFilter, CommentSort
+from schemas import Comment, CommentPage
+
+CommentPath = Annotated[int, PathParameter(description="Comment id.", ge=1)]
+Author = Annotated[
+    str | None,
+    QueryParameter(
+        description="Only comments by this author (exact name).", min_length=1, max_length=200
+    ),
+]
+Verified = Annotated[
+    bool | None, QueryParameter(description="Only verified (`true`) or not verified authors.")
+]
+ParentId = Annotated[
+    int | None, QueryParameter(description="Only direct replies to this comment.", ge=1)
+]
+TopLevel = Annotated[
+    bool | None,
+    QueryParameter(description="`true`: only top-level comments; `false`: only replies."),
+]
+Since = Annotated[
+    datetime | None,
+    QueryParameter(description="Only comments posted at or after this RFC 3339 time."),
+]
+Until = Annotated[
+    datetime | None,
+    QueryParameter(description="Only comments posted before this RFC 3339 time."),
+]
+Sort = Annotated[
+    CommentSort | None,
+    QueryParameter(
+        description="`position` (page order, default) or `posted_at`; prefix `-` to reverse.",
+    ),
+]
+
+
+class CommentQuery(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """The filters and sort of a comment list, as a cursor carries them."""
+
+    author: str | None = None
+    verified: bool | None = None
+    parent_id: int | None = None
+    top_level: bool | None = None
+    since: int | None = None
+    until: int | None = None
+    sort: CommentSort | None = None
+
+
+def _epoch(name: str, value: datetime | None) -> int | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return int(value.timestamp())
+    except (OverflowError, OSError, ValueError) as exc:
+        raise invalid(name, "is out of range") from exc
+
+
+KEY_LENGTH: dict[CommentSort, int] = {
+    "position": 1,
+    "-position": 1,
+    "posted_at": 2,
+    "-posted_at": 2,
+}
+
+
+class CommentController(Controller):
+    """Comment lists and single comments."""
+
+    tags = ["comments"]
+
+    @get(
+        "/v1/articles/{article_id:int}/comments",
+        operation_id="listArticleComments",
+        summary="List an article's comments",
+        description=(
+            "Comments of one article, filtered and sorted, keyset-paginated. With a `cursor`, "
+            "the filters of the first request stay in force."
+        ),
+        responses=problem_responses(400, 404),
+        response_headers=[LINK_HEADER],
+    )
+    async def list_comments(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[aiosqlite.Connection],
+        article_id: ArticlePath,
+        author: Author = None,
+        verified: Verified = None,
+        parent_id: ParentId = None,
+        top_level: TopLevel = None,
+        since: Since = None,
+        until: Until = None,
+        sort: Sort = None,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[CommentPage]:
+        """A page of comments and a `Link: rel="next"` header when there are more."""
+        given: dict[str, FilterValue] = msgspec.to_builtins(
+            CommentQuery(
+                author=author,
+                verified=verified,
+                parent_id=parent_id,
+                top_level=top_level,
+                since=_epoch("since", since),
+                until=_epoch("until", until),
+                sort=sort,
+            )
+        )
+        scope = f"comments:{article_id}"
+        chosen, key = merge_filters(given, cursor, scope)
+        try:
+            query = msgspec.convert(chosen, CommentQuery)
+        except msgspec.ValidationError as exc:
+            raise invalid("cursor", "is not a cursor issued by this API") from exc
+        if query.since is not None and query.until is not None and query.until <= query.since:
+            raise invalid("until", "must be later than since")
+        order: CommentSort = query.sort or "position"
+        if key is not None and (
+            len(key) != KEY_LENGTH[order] or not all(isinstance(k, int) for k in key)
+        ):
+            raise invalid("cursor", "is not a cursor issued by this API")
+
+        await require_article(db, article_id)
+        rows = await reads.list_comments(
+            db,
+            article_id,
+            filters=CommentFilter(
+                author=query.author,
+                verified=query.verified,
+                parent_id=query.parent_id,
+                top_level=query.top_level,
+                since=query.since,
+                until=query.until,
+            ),
+            sort=order,
+            after=[int(k) for k in key] if key is not None else None,
+            limit=limit + 1,
+        )
+
+        def key_of(comment: Comment) -> list[KeyValue]:
+            if order in ("posted_at", "-posted_at"):
+                return [int(comment.posted_at.timestamp()), comment.position]
+            return [comment.position]
+
+        items, next_cursor, headers = cut_page(request, rows, limit, scope, chosen, key_of)
+        return Response(CommentPage(items=items, next_cursor=next_cursor), headers=headers)
+
+    @get(
+        "/v1/comments/{comment_id:int}",
+        operation_id="getComment",
+        summary="Get a comment",
+        description="One comment with its place in the reply tree.",
+        responses=problem_responses(400, 404),
+    )
+    async def get_comment(
+        self, db: NamedDependency[aiosqlite.Connection], comment_id: CommentPath
+    ) -> Comment:
+        """The comment, or a 404 problem."""
+        found = await reads.get_comment(db, comment_id)
+        if found is None:
+            raise ResourceNotFound("comment", comment_id)
+        return found

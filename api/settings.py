@@ -1,0 +1,29 @@
+"""Runtime settings, read from the environment once and passed into `create_app`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+DEFAULT_DB = Path("data/threadbase.db")
+
+
+class Settings(msgspec.Struct, kw_only=True, frozen=True):
+    """Everything the app needs to know about its environment."""
+
+    db_path: Path = DEFAULT_DB
+    """SQLite file (`THREADBASE_DB`)."""
+    debug: bool = False
+    """Litestar debug mode (`THREADBASE_DEBUG`); never on in production."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `THREADBASE_*` variables, defaults for the rest."""
+        env = os.environ if environ is None else environ
+        return cls(
+            db_path=Path(env.get("THREADBASE_DB", str(DEFAULT_DB))),
+            debug=env.get("THREADBASE_DEBUG", "").lower() in {"1", "true", "yes"},
+        )

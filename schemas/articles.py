@@ -1,0 +1,79 @@
+"""Articles and their structure: sections, paragraphs, captions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, UnsetType
+
+from schemas.common import ArticleId, Model, NextCursor, Timestamp
+
+ParagraphKind = Literal["paragraph", "caption", "list"]
+
+
+class Paragraph(Model, kw_only=True):
+    """A block of article text in page order."""
+
+    position: Annotated[int, Meta(ge=0, description="0-based position within the section.")]
+    kind: Annotated[
+        ParagraphKind,
+        Meta(description="`caption` for image captions, `list` for bullet lists."),
+    ]
+    text: Annotated[str, Meta(description="The block's text as on the page.")]
+
+
+class Section(Model, kw_only=True):
+    """A part of the article, delimited on the page by `* * *`."""
+
+    position: Annotated[int, Meta(ge=0, description="0-based position within the article.")]
+    paragraphs: list[Paragraph]
+
+
+class ArticleCounts(Model, kw_only=True):
+    """Cheap counters kept with the article."""
+
+    sections: Annotated[int, Meta(ge=0)]
+    paragraphs: Annotated[int, Meta(ge=0, description="Text paragraphs, captions excluded.")]
+    captions: Annotated[int, Meta(ge=0)]
+    comments: Annotated[int, Meta(ge=0)]
+    top_level_comments: Annotated[int, Meta(ge=0)]
+    commenters: Annotated[int, Meta(ge=0, description="Distinct comment authors.")]
+
+
+class Article(Model, kw_only=True):
+    """An ingested page's article."""
+
+    id: ArticleId
+    title: Annotated[
+        str,
+        Meta(
+            description="First line of the page.",
+            examples=["Putin Tells Oliver Stone About His Days As A KGB Spy"],
+        ),
+    ]
+    url: Annotated[str | None, Meta(description="Source URL, when the crawl recorded one.")]
+    content_hash: Annotated[
+        str, Meta(description="SHA-256 of the normalised page text; the page's identity.")
+    ]
+    ingested_at: Timestamp
+    first_comment_at: Timestamp | None
+    last_comment_at: Timestamp | None
+    counts: ArticleCounts
+    sections: Annotated[
+        list[Section] | UnsetType,
+        Meta(description="Present only with `include=sections`."),
+    ] = UNSET
+
+
+class ArticlePage(Model, kw_only=True):
+    """One page of articles, newest first."""
+
+    items: list[Article]
+    next_cursor: NextCursor
+
+
+class SectionPage(Model, kw_only=True):
+    """One page of an article's sections, in page order."""
+
+    items: list[Section]
+    next_cursor: NextCursor

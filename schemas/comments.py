@@ -1,0 +1,56 @@
+"""Reader comments and the reply tree rebuilt from the page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import Meta
+
+from schemas.common import ArticleId, CommentId, Model, NextCursor, Timestamp
+
+ParentResolution = Literal["exact", "inferred", "missing", "none"]
+
+
+class Comment(Model, kw_only=True):
+    """A reader comment with its place in the reply tree."""
+
+    id: CommentId
+    article_id: ArticleId
+    position: Annotated[int, Meta(ge=0, description="0-based order on the page.")]
+    author: Annotated[str, Meta(examples=["Endgame Napoleon"])]
+    author_verified: Annotated[
+        bool, Meta(description="False when the page marks the author `(not verified)`.")
+    ]
+    posted_at: Timestamp
+    body: Annotated[str, Meta(description="Comment text; paragraphs separated by a blank line.")]
+    parent_id: Annotated[
+        CommentId | None,
+        Meta(description="The comment replied to, when it is on the page."),
+    ]
+    parent_author: Annotated[
+        str | None, Meta(description="Author the page names as replied to; null for top level.")
+    ]
+    parent_author_verified: Annotated[
+        bool | None, Meta(description="Verified flag of the named parent author.")
+    ]
+    parent_resolution: Annotated[
+        ParentResolution,
+        Meta(
+            description=(
+                "`exact`: one candidate parent; `inferred`: several, one chosen; "
+                "`missing`: the parent is not on the page; `none`: top level."
+            )
+        ),
+    ]
+    depth: Annotated[int, Meta(ge=0, description="0 for top level and for orphans.")]
+    root_id: Annotated[
+        CommentId, Meta(description="Top of this comment's subtree (itself when depth is 0).")
+    ]
+    reply_count: Annotated[int, Meta(ge=0, description="Direct replies on the page.")]
+
+
+class CommentPage(Model, kw_only=True):
+    """One page of comments."""
+
+    items: list[Comment]
+    next_cursor: NextCursor

@@ -1,0 +1,51 @@
+"""Shared fixtures: real SQLite files with real pages, and HTTP clients over the app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from api import db
+from api.app import create_app
+from api.ingest.page import parse_page
+from api.settings import Settings
+from api.store.writes import store_page
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "putin-kgb-dresden.txt"
+EDGE = Path(__file__).resolve().parent / "pages" / "edge-cases.txt"
+SEED_ID = 1
+EDGE_ID = 2
+
+
+def ingest(path: Path, *pages: Path) -> None:
+    """Store `pages` into the SQLite file at `path`, in order."""
+    conn = db.connect(path)
+    try:
+        for page in pages:
+            store_page(conn, parse_page(page.read_text(encoding="utf-8")))
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the seed (article 1) and the edge-case page (article 2). Read only."""
+    path = tmp_path_factory.mktemp("seeded") / "threadbase.db"
+    ingest(path, SEED, EDGE)
+    return path
+
+
+@pytest.fixture
+def app(seeded_db: Path) -> Litestar:
+    return create_app(Settings(db_path=seeded_db))
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app) as c:
+        yield c

@@ -1,0 +1,87 @@
+"""The real server: `threadbase serve` on 127.0.0.1, spoken to over TCP with httpx."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import SEED, ingest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("server") / "served.db"
+    ingest(path, SEED)
+    port = free_port()
+    log = (path.parent / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from api.cli import main; main()",
+            "serve",
+            "--db",
+            str(path),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            proc.kill()
+            raise RuntimeError(f"server did not start: {(path.parent / 'server.log').read_text()}")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def test_health_and_pages_over_tcp(server: str) -> None:
+    with httpx.Client(base_url=server, timeout=5) as client:
+        assert client.get("/healthz").json() == {"status": "ok", "schema_version": 1, "articles": 1}
+        seen: list[int] = []
+        url: str | None = "/v1/articles/1/comments?limit=4&sort=-posted_at"
+        while url:
+            r = client.get(url)
+            assert r.status_code == 200
+            seen += [c["id"] for c in r.json()["items"]]
+            link = r.headers.get("link")
+            url = link[link.index("<") + 1 : link.index(">")] if link else None
+        assert sorted(seen) == list(range(1, 23))
+        assert len(seen) == 22
+
+
+def test_problem_over_tcp(server: str) -> None:
+    r = httpx.get(f"{server}/v1/articles/1/comments?limit=9999", timeout=5)
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["invalid_params"][0]["name"] == "limit"
+    assert "server" not in r.headers

@@ -111,6 +111,16 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
     )
 
 
+@main.command(name="eval")
+@click.argument("fixtures", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def evaluate(fixtures: tuple[Path, ...]) -> None:
+    """Score the parser against hand-annotated *.expected.json fixtures."""
+    from api.evaluate import score
+
+    for path in fixtures:
+        click.echo(score(path).report())
+
+
 @main.command()
 @click.option(
     "--output",

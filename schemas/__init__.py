@@ -12,6 +12,7 @@ from schemas.articles import (
 from schemas.comments import Comment, CommentPage, ParentResolution
 from schemas.health import Health
 from schemas.problems import InvalidParam, Problem
+from schemas.quotes import Link, Quote, QuoteKind, Speaker
 
 __all__ = [
     "Article",
@@ -21,10 +22,14 @@ __all__ = [
     "CommentPage",
     "Health",
     "InvalidParam",
+    "Link",
     "Paragraph",
     "ParagraphKind",
     "ParentResolution",
     "Problem",
+    "Quote",
+    "QuoteKind",
     "Section",
     "SectionPage",
+    "Speaker",
 ]

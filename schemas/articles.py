@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, UnsetType
 
 from schemas.common import ArticleId, Model, NextCursor, Timestamp
+from schemas.quotes import Link, Quote, Speaker
 
 ParagraphKind = Literal["paragraph", "caption", "list"]
 
@@ -20,6 +21,8 @@ class Paragraph(Model, kw_only=True):
         Meta(description="`caption` for image captions, `list` for bullet lists."),
     ]
     text: Annotated[str, Meta(description="The block's text as on the page.")]
+    quotes: list[Quote]
+    links: list[Link]
 
 
 class Section(Model, kw_only=True):
@@ -38,6 +41,7 @@ class ArticleCounts(Model, kw_only=True):
     comments: Annotated[int, Meta(ge=0)]
     top_level_comments: Annotated[int, Meta(ge=0)]
     commenters: Annotated[int, Meta(ge=0, description="Distinct comment authors.")]
+    quotes: Annotated[int, Meta(ge=0, description="Speech quotes in the article text.")]
 
 
 class Article(Model, kw_only=True):
@@ -62,6 +66,10 @@ class Article(Model, kw_only=True):
     sections: Annotated[
         list[Section] | UnsetType,
         Meta(description="Present only with `include=sections`."),
+    ] = UNSET
+    speakers: Annotated[
+        list[Speaker] | UnsetType,
+        Meta(description="Present only with `include=speakers`: the people quoted."),
     ] = UNSET
 
 

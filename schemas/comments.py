@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from msgspec import Meta
 
 from schemas.common import ArticleId, CommentId, Model, NextCursor, Timestamp
+from schemas.quotes import Link, Quote
 
 ParentResolution = Literal["exact", "inferred", "missing", "none"]
 
@@ -42,11 +43,22 @@ class Comment(Model, kw_only=True):
             )
         ),
     ]
-    depth: Annotated[int, Meta(ge=0, description="0 for top level and for orphans.")]
+    depth: Annotated[
+        int,
+        Meta(
+            ge=0,
+            description="0 for top level; a reply is one deeper than its parent, an orphan is 1.",
+        ),
+    ]
     root_id: Annotated[
-        CommentId, Meta(description="Top of this comment's subtree (itself when depth is 0).")
+        CommentId,
+        Meta(
+            description="Topmost comment of this thread on the page (itself at the top).",
+        ),
     ]
     reply_count: Annotated[int, Meta(ge=0, description="Direct replies on the page.")]
+    quotes: list[Quote]
+    links: list[Link]
 
 
 class CommentPage(Model, kw_only=True):

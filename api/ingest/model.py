@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from api.ingest.quotes import FoundQuote
+from api.ingest.spans import LinkSpan
+from api.ingest.speakers import Speaker
 from schemas import ParagraphKind, ParentResolution
 
 
@@ -14,6 +17,8 @@ class Block:
 
     kind: ParagraphKind
     text: str
+    quotes: tuple[FoundQuote, ...] = ()
+    links: tuple[LinkSpan, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,8 @@ class ParsedComment:
     body: str
     parent_author: str | None = None
     parent_author_verified: bool | None = None
+    quotes: tuple[FoundQuote, ...] = ()
+    links: tuple[LinkSpan, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,4 +55,5 @@ class ParsedPage:
     sections: list[list[Block]]
     comments: list[ParsedComment]
     threads: list[ThreadLink] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
     content_hash: str = ""

@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, tzinfo
 
 from api.ingest.errors import PageError
 from api.ingest.headers import Footer, Header, match_footer, match_header, split_names
 from api.ingest.model import Block, ParsedComment, ParsedPage
+from api.ingest.quotes import article_quotes, comment_quotes
+from api.ingest.spans import link_spans
+from api.ingest.speakers import Speaker
 from api.ingest.threads import resolve_threads
 
 SECTION_BREAK = re.compile(r"^\s*\*\s*\*\s*\*\s*$")
@@ -126,13 +130,39 @@ def parse_page(text: str, timezone: tzinfo = UTC) -> ParsedPage:
                 parent_author_verified=names.parent_verified,
             )
         )
+    sections, speakers = _annotate_sections(sections)
+    comments = _annotate_comments(comments, {a: s for s in speakers for a in s.aliases})
     return ParsedPage(
         title=title,
         sections=sections,
         comments=comments,
         threads=resolve_threads(comments),
+        speakers=speakers,
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
+
+
+def _annotate_sections(
+    sections: list[list[Block]],
+) -> tuple[list[list[Block]], list[Speaker]]:
+    """Quotes (attributed across the whole article) and links of every block."""
+    found, speakers = article_quotes([b.text for s in sections for b in s])
+    quotes = iter(found)
+    annotated = [
+        [replace(b, quotes=tuple(next(quotes)), links=tuple(link_spans(b.text))) for b in s]
+        for s in sections
+    ]
+    return annotated, speakers
+
+
+def _annotate_comments(
+    comments: list[ParsedComment], speakers: dict[str, Speaker]
+) -> list[ParsedComment]:
+    found = comment_quotes(comments, speakers)
+    return [
+        replace(c, quotes=tuple(q), links=tuple(link_spans(c.body)))
+        for c, q in zip(comments, found, strict=True)
+    ]
 
 
 def _known_names(raw: list[tuple[Header, str, Footer | None]]) -> frozenset[str]:

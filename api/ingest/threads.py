@@ -16,28 +16,10 @@ an orphan at depth 1 under its absent parent).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from api.ingest.model import ParsedComment, ThreadLink
 from schemas import ParentResolution
-
-QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")
-MIN_SHARED = 16
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
-def quotes_from(reply: str, candidate: str) -> bool:
-    """True when `reply` quotes (in quotation marks) a stretch of `candidate`'s text."""
-    haystack = _words(candidate)
-    for match in QUOTED.finditer(reply):
-        needle = _words(match.group(1))
-        if len(needle) >= MIN_SHARED and needle in haystack:
-            return True
-    return False
 
 
 def blocks_of(comments: Sequence[ParsedComment]) -> list[int]:
@@ -74,7 +56,8 @@ def candidates_for(
 
 def choose_parent(reply: ParsedComment, candidates: Sequence[ParsedComment]) -> ParsedComment:
     """Pick one of several candidates: quoted text, then the nearest above, then below."""
-    quoted = [c for c in candidates if quotes_from(reply.body, c.body)]
+    sources = {q.source_comment for q in reply.quotes}
+    quoted = [c for c in candidates if c.position in sources]
     if len(quoted) == 1:
         return quoted[0]
     pool = quoted or list(candidates)

@@ -18,8 +18,13 @@ from schemas import Article, ArticlePage, Section, SectionPage
 
 ArticlePath = Annotated[int, PathParameter(description="Article id.", ge=1)]
 Include = Annotated[
-    Literal["sections"] | None,
-    QueryParameter(description="Embed related data: `sections` adds sections and paragraphs."),
+    list[Literal["sections", "speakers"]] | None,
+    QueryParameter(
+        description=(
+            "Embed related data; repeat for more: `sections` (text, quotes, links), "
+            "`speakers` (people quoted, with aliases)."
+        ),
+    ),
 ]
 
 
@@ -78,7 +83,7 @@ class ArticleController(Controller):
         "/{article_id:int}",
         operation_id="getArticle",
         summary="Get an article",
-        description="One article with its counters; `include=sections` embeds its text.",
+        description="One article with its counters; `include` embeds its text or speakers.",
         responses=problem_responses(400, 404),
     )
     async def get_article(
@@ -89,10 +94,12 @@ class ArticleController(Controller):
     ) -> Article:
         """The article, optionally with its sections."""
         article = await require_article(db, article_id)
-        if include == "sections":
+        if include and "sections" in include:
             article.sections = await reads.list_sections(
                 db, article_id, after_position=None, limit=article.counts.sections
             )
+        if include and "speakers" in include:
+            article.speakers = await reads.list_speakers(db, article_id)
         return article
 
     @get(

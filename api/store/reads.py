@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import aiosqlite
 
 from api.store import rows
-from schemas import Article, Comment, Section
+from schemas import Article, Comment, Link, Paragraph, Quote, Section, Speaker
 
 CommentSort = Literal["position", "-position", "posted_at", "-posted_at"]
+Owner = Literal["paragraph_id", "comment_id"]
 
 # Allowlisted ORDER BY and keyset predicates: the only identifiers that reach SQL.
 _COMMENT_ORDER: dict[CommentSort, tuple[str, str]] = {
@@ -83,17 +84,63 @@ async def list_sections(
     if not section_rows:
         return []
     ids = [r[0] for r in section_rows]
-    marks = ",".join("?" * len(ids))
-    paragraphs: dict[int, list[object]] = defaultdict(list)
+    paragraph_rows = await conn.execute_fetchall(
+        f"SELECT section_id, id, position, kind, text FROM paragraphs "
+        f"WHERE section_id IN ({_marks(ids)}) ORDER BY section_id, position",
+        ids,
+    )
+    quotes, links = await _attachments(conn, "paragraph_id", [r[1] for r in paragraph_rows])
+    paragraphs: dict[int, list[Paragraph]] = defaultdict(list)
+    for r in paragraph_rows:
+        paragraphs[r[0]].append(rows.paragraph(r[2:], quotes[r[1]], links[r[1]]))
+    return [Section(position=r[1], paragraphs=paragraphs[r[0]]) for r in section_rows]
+
+
+def _marks(values: list[int]) -> str:
+    return ",".join("?" * len(values))
+
+
+async def _attachments(
+    conn: aiosqlite.Connection, owner: Owner, ids: list[int]
+) -> tuple[defaultdict[int, list[Quote]], defaultdict[int, list[Link]]]:
+    """Quotes and links of many paragraphs or comments: two queries in all."""
+    quotes: defaultdict[int, list[Quote]] = defaultdict(list)
+    links: defaultdict[int, list[Link]] = defaultdict(list)
+    if not ids:
+        return quotes, links
+    column = {"paragraph_id": "paragraph_id", "comment_id": "comment_id"}[owner]
     for r in await conn.execute_fetchall(
-        f"SELECT section_id, position, kind, text FROM paragraphs "
-        f"WHERE section_id IN ({marks}) ORDER BY section_id, position",
+        f"SELECT q.{column}, {rows.QUOTE_COLUMNS} FROM quotes q "
+        f"LEFT JOIN speakers s ON s.id = q.speaker_id "
+        f"WHERE q.{column} IN ({_marks(ids)}) ORDER BY q.{column}, q.position",
         ids,
     ):
-        paragraphs[r[0]].append(rows.paragraph(r[1:]))
+        quotes[r[0]].append(rows.quote(r[1:]))
+    for r in await conn.execute_fetchall(
+        f'SELECT {column}, url, start, "end" FROM links '
+        f"WHERE {column} IN ({_marks(ids)}) ORDER BY {column}, position",
+        ids,
+    ):
+        links[r[0]].append(rows.link(r[1:]))
+    return quotes, links
+
+
+async def _comments(conn: aiosqlite.Connection, comment_rows: Any) -> list[Comment]:
+    ids = [r[0] for r in comment_rows]
+    quotes, links = await _attachments(conn, "comment_id", ids)
+    return [rows.comment(r, quotes[r[0]], links[r[0]]) for r in comment_rows]
+
+
+async def list_speakers(conn: aiosqlite.Connection, article_id: int) -> list[Speaker]:
+    """People quoted in an article, by name, with their speech quote counts."""
     return [
-        Section(position=r[1], paragraphs=paragraphs[r[0]])  # type: ignore[arg-type]
-        for r in section_rows
+        rows.speaker(r)
+        for r in await conn.execute_fetchall(
+            "SELECT s.name, s.aliases, (SELECT count(*) FROM quotes q "
+            "WHERE q.speaker_id = s.id AND q.kind = 'speech') "
+            "FROM speakers s WHERE s.article_id = ? ORDER BY s.name",
+            (article_id,),
+        )
     ]
 
 
@@ -135,13 +182,15 @@ async def list_comments(
         f"ORDER BY {order} LIMIT ?"
     )
     params.append(limit)
-    return [rows.comment(r) for r in await conn.execute_fetchall(sql, params)]
+    return await _comments(conn, await conn.execute_fetchall(sql, params))
 
 
 async def get_comment(conn: aiosqlite.Connection, comment_id: int) -> Comment | None:
     """One comment, or None."""
-    async with conn.execute(
-        f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id = ?", (comment_id,)
-    ) as cur:
-        row = await cur.fetchone()
-    return None if row is None else rows.comment(row)
+    found = await _comments(
+        conn,
+        await conn.execute_fetchall(
+            f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id = ?", (comment_id,)
+        ),
+    )
+    return found[0] if found else None

@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from schemas import Article, ArticleCounts, Comment, Paragraph
+import msgspec
+
+from schemas import Article, ArticleCounts, Comment, Link, Paragraph, Quote, Speaker
 
 ARTICLE_COLUMNS = """
     id, title, url, content_hash, ingested_at, first_comment_at, last_comment_at,
     section_count, paragraph_count, caption_count, comment_count, top_level_count,
-    commenter_count
+    commenter_count, quote_count
+"""
+
+QUOTE_COLUMNS = """
+    q.text, q.kind, q.nested, s.name, q.cue, q.start, q."end", q.source_comment_id
 """
 
 COMMENT_COLUMNS = """
@@ -41,12 +47,13 @@ def article(row: Any) -> Article:
             comments=row[10],
             top_level_comments=row[11],
             commenters=row[12],
+            quotes=row[13],
         ),
     )
 
 
-def comment(row: Any) -> Comment:
-    """Build a Comment from a `COMMENT_COLUMNS` row."""
+def comment(row: Any, quotes: list[Quote], links: list[Link]) -> Comment:
+    """Build a Comment from a `COMMENT_COLUMNS` row and its quotes and links."""
     return Comment(
         id=row[0],
         article_id=row[1],
@@ -62,9 +69,35 @@ def comment(row: Any) -> Comment:
         depth=row[11],
         root_id=row[12],
         reply_count=row[13],
+        quotes=quotes,
+        links=links,
     )
 
 
-def paragraph(row: Any) -> Paragraph:
-    """Build a Paragraph from a `(position, kind, text)` row."""
-    return Paragraph(position=row[0], kind=row[1], text=row[2])
+def paragraph(row: Any, quotes: list[Quote], links: list[Link]) -> Paragraph:
+    """Build a Paragraph from a `(position, kind, text)` row and its quotes and links."""
+    return Paragraph(position=row[0], kind=row[1], text=row[2], quotes=quotes, links=links)
+
+
+def quote(row: Any) -> Quote:
+    """Build a Quote from a `QUOTE_COLUMNS` row."""
+    return Quote(
+        text=row[0],
+        kind=row[1],
+        nested=bool(row[2]),
+        speaker=row[3],
+        cue=row[4],
+        start=row[5],
+        end=row[6],
+        source_comment_id=row[7],
+    )
+
+
+def link(row: Any) -> Link:
+    """Build a Link from a `(url, start, end)` row."""
+    return Link(url=row[0], start=row[1], end=row[2])
+
+
+def speaker(row: Any) -> Speaker:
+    """Build a Speaker from a `(name, aliases_json, quote_count)` row."""
+    return Speaker(name=row[0], aliases=msgspec.json.decode(row[1], type=list[str]), quotes=row[2])

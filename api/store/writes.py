@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from api.ingest.model import ParsedPage
+from api.ingest.quotes import FoundQuote
+from api.ingest.spans import LinkSpan
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +77,21 @@ def _store_page(conn: sqlite3.Connection, page: ParsedPage, url: str | None) -> 
     article_id = cursor.lastrowid
     assert article_id is not None
 
+    paragraph_ids: list[list[int]] = []
+    next_paragraph: int = conn.execute("SELECT coalesce(max(id), 0) FROM paragraphs").fetchone()[0]
     for position, section in enumerate(page.sections):
         section_id = conn.execute(
             "INSERT INTO sections (article_id, position) VALUES (?, ?)", (article_id, position)
         ).lastrowid
+        ids = list(range(next_paragraph + 1, next_paragraph + 1 + len(section)))
+        next_paragraph += len(section)
+        paragraph_ids.append(ids)
         conn.executemany(
-            "INSERT INTO paragraphs (section_id, position, kind, text) VALUES (?, ?, ?, ?)",
-            [(section_id, i, block.kind, block.text) for i, block in enumerate(section)],
+            "INSERT INTO paragraphs (id, section_id, position, kind, text) VALUES (?, ?, ?, ?, ?)",
+            [
+                (pid, section_id, i, b.kind, b.text)
+                for i, (pid, b) in enumerate(zip(ids, section, strict=True))
+            ],
         )
 
     # Ids are assigned up front (the transaction holds the write lock), so parents that come
@@ -114,4 +126,79 @@ def _store_page(conn: sqlite3.Connection, page: ParsedPage, url: str | None) -> 
         """,
         rows,
     )
+    _store_quotes_and_links(conn, page, article_id, paragraph_ids, base)
     return IngestResult(article_id, True, len(rows))
+
+
+def _store_quotes_and_links(
+    conn: sqlite3.Connection,
+    page: ParsedPage,
+    article_id: int,
+    paragraph_ids: list[list[int]],
+    comment_base: int,
+) -> None:
+    aliases = {speaker.name: list(speaker.aliases) for speaker in page.speakers}
+    for comment in page.comments:  # commenters quoted by other comments
+        for q in comment.quotes:
+            if q.speaker and q.speaker not in aliases:
+                aliases[q.speaker] = [q.speaker]
+    speaker_ids: dict[str, int] = {}
+    for name, forms in aliases.items():
+        cursor = conn.execute(
+            "INSERT INTO speakers (article_id, name, aliases) VALUES (?, ?, ?)",
+            (article_id, name, json.dumps(forms, ensure_ascii=False)),
+        )
+        assert cursor.lastrowid is not None
+        speaker_ids[name] = cursor.lastrowid
+
+    owners: list[tuple[int | None, int | None, Sequence[FoundQuote], Sequence[LinkSpan]]] = [
+        (pid, None, block.quotes, block.links)
+        for ids, section in zip(paragraph_ids, page.sections, strict=True)
+        for pid, block in zip(ids, section, strict=True)
+    ]
+    owners += [(None, comment_base + c.position + 1, c.quotes, c.links) for c in page.comments]
+    quote_rows = [
+        (
+            article_id,
+            paragraph_id,
+            comment_id,
+            i,
+            q.kind,
+            q.nested,
+            q.text,
+            q.start,
+            q.end,
+            speaker_ids.get(q.speaker) if q.speaker else None,
+            q.cue,
+            None if q.source_comment is None else comment_base + q.source_comment + 1,
+        )
+        for paragraph_id, comment_id, quotes, _ in owners
+        for i, q in enumerate(quotes)
+    ]
+    conn.executemany(
+        """
+        INSERT INTO quotes (
+            article_id, paragraph_id, comment_id, position, kind, nested, text, start, "end",
+            speaker_id, cue, source_comment_id
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        quote_rows,
+    )
+    conn.executemany(
+        'INSERT INTO links (article_id, paragraph_id, comment_id, position, url, start, "end") '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (article_id, paragraph_id, comment_id, i, link.url, link.start, link.end)
+            for paragraph_id, comment_id, _, links in owners
+            for i, link in enumerate(links)
+        ],
+    )
+    conn.execute(
+        "UPDATE articles SET quote_count = ? WHERE id = ?",
+        (
+            sum(
+                1 for row in quote_rows if row[1] is not None and row[4] == "speech" and not row[5]
+            ),
+            article_id,
+        ),
+    )

@@ -1,0 +1,104 @@
+"""Quotation marks → quoted spans, and URLs → link spans. Pure functions over one text.
+
+Straight and curly quotes are both read, mixed pairs included (`“always wanted to."`). A
+quote left open runs to the end of the text; a closing mark with no opening one closes a quote
+that began with the text (a paragraph continuing an earlier one). Single quotes count only at
+word boundaries, so apostrophes (`Putin's`, `banksters'`) are never quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPENERS_BEFORE = frozenset(" \t\n([{—–-:;/")
+URL = re.compile(r"https?://[^\s<>\"'“”‘’()\[\]{}]+", re.IGNORECASE)
+URL_TRAILING = ".,;:!?…"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A quoted stretch: `start`/`end` bound the text inside the marks."""
+
+    start: int
+    end: int
+    nested: bool = False
+    closed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSpan:
+    """A URL and its offsets."""
+
+    url: str
+    start: int
+    end: int
+
+
+def _opens(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return before in OPENERS_BEFORE and not after.isspace()
+
+
+def _single_opens(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before in OPENERS_BEFORE or before in '"“') and after.isalnum()
+
+
+def _single_closes(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and not after.isalnum()
+
+
+def _singles(text: str, lo: int, hi: int, nested: bool) -> list[Span]:
+    spans: list[Span] = []
+    start: int | None = None
+    for i in range(lo, hi):
+        ch = text[i]
+        if ch not in "'‘’":
+            continue
+        if start is None and ch in "'‘" and _single_opens(text, i):
+            start = i + 1
+        elif start is not None and ch in "'’" and _single_closes(text, i) and i > start:
+            spans.append(Span(start, i, nested=nested))
+            start = None
+    return spans
+
+
+def quote_spans(text: str) -> list[Span]:
+    """Every quoted span of `text`, outer quotes first, in order of their start."""
+    spans: list[Span] = []
+    start: int | None = None
+    outside_from = 0
+    for i, ch in enumerate(text):
+        if start is None:
+            if ch == "“" or (ch == '"' and _opens(text, i)):
+                spans += _singles(text, outside_from, i, nested=False)
+                start = i + 1
+            elif ch in '”"' and not spans and i > 0 and not _singles(text, 0, i, False):
+                spans.append(Span(0, i, closed=False))  # continues a quote opened earlier
+                outside_from = i + 1
+        elif ch in '”"' or (ch == "“" and i > start):
+            spans.append(Span(start, i))
+            spans += _singles(text, start, i, nested=True)
+            start = None
+            outside_from = i + 1
+    if start is not None and start < len(text):
+        spans.append(Span(start, len(text), closed=False))
+        spans += _singles(text, start, len(text), nested=True)
+    else:
+        spans += _singles(text, outside_from, len(text), nested=False)
+    return sorted((s for s in spans if text[s.start : s.end].strip()), key=lambda s: s.start)
+
+
+def link_spans(text: str) -> list[LinkSpan]:
+    """Every http(s) URL in `text`, trailing punctuation left out."""
+    out: list[LinkSpan] = []
+    for m in URL.finditer(text):
+        url = m.group(0).rstrip(URL_TRAILING)
+        if len(url) > len("https://"):
+            out.append(LinkSpan(url, m.start(), m.start() + len(url)))
+    return out

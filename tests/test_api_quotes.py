@@ -1,0 +1,85 @@
+"""Quotes, speakers and links as the API exposes them."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from schemas import Article, Comment, CommentPage
+from tests.conftest import SEED_ID
+
+Client = AsyncTestClient[Litestar]
+
+
+async def test_article_counts_quotes_and_lists_speakers(client: Client) -> None:
+    r = await client.get(f"/v1/articles/{SEED_ID}", params={"include": "speakers"})
+    assert r.status_code == 200
+    article = msgspec.json.decode(r.content, type=Article)
+    assert article.counts.quotes == 19
+    assert article.sections is msgspec.UNSET
+    assert isinstance(article.speakers, list)
+    by_name = {s.name: s for s in article.speakers}
+    # The last two are commenters quoted by other comments.
+    assert set(by_name) == {
+        "Vladimir Putin",
+        "Ludmila",
+        "Boris Reitschuster",
+        "Wolfgang Berghofer",
+        "Masha Gessen",
+        "Karen Dawisha",
+        "LetThemEatRand",
+        "Endgame Napoleon",
+    }
+    putin = by_name["Vladimir Putin"]
+    assert putin.quotes == 7
+    assert set(putin.aliases) >= {"Putin", "Vladimir Putin", "Russia's President Putin"}
+
+
+async def test_include_both(client: Client) -> None:
+    r = await client.get(
+        f"/v1/articles/{SEED_ID}", params=[("include", "sections"), ("include", "speakers")]
+    )
+    article = msgspec.json.decode(r.content, type=Article)
+    assert isinstance(article.sections, list)
+    assert isinstance(article.speakers, list)
+
+
+async def test_paragraph_quotes_carry_speaker_cue_and_offsets(client: Client) -> None:
+    r = await client.get(f"/v1/articles/{SEED_ID}", params={"include": "sections"})
+    article = msgspec.json.decode(r.content, type=Article)
+    assert isinstance(article.sections, list)
+    paragraphs = [p for s in article.sections for p in s.paragraphs]
+    quotes = [(p, q) for p in paragraphs for q in p.quotes]
+    for paragraph, quote in quotes:
+        assert paragraph.text[quote.start : quote.end] == quote.text
+    speech = [q for _, q in quotes if q.kind == "speech" and not q.nested]
+    assert len(speech) == 19
+    reitschuster = [q for q in speech if q.speaker == "Boris Reitschuster"]
+    assert [q.cue for q in reitschuster] == ["says Boris Reitschuster", "he says"]
+    titles = [q.text for _, q in quotes if q.kind == "title"]
+    assert titles == [
+        "10 Most WTF Things We Learned From Oliver Stone's Putin Interviews",
+        "The Putin Interviews",
+    ]
+    nested = [q for _, q in quotes if q.nested]
+    assert [q.text for q in nested] == ["If we get the order from Moscow, the tanks will roll."]
+
+
+async def test_comment_quotes_link_to_their_source_and_links_are_listed(client: Client) -> None:
+    page = msgspec.json.decode(
+        (await client.get(f"/v1/articles/{SEED_ID}/comments")).content, type=CommentPage
+    )
+    by_position = {c.position: c for c in page.items}
+    quoting = by_position[10].quotes
+    assert [(q.source_comment_id, q.speaker) for q in quoting] == [
+        (by_position[9].id, "LetThemEatRand")
+    ]
+    assert by_position[1].links[0].url == (
+        "https://deusnexus.wordpress.com/2017/03/17/the-russian-phoenix-2/"
+    )
+    single = msgspec.json.decode(
+        (await client.get(f"/v1/comments/{by_position[21].id}")).content, type=Comment
+    )
+    assert single.quotes[0].source_comment_id == by_position[20].id
+    assert [q.kind for q in single.quotes] == ["speech", "scare", "speech"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar
+from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Contact, License, Server, Tag
@@ -14,10 +16,18 @@ from litestar.plugins.problem_details import ProblemDetailsPlugin
 from api import db
 from api.deps import provide_db
 from api.errors import problem_details_config
+from api.http import (
+    ETagMiddleware,
+    RequestIdMiddleware,
+    compression_config,
+    cors_config,
+    rate_limit_config,
+)
 from api.params import reject_unknown_query_params
 from api.routes.articles import ArticleController
 from api.routes.comments import CommentController
 from api.routes.health import health
+from api.routes.threads import ThreadController
 from api.settings import Settings
 
 API_VERSION = "1.0.0"
@@ -39,6 +49,7 @@ def openapi_config() -> OpenAPIConfig:
         tags=[
             Tag(name="articles", description="Ingested articles and their text."),
             Tag(name="comments", description="Reader comments and the rebuilt reply tree."),
+            Tag(name="threads", description="Comments nested as bounded reply trees."),
             Tag(name="meta", description="Service health."),
         ],
         use_handler_docstrings=False,
@@ -61,11 +72,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await app.state.db.close()
 
+    middleware: list[Any] = [RequestIdMiddleware]
+    if settings.rate_limit_per_minute > 0:
+        middleware.append(rate_limit_config(settings.rate_limit_per_minute).middleware)
+    middleware.append(ETagMiddleware)
+
     return Litestar(
-        route_handlers=[ArticleController, CommentController, health],
+        route_handlers=[ArticleController, CommentController, ThreadController, health],
         dependencies={"db": Provide(provide_db)},
         before_request=reject_unknown_query_params,
         plugins=[ProblemDetailsPlugin(problem_details_config())],
+        middleware=middleware,
+        compression_config=compression_config(),
+        cors_config=cors_config(),
+        cache_control=CacheControlHeader(public=True, max_age=settings.cache_max_age),
         lifespan=[lifespan],
         openapi_config=openapi_config(),
         debug=settings.debug,

@@ -91,16 +91,27 @@ def _from_validation(exc: ValidationException) -> ApiProblem:
     return InvalidParameters(*params)
 
 
+_HTTP_PROBLEMS = {
+    404: ("not-found", "Resource not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    429: ("rate-limited", "Too many requests"),
+}
+
+
 def _from_http(exc: HTTPException) -> ApiProblem:
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    slug, title = _HTTP_PROBLEMS.get(exc.status_code, ("http-error", str(exc.detail)))
+    headers = dict(exc.headers or {})
+    detail = str(exc.detail)
+    if exc.status_code == 429:
+        reset = headers.get("RateLimit-Reset", "60")
+        headers["Retry-After"] = reset
+        detail = f"The request budget is spent; retry in {reset} seconds."
     return ApiProblem(
         status_code=exc.status_code,
         type_=PROBLEM_BASE + slug,
-        title={404: "Resource not found", 405: "Method not allowed"}.get(
-            exc.status_code, str(exc.detail)
-        ),
-        detail=str(exc.detail),
-        headers=exc.headers,
+        title=title,
+        detail=detail,
+        headers=headers,
     )
 
 

@@ -18,6 +18,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """SQLite file (`THREADBASE_DB`)."""
     debug: bool = False
     """Litestar debug mode (`THREADBASE_DEBUG`); never on in production."""
+    rate_limit_per_minute: int = 1200
+    """Requests per client per minute (`THREADBASE_RATE_LIMIT`); 0 turns limiting off."""
+    cache_max_age: int = 60
+    """`Cache-Control: max-age` of public reads, in seconds (`THREADBASE_CACHE_MAX_AGE`)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -26,4 +30,6 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return cls(
             db_path=Path(env.get("THREADBASE_DB", str(DEFAULT_DB))),
             debug=env.get("THREADBASE_DEBUG", "").lower() in {"1", "true", "yes"},
+            rate_limit_per_minute=int(env.get("THREADBASE_RATE_LIMIT", "1200")),
+            cache_max_age=int(env.get("THREADBASE_CACHE_MAX_AGE", "60")),
         )

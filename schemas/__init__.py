@@ -13,16 +13,29 @@ from schemas.comments import Comment, CommentPage, ParentResolution
 from schemas.health import Health
 from schemas.problems import InvalidParam, Problem
 from schemas.quotes import Link, Quote, QuoteKind, Speaker
+from schemas.threads import (
+    CommentContext,
+    CommentNode,
+    MissingParentNode,
+    MoreNode,
+    Thread,
+    ThreadNode,
+    ThreadSort,
+)
 
 __all__ = [
     "Article",
     "ArticleCounts",
     "ArticlePage",
     "Comment",
+    "CommentContext",
+    "CommentNode",
     "CommentPage",
     "Health",
     "InvalidParam",
     "Link",
+    "MissingParentNode",
+    "MoreNode",
     "Paragraph",
     "ParagraphKind",
     "ParentResolution",
@@ -32,4 +45,7 @@ __all__ = [
     "Section",
     "SectionPage",
     "Speaker",
+    "Thread",
+    "ThreadNode",
+    "ThreadSort",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 from litestar import get
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 
 from api.openapi_docs import problem_responses
@@ -18,6 +19,7 @@ from schemas import Health
     description="Answers 200 when the service is up and its database is readable.",
     tags=["meta"],
     responses=problem_responses(400),
+    cache_control=CacheControlHeader(no_store=True),
 )
 async def health(db: NamedDependency[aiosqlite.Connection]) -> Health:
     """Liveness and the applied schema version."""

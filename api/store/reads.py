@@ -9,6 +9,7 @@ from typing import Any, Literal
 import aiosqlite
 
 from api.store import rows
+from api.thread_view import Skeleton
 from schemas import Article, Comment, Link, Paragraph, Quote, Section, Speaker
 
 CommentSort = Literal["position", "-position", "posted_at", "-posted_at"]
@@ -194,3 +195,28 @@ async def get_comment(conn: aiosqlite.Connection, comment_id: int) -> Comment | 
         ),
     )
     return found[0] if found else None
+
+
+async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[Skeleton]:
+    """The tree-shaping columns of every comment of an article (no bodies)."""
+    return [
+        Skeleton(r[0], r[1], r[2], None if r[3] is None else bool(r[3]), r[4], r[5], r[6], r[7])
+        for r in await conn.execute_fetchall(
+            "SELECT id, parent_id, parent_author, parent_author_verified, parent_resolution, "
+            "posted_at, position, reply_count FROM comments WHERE article_id = ?",
+            (article_id,),
+        )
+    ]
+
+
+async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, Comment]:
+    """Full comments by id, with quotes and links: three queries whatever the count."""
+    if not ids:
+        return {}
+    found = await _comments(
+        conn,
+        await conn.execute_fetchall(
+            f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id IN ({_marks(ids)})", ids
+        ),
+    )
+    return {c.id: c for c in found}

@@ -1,0 +1,162 @@
+"""HTTP behaviour around every route: request ids, strong ETags with 304, and shared configs.
+
+Compression, CORS and rate limiting are Litestar's own; ETag/If-None-Match is not built in, so
+`ETagMiddleware` hashes each complete 200 GET body (after compression, so every encoding gets
+its own strong validator) and answers a matching `If-None-Match` with 304 and no body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+
+from litestar.config.compression import CompressionConfig
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+EXPOSED_HEADERS = [
+    "Link",
+    "ETag",
+    "Last-Modified",
+    "X-Request-Id",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+]
+# Headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5), plus our own.
+KEPT_ON_304 = frozenset(
+    {
+        b"cache-control",
+        b"content-location",
+        b"date",
+        b"etag",
+        b"expires",
+        b"vary",
+        b"last-modified",
+        b"x-request-id",
+        b"ratelimit-limit",
+        b"ratelimit-remaining",
+        b"ratelimit-reset",
+        b"ratelimit-policy",
+        b"access-control-allow-origin",
+        b"access-control-expose-headers",
+    }
+)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+class RequestIdMiddleware:
+    """Echo a well-formed `X-Request-Id`, or make one; every response carries it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        given = _header(scope, b"x-request-id")
+        request_id = given if given and REQUEST_ID.match(given) else uuid.uuid4().hex
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableScopeHeaders(message)["X-Request-Id"] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 weak comparison of an `If-None-Match` list against `etag`."""
+    if if_none_match.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
+
+
+class ETagMiddleware:
+    """Strong ETags on complete 200 GET responses; 304 when `If-None-Match` matches."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        start: HTTPResponseStartEvent | None = None
+        passthrough = False
+
+        async def buffer(message: Message) -> None:
+            nonlocal start, passthrough
+            if passthrough:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                start = message
+                if start["status"] != 200:
+                    passthrough = True
+                    await send(message)
+            elif message["type"] == "http.response.body" and start is not None:
+                if message.get("more_body", False):  # a stream: leave it alone
+                    passthrough = True
+                    await send(start)
+                    await send(message)
+                    return
+                await self._finish(scope, start, message.get("body", b""), send)
+            else:
+                await send(message)
+
+        await self.app(scope, receive, buffer)
+
+    @staticmethod
+    async def _finish(scope: Scope, start: HTTPResponseStartEvent, body: bytes, send: Send) -> None:
+        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        headers = MutableScopeHeaders(start)
+        headers["ETag"] = etag
+        condition = _header(scope, b"if-none-match")
+        if condition is not None and etag_matches(condition, etag):
+            kept = [(k, v) for k, v in start["headers"] if k.lower() in KEPT_ON_304]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await send(start)
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def compression_config() -> CompressionConfig:
+    """Brotli at a fast level for clients that take it, gzip for the rest, small bodies as is."""
+    return CompressionConfig(
+        backend="brotli",
+        brotli_gzip_fallback=True,
+        brotli_quality=4,
+        gzip_compress_level=6,
+        minimum_size=1024,
+    )
+
+
+def cors_config() -> CORSConfig:
+    """Public read API: any origin, and the headers clients need to paginate and cache."""
+    return CORSConfig(
+        allow_origins=["*"],
+        allow_methods=["GET", "OPTIONS"],
+        allow_headers=["If-None-Match", "X-Request-Id", "Content-Type"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=600,
+    )
+
+
+def rate_limit_config(per_minute: int) -> RateLimitConfig:
+    """Per-client request budget with RateLimit-* headers; health checks are exempt."""
+    return RateLimitConfig(rate_limit=("minute", per_minute), exclude=[r"^/healthz$"])

@@ -27,6 +27,7 @@ from api.params import reject_unknown_query_params
 from api.routes.articles import ArticleController
 from api.routes.comments import CommentController
 from api.routes.health import health
+from api.routes.search import search
 from api.routes.threads import ThreadController
 from api.settings import Settings
 
@@ -50,6 +51,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="articles", description="Ingested articles and their text."),
             Tag(name="comments", description="Reader comments and the rebuilt reply tree."),
             Tag(name="threads", description="Comments nested as bounded reply trees."),
+            Tag(name="search", description="Full-text search."),
             Tag(name="meta", description="Service health."),
         ],
         use_handler_docstrings=False,
@@ -78,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     middleware.append(ETagMiddleware)
 
     return Litestar(
-        route_handlers=[ArticleController, CommentController, ThreadController, health],
+        route_handlers=[ArticleController, CommentController, ThreadController, search, health],
         dependencies={"db": Provide(provide_db)},
         before_request=reject_unknown_query_params,
         plugins=[ProblemDetailsPlugin(problem_details_config())],

@@ -15,7 +15,7 @@ from api.errors import invalid
 
 CURSOR_VERSION = 1
 FilterValue = str | int | bool | None
-KeyValue = str | int
+KeyValue = str | int | float
 T = TypeVar("T")
 
 

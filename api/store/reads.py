@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -220,3 +221,62 @@ async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
         ),
     )
     return {c.id: c for c in found}
+
+
+class SearchSyntaxError(ValueError):
+    """SQLite rejected a raw FTS5 query."""
+
+
+_SEARCH_SQL: dict[str, str] = {
+    "article": """
+        SELECT a.id, a.title, snippet(articles_fts, -1, :open, :close, '…', 24) AS excerpt,
+               bm25(articles_fts, 5.0, 1.0) AS score, a.id AS newest
+        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+        WHERE articles_fts MATCH :query
+    """,
+    "comment": """
+        SELECT c.id, c.article_id, c.author, c.posted_at,
+               snippet(comments_fts, -1, :open, :close, '…', 24) AS excerpt,
+               bm25(comments_fts, 1.0, 2.0) AS score, c.posted_at * 4294967296 + c.id AS newest
+        FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
+        WHERE comments_fts MATCH :query
+    """,
+    "quote": """
+        SELECT q.id, q.article_id, q.comment_id, s.name,
+               snippet(quotes_fts, 0, :open, :close, '…', 24) AS excerpt,
+               bm25(quotes_fts) AS score, q.id AS newest
+        FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
+        LEFT JOIN speakers s ON s.id = q.speaker_id
+        WHERE quotes_fts MATCH :query
+    """,
+}
+_SEARCH_ORDER = {
+    "rank": ("score ASC, id ASC", "(score, id) > (:k0, :k1)"),
+    "newest": ("newest DESC", "newest < :k0"),
+}
+
+
+async def search(
+    conn: aiosqlite.Connection,
+    kind: Literal["article", "comment", "quote"],
+    query: str,
+    *,
+    order: Literal["rank", "newest"],
+    after: list[Any] | None,
+    limit: int,
+    marks: tuple[str, str],
+) -> list[Any]:
+    """Rows of matches with their sentinel-marked excerpt, `score` and `newest` keys last."""
+    order_by, keyset = _SEARCH_ORDER[order]
+    sql = f"SELECT * FROM ({_SEARCH_SQL[kind]})"
+    params: dict[str, Any] = {"query": query, "open": marks[0], "close": marks[1], "n": limit}
+    if after is not None:
+        sql += f" WHERE {keyset}"
+        params.update({f"k{i}": value for i, value in enumerate(after)})
+    sql += f" ORDER BY {order_by} LIMIT :n"
+    try:
+        return list(await conn.execute_fetchall(sql, params))
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "syntax" in str(exc):
+            raise SearchSyntaxError(str(exc)) from exc
+        raise

@@ -127,6 +127,10 @@ def _store_page(conn: sqlite3.Connection, page: ParsedPage, url: str | None) -> 
         rows,
     )
     _store_quotes_and_links(conn, page, article_id, paragraph_ids, base)
+    conn.execute(
+        "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+        (article_id, page.title, "\n".join(b.text for s in page.sections for b in s)),
+    )
     return IngestResult(article_id, True, len(rows))
 
 

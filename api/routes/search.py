@@ -1,0 +1,130 @@
+"""`GET /v1/search`: full-text search over articles, comments and quotes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import aiosqlite
+from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from api.errors import invalid
+from api.openapi_docs import LINK_HEADER, problem_responses
+from api.pagination import FilterValue, KeyValue, cut_page, merge_filters
+from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.search import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    QueryError,
+    excerpt,
+    fts_query,
+)
+from api.store import reads
+from api.store.rows import utc
+from schemas.search import (
+    ArticleHit,
+    CommentHit,
+    QuoteHit,
+    SearchHit,
+    SearchOrder,
+    SearchPage,
+    SearchType,
+)
+
+Query = Annotated[
+    str | None,
+    QueryParameter(
+        description=(
+            f"Words to find, at most {MAX_QUERY_CHARS} characters and {MAX_TERMS} words; all "
+            "must match (stemmed, accents ignored). Required unless `cursor` is given."
+        ),
+        min_length=1,
+        max_length=MAX_QUERY_CHARS,
+    ),
+]
+TYPE_HELP = "What to search: `comment` (default), `article` or `quote`."
+Order = Annotated[
+    SearchOrder | None, QueryParameter(description="`rank` (bm25, default) or `newest`.")
+]
+Mode = Annotated[
+    Literal["words", "fts"] | None,
+    QueryParameter(
+        description=(
+            "`words` (default): `q` is plain words, never FTS syntax. `fts`: `q` is an FTS5 "
+            "query (phrases, OR, NOT, prefix*); a syntax error is a 400."
+        )
+    ),
+]
+
+
+def _hit(kind: SearchType, row: Any) -> SearchHit:
+    ex = excerpt(row[-3])
+    common: dict[str, Any] = {
+        "text": ex.text,
+        "snippet": ex.html,
+        "highlights": ex.highlights,
+        "score": round(float(row[-2]), 6),
+    }
+    if kind == "article":
+        return ArticleHit(article_id=row[0], title=row[1], **common)
+    if kind == "comment":
+        return CommentHit(
+            comment_id=row[0], article_id=row[1], author=row[2], posted_at=utc(row[3]), **common
+        )
+    return QuoteHit(quote_id=row[0], article_id=row[1], comment_id=row[2], speaker=row[3], **common)
+
+
+@get(
+    "/v1/search",
+    operation_id="search",
+    summary="Search articles, comments or quotes",
+    description=(
+        "SQLite FTS5 full-text search, ranked by bm25 or newest first, keyset-paginated. Each hit "
+        "has an excerpt as plain `text`, as HTML `snippet` with `<mark>`, and as `highlights` "
+        "offsets into `text`."
+    ),
+    tags=["search"],
+    responses=problem_responses(400),
+    response_headers=[LINK_HEADER],
+)
+async def search(
+    request: Request[Any, Any, Any],
+    db: NamedDependency[aiosqlite.Connection],
+    q: Query = None,
+    type: Annotated[SearchType | None, QueryParameter(description=TYPE_HELP)] = None,
+    order: Order = None,
+    mode: Mode = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Response[SearchPage]:
+    """A page of hits."""
+    given: dict[str, FilterValue] = {"q": q, "type": type, "order": order, "mode": mode}
+    chosen, key = merge_filters(given, cursor, "search")
+    text = chosen.get("q")
+    if not isinstance(text, str) or not text:
+        raise invalid("q", "is required")
+    kind: SearchType = chosen.get("type") or "comment"  # type: ignore[assignment]
+    sort: SearchOrder = chosen.get("order") or "rank"  # type: ignore[assignment]
+    if kind not in ("article", "comment", "quote") or sort not in ("rank", "newest"):
+        raise invalid("cursor", "is not a cursor issued by this API")
+    try:
+        query = fts_query(text, raw=chosen.get("mode") == "fts")
+    except QueryError as exc:
+        raise invalid("q", str(exc)) from exc
+    try:
+        rows = await reads.search(
+            db, kind, query, order=sort, after=key, limit=limit + 1, marks=(MARK_OPEN, MARK_CLOSE)
+        )
+    except reads.SearchSyntaxError as exc:
+        raise invalid("q", f"is not a valid FTS5 query ({exc})") from exc
+
+    def key_of(row: Any) -> list[KeyValue]:
+        return [row[-2], row[0]] if sort == "rank" else [row[-1]]
+
+    rows, next_cursor, headers = cut_page(request, rows, limit, "search", chosen, key_of)
+    return Response(
+        SearchPage(items=[_hit(kind, r) for r in rows], next_cursor=next_cursor), headers=headers
+    )

@@ -1,0 +1,69 @@
+"""Search queries and snippets: pure helpers around SQLite FTS5."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from schemas.search import Highlight
+
+MAX_QUERY_CHARS = 256
+MAX_TERMS = 16
+MARK_OPEN = "\ue000"  # private-use sentinels: FTS5 wraps matches in them, we turn them into
+MARK_CLOSE = "\ue001"  # both <mark> HTML and plain offsets
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class QueryError(ValueError):
+    """The search text cannot be turned into a query."""
+
+
+def fts_query(q: str, *, raw: bool) -> str:
+    """An FTS5 MATCH expression for the user's text.
+
+    By default every word is quoted, so no FTS syntax reaches the engine and all words must
+    match; `raw` passes the text through for callers who write FTS5 syntax themselves.
+    """
+    if raw:
+        if not q.strip():
+            raise QueryError("is empty")
+        return q
+    words = WORD.findall(q)
+    if not words:
+        raise QueryError("has no words to search for")
+    if len(words) > MAX_TERMS:
+        raise QueryError(f"has more than {MAX_TERMS} words")
+    return " ".join(f'"{w}"' for w in words)
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A snippet as plain text, as escaped HTML with <mark>, and as match offsets."""
+
+    text: str
+    html: str
+    highlights: list[Highlight]
+
+
+def excerpt(marked: str) -> Excerpt:
+    """Split FTS5 output carrying the sentinel marks into its three forms."""
+    text: list[str] = []
+    parts: list[str] = []
+    highlights: list[Highlight] = []
+    length = 0
+    start: int | None = None
+    for piece in re.split(f"([{MARK_OPEN}{MARK_CLOSE}])", marked):
+        if piece == MARK_OPEN:
+            start = length
+            parts.append("<mark>")
+        elif piece == MARK_CLOSE:
+            if start is not None:
+                highlights.append(Highlight(start=start, end=length))
+            start = None
+            parts.append("</mark>")
+        elif piece:
+            text.append(piece)
+            parts.append(html.escape(piece, quote=False))
+            length += len(piece)
+    return Excerpt("".join(text), "".join(parts), highlights)

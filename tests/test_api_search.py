@@ -1,0 +1,111 @@
+"""`GET /v1/search` over HTTP: ranking, highlights, escaping, pagination and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from api.search import excerpt
+from schemas.search import ArticleHit, CommentHit, QuoteHit, SearchPage
+
+Client = AsyncTestClient[Litestar]
+
+
+async def search(client: Client, **params: Any) -> SearchPage:
+    r = await client.get("/v1/search", params=params)
+    assert r.status_code == 200, r.text
+    return msgspec.json.decode(r.content, type=SearchPage)
+
+
+async def test_comment_search_with_highlights(client: Client) -> None:
+    page = await search(client, q="light touch")
+    assert page.items
+    for hit in page.items:
+        assert isinstance(hit, CommentHit)
+        marked = [hit.text[h.start : h.end].lower() for h in hit.highlights]
+        assert set(marked) <= {"light", "touch"}
+        assert marked
+        assert "<mark>" in hit.snippet
+    authors = {hit.author for hit in page.items if isinstance(hit, CommentHit)}
+    assert "LetThemEatRand" in authors
+
+
+async def test_ranked_by_bm25(client: Client) -> None:
+    page = await search(client, q="leader")
+    scores = [hit.score for hit in page.items]
+    assert scores == sorted(scores)
+    first = page.items[0]
+    assert isinstance(first, CommentHit)
+    assert first.author == "the French bitch"  # says "leader" five times
+
+
+async def test_newest_order(client: Client) -> None:
+    page = await search(client, q="Putin", order="newest")
+    times = [hit.posted_at for hit in page.items if isinstance(hit, CommentHit)]
+    assert times == sorted(times, reverse=True)
+    assert len(times) == len(page.items) > 3
+
+
+async def test_article_and_quote_search(client: Client) -> None:
+    articles = await search(client, q="furnace burst", type="article")
+    assert [type(h) for h in articles.items] == [ArticleHit]
+    quotes = await search(client, q="furnace", type="quote")
+    hit = quotes.items[0]
+    assert isinstance(hit, QuoteHit)
+    assert hit.speaker == "Vladimir Putin"
+    assert hit.text == "We burned so much stuff that the furnace burst."
+
+
+async def test_stemming_and_escaping(client: Client) -> None:
+    stemmed = await search(client, q="burning", type="article")
+    assert len(stemmed.items) == 1
+    escaped = await search(client, q='AND OR ( "unbalanced')
+    assert all(isinstance(h, CommentHit) for h in escaped.items)
+    near = await search(client, q='"light touch" OR furnace', type="article", mode="fts")
+    assert len(near.items) == 1
+
+
+@pytest.mark.parametrize("order", ["rank", "newest"])
+async def test_walk_all_pages(client: Client, order: str) -> None:
+    whole = await search(client, q="Putin", order=order, limit=500)
+    seen: list[int] = []
+    params: dict[str, Any] = {"q": "Putin", "order": order, "limit": 2}
+    while True:
+        page = await search(client, **params)
+        seen += [h.comment_id for h in page.items if isinstance(h, CommentHit)]
+        if page.next_cursor is None:
+            break
+        params = {"cursor": page.next_cursor, "limit": 2}
+    assert seen == [h.comment_id for h in whole.items if isinstance(h, CommentHit)]
+    assert len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({}, "q"),
+        ({"q": "!!!"}, "q"),
+        ({"q": "a" * 257}, "q"),
+        ({"q": " ".join(["w"] * 17)}, "q"),
+        ({"q": "AND OR (", "mode": "fts"}, "q"),
+        ({"q": "x", "type": "author"}, "type"),
+        ({"q": "x", "order": "best"}, "order"),
+        ({"q": "x", "mode": "regex"}, "mode"),
+    ],
+)
+async def test_search_problems(client: Client, params: dict[str, str], field: str) -> None:
+    r = await client.get("/v1/search", params=params)
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["invalid_params"][0]["name"] == field
+
+
+def test_excerpt_escapes_html_and_counts_offsets() -> None:
+    ex = excerpt("a <b> \ue000match\ue001 & \ue000two\ue001")
+    assert ex.text == "a <b> match & two"
+    assert ex.html == "a &lt;b&gt; <mark>match</mark> &amp; <mark>two</mark>"
+    assert [(h.start, h.end) for h in ex.highlights] == [(6, 11), (14, 17)]

@@ -25,8 +25,10 @@ from api.http import (
 )
 from api.params import reject_unknown_query_params
 from api.routes.articles import ArticleController
+from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
 from api.routes.health import health
+from api.routes.quotes import QuoteController
 from api.routes.search import search
 from api.routes.threads import ThreadController
 from api.settings import Settings
@@ -52,6 +54,8 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="comments", description="Reader comments and the rebuilt reply tree."),
             Tag(name="threads", description="Comments nested as bounded reply trees."),
             Tag(name="search", description="Full-text search."),
+            Tag(name="quotes", description="Quotations and the people quoted."),
+            Tag(name="authors", description="People who comment."),
             Tag(name="meta", description="Service health."),
         ],
         use_handler_docstrings=False,
@@ -80,7 +84,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     middleware.append(ETagMiddleware)
 
     return Litestar(
-        route_handlers=[ArticleController, CommentController, ThreadController, search, health],
+        route_handlers=[
+            ArticleController,
+            CommentController,
+            ThreadController,
+            QuoteController,
+            AuthorController,
+            search,
+            health,
+        ],
         dependencies={"db": Provide(provide_db)},
         before_request=reject_unknown_query_params,
         plugins=[ProblemDetailsPlugin(problem_details_config())],

@@ -51,12 +51,12 @@ def invalid(name: str, reason: str, location: ParamLocation = "query") -> Invali
 class ResourceNotFound(ApiProblem):
     """404: the named resource does not exist."""
 
-    def __init__(self, kind: str, ident: object) -> None:
+    def __init__(self, kind: str, ident: object, *, by: str = "id") -> None:
         super().__init__(
             status_code=404,
             type_=PROBLEM_BASE + "not-found",
             title="Resource not found",
-            detail=f"No {kind} with id {ident}.",
+            detail=f"No {kind} with {by} {ident}.",
         )
 
 

@@ -90,3 +90,21 @@ def cut_page(
     rows = rows[:limit]
     cursor = encode_cursor(scope, filters, key_of(rows[-1]))
     return rows, cursor, {"Link": next_link(request, cursor, limit)}
+
+
+def int_key(key: list[KeyValue] | None, length: int) -> list[int] | None:
+    """A cursor's key as `length` integers, or a 400 naming `cursor`."""
+    if key is None:
+        return None
+    if len(key) != length or not all(type(k) is int for k in key):
+        raise invalid("cursor", "is not a cursor issued by this API")
+    return [int(k) for k in key]
+
+
+def str_key(key: list[KeyValue] | None) -> str | None:
+    """A cursor's key as one string, or a 400 naming `cursor`."""
+    if key is None:
+        return None
+    if len(key) != 1 or not isinstance(key[0], str):
+        raise invalid("cursor", "is not a cursor issued by this API")
+    return key[0]

@@ -9,10 +9,20 @@ from schemas.articles import (
     Section,
     SectionPage,
 )
+from schemas.authors import Author, AuthorPage
 from schemas.comments import Comment, CommentPage, ParentResolution
 from schemas.health import Health
 from schemas.problems import InvalidParam, Problem
-from schemas.quotes import Link, Quote, QuoteKind, Speaker
+from schemas.quotes import (
+    Link,
+    Quote,
+    QuoteItem,
+    QuoteKind,
+    QuotePage,
+    Speaker,
+    SpeakerPage,
+    SpeakerSummary,
+)
 from schemas.threads import (
     CommentContext,
     CommentNode,
@@ -27,6 +37,8 @@ __all__ = [
     "Article",
     "ArticleCounts",
     "ArticlePage",
+    "Author",
+    "AuthorPage",
     "Comment",
     "CommentContext",
     "CommentNode",
@@ -41,10 +53,14 @@ __all__ = [
     "ParentResolution",
     "Problem",
     "Quote",
+    "QuoteItem",
     "QuoteKind",
+    "QuotePage",
     "Section",
     "SectionPage",
     "Speaker",
+    "SpeakerPage",
+    "SpeakerSummary",
     "Thread",
     "ThreadNode",
     "ThreadSort",

@@ -65,3 +65,40 @@ class Speaker(Model, kw_only=True):
         list[str], Meta(examples=[["Putin", "Russia's President Putin", "Vladimir Putin"]])
     ]
     quotes: Annotated[int, Meta(ge=0, description="Speech quotes attributed to them.")]
+
+
+class QuoteItem(Quote, kw_only=True):
+    """A quote with where it was found."""
+
+    id: Annotated[int, Meta(ge=1, description="Quote id.")]
+    article_id: Annotated[int, Meta(ge=1)]
+    comment_id: Annotated[
+        CommentId | None, Meta(description="The comment holding it; null in article text.")
+    ]
+    section: Annotated[int | None, Meta(description="Section position, for article text.")]
+    paragraph: Annotated[
+        int | None, Meta(description="Paragraph position in the section, for article text.")
+    ]
+
+
+class QuotePage(Model, kw_only=True):
+    """One page of quotes, in ingest order."""
+
+    items: list[QuoteItem]
+    next_cursor: Annotated[str | None, Meta(description="Opaque cursor for the next page.")]
+
+
+class SpeakerSummary(Model, kw_only=True):
+    """A person quoted anywhere, across articles."""
+
+    name: Annotated[str, Meta(examples=["Vladimir Putin"])]
+    aliases: list[str]
+    articles: Annotated[int, Meta(ge=0, description="Articles quoting them.")]
+    quotes: Annotated[int, Meta(ge=0, description="Speech quotes attributed to them.")]
+
+
+class SpeakerPage(Model, kw_only=True):
+    """One page of speakers, by name."""
+
+    items: list[SpeakerSummary]
+    next_cursor: Annotated[str | None, Meta(description="Opaque cursor for the next page.")]

@@ -9,9 +9,9 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
-from api.errors import ResourceNotFound, invalid
+from api.errors import ResourceNotFound
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import KeyValue, cut_page, merge_filters
+from api.pagination import KeyValue, cut_page, int_key, merge_filters
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.store import reads
 from schemas import Article, ArticlePage, Section, SectionPage
@@ -36,12 +36,8 @@ def _section_key(section: Section) -> list[KeyValue]:
     return [section.position]
 
 
-def _single_key(key: list[KeyValue] | None) -> int | None:
-    if key is None:
-        return None
-    if len(key) != 1 or not isinstance(key[0], int):
-        raise invalid("cursor", "is not a cursor issued by this API")
-    return key[0]
+def _first(key: list[int] | None) -> int | None:
+    return None if key is None else key[0]
 
 
 async def require_article(db: aiosqlite.Connection, article_id: int) -> Article:
@@ -75,7 +71,7 @@ class ArticleController(Controller):
     ) -> Response[ArticlePage]:
         """A page of articles and a `Link: rel="next"` header when there are more."""
         _, key = merge_filters({}, cursor, "articles")
-        items = await reads.list_articles(db, before_id=_single_key(key), limit=limit + 1)
+        items = await reads.list_articles(db, before_id=_first(int_key(key, 1)), limit=limit + 1)
         items, next_cursor, headers = cut_page(request, items, limit, "articles", {}, _article_key)
         return Response(ArticlePage(items=items, next_cursor=next_cursor), headers=headers)
 
@@ -123,7 +119,7 @@ class ArticleController(Controller):
         scope = f"sections:{article_id}"
         _, key = merge_filters({}, cursor, scope)
         items = await reads.list_sections(
-            db, article_id, after_position=_single_key(key), limit=limit + 1
+            db, article_id, after_position=_first(int_key(key, 1)), limit=limit + 1
         )
         items, next_cursor, headers = cut_page(request, items, limit, scope, {}, _section_key)
         return Response(SectionPage(items=items, next_cursor=next_cursor), headers=headers)

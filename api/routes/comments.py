@@ -13,7 +13,7 @@ from litestar.params import PathParameter, QueryParameter
 
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import FilterValue, KeyValue, cut_page, merge_filters
+from api.pagination import FilterValue, KeyValue, cut_page, int_key, merge_filters
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.routes.articles import ArticlePath, require_article
 from api.store import reads
@@ -136,10 +136,7 @@ class CommentController(Controller):
         if query.since is not None and query.until is not None and query.until <= query.since:
             raise invalid("until", "must be later than since")
         order: CommentSort = query.sort or "position"
-        if key is not None and (
-            len(key) != KEY_LENGTH[order] or not all(isinstance(k, int) for k in key)
-        ):
-            raise invalid("cursor", "is not a cursor issued by this API")
+        after = int_key(key, KEY_LENGTH[order])
 
         await require_article(db, article_id)
         rows = await reads.list_comments(
@@ -154,7 +151,7 @@ class CommentController(Controller):
                 until=query.until,
             ),
             sort=order,
-            after=[int(k) for k in key] if key is not None else None,
+            after=after,
             limit=limit + 1,
         )
 

@@ -11,7 +11,18 @@ import aiosqlite
 
 from api.store import rows
 from api.thread_view import Skeleton
-from schemas import Article, Comment, Link, Paragraph, Quote, Section, Speaker
+from schemas import (
+    Article,
+    Author,
+    Comment,
+    Link,
+    Paragraph,
+    Quote,
+    QuoteItem,
+    Section,
+    Speaker,
+    SpeakerSummary,
+)
 
 CommentSort = Literal["position", "-position", "posted_at", "-posted_at"]
 Owner = Literal["paragraph_id", "comment_id"]
@@ -280,3 +291,98 @@ async def search(
         if "fts5" in str(exc) or "syntax" in str(exc):
             raise SearchSyntaxError(str(exc)) from exc
         raise
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteFilter:
+    """Filters of the quote lists; None means not filtered."""
+
+    article_id: int | None = None
+    speaker: str | None = None
+    in_comments: bool | None = None
+    kind: str | None = None
+
+
+async def list_quotes(
+    conn: aiosqlite.Connection, *, filters: QuoteFilter, after_id: int | None, limit: int
+) -> list[QuoteItem]:
+    """Quotes in ingest order with where they were found."""
+    where: list[str] = []
+    params: list[object] = []
+    if filters.article_id is not None:
+        where.append("q.article_id = ?")
+        params.append(filters.article_id)
+    if filters.speaker is not None:
+        where.append(
+            "q.speaker_id IN (SELECT id FROM speakers WHERE name = ? "
+            "OR EXISTS (SELECT 1 FROM json_each(speakers.aliases) WHERE value = ?))"
+        )
+        params += [filters.speaker, filters.speaker]
+    if filters.in_comments is not None:
+        where.append("q.comment_id IS NOT NULL" if filters.in_comments else "q.comment_id IS NULL")
+    if filters.kind is not None:
+        where.append("q.kind = ?")
+        params.append(filters.kind)
+    if after_id is not None:
+        where.append("q.id > ?")
+        params.append(after_id)
+    sql = (
+        f"SELECT q.id, q.article_id, q.comment_id, sec.position, p.position, {rows.QUOTE_COLUMNS} "
+        "FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id "
+        "LEFT JOIN paragraphs p ON p.id = q.paragraph_id "
+        "LEFT JOIN sections sec ON sec.id = p.section_id"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " ORDER BY q.id LIMIT ?"
+    )
+    params.append(limit)
+    return [rows.quote_item(r) for r in await conn.execute_fetchall(sql, params)]
+
+
+async def list_speaker_summaries(
+    conn: aiosqlite.Connection, *, after_name: str | None, limit: int
+) -> list[SpeakerSummary]:
+    """People quoted across articles, by name."""
+    return [
+        rows.speaker_summary(r)
+        for r in await conn.execute_fetchall(
+            """
+            SELECT s.name,
+                   (SELECT json_group_array(DISTINCT a.value) FROM speakers s2,
+                           json_each(s2.aliases) a WHERE s2.name = s.name),
+                   count(DISTINCT s.article_id),
+                   (SELECT count(*) FROM quotes q JOIN speakers s3 ON s3.id = q.speaker_id
+                    WHERE s3.name = s.name AND q.kind = 'speech')
+            FROM speakers s WHERE s.name > ? GROUP BY s.name ORDER BY s.name LIMIT ?
+            """,
+            ("" if after_name is None else after_name, limit),
+        )
+    ]
+
+
+async def list_authors(
+    conn: aiosqlite.Connection, *, after_name: str | None, limit: int
+) -> list[Author]:
+    """Commenters across articles, by name."""
+    return [
+        rows.author(r)
+        for r in await conn.execute_fetchall(
+            "SELECT author, count(*), count(DISTINCT article_id), sum(1 - author_verified), "
+            "min(posted_at), max(posted_at) FROM comments WHERE author > ? "
+            "GROUP BY author ORDER BY author LIMIT ?",
+            ("" if after_name is None else after_name, limit),
+        )
+    ]
+
+
+async def list_author_comments(
+    conn: aiosqlite.Connection, author: str, *, before: list[int] | None, limit: int
+) -> list[Comment]:
+    """One author's comments across articles, newest first."""
+    sql = f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE author = ?"
+    params: list[object] = [author]
+    if before is not None:
+        sql += " AND (posted_at, id) < (?, ?)"
+        params += before
+    sql += " ORDER BY posted_at DESC, id DESC LIMIT ?"
+    params.append(limit)
+    return await _comments(conn, await conn.execute_fetchall(sql, params))

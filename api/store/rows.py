@@ -7,7 +7,18 @@ from typing import Any
 
 import msgspec
 
-from schemas import Article, ArticleCounts, Comment, Link, Paragraph, Quote, Speaker
+from schemas import (
+    Article,
+    ArticleCounts,
+    Author,
+    Comment,
+    Link,
+    Paragraph,
+    Quote,
+    QuoteItem,
+    Speaker,
+    SpeakerSummary,
+)
 
 ARTICLE_COLUMNS = """
     id, title, url, content_hash, ingested_at, first_comment_at, last_comment_at,
@@ -101,3 +112,34 @@ def link(row: Any) -> Link:
 def speaker(row: Any) -> Speaker:
     """Build a Speaker from a `(name, aliases_json, quote_count)` row."""
     return Speaker(name=row[0], aliases=msgspec.json.decode(row[1], type=list[str]), quotes=row[2])
+
+
+def quote_item(row: Any) -> QuoteItem:
+    """Build a QuoteItem from `(id, article_id, comment_id, section, paragraph, QUOTE_COLUMNS)`."""
+    q = quote(row[5:])
+    return QuoteItem(
+        id=row[0],
+        article_id=row[1],
+        comment_id=row[2],
+        section=row[3],
+        paragraph=row[4],
+        **{f: getattr(q, f) for f in Quote.__struct_fields__},
+    )
+
+
+def speaker_summary(row: Any) -> SpeakerSummary:
+    """Build a SpeakerSummary from `(name, aliases_json, articles, quotes)`."""
+    aliases = sorted(msgspec.json.decode(row[1] or "[]", type=list[str]))
+    return SpeakerSummary(name=row[0], aliases=aliases, articles=row[2], quotes=row[3])
+
+
+def author(row: Any) -> Author:
+    """Build an Author from `(name, comments, articles, not_verified, first, last)`."""
+    return Author(
+        name=row[0],
+        comments=row[1],
+        articles=row[2],
+        not_verified_comments=row[3],
+        first_seen=utc(row[4]),
+        last_seen=utc(row[5]),
+    )

@@ -1,0 +1,165 @@
+"""Quotes across articles or within one, and the people quoted."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import aiosqlite
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from api.openapi_docs import LINK_HEADER, problem_responses
+from api.pagination import FilterValue, KeyValue, cut_page, int_key, merge_filters, str_key
+from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.routes.articles import ArticlePath, require_article
+from api.store import reads
+from api.store.reads import QuoteFilter
+from schemas import QuoteItem, QuoteKind, QuotePage, SpeakerPage, SpeakerSummary
+
+SpeakerName = Annotated[
+    str | None,
+    QueryParameter(
+        description="Only quotes attributed to this person (full name or any alias).",
+        min_length=1,
+        max_length=200,
+    ),
+]
+InComments = Annotated[
+    bool | None,
+    QueryParameter(description="`true`: only quotes in comments; `false`: only article text."),
+]
+Kind = Annotated[
+    QuoteKind | None,
+    QueryParameter(description="Only `speech`, `title` or `scare` quotes (default: all)."),
+]
+ArticleFilter = Annotated[
+    int | None, QueryParameter(description="Only quotes from this article.", ge=1)
+]
+
+
+def _quote_key(quote: QuoteItem) -> list[KeyValue]:
+    return [quote.id]
+
+
+async def _quote_page(
+    request: Request[Any, Any, Any],
+    db: aiosqlite.Connection,
+    scope: str,
+    given: dict[str, FilterValue],
+    limit: int,
+    cursor: str | None,
+) -> Response[QuotePage]:
+    chosen, key = merge_filters(given, cursor, scope)
+    after = int_key(key, 1)
+    filters = QuoteFilter(
+        article_id=_int_or_none(chosen.get("article_id")),
+        speaker=_str_or_none(chosen.get("speaker")),
+        in_comments=_bool_or_none(chosen.get("in_comments")),
+        kind=_str_or_none(chosen.get("kind")),
+    )
+    rows = await reads.list_quotes(
+        db, filters=filters, after_id=None if after is None else after[0], limit=limit + 1
+    )
+    items, next_cursor, headers = cut_page(request, rows, limit, scope, chosen, _quote_key)
+    return Response(QuotePage(items=items, next_cursor=next_cursor), headers=headers)
+
+
+def _int_or_none(value: FilterValue) -> int | None:
+    return value if type(value) is int else None
+
+
+def _str_or_none(value: FilterValue) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _bool_or_none(value: FilterValue) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+class QuoteController(Controller):
+    """Quotes and speakers."""
+
+    tags = ["quotes"]
+
+    @get(
+        "/v1/quotes",
+        operation_id="listQuotes",
+        summary="List quotes",
+        description="Quotes from every article and comment, in ingest order, keyset-paginated.",
+        responses=problem_responses(400),
+        response_headers=[LINK_HEADER],
+    )
+    async def list_quotes(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[aiosqlite.Connection],
+        speaker: SpeakerName = None,
+        article_id: ArticleFilter = None,
+        in_comments: InComments = None,
+        kind: Kind = None,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[QuotePage]:
+        """A page of quotes."""
+        given: dict[str, FilterValue] = {
+            "speaker": speaker,
+            "article_id": article_id,
+            "in_comments": in_comments,
+            "kind": kind,
+        }
+        return await _quote_page(request, db, "quotes", given, limit, cursor)
+
+    @get(
+        "/v1/articles/{article_id:int}/quotes",
+        operation_id="listArticleQuotes",
+        summary="List an article's quotes",
+        description="Quotes in one article's text and comments, in page order.",
+        responses=problem_responses(400, 404),
+        response_headers=[LINK_HEADER],
+    )
+    async def list_article_quotes(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[aiosqlite.Connection],
+        article_id: ArticlePath,
+        speaker: SpeakerName = None,
+        in_comments: InComments = None,
+        kind: Kind = None,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[QuotePage]:
+        """A page of one article's quotes."""
+        await require_article(db, article_id)
+        given: dict[str, FilterValue] = {
+            "speaker": speaker,
+            "article_id": article_id,
+            "in_comments": in_comments,
+            "kind": kind,
+        }
+        return await _quote_page(request, db, f"quotes:{article_id}", given, limit, cursor)
+
+    @get(
+        "/v1/speakers",
+        operation_id="listSpeakers",
+        summary="List speakers",
+        description="People quoted in any article, by name, with aliases and counts.",
+        responses=problem_responses(400),
+        response_headers=[LINK_HEADER],
+    )
+    async def list_speakers(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[aiosqlite.Connection],
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[SpeakerPage]:
+        """A page of speakers."""
+        _, key = merge_filters({}, cursor, "speakers")
+        rows = await reads.list_speaker_summaries(db, after_name=str_key(key), limit=limit + 1)
+        items, next_cursor, headers = cut_page(request, rows, limit, "speakers", {}, _name_key)
+        return Response(SpeakerPage(items=items, next_cursor=next_cursor), headers=headers)
+
+
+def _name_key(item: SpeakerSummary) -> list[KeyValue]:
+    return [item.name]

@@ -55,3 +55,11 @@ async def reject_unknown_query_params(request: Request[Any, Any, Any]) -> None:
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
             raise invalid(name, f"is not a parameter of this operation (accepted: {known})")
+
+
+IncludeTotal = Annotated[
+    bool,
+    QueryParameter(
+        description="Also return `total`, the number of matching rows (costs a count query).",
+    ),
+]

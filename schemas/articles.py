@@ -78,6 +78,10 @@ class ArticlePage(Model, kw_only=True):
 
     items: list[Article]
     next_cursor: NextCursor
+    total: Annotated[
+        int | UnsetType,
+        Meta(description="Present with `include_total=true`: how many articles there are."),
+    ] = UNSET
 
 
 class SectionPage(Model, kw_only=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from msgspec import Meta
+from msgspec import UNSET, Meta, UnsetType
 
 from schemas.common import ArticleId, CommentId, Model, NextCursor, Timestamp
 from schemas.quotes import Link, Quote
@@ -66,3 +66,7 @@ class CommentPage(Model, kw_only=True):
 
     items: list[Comment]
     next_cursor: NextCursor
+    total: Annotated[
+        int | UnsetType,
+        Meta(description="Present with `include_total=true`: all rows matching the filters."),
+    ] = UNSET

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -147,3 +148,42 @@ async def test_orphan_reply_is_kept_with_its_named_parent(client: Client) -> Non
     assert (first.parent_author, first.parent_author_verified) == ("Art Van Delay", False)
     assert first.parent_resolution == "missing"
     assert first.reply_count == 2
+
+
+def depth_first(comments: list[Comment]) -> list[int]:
+    """Depth-first order computed here from parent ids: oldest first, orphans as roots."""
+    children: dict[int | None, list[Comment]] = {}
+    for c in comments:
+        children.setdefault(c.parent_id, []).append(c)
+    out: list[int] = []
+
+    def visit(parent: int | None) -> None:
+        for c in sorted(children.get(parent, []), key=lambda c: (c.posted_at, c.position)):
+            out.append(c.id)
+            visit(c.id)
+
+    visit(None)
+    return out
+
+
+@pytest.mark.parametrize("limit", [1, 4, 22])
+async def test_thread_order_walks_depth_first(client: Client, limit: int) -> None:
+    everything = (await fetch(client)).items
+    walked = await walk(client, limit, sort="thread")
+    assert [c.id for c in walked] == depth_first(everything)
+    for previous, current in itertools.pairwise(walked):
+        if current.parent_id is not None and current.depth > 1:
+            assert current.depth <= previous.depth + 1
+
+
+async def test_totals_are_opt_in(client: Client) -> None:
+    r = await client.get(URL, params={"limit": 2})
+    assert "total" not in r.json()
+    plain = await fetch(client, limit=2, include_total="true")
+    assert plain.total == 22
+    filtered = await fetch(client, author="nmewn", include_total="true", limit=1)
+    assert filtered.total == 4
+    following = await fetch(client, cursor=filtered.next_cursor, include_total="true")
+    assert following.total == 4
+    articles = (await client.get("/v1/articles", params={"include_total": "true"})).json()
+    assert articles["total"] == 2

@@ -63,6 +63,7 @@ def test_list_parameters_are_documented(spec: dict[str, Any]) -> None:
         "sort",
         "limit",
         "cursor",
+        "include_total",
     }
     assert params["limit"]["schema"]["maximum"] == 500
     assert all(p.get("description") for p in params.values())

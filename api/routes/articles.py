@@ -12,7 +12,7 @@ from litestar.params import PathParameter, QueryParameter
 from api.errors import ResourceNotFound
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import KeyValue, cut_page, int_key, merge_filters
-from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
 from api.store import reads
 from schemas import Article, ArticlePage, Section, SectionPage
 
@@ -68,12 +68,16 @@ class ArticleController(Controller):
         db: NamedDependency[aiosqlite.Connection],
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
+        include_total: IncludeTotal = False,
     ) -> Response[ArticlePage]:
         """A page of articles and a `Link: rel="next"` header when there are more."""
         _, key = merge_filters({}, cursor, "articles")
         items = await reads.list_articles(db, before_id=_first(int_key(key, 1)), limit=limit + 1)
         items, next_cursor, headers = cut_page(request, items, limit, "articles", {}, _article_key)
-        return Response(ArticlePage(items=items, next_cursor=next_cursor), headers=headers)
+        page = ArticlePage(items=items, next_cursor=next_cursor)
+        if include_total:
+            page.total = await reads.count_articles(db)
+        return Response(page, headers=headers)
 
     @get(
         "/{article_id:int}",

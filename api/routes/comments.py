@@ -13,8 +13,8 @@ from litestar.params import PathParameter, QueryParameter
 
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import FilterValue, KeyValue, cut_page, int_key, merge_filters
-from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.pagination import FilterValue, KeyValue, cut_page, int_key, merge_filters, str_key
+from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
 from api.routes.articles import ArticlePath, require_article
 from api.store import reads
 from api.store.reads import CommentFilter, CommentSort
@@ -48,7 +48,11 @@ Until = Annotated[
 Sort = Annotated[
     CommentSort | None,
     QueryParameter(
-        description="`position` (page order, default) or `posted_at`; prefix `-` to reverse.",
+        description=(
+            "`position` (page order, default) or `posted_at`, `-` to reverse; or `thread`: "
+            "depth first, oldest first among siblings, orphans as roots (use `depth` and "
+            "`parent_id` of each row to indent)."
+        ),
     ),
 ]
 
@@ -114,6 +118,7 @@ class CommentController(Controller):
         sort: Sort = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
+        include_total: IncludeTotal = False,
     ) -> Response[CommentPage]:
         """A page of comments and a `Link: rel="next"` header when there are more."""
         given: dict[str, FilterValue] = msgspec.to_builtins(
@@ -136,32 +141,47 @@ class CommentController(Controller):
         if query.since is not None and query.until is not None and query.until <= query.since:
             raise invalid("until", "must be later than since")
         order: CommentSort = query.sort or "position"
-        after = int_key(key, KEY_LENGTH[order])
+        after: list[int] | list[str] | None
+        if order == "thread":
+            path = str_key(key)
+            after = None if path is None else [path]
+        else:
+            after = int_key(key, KEY_LENGTH[order])
 
-        await require_article(db, article_id)
-        rows = await reads.list_comments(
+        article = await require_article(db, article_id)
+        filters = CommentFilter(
+            author=query.author,
+            verified=query.verified,
+            parent_id=query.parent_id,
+            top_level=query.top_level,
+            since=query.since,
+            until=query.until,
+        )
+        rows, paths = await reads.list_comments(
             db,
             article_id,
-            filters=CommentFilter(
-                author=query.author,
-                verified=query.verified,
-                parent_id=query.parent_id,
-                top_level=query.top_level,
-                since=query.since,
-                until=query.until,
-            ),
+            filters=filters,
             sort=order,
             after=after,
             limit=limit + 1,
         )
 
+        path_of = dict(zip((c.id for c in rows), paths, strict=True))
+
         def key_of(comment: Comment) -> list[KeyValue]:
+            if order == "thread":
+                return [path_of[comment.id]]
             if order in ("posted_at", "-posted_at"):
                 return [int(comment.posted_at.timestamp()), comment.position]
             return [comment.position]
 
         items, next_cursor, headers = cut_page(request, rows, limit, scope, chosen, key_of)
-        return Response(CommentPage(items=items, next_cursor=next_cursor), headers=headers)
+        page = CommentPage(items=items, next_cursor=next_cursor)
+        if include_total:
+            page.total = await reads.count_comments(
+                db, article_id, filters, article.counts.comments
+            )
+        return Response(page, headers=headers)
 
     @get(
         "/v1/comments/{comment_id:int}",

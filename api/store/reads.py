@@ -24,7 +24,7 @@ from schemas import (
     SpeakerSummary,
 )
 
-CommentSort = Literal["position", "-position", "posted_at", "-posted_at"]
+CommentSort = Literal["position", "-position", "posted_at", "-posted_at", "thread"]
 Owner = Literal["paragraph_id", "comment_id"]
 
 # Allowlisted ORDER BY and keyset predicates: the only identifiers that reach SQL.
@@ -33,6 +33,7 @@ _COMMENT_ORDER: dict[CommentSort, tuple[str, str]] = {
     "-position": ("position DESC", "position < ?"),
     "posted_at": ("posted_at ASC, position ASC", "(posted_at, position) > (?, ?)"),
     "-posted_at": ("posted_at DESC, position DESC", "(posted_at, position) < (?, ?)"),
+    "thread": ("thread_path ASC", "thread_path > ?"),
 }
 
 
@@ -157,16 +158,7 @@ async def list_speakers(conn: aiosqlite.Connection, article_id: int) -> list[Spe
     ]
 
 
-async def list_comments(
-    conn: aiosqlite.Connection,
-    article_id: int,
-    *,
-    filters: CommentFilter,
-    sort: CommentSort,
-    after: list[int] | None,
-    limit: int,
-) -> list[Comment]:
-    """A page of an article's comments, filtered and sorted, after the keyset `after`."""
+def _comment_where(article_id: int, filters: CommentFilter) -> tuple[list[str], list[object]]:
     where = ["article_id = ?"]
     params: list[object] = [article_id]
     if filters.author is not None:
@@ -186,16 +178,46 @@ async def list_comments(
     if filters.until is not None:
         where.append("posted_at < ?")
         params.append(filters.until)
+    return where, params
+
+
+async def count_comments(
+    conn: aiosqlite.Connection, article_id: int, filters: CommentFilter, stored: int
+) -> int:
+    """Rows matching `filters`; without filters, the counter `stored` with the article."""
+    if filters == CommentFilter():
+        return stored
+    where, params = _comment_where(article_id, filters)
+    async with conn.execute(
+        f"SELECT count(*) FROM comments WHERE {' AND '.join(where)}", params
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def list_comments(
+    conn: aiosqlite.Connection,
+    article_id: int,
+    *,
+    filters: CommentFilter,
+    sort: CommentSort,
+    after: list[int] | list[str] | None,
+    limit: int,
+) -> tuple[list[Comment], list[str]]:
+    """A page of an article's comments, filtered and sorted, after the keyset `after`,
+    with each row's thread path (the keyset of `sort=thread`)."""
+    where, params = _comment_where(article_id, filters)
     order, keyset = _COMMENT_ORDER[sort]
     if after is not None:
         where.append(keyset)
         params.extend(after)
     sql = (
-        f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE {' AND '.join(where)} "
-        f"ORDER BY {order} LIMIT ?"
+        f"SELECT {rows.COMMENT_COLUMNS}, thread_path FROM comments "
+        f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
     )
     params.append(limit)
-    return await _comments(conn, await conn.execute_fetchall(sql, params))
+    found = list(await conn.execute_fetchall(sql, params))
+    return await _comments(conn, found), [r[-1] for r in found]
 
 
 async def get_comment(conn: aiosqlite.Connection, comment_id: int) -> Comment | None:

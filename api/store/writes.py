@@ -12,6 +12,25 @@ from api.ingest.model import ParsedPage
 from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
 
+# The same computation as migration 0005, for one article: depth-first order as a sortable
+# path of 6-digit sibling ranks (oldest first; orphans are roots).
+THREAD_PATHS = """
+WITH RECURSIVE
+ranked (id, parent_id, seg) AS (
+    SELECT id, parent_id,
+           printf('%06d', row_number() OVER (
+               PARTITION BY parent_id ORDER BY posted_at, position) - 1)
+    FROM comments WHERE article_id = :article
+),
+paths (id, path) AS (
+    SELECT id, seg FROM ranked WHERE parent_id IS NULL
+    UNION ALL
+    SELECT r.id, p.path || '.' || r.seg FROM ranked r JOIN paths p ON r.parent_id = p.id
+)
+UPDATE comments SET thread_path = (SELECT path FROM paths WHERE paths.id = comments.id)
+WHERE article_id = :article
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
@@ -127,6 +146,7 @@ def _store_page(conn: sqlite3.Connection, page: ParsedPage, url: str | None) -> 
         rows,
     )
     _store_quotes_and_links(conn, page, article_id, paragraph_ids, base)
+    conn.execute(THREAD_PATHS, {"article": article_id})
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, page.title, "\n".join(b.text for s in page.sections for b in s)),

@@ -27,6 +27,7 @@ from api.params import reject_unknown_query_params
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
+from api.routes.exports import ExportController
 from api.routes.health import health
 from api.routes.quotes import QuoteController
 from api.routes.search import search
@@ -56,6 +57,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="search", description="Full-text search."),
             Tag(name="quotes", description="Quotations and the people quoted."),
             Tag(name="authors", description="People who comment."),
+            Tag(name="exports", description="Bulk downloads, streamed."),
             Tag(name="meta", description="Service health."),
         ],
         use_handler_docstrings=False,
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ThreadController,
             QuoteController,
             AuthorController,
+            ExportController,
             search,
             health,
         ],

@@ -10,11 +10,14 @@ from schemas import Problem
 _DESCRIPTIONS = {
     400: "A query parameter, path parameter or cursor was rejected; `invalid_params` names it.",
     404: "The resource does not exist.",
+    429: "The client's request budget is spent; see `Retry-After` and the RateLimit headers.",
 }
 
 
-def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
-    """`application/problem+json` responses for the given error statuses."""
+def problem_responses(*statuses: int, rate_limited: bool = True) -> dict[int, ResponseSpec]:
+    """`application/problem+json` responses for the given error statuses (and 429)."""
+    if rate_limited:
+        statuses = (*statuses, 429)
     return {
         status: ResponseSpec(
             data_container=Problem,

@@ -43,7 +43,10 @@ def test_every_operation_is_named_tagged_and_summarised(spec: dict[str, Any]) ->
 
 def test_errors_are_documented_as_problem_details(spec: dict[str, Any]) -> None:
     for path, method, op in operations(spec):
-        for status in ("400", "404") if "{" in path else ("400",):
+        statuses = ["400", "404"] if "{" in path else ["400"]
+        if path != "/healthz":
+            statuses.append("429")
+        for status in statuses:
             response = op["responses"][status]
             assert "application/problem+json" in response["content"], (method, path, status)
     assert "Problem" in spec["components"]["schemas"]

@@ -18,7 +18,7 @@ from schemas import Health
     summary="Service health",
     description="Answers 200 when the service is up and its database is readable.",
     tags=["meta"],
-    responses=problem_responses(400),
+    responses=problem_responses(400, rate_limited=False),
     cache_control=CacheControlHeader(no_store=True),
 )
 async def health(db: NamedDependency[aiosqlite.Connection]) -> Health:

@@ -1,0 +1,135 @@
+"""Streamed exports of an article's comments: NDJSON (full objects) and CSV (flat columns)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+
+import aiosqlite
+import msgspec
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.response import Stream
+
+from api.openapi_docs import problem_responses
+from api.routes.articles import ArticlePath, require_article
+from api.store import reads
+from api.store.reads import CommentFilter
+from schemas import Comment
+
+CHUNK = 500
+CSV_COLUMNS = [
+    "id",
+    "position",
+    "author",
+    "author_verified",
+    "posted_at",
+    "parent_id",
+    "parent_author",
+    "parent_resolution",
+    "depth",
+    "root_id",
+    "reply_count",
+    "body",
+]
+
+
+async def _chunks(db: aiosqlite.Connection, article_id: int) -> AsyncIterator[list[Comment]]:
+    after: list[int] | None = None
+    while True:
+        rows, _ = await reads.list_comments(
+            db, article_id, filters=CommentFilter(), sort="position", after=after, limit=CHUNK
+        )
+        if rows:
+            yield rows
+        if len(rows) < CHUNK:
+            return
+        after = [rows[-1].position]
+
+
+async def ndjson_lines(db: aiosqlite.Connection, article_id: int) -> AsyncIterator[bytes]:
+    """One JSON comment per line, in page order."""
+    encoder = msgspec.json.Encoder()
+    async for rows in _chunks(db, article_id):
+        yield b"".join(encoder.encode(c) + b"\n" for c in rows)
+
+
+def csv_row(comment: Comment) -> list[object]:
+    """The CSV columns of one comment; times in RFC 3339, booleans as true/false."""
+    return [
+        comment.id,
+        comment.position,
+        comment.author,
+        "true" if comment.author_verified else "false",
+        comment.posted_at.isoformat().replace("+00:00", "Z"),
+        "" if comment.parent_id is None else comment.parent_id,
+        comment.parent_author or "",
+        comment.parent_resolution,
+        comment.depth,
+        comment.root_id,
+        comment.reply_count,
+        comment.body,
+    ]
+
+
+async def csv_lines(db: aiosqlite.Connection, article_id: int) -> AsyncIterator[bytes]:
+    """A header row, then one row per comment, RFC 4180 quoting."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    async for rows in _chunks(db, article_id):
+        writer.writerows(csv_row(c) for c in rows)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+class ExportController(Controller):
+    """Bulk downloads."""
+
+    tags = ["exports"]
+
+    @get(
+        "/v1/articles/{article_id:int}/comments.ndjson",
+        operation_id="exportArticleCommentsNdjson",
+        summary="Export an article's comments as NDJSON",
+        description="Every comment as one JSON object per line, in page order, streamed.",
+        media_type="application/x-ndjson",
+        responses=problem_responses(400, 404),
+    )
+    async def export_ndjson(
+        self, db: NamedDependency[aiosqlite.Connection], article_id: ArticlePath
+    ) -> Stream:
+        """Stream the NDJSON export."""
+        await require_article(db, article_id)
+        return Stream(
+            ndjson_lines(db, article_id),
+            media_type="application/x-ndjson",
+            headers=_disposition(f"article-{article_id}-comments.ndjson"),
+        )
+
+    @get(
+        "/v1/articles/{article_id:int}/comments.csv",
+        operation_id="exportArticleCommentsCsv",
+        summary="Export an article's comments as CSV",
+        description="Every comment as a CSV row (UTF-8, header first), in page order, streamed.",
+        media_type="text/csv; charset=utf-8",
+        responses=problem_responses(400, 404),
+    )
+    async def export_csv(
+        self, db: NamedDependency[aiosqlite.Connection], article_id: ArticlePath
+    ) -> Stream:
+        """Stream the CSV export."""
+        await require_article(db, article_id)
+        return Stream(
+            csv_lines(db, article_id),
+            media_type="text/csv; charset=utf-8",
+            headers=_disposition(f"article-{article_id}-comments.csv"),
+        )
+
+
+def _disposition(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import msgspec
@@ -124,3 +125,14 @@ async def test_rate_limit_headers_and_429(limited: Client) -> None:
     assert int(over.headers["retry-after"]) > 0
     health = await limited.get("/healthz")
     assert health.status_code == 200  # health checks are exempt
+
+
+async def test_last_modified_is_the_ingest_time(client: Client) -> None:
+    article = (await client.get(f"/v1/articles/{SEED_ID}")).json()
+    ingested = parsedate_to_datetime(
+        (await client.get(f"/v1/articles/{SEED_ID}")).headers["last-modified"]
+    )
+    assert ingested.isoformat().replace("+00:00", "Z") == article["ingested_at"]
+    for path in ("comments", "sections", "thread"):
+        r = await client.get(f"/v1/articles/{SEED_ID}/{path}")
+        assert parsedate_to_datetime(r.headers["last-modified"]) == ingested

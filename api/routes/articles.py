@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.utils import format_datetime
 from typing import Annotated, Any, Literal
 
 import aiosqlite
@@ -38,6 +39,11 @@ def _section_key(section: Section) -> list[KeyValue]:
 
 def _first(key: list[int] | None) -> int | None:
     return None if key is None else key[0]
+
+
+def last_modified(article: Article) -> dict[str, str]:
+    """`Last-Modified` for an article and everything under it: its data is fixed at ingest."""
+    return {"Last-Modified": format_datetime(article.ingested_at, usegmt=True)}
 
 
 async def require_article(db: aiosqlite.Connection, article_id: int) -> Article:
@@ -91,7 +97,7 @@ class ArticleController(Controller):
         db: NamedDependency[aiosqlite.Connection],
         article_id: ArticlePath,
         include: Include = None,
-    ) -> Article:
+    ) -> Response[Article]:
         """The article, optionally with its sections."""
         article = await require_article(db, article_id)
         if include and "sections" in include:
@@ -100,7 +106,7 @@ class ArticleController(Controller):
             )
         if include and "speakers" in include:
             article.speakers = await reads.list_speakers(db, article_id)
-        return article
+        return Response(article, headers=last_modified(article))
 
     @get(
         "/{article_id:int}/sections",
@@ -119,11 +125,12 @@ class ArticleController(Controller):
         cursor: Cursor = None,
     ) -> Response[SectionPage]:
         """A page of sections."""
-        await require_article(db, article_id)
+        article = await require_article(db, article_id)
         scope = f"sections:{article_id}"
         _, key = merge_filters({}, cursor, scope)
         items = await reads.list_sections(
             db, article_id, after_position=_first(int_key(key, 1)), limit=limit + 1
         )
         items, next_cursor, headers = cut_page(request, items, limit, scope, {}, _section_key)
+        headers |= last_modified(article)
         return Response(SectionPage(items=items, next_cursor=next_cursor), headers=headers)

@@ -15,7 +15,7 @@ from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import FilterValue, KeyValue, cut_page, int_key, merge_filters, str_key
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
-from api.routes.articles import ArticlePath, require_article
+from api.routes.articles import ArticlePath, last_modified, require_article
 from api.store import reads
 from api.store.reads import CommentFilter, CommentSort
 from schemas import Comment, CommentPage
@@ -176,6 +176,7 @@ class CommentController(Controller):
             return [comment.position]
 
         items, next_cursor, headers = cut_page(request, rows, limit, scope, chosen, key_of)
+        headers |= last_modified(article)
         page = CommentPage(items=items, next_cursor=next_cursor)
         if include_total:
             page.total = await reads.count_comments(

@@ -6,14 +6,14 @@ from typing import Annotated, cast
 from urllib.parse import urlencode
 
 import aiosqlite
-from litestar import Controller, get
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import problem_responses
 from api.pagination import FilterValue, KeyValue, encode_cursor, merge_filters
-from api.routes.articles import ArticlePath, require_article
+from api.routes.articles import ArticlePath, last_modified, require_article
 from api.routes.comments import CommentPath
 from api.store import reads
 from api.thread_view import (
@@ -197,12 +197,12 @@ class ThreadController(Controller):
         replies_per_node: RepliesPerNode = None,
         sort: SortParam = None,
         cursor: TreeCursor = None,
-    ) -> Thread:
+    ) -> Response[Thread]:
         """The tree of an article's comments, or a continuation of it."""
         bounds = _Bounds(
             _given(sort, depth, limit, replies_per_node), cursor, f"thread:{article_id}"
         )
-        await require_article(db, article_id)
+        article = await require_article(db, article_id)
         tree = Tree(await reads.thread_skeleton(db, article_id))
         parent = _parse_parent(bounds.parent_token)
         planned = layout(
@@ -223,7 +223,10 @@ class ThreadController(Controller):
                     replies=nodes,
                 )
             ]
-        return Thread(article_id=article_id, parent_id=None, sort=bounds.sort, nodes=nodes)
+        return Response(
+            Thread(article_id=article_id, parent_id=None, sort=bounds.sort, nodes=nodes),
+            headers=last_modified(article),
+        )
 
     @get(
         "/v1/comments/{comment_id:int}/replies",

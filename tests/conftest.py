@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -49,3 +50,11 @@ def app(seeded_db: Path) -> Litestar:
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app) as c:
         yield c
+
+
+def assert_problem(response: httpx.Response, status: int, field: str | None = None) -> None:
+    """`response` is an RFC 9457 problem with `status`, naming `field` when one is given."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    if field is not None:
+        assert response.json()["invalid_params"][0]["name"] == field

@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from schemas import AuthorPage, CommentPage, QuotePage, SpeakerPage
-from tests.conftest import EDGE_ID, SEED_ID
+from tests.conftest import EDGE_ID, SEED_ID, assert_problem
 
 Client = AsyncTestClient[Litestar]
 
@@ -119,8 +119,4 @@ async def test_author_comments_newest_first_and_paginated(client: Client) -> Non
 async def test_people_problems(
     client: Client, url: str, params: dict[str, str], status: int, field: str | None
 ) -> None:
-    r = await client.get(url, params=params)
-    assert r.status_code == status
-    assert r.headers["content-type"] == "application/problem+json"
-    if field:
-        assert r.json()["invalid_params"][0]["name"] == field
+    assert_problem(await client.get(url, params=params), status, field)

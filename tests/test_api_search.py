@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from api.search import excerpt
 from schemas.search import ArticleHit, CommentHit, QuoteHit, SearchPage
+from tests.conftest import assert_problem
 
 Client = AsyncTestClient[Litestar]
 
@@ -98,10 +99,7 @@ async def test_walk_all_pages(client: Client, order: str) -> None:
     ],
 )
 async def test_search_problems(client: Client, params: dict[str, str], field: str) -> None:
-    r = await client.get("/v1/search", params=params)
-    assert r.status_code == 400
-    assert r.headers["content-type"] == "application/problem+json"
-    assert r.json()["invalid_params"][0]["name"] == field
+    assert_problem(await client.get("/v1/search", params=params), 400, field)
 
 
 def test_excerpt_escapes_html_and_counts_offsets() -> None:

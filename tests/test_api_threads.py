@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from schemas import CommentContext, CommentNode, MissingParentNode, MoreNode, Thread, ThreadNode
-from tests.conftest import SEED_ID
+from tests.conftest import SEED_ID, assert_problem
 
 Client = AsyncTestClient[Litestar]
 THREAD = f"/v1/articles/{SEED_ID}/thread"
@@ -179,8 +179,4 @@ async def test_context_is_bounded(client: Client) -> None:
 async def test_thread_problems(
     client: Client, url: str, params: dict[str, str], status: int, field: str | None
 ) -> None:
-    r = await client.get(url, params=params)
-    assert r.status_code == status
-    assert r.headers["content-type"] == "application/problem+json"
-    if field:
-        assert r.json()["invalid_params"][0]["name"] == field
+    assert_problem(await client.get(url, params=params), status, field)

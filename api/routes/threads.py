@@ -166,6 +166,23 @@ async def _render(
     return [build(n) for n in planned]
 
 
+async def _subtree(
+    db: aiosqlite.Connection, article_id: int, parent: Parent, bounds: _Bounds
+) -> list[ThreadNode]:
+    """Lay out and render the nodes under `parent` within `bounds`."""
+    tree = Tree(await reads.thread_skeleton(db, article_id))
+    planned = layout(
+        tree,
+        parent,
+        sort=bounds.sort,
+        depth=bounds.depth,
+        limit=bounds.limit,
+        replies_per_node=bounds.per_node,
+        after=bounds.after,
+    )
+    return await _render(db, article_id, planned, bounds)
+
+
 def _given(
     sort: ThreadSort | None, depth: int | None, limit: int | None, replies_per_node: int | None
 ) -> dict[str, FilterValue]:
@@ -203,18 +220,8 @@ class ThreadController(Controller):
             _given(sort, depth, limit, replies_per_node), cursor, f"thread:{article_id}"
         )
         article = await require_article(db, article_id)
-        tree = Tree(await reads.thread_skeleton(db, article_id))
         parent = _parse_parent(bounds.parent_token)
-        planned = layout(
-            tree,
-            parent,
-            sort=bounds.sort,
-            depth=bounds.depth,
-            limit=bounds.limit,
-            replies_per_node=bounds.per_node,
-            after=bounds.after,
-        )
-        nodes = await _render(db, article_id, planned, bounds)
+        nodes = await _subtree(db, article_id, parent, bounds)
         if isinstance(parent, MissingParent):
             nodes = [
                 MissingParentNode(
@@ -250,17 +257,7 @@ class ThreadController(Controller):
             _given(sort, depth, limit, replies_per_node), cursor, f"replies:{comment_id}"
         )
         comment = await _require_comment(db, comment_id)
-        tree = Tree(await reads.thread_skeleton(db, comment.article_id))
-        planned = layout(
-            tree,
-            comment_id,
-            sort=bounds.sort,
-            depth=bounds.depth,
-            limit=bounds.limit,
-            replies_per_node=bounds.per_node,
-            after=bounds.after,
-        )
-        nodes = await _render(db, comment.article_id, planned, bounds)
+        nodes = await _subtree(db, comment.article_id, comment_id, bounds)
         return Thread(
             article_id=comment.article_id, parent_id=comment_id, sort=bounds.sort, nodes=nodes
         )

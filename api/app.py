@@ -10,11 +10,11 @@ from litestar import Litestar
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.spec import Contact, License, Server, Tag
+from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 
 from api import db
-from api.deps import provide_db
+from api.deps import provide_db, provide_writer
 from api.errors import problem_details_config
 from api.http import (
     ETagMiddleware,
@@ -23,6 +23,7 @@ from api.http import (
     cors_config,
     rate_limit_config,
 )
+from api.openapi_body import import_components
 from api.params import reject_unknown_query_params
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
@@ -32,7 +33,9 @@ from api.routes.health import health
 from api.routes.quotes import QuoteController
 from api.routes.search import search
 from api.routes.threads import ThreadController
+from api.routes.writes import create_article, delete_article, replace_article
 from api.settings import Settings
+from api.writer import Writer
 
 API_VERSION = "1.0.0"
 
@@ -61,6 +64,18 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="meta", description="Service health."),
         ],
         use_handler_docstrings=False,
+        components=[
+            import_components(),
+            Components(
+                security_schemes={
+                    "apiKey": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="API key from `threadbase keys create`; reads need none.",
+                    )
+                }
+            ),
+        ],
         path="/docs",
         create_examples=False,
     )
@@ -72,13 +87,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        writer = db.connect(settings.db_path)  # creates the file and applies migrations
-        writer.close()
+        app.state.writer = Writer(settings.db_path)  # creates the file, applies migrations
         app.state.db = await db.connect_reader(settings.db_path)
         try:
             yield
         finally:
             await app.state.db.close()
+            app.state.writer.close()
 
     middleware: list[Any] = [RequestIdMiddleware]
     if settings.rate_limit_per_minute > 0:
@@ -93,10 +108,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             QuoteController,
             AuthorController,
             ExportController,
+            create_article,
+            replace_article,
+            delete_article,
             search,
             health,
         ],
-        dependencies={"db": Provide(provide_db)},
+        dependencies={"db": Provide(provide_db), "writer": Provide(provide_writer)},
         before_request=reject_unknown_query_params,
         plugins=[ProblemDetailsPlugin(problem_details_config())],
         middleware=middleware,
@@ -105,5 +123,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cache_control=CacheControlHeader(public=True, max_age=settings.cache_max_age),
         lifespan=[lifespan],
         openapi_config=openapi_config(),
+        request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
     )

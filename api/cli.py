@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -109,6 +110,62 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
         proxy_headers=False,
         server_header=False,
     )
+
+
+@main.group()
+def keys() -> None:
+    """API keys for the write operations (stored hashed; shown once)."""
+
+
+@keys.command(name="create")
+@click.argument("name")
+@DB_OPTION
+def keys_create(name: str, db_path: Path) -> None:
+    """Make a key called NAME and print it; it cannot be shown again."""
+    from api.keys import make_key
+    from api.store.keys import create_key
+
+    conn = db.connect(db_path)
+    try:
+        new = make_key()
+        create_key(conn, name, new)
+    finally:
+        conn.close()
+    click.echo(new.token)
+
+
+@keys.command(name="list")
+@DB_OPTION
+def keys_list(db_path: Path) -> None:
+    """Show every key's prefix, name, creation time and state."""
+    from api.store.keys import list_keys
+
+    conn = db.connect(db_path)
+    try:
+        records = list_keys(conn)
+    finally:
+        conn.close()
+    for r in records:
+        created = datetime.fromtimestamp(r.created_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        state = "active" if r.revoked_at is None else "revoked"
+        click.echo(f"{r.prefix}\t{state}\t{created}\t{r.name}")
+
+
+@keys.command(name="revoke")
+@click.argument("prefix")
+@DB_OPTION
+def keys_revoke(prefix: str, db_path: Path) -> None:
+    """Revoke the key whose prefix (the 8 characters after `tb_`) is PREFIX."""
+    from api.store.keys import revoke_key
+
+    conn = db.connect(db_path)
+    try:
+        done = revoke_key(conn, prefix)
+    finally:
+        conn.close()
+    if not done:
+        raise click.ClickException(f"no active key with prefix {prefix!r}")
+    click.echo(f"revoked {prefix}")
 
 
 @main.command(name="eval")

@@ -94,6 +94,7 @@ def _from_validation(exc: ValidationException) -> ApiProblem:
 _HTTP_PROBLEMS = {
     404: ("not-found", "Resource not found"),
     405: ("method-not-allowed", "Method not allowed"),
+    413: ("payload-too-large", "Request body too large"),
     429: ("rate-limited", "Too many requests"),
 }
 

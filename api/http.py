@@ -147,11 +147,18 @@ def compression_config() -> CompressionConfig:
 
 
 def cors_config() -> CORSConfig:
-    """Public read API: any origin, and the headers clients need to paginate and cache."""
+    """Any origin (writes need a key, not a cookie), and the headers clients need."""
     return CORSConfig(
         allow_origins=["*"],
-        allow_methods=["GET", "OPTIONS"],
-        allow_headers=["If-None-Match", "X-Request-Id", "Content-Type"],
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "If-None-Match",
+            "X-API-Key",
+            "X-Request-Id",
+        ],
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )

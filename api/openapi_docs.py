@@ -9,7 +9,13 @@ from schemas import Problem
 
 _DESCRIPTIONS = {
     400: "A query parameter, path parameter or cursor was rejected; `invalid_params` names it.",
+    401: "No API key, or not a valid one; see `WWW-Authenticate`.",
+    403: "The API key has been revoked.",
     404: "The resource does not exist.",
+    409: "Another article already holds this content.",
+    413: "The request body is larger than the server accepts.",
+    415: "The body is neither `text/plain` nor `application/json`.",
+    422: "The `Idempotency-Key` was already used with a different request.",
     429: "The client's request budget is spent; see `Retry-After` and the RateLimit headers.",
 }
 

@@ -20,6 +20,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Litestar debug mode (`THREADBASE_DEBUG`); never on in production."""
     rate_limit_per_minute: int = 1200
     """Requests per client per minute (`THREADBASE_RATE_LIMIT`); 0 turns limiting off."""
+    max_body_bytes: int = 5_000_000
+    """Largest request body accepted (`THREADBASE_MAX_BODY_BYTES`); more is a 413."""
     cache_max_age: int = 60
     """`Cache-Control: max-age` of public reads, in seconds (`THREADBASE_CACHE_MAX_AGE`)."""
 
@@ -32,4 +34,5 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             debug=env.get("THREADBASE_DEBUG", "").lower() in {"1", "true", "yes"},
             rate_limit_per_minute=int(env.get("THREADBASE_RATE_LIMIT", "1200")),
             cache_max_age=int(env.get("THREADBASE_CACHE_MAX_AGE", "60")),
+            max_body_bytes=int(env.get("THREADBASE_MAX_BODY_BYTES", "5000000")),
         )

@@ -59,7 +59,13 @@ class Article(Model, kw_only=True):
     content_hash: Annotated[
         str, Meta(description="SHA-256 of the normalised page text; the page's identity.")
     ]
+    published_at: Annotated[
+        Timestamp | None, Meta(description="Publication time, when the source gave one.")
+    ]
     ingested_at: Timestamp
+    updated_at: Annotated[
+        Timestamp | None, Meta(description="Last replacement through `PUT`, if any.")
+    ]
     first_comment_at: Timestamp | None
     last_comment_at: Timestamp | None
     counts: ArticleCounts

@@ -117,7 +117,7 @@ async def test_bad_request_is_a_problem(
 
 
 async def test_method_not_allowed_is_a_problem(client: Client) -> None:
-    r = await client.delete(f"/v1/articles/{SEED_ID}")
+    r = await client.patch(f"/v1/articles/{SEED_ID}")
     assert r.status_code == 405
     assert r.headers["content-type"] == "application/problem+json"
     assert msgspec.json.decode(r.content, type=Problem).status == 405

@@ -130,6 +130,13 @@ def parse_page(text: str, timezone: tzinfo = UTC) -> ParsedPage:
                 parent_author_verified=names.parent_verified,
             )
         )
+    return assemble(title, sections, comments, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def assemble(
+    title: str, sections: list[list[Block]], comments: list[ParsedComment], digest: str
+) -> ParsedPage:
+    """Finish a page however it was read: quotes, links, speakers and the reply tree."""
     sections, speakers = _annotate_sections(sections)
     comments = _annotate_comments(comments, {a: s for s in speakers for a in s.aliases})
     return ParsedPage(
@@ -138,7 +145,7 @@ def parse_page(text: str, timezone: tzinfo = UTC) -> ParsedPage:
         comments=comments,
         threads=resolve_threads(comments),
         speakers=speakers,
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content_hash=digest,
     )
 
 

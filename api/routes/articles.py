@@ -42,8 +42,10 @@ def _first(key: list[int] | None) -> int | None:
 
 
 def last_modified(article: Article) -> dict[str, str]:
-    """`Last-Modified` for an article and everything under it: its data is fixed at ingest."""
-    return {"Last-Modified": format_datetime(article.ingested_at, usegmt=True)}
+    """`Last-Modified` for an article and everything under it: its data changes only when it
+    is ingested or replaced."""
+    changed = article.updated_at or article.ingested_at
+    return {"Last-Modified": format_datetime(changed, usegmt=True)}
 
 
 async def require_article(db: aiosqlite.Connection, article_id: int) -> Article:

@@ -23,7 +23,7 @@ from schemas import (
 ARTICLE_COLUMNS = """
     id, title, url, content_hash, ingested_at, first_comment_at, last_comment_at,
     section_count, paragraph_count, caption_count, comment_count, top_level_count,
-    commenter_count, quote_count
+    commenter_count, quote_count, published_at, updated_at
 """
 
 QUOTE_COLUMNS = """
@@ -49,6 +49,8 @@ def article(row: Any) -> Article:
         url=row[2],
         content_hash=row[3],
         ingested_at=utc(row[4]),
+        published_at=None if row[14] is None else utc(row[14]),
+        updated_at=None if row[15] is None else utc(row[15]),
         first_comment_at=None if row[5] is None else utc(row[5]),
         last_comment_at=None if row[6] is None else utc(row[6]),
         counts=ArticleCounts(

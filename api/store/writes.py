@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from api.ingest.model import ParsedPage
 from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
+
+T = TypeVar("T")
 
 # The same computation as migration 0005, for one article: depth-first order as a sortable
 # path of 6-digit sibling ranks (oldest first; orphans are roots).
@@ -41,17 +44,27 @@ class IngestResult:
     comments: int
 
 
-def _epoch(page: ParsedPage, index: int) -> int:
-    return int(page.comments[index].posted_at.timestamp())
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What the crawl knows about a page besides its text."""
+
+    url: str | None = None
+    published_at: int | None = None  # Unix seconds
 
 
-def store_page(
-    conn: sqlite3.Connection, page: ParsedPage, *, url: str | None = None
-) -> IngestResult:
-    """Store a parsed page in one transaction; a page already stored is left as it is."""
+class HashConflict(Exception):
+    """Another article already holds this content."""
+
+    def __init__(self, article_id: int) -> None:
+        self.article_id = article_id
+        super().__init__(f"article {article_id} already holds this content")
+
+
+def _transaction(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
+    """Run `work` in one write transaction: all of it lands, or none of it."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        result = _store_page(conn, page, url)
+        result = work()
         conn.execute("COMMIT")  # deferred foreign keys are checked here
     except BaseException:
         if conn.in_transaction:
@@ -60,29 +73,93 @@ def store_page(
     return result
 
 
-def _store_page(conn: sqlite3.Connection, page: ParsedPage, url: str | None) -> IngestResult:
+def store_page(
+    conn: sqlite3.Connection, page: ParsedPage, source: Source | None = None
+) -> IngestResult:
+    """Store a parsed page in one transaction; a page already stored is left as it is."""
+    return _transaction(conn, lambda: _store_page(conn, page, source or Source()))
+
+
+def replace_page(
+    conn: sqlite3.Connection, article_id: int, page: ParsedPage, source: Source | None = None
+) -> IngestResult | None:
+    """Replace an article's content, keeping its id; None when there is no such article."""
+    return _transaction(conn, lambda: _replace_page(conn, article_id, page, source or Source()))
+
+
+def delete_article(conn: sqlite3.Connection, article_id: int) -> bool:
+    """Delete an article and everything under it; False when there was none."""
+
+    def work() -> bool:
+        return conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
+
+    return _transaction(conn, work)
+
+
+def _epoch(page: ParsedPage, index: int) -> int:
+    return int(page.comments[index].posted_at.timestamp())
+
+
+def _store_page(conn: sqlite3.Connection, page: ParsedPage, source: Source) -> IngestResult:
     existing = conn.execute(
         "SELECT id, comment_count FROM articles WHERE content_hash = ?", (page.content_hash,)
     ).fetchone()
     if existing is not None:
         return IngestResult(existing[0], False, existing[1])
-
-    times = [_epoch(page, i) for i in range(len(page.comments))]
-    blocks = [block for section in page.sections for block in section]
-    captions = sum(1 for block in blocks if block.kind == "caption")
     cursor = conn.execute(
-        """
-        INSERT INTO articles (
-            content_hash, title, url, ingested_at, first_comment_at, last_comment_at,
-            section_count, paragraph_count, caption_count, comment_count, top_level_count,
-            commenter_count
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
+        "INSERT INTO articles (content_hash, title, url, published_at, ingested_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (page.content_hash, page.title, source.url, source.published_at, int(time.time())),
+    )
+    assert cursor.lastrowid is not None
+    _write_content(conn, cursor.lastrowid, page)
+    return IngestResult(cursor.lastrowid, True, len(page.comments))
+
+
+def _replace_page(
+    conn: sqlite3.Connection, article_id: int, page: ParsedPage, source: Source
+) -> IngestResult | None:
+    if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+        return None
+    holder = conn.execute(
+        "SELECT id FROM articles WHERE content_hash = ? AND id != ?",
+        (page.content_hash, article_id),
+    ).fetchone()
+    if holder is not None:
+        raise HashConflict(holder[0])
+    conn.execute("DELETE FROM comments WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM sections WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM speakers WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+    conn.execute(
+        "UPDATE articles SET content_hash = ?, title = ?, url = ?, published_at = ?, "
+        "updated_at = ? WHERE id = ?",
         (
             page.content_hash,
             page.title,
-            url,
+            source.url,
+            source.published_at,
             int(time.time()),
+            article_id,
+        ),
+    )
+    _write_content(conn, article_id, page)
+    return IngestResult(article_id, False, len(page.comments))
+
+
+def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) -> None:
+    """Sections, paragraphs, comments, quotes, links, thread paths, search text, counters."""
+    times = [_epoch(page, i) for i in range(len(page.comments))]
+    blocks = [block for section in page.sections for block in section]
+    captions = sum(1 for block in blocks if block.kind == "caption")
+    conn.execute(
+        """
+        UPDATE articles SET first_comment_at = ?, last_comment_at = ?, section_count = ?,
+            paragraph_count = ?, caption_count = ?, comment_count = ?, top_level_count = ?,
+            commenter_count = ?
+        WHERE id = ?
+        """,
+        (
             min(times, default=None),
             max(times, default=None),
             len(page.sections),
@@ -91,10 +168,9 @@ def _store_page(conn: sqlite3.Connection, page: ParsedPage, url: str | None) -> 
             len(page.comments),
             sum(1 for c in page.comments if c.parent_author is None),
             len({c.author for c in page.comments}),
+            article_id,
         ),
     )
-    article_id = cursor.lastrowid
-    assert article_id is not None
 
     paragraph_ids: list[list[int]] = []
     next_paragraph: int = conn.execute("SELECT coalesce(max(id), 0) FROM paragraphs").fetchone()[0]
@@ -151,7 +227,6 @@ def _store_page(conn: sqlite3.Connection, page: ParsedPage, url: str | None) -> 
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, page.title, "\n".join(b.text for s in page.sections for b in s)),
     )
-    return IngestResult(article_id, True, len(rows))
 
 
 def _store_quotes_and_links(

@@ -1,0 +1,104 @@
+"""API keys and idempotency records: the SQL of the write API's bookkeeping."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+
+import aiosqlite
+
+from api.keys import NewKey
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    """A stored key, without its secret."""
+
+    id: int
+    name: str
+    prefix: str
+    digest: str
+    created_at: int
+    revoked_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """The response first given to an idempotent request."""
+
+    fingerprint: str
+    status: int
+    body: bytes
+    location: str | None
+
+
+_KEY_COLUMNS = "id, name, prefix, secret_hash, created_at, revoked_at"
+
+
+def create_key(conn: sqlite3.Connection, name: str, key: NewKey) -> KeyRecord:
+    """Store a new key's digest under `name`."""
+    now = int(time.time())
+    with conn:
+        cursor = conn.execute(
+            "INSERT INTO api_keys (name, prefix, secret_hash, created_at) VALUES (?, ?, ?, ?)",
+            (name, key.prefix, key.digest, now),
+        )
+    assert cursor.lastrowid is not None
+    return KeyRecord(cursor.lastrowid, name, key.prefix, key.digest, now, None)
+
+
+def list_keys(conn: sqlite3.Connection) -> list[KeyRecord]:
+    """Every key, oldest first."""
+    return [
+        KeyRecord(*row) for row in conn.execute(f"SELECT {_KEY_COLUMNS} FROM api_keys ORDER BY id")
+    ]
+
+
+def revoke_key(conn: sqlite3.Connection, prefix: str) -> bool:
+    """Revoke the key with `prefix`; False when there is no such live key."""
+    with conn:
+        cursor = conn.execute(
+            "UPDATE api_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL",
+            (int(time.time()), prefix),
+        )
+    return cursor.rowcount > 0
+
+
+async def find_key(conn: aiosqlite.Connection, prefix: str) -> KeyRecord | None:
+    """The key with `prefix`, revoked or not."""
+    async with conn.execute(
+        f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE prefix = ?", (prefix,)
+    ) as cur:
+        row = await cur.fetchone()
+    return None if row is None else KeyRecord(*row)
+
+
+def find_response(conn: sqlite3.Connection, key_id: int, key: str) -> StoredResponse | None:
+    """The response recorded for an idempotency key."""
+    row = conn.execute(
+        "SELECT fingerprint, status, body, location FROM idempotency_keys "
+        "WHERE api_key_id = ? AND key = ?",
+        (key_id, key),
+    ).fetchone()
+    return None if row is None else StoredResponse(row[0], row[1], bytes(row[2]), row[3])
+
+
+def save_response(
+    conn: sqlite3.Connection, key_id: int, key: str, response: StoredResponse
+) -> None:
+    """Record the response to an idempotent request (inside the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO idempotency_keys "
+        "(api_key_id, key, fingerprint, status, body, location, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            key_id,
+            key,
+            response.fingerprint,
+            response.status,
+            response.body,
+            response.location,
+            int(time.time()),
+        ),
+    )

@@ -1,0 +1,48 @@
+"""What clients send to create or replace an article."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from schemas.articles import ParagraphKind
+from schemas.common import Timestamp
+
+Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
+
+
+class ImportParagraph(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A block of article text."""
+
+    text: Annotated[str, Meta(min_length=1, max_length=100_000)]
+    kind: ParagraphKind = "paragraph"
+
+
+class ImportSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A section of the article."""
+
+    paragraphs: Annotated[list[ImportParagraph], Meta(max_length=10_000)]
+
+
+class ImportComment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A comment in page order; the parent is named by author, as on the page."""
+
+    author: Name
+    author_verified: bool = True
+    posted_at: Timestamp
+    body: Annotated[str, Meta(max_length=100_000)]
+    parent_author: Name | None = None
+    parent_author_verified: bool | None = None
+
+
+class ArticleImport(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An article in structured form (`application/json`); the server rebuilds the reply
+    tree, quotes and links exactly as it does for a raw page."""
+
+    title: Annotated[str, Meta(min_length=1, max_length=1_000, pattern=r"\S")]
+    url: Annotated[str, Meta(max_length=2_048)] | None = None
+    published_at: Timestamp | None = None
+    sections: Annotated[list[ImportSection], Meta(max_length=1_000)] = []
+    comments: Annotated[list[ImportComment], Meta(max_length=100_000)] = []

@@ -1,0 +1,249 @@
+"""POST, PUT and DELETE /v1/articles: keys, idempotency, validation, replacement, deletion."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from api import db
+from api.app import create_app
+from api.keys import make_key
+from api.settings import Settings
+from api.store.keys import create_key, revoke_key
+from schemas import Article, CommentPage
+from tests.conftest import EDGE, SEED, assert_problem
+
+Client = AsyncTestClient[Litestar]
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+IMPORT: dict[str, Any] = {
+    "title": "Imported",
+    "url": "https://example.org/a",
+    "published_at": "2020-01-01T09:00:00Z",
+    "sections": [{"paragraphs": [{"text": '"We will win this," says Jane Roe.'}]}],
+    "comments": [
+        {"author": "ann", "posted_at": "2020-01-01T10:00:00Z", "body": "First!"},
+        {
+            "author": "bob",
+            "posted_at": "2020-01-01T11:00:00Z",
+            "body": "Reply.",
+            "parent_author": "ann",
+        },
+    ],
+}
+
+
+class Keys:
+    def __init__(self, path: Path) -> None:
+        conn = db.connect(path)
+        self.live = make_key()
+        self.revoked = make_key()
+        create_key(conn, "live", self.live)
+        create_key(conn, "old", self.revoked)
+        revoke_key(conn, self.revoked.prefix)
+        conn.close()
+
+    def auth(self, *, revoked: bool = False) -> dict[str, str]:
+        token = (self.revoked if revoked else self.live).token
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "writes.db"
+
+
+@pytest.fixture
+def keys(db_path: Path) -> Keys:
+    return Keys(db_path)
+
+
+@pytest.fixture
+async def client(db_path: Path, keys: Keys) -> AsyncIterator[Client]:
+    app = create_app(Settings(db_path=db_path, max_body_bytes=200_000))
+    async with AsyncTestClient(app) as c:
+        yield c
+
+
+def text_headers(keys: Keys, **extra: str) -> dict[str, str]:
+    return {**keys.auth(), "Content-Type": "text/plain; charset=utf-8", **extra}
+
+
+async def test_create_from_a_page_then_again(client: Client, keys: Keys) -> None:
+    first = await client.post("/v1/articles", content=SEED_TEXT, headers=text_headers(keys))
+    assert first.status_code == 201, first.text
+    article = msgspec.json.decode(first.content, type=Article)
+    assert first.headers["location"] == f"/v1/articles/{article.id}"
+    assert article.counts.comments == 22
+    again = await client.post("/v1/articles", content=SEED_TEXT, headers=text_headers(keys))
+    assert again.status_code == 200
+    assert msgspec.json.decode(again.content, type=Article).id == article.id
+    assert again.headers["content-location"] == f"/v1/articles/{article.id}"
+    listed = (await client.get("/v1/articles", params={"include_total": "true"})).json()
+    assert listed["total"] == 1
+
+
+async def test_create_with_timezone_url_and_date(client: Client, keys: Keys) -> None:
+    r = await client.post(
+        "/v1/articles",
+        content=SEED_TEXT,
+        headers=text_headers(keys),
+        params={
+            "timezone": "America/New_York",
+            "url": "https://example.org/seed",
+            "published_at": "2017-06-18T12:00:00Z",
+        },
+    )
+    article = msgspec.json.decode(r.content, type=Article)
+    assert article.url == "https://example.org/seed"
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2017-06-18T12:00:00+00:00"
+    assert article.first_comment_at is not None
+    assert article.first_comment_at.isoformat() == "2017-06-18T22:45:00+00:00"
+
+
+async def test_create_from_json(client: Client, keys: Keys) -> None:
+    r = await client.post("/v1/articles", json=IMPORT, headers=keys.auth())
+    assert r.status_code == 201, r.text
+    article = msgspec.json.decode(r.content, type=Article)
+    assert (article.title, article.url, article.counts.quotes) == ("Imported", IMPORT["url"], 1)
+    comments = msgspec.json.decode(
+        (await client.get(f"/v1/articles/{article.id}/comments")).content, type=CommentPage
+    )
+    assert comments.items[1].parent_id == comments.items[0].id
+    assert comments.items[1].parent_resolution == "exact"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "field"),
+    [
+        (b"", "text/plain", 400, "body"),
+        (b"\xff\xfe not utf-8", "text/plain", 400, "body"),
+        (b"{not json", "application/json", 400, "body"),
+        (b'{"title": ""}', "application/json", 400, "$.title"),
+        (
+            b'{"title": "x", "comments": [{"author": "", "posted_at": "2020-01-01T00:00:00Z",'
+            b' "body": "b"}]}',
+            "application/json",
+            400,
+            "$.comments[0].author",
+        ),
+        (b'{"title": "x", "extra": 1}', "application/json", 400, "$.extra"),
+        (b"<xml/>", "application/xml", 415, None),
+    ],
+)
+async def test_bad_bodies(
+    client: Client, keys: Keys, body: bytes, content_type: str, status: int, field: str | None
+) -> None:
+    r = await client.post(
+        "/v1/articles", content=body, headers={**keys.auth(), "Content-Type": content_type}
+    )
+    assert_problem(r, status, field)
+    if field:
+        assert r.json()["invalid_params"][0]["location"] == "body"
+    assert (await client.get("/v1/articles")).json()["items"] == []
+
+
+async def test_bad_timezone(client: Client, keys: Keys) -> None:
+    r = await client.post(
+        "/v1/articles", content=SEED_TEXT, headers=text_headers(keys), params={"timezone": "Mars/X"}
+    )
+    assert_problem(r, 400, "timezone")
+
+
+async def test_body_size_limit(client: Client, keys: Keys) -> None:
+    r = await client.post(
+        "/v1/articles", content="T\n\n" + "x" * 300_000, headers=text_headers(keys)
+    )
+    assert_problem(r, 413)
+
+
+async def test_keys_are_required_for_writes_only(client: Client, keys: Keys) -> None:
+    none = await client.post(
+        "/v1/articles", content=SEED_TEXT, headers={"Content-Type": "text/plain"}
+    )
+    assert_problem(none, 401)
+    assert none.headers["www-authenticate"] == 'Bearer realm="threadbase"'
+    bad = await client.post(
+        "/v1/articles",
+        content=SEED_TEXT,
+        headers={"Authorization": "Bearer tb_nope", "Content-Type": "text/plain"},
+    )
+    assert_problem(bad, 401)
+    assert 'error="invalid_token"' in bad.headers["www-authenticate"]
+    forged = keys.live.token[:-4] + "AAAA"
+    wrong = await client.post(
+        "/v1/articles",
+        content=SEED_TEXT,
+        headers={"X-API-Key": forged, "Content-Type": "text/plain"},
+    )
+    assert_problem(wrong, 401)
+    revoked = await client.post(
+        "/v1/articles", content=SEED_TEXT, headers=text_headers(keys) | keys.auth(revoked=True)
+    )
+    assert_problem(revoked, 403)
+    for method in ("put", "delete"):
+        r = await client.request(method.upper(), "/v1/articles/1")
+        assert_problem(r, 401)
+    assert (await client.get("/v1/articles")).status_code == 200
+
+
+async def test_idempotency_key(client: Client, keys: Keys) -> None:
+    headers = {**keys.auth(), "Idempotency-Key": "order-42"}
+    first = await client.post("/v1/articles", json=IMPORT, headers=headers)
+    replay = await client.post("/v1/articles", json=IMPORT, headers=headers)
+    assert (first.status_code, replay.status_code) == (201, 201)
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert replay.headers["location"] == first.headers["location"]
+    assert replay.json() == first.json()
+    other = await client.post("/v1/articles", json={**IMPORT, "title": "Other"}, headers=headers)
+    assert_problem(other, 422)
+    fresh = await client.post("/v1/articles", json=IMPORT, headers=keys.auth())
+    assert fresh.status_code == 200  # same content without the key: found, not created
+
+
+async def test_replace_keeps_the_id(client: Client, keys: Keys) -> None:
+    created = (await client.post("/v1/articles", json=IMPORT, headers=keys.auth())).json()
+    url = f"/v1/articles/{created['id']}"
+    replaced = await client.put(url, content=EDGE.read_text(), headers=text_headers(keys))
+    assert replaced.status_code == 200, replaced.text
+    article = msgspec.json.decode(replaced.content, type=Article)
+    assert article.id == created["id"]
+    assert article.title.startswith("Edge Cases Daily")
+    assert article.updated_at is not None
+    comments = (await client.get(f"{url}/comments")).json()["items"]
+    assert [c["author"] for c in comments][:2] == ["carol", "alice"]
+    found = (await client.get("/v1/search", params={"q": "anonymous alice"})).json()["items"]
+    assert {h["article_id"] for h in found} == {created["id"]}
+    assert len(found) == 2
+    gone = (await client.get("/v1/search", params={"q": "First"})).json()["items"]
+    assert gone == []
+    assert_problem(await client.put("/v1/articles/999", json=IMPORT, headers=keys.auth()), 404)
+    other = (await client.post("/v1/articles", json=IMPORT, headers=keys.auth())).json()
+    clash = await client.put(url, json=IMPORT, headers=keys.auth())
+    assert other["id"] != created["id"]
+    assert_problem(clash, 409)
+
+
+async def test_delete_removes_everything(client: Client, keys: Keys, db_path: Path) -> None:
+    created = (
+        await client.post("/v1/articles", content=SEED_TEXT, headers=text_headers(keys))
+    ).json()
+    url = f"/v1/articles/{created['id']}"
+    deleted = await client.delete(url, headers=keys.auth())
+    assert deleted.status_code == 204
+    assert_problem(await client.get(url), 404)
+    assert_problem(await client.delete(url, headers=keys.auth()), 404)
+    assert (await client.get("/v1/search", params={"q": "Putin"})).json()["items"] == []
+    conn = db.connect(db_path)
+    counts = [
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("comments", "sections", "paragraphs", "quotes", "links", "speakers")
+    ]
+    conn.close()
+    assert counts == [0, 0, 0, 0, 0, 0]

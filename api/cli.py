@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from api import db
 from api.loader import find_pages, ingest_files
@@ -44,7 +51,11 @@ def main() -> None:
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds articles.")
 def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool) -> None:
-    """Parse pages (files or folders of *.txt) and store them, one transaction per page."""
+    """Parse pages and store them, one transaction per page.
+
+    PATHS are page files (*.txt), crawl-record files (*.jsonl, *.jsonl.gz: one
+    {"text", "url", "date"} object per line), or folders holding either.
+    """
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -63,16 +74,18 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         with Progress(
             TextColumn("[bold]ingest"),
             BarColumn(),
-            MofNCompleteColumn(),
+            DownloadColumn(),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),
             console=console,
             disable=not console.is_terminal,
         ) as progress:
-            task = progress.add_task("pages", total=len(files))
+            total = sum(f.stat().st_size for f in files if f.is_file())
+            task = progress.add_task("pages", total=total)
             for outcome in ingest_files(conn, files, zone):
-                progress.advance(task)
+                progress.advance(task, outcome.progress)
                 if outcome.error is not None:
-                    failures.append(f"{outcome.path}: {outcome.error}")
+                    failures.append(f"{outcome.where}: {outcome.error}")
                 elif outcome.result is not None and outcome.result.created:
                     created += 1
                     comments += outcome.result.comments
@@ -82,8 +95,9 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         conn.close()
     for line in failures:
         click.echo(f"error: {line}", err=True)
+    pages = created + unchanged + len(failures)
     click.echo(
-        f"{len(files)} pages: {created} ingested ({comments} comments), "
+        f"{pages} pages: {created} ingested ({comments} comments), "
         f"{unchanged} already present, {len(failures)} failed"
     )
     if failures:

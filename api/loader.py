@@ -10,27 +10,29 @@ from pathlib import Path
 
 from api.ingest.errors import PageError
 from api.ingest.page import parse_page
-from api.store.writes import IngestResult, store_page
+from api.records import is_record_file, parse_date, read_records
+from api.store.writes import IngestResult, Source, store_page
 
 PAGE_SUFFIXES = frozenset({".txt"})
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened to one file."""
+    """What happened to one page: a file, or one record of a record file (`where` says)."""
 
-    path: Path
+    where: str
     result: IngestResult | None = None
     error: str | None = None
+    progress: int = 0  # bytes of input consumed since the previous outcome
 
 
 def find_pages(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus `*.txt` files under folders, sorted and deduplicated."""
+    """Files named directly, plus page and record files under folders, sorted, deduplicated."""
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix in PAGE_SUFFIXES:
+                if child.is_file() and (child.suffix in PAGE_SUFFIXES or is_record_file(child)):
                     found[child] = None
         else:
             found[path] = None
@@ -49,14 +51,38 @@ def read_text(path: Path) -> str:
 def ingest_files(
     conn: sqlite3.Connection, paths: Iterable[Path], timezone: tzinfo
 ) -> Iterator[Outcome]:
-    """Parse and store each file in its own transaction; a bad file is reported, not fatal."""
+    """Parse and store each page in its own transaction; a bad one is reported, not fatal.
+
+    Page files hold one page; record files (JSONL, optionally gzipped) one page per line.
+    """
     for path in paths:
+        if is_record_file(path):
+            yield from _ingest_records(conn, path, timezone)
+            continue
+        size = path.stat().st_size if path.exists() else 0
         try:
             page = parse_page(read_text(path), timezone)
         except OSError as exc:
-            yield Outcome(path, error=f"cannot read: {exc.strerror or exc}")
+            yield Outcome(str(path), error=f"cannot read: {exc.strerror or exc}", progress=size)
             continue
         except PageError as exc:
-            yield Outcome(path, error=str(exc))
+            yield Outcome(str(path), error=str(exc), progress=size)
             continue
-        yield Outcome(path, result=store_page(conn, page))
+        yield Outcome(str(path), result=store_page(conn, page), progress=size)
+
+
+def _ingest_records(conn: sqlite3.Connection, path: Path, timezone: tzinfo) -> Iterator[Outcome]:
+    consumed = 0
+    for line in read_records(path):
+        where, step = f"{path}:{line.number}", line.offset - consumed
+        consumed = line.offset
+        if line.record is None:
+            yield Outcome(where, error=line.error, progress=step)
+            continue
+        try:
+            page = parse_page(line.record.text, timezone)
+        except PageError as exc:
+            yield Outcome(where, error=str(exc), progress=step)
+            continue
+        source = Source(url=line.record.url, published_at=parse_date(line.record.date))
+        yield Outcome(where, result=store_page(conn, page, source), progress=step)

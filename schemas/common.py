@@ -8,13 +8,16 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+MAX_ID = 2**63 - 1
+"""Largest id SQLite can store; larger values are rejected as bad input, not overflowed."""
+
 
 class Model(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Base of every response Struct: keyword-only, strict on decode."""
 
 
-ArticleId = Annotated[int, Meta(ge=1, description="Article id.", examples=[1])]
-CommentId = Annotated[int, Meta(ge=1, description="Comment id.", examples=[7])]
+ArticleId = Annotated[int, Meta(ge=1, le=MAX_ID, description="Article id.", examples=[1])]
+CommentId = Annotated[int, Meta(ge=1, le=MAX_ID, description="Comment id.", examples=[7])]
 Timestamp = Annotated[
     datetime,
     Meta(

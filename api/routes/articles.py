@@ -16,8 +16,9 @@ from api.pagination import KeyValue, cut_page, int_key, merge_filters
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
 from api.store import reads
 from schemas import Article, ArticlePage, Section, SectionPage
+from schemas.common import MAX_ID
 
-ArticlePath = Annotated[int, PathParameter(description="Article id.", ge=1)]
+ArticlePath = Annotated[int, PathParameter(description="Article id.", ge=1, le=MAX_ID)]
 Include = Annotated[
     list[Literal["sections", "speakers"]] | None,
     QueryParameter(

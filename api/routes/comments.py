@@ -19,8 +19,9 @@ from api.routes.articles import ArticlePath, last_modified, require_article
 from api.store import reads
 from api.store.reads import CommentFilter, CommentSort
 from schemas import Comment, CommentPage
+from schemas.common import MAX_ID
 
-CommentPath = Annotated[int, PathParameter(description="Comment id.", ge=1)]
+CommentPath = Annotated[int, PathParameter(description="Comment id.", ge=1, le=MAX_ID)]
 Author = Annotated[
     str | None,
     QueryParameter(
@@ -31,7 +32,7 @@ Verified = Annotated[
     bool | None, QueryParameter(description="Only verified (`true`) or not verified authors.")
 ]
 ParentId = Annotated[
-    int | None, QueryParameter(description="Only direct replies to this comment.", ge=1)
+    int | None, QueryParameter(description="Only direct replies to this comment.", ge=1, le=MAX_ID)
 ]
 TopLevel = Annotated[
     bool | None,

@@ -16,6 +16,7 @@ from api.routes.articles import ArticlePath, require_article
 from api.store import reads
 from api.store.reads import QuoteFilter
 from schemas import QuoteItem, QuoteKind, QuotePage, SpeakerPage, SpeakerSummary
+from schemas.common import MAX_ID
 
 SpeakerName = Annotated[
     str | None,
@@ -34,7 +35,7 @@ Kind = Annotated[
     QueryParameter(description="Only `speech`, `title` or `scare` quotes (default: all)."),
 ]
 ArticleFilter = Annotated[
-    int | None, QueryParameter(description="Only quotes from this article.", ge=1)
+    int | None, QueryParameter(description="Only quotes from this article.", ge=1, le=MAX_ID)
 ]
 
 

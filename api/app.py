@@ -23,7 +23,6 @@ from api.http import (
     cors_config,
     rate_limit_config,
 )
-from api.openapi_body import import_components
 from api.params import reject_unknown_query_params
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
@@ -65,7 +64,6 @@ def openapi_config() -> OpenAPIConfig:
         ],
         use_handler_docstrings=False,
         components=[
-            import_components(),
             Components(
                 security_schemes={
                     "apiKey": SecurityScheme(

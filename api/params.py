@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import QueryParameter
@@ -63,3 +65,16 @@ IncludeTotal = Annotated[
         description="Also return `total`, the number of matching rows (costs a count query).",
     ),
 ]
+
+
+def rfc3339(name: str, value: str | None) -> int | None:
+    """Unix seconds of an RFC 3339 time (offset required); anything else is a 400 naming it."""
+    if value is None:
+        return None
+    try:
+        when = msgspec.convert(value, Annotated[datetime, msgspec.Meta(tz=True)])
+        return int(when.timestamp())
+    except (msgspec.ValidationError, OverflowError, OSError, ValueError) as exc:
+        raise invalid(
+            name, "must be an RFC 3339 time with an offset, like 2017-06-18T19:03:00Z"
+        ) from exc

@@ -8,8 +8,8 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-MAX_ID = 2**63 - 1
-"""Largest id SQLite can store; larger values are rejected as bad input, not overflowed."""
+MAX_ID = 2**53 - 1
+"""Largest id accepted: exact in JSON numbers (and JavaScript), far below SQLite's limit."""
 
 
 class Model(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

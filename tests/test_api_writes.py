@@ -247,3 +247,32 @@ async def test_delete_removes_everything(client: Client, keys: Keys, db_path: Pa
     ]
     conn.close()
     assert counts == [0, 0, 0, 0, 0, 0]
+
+
+async def test_document_round_trip(client: Client, keys: Keys) -> None:
+    first = (
+        await client.post("/v1/articles", content=SEED_TEXT, headers=text_headers(keys))
+    ).json()
+    document = await client.get(f"/v1/articles/{first['id']}/document")
+    assert document.status_code == 200
+    assert len(document.json()["comments"]) == 22
+    copy = await client.post(
+        "/v1/articles",
+        content=document.content,
+        headers={**keys.auth(), "Content-Type": "application/json"},
+    )
+    assert copy.status_code == 201, copy.text
+    second = copy.json()
+    for key in ("sections", "paragraphs", "captions", "comments", "top_level_comments", "quotes"):
+        assert second["counts"][key] == first["counts"][key], key
+
+    async def shape(article_id: int) -> list[tuple[Any, ...]]:
+        items = (await client.get(f"/v1/articles/{article_id}/comments")).json()["items"]
+        ids = {c["id"]: c["position"] for c in items}
+        return [
+            (c["author"], c["parent_resolution"], ids.get(c["parent_id"]), c["depth"])
+            for c in items
+        ]
+
+    assert await shape(first["id"]) == await shape(second["id"])
+    assert_problem(await client.get("/v1/articles/999/document"), 404)

@@ -17,6 +17,7 @@ from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
 from api.store import reads
 from schemas import Article, ArticlePage, Section, SectionPage
 from schemas.common import MAX_ID
+from schemas.imports import ArticleImport
 
 ArticlePath = Annotated[int, PathParameter(description="Article id.", ge=1, le=MAX_ID)]
 Include = Annotated[
@@ -110,6 +111,24 @@ class ArticleController(Controller):
         if include and "speakers" in include:
             article.speakers = await reads.list_speakers(db, article_id)
         return Response(article, headers=last_modified(article))
+
+    @get(
+        "/{article_id:int}/document",
+        operation_id="getArticleDocument",
+        summary="Get an article as an import document",
+        description=(
+            "The article in the structured form that `POST /v1/articles` and `PUT` accept: "
+            "edit it and send it back."
+        ),
+        responses=problem_responses(400, 404),
+    )
+    async def get_document(
+        self, db: NamedDependency[aiosqlite.Connection], article_id: ArticlePath
+    ) -> Response[ArticleImport]:
+        """The structured form of the article."""
+        article = await require_article(db, article_id)
+        document = await reads.article_document(db, article)
+        return Response(document, headers=last_modified(article))
 
     @get(
         "/{article_id:int}/sections",

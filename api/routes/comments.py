@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import aiosqlite
@@ -14,7 +13,7 @@ from litestar.params import PathParameter, QueryParameter
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import FilterValue, KeyValue, cut_page, int_key, merge_filters, str_key
-from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
+from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
 from api.routes.articles import ArticlePath, last_modified, require_article
 from api.store import reads
 from api.store.reads import CommentFilter, CommentSort
@@ -39,12 +38,16 @@ TopLevel = Annotated[
     QueryParameter(description="`true`: only top-level comments; `false`: only replies."),
 ]
 Since = Annotated[
-    datetime | None,
-    QueryParameter(description="Only comments posted at or after this RFC 3339 time."),
+    str | None,
+    QueryParameter(
+        description="Only comments posted at or after this RFC 3339 time.", format="date-time"
+    ),
 ]
 Until = Annotated[
-    datetime | None,
-    QueryParameter(description="Only comments posted before this RFC 3339 time."),
+    str | None,
+    QueryParameter(
+        description="Only comments posted before this RFC 3339 time.", format="date-time"
+    ),
 ]
 Sort = Annotated[
     CommentSort | None,
@@ -68,17 +71,6 @@ class CommentQuery(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     since: int | None = None
     until: int | None = None
     sort: CommentSort | None = None
-
-
-def _epoch(name: str, value: datetime | None) -> int | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    try:
-        return int(value.timestamp())
-    except (OverflowError, OSError, ValueError) as exc:
-        raise invalid(name, "is out of range") from exc
 
 
 KEY_LENGTH: dict[CommentSort, int] = {
@@ -128,8 +120,8 @@ class CommentController(Controller):
                 verified=verified,
                 parent_id=parent_id,
                 top_level=top_level,
-                since=_epoch("since", since),
-                until=_epoch("until", until),
+                since=rfc3339("since", since),
+                until=rfc3339("until", until),
                 sort=sort,
             )
         )

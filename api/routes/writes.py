@@ -12,6 +12,7 @@ import aiosqlite
 import msgspec
 from litestar import Request, Response, delete, post, put
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, QueryParameter
 
 from api.auth import require_api_key
@@ -22,6 +23,7 @@ from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
 from api.openapi_body import PageBodyOperation
 from api.openapi_docs import problem_responses
+from api.params import rfc3339
 from api.routes.articles import ArticlePath, require_article
 from api.store import keys as key_store
 from api.store import writes
@@ -43,8 +45,11 @@ SourceUrl = Annotated[
     QueryParameter(description="For `text/plain`: the page's source URL.", max_length=2048),
 ]
 PublishedAt = Annotated[
-    datetime | None,
-    QueryParameter(description="For `text/plain`: when the source published the page."),
+    str | None,
+    QueryParameter(
+        description="For `text/plain`: when the source published the page (RFC 3339).",
+        format="date-time",
+    ),
 ]
 IdempotencyKey = Annotated[
     str | None,
@@ -87,9 +92,17 @@ async def read_page(
     request: Request[Any, Any, Any],
     timezone: str | None,
     url: str | None,
-    published_at: datetime | None,
+    published_at: str | None,
 ) -> tuple[ParsedPage, Source, bytes]:
-    """The page in the request body, in either form, with its source details and raw body."""
+    """The page in the request body, in either form, with its source details and raw body.
+
+    The query parameters describe a text/plain page; they are validated whatever the body.
+    """
+    published = rfc3339("published_at", published_at)
+    try:
+        zone = ZoneInfo(timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise invalid("timezone", "is not a known IANA time zone") from exc
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if media_type == "application/json":
@@ -100,21 +113,16 @@ async def read_page(
             raise invalid(path, reason, "body") from exc
         except msgspec.DecodeError as exc:
             raise invalid("body", f"is not valid JSON ({exc})", "body") from exc
-        published = data.published_at
-        return page_from_import(data), Source(data.url, _epoch(published)), body
+        return page_from_import(data), Source(data.url, _epoch(data.published_at)), body
     if media_type != "text/plain":
         raise UnsupportedBody(media_type)
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise invalid("timezone", "is not a known IANA time zone") from exc
     try:
         page = parse_page(body.decode("utf-8"), zone)
     except UnicodeDecodeError as exc:
         raise invalid("body", "is not UTF-8 text", "body") from exc
     except PageError as exc:
         raise invalid("body", str(exc), "body") from exc
-    return page, Source(url, _epoch(published_at)), body
+    return page, Source(url, published), body
 
 
 def _error_path(message: str) -> tuple[str, str]:
@@ -168,7 +176,14 @@ WRITE_OPTIONS: dict[str, Any] = {
     ),
     status_code=201,
     operation_class=PageBodyOperation,
-    responses=problem_responses(*WRITE_ERRORS, 422),
+    responses={
+        200: ResponseSpec(
+            data_container=Article,
+            description="The same content was stored before: the stored article.",
+            generate_examples=False,
+        ),
+        **problem_responses(*WRITE_ERRORS, 422),
+    },
 )
 async def create_article(
     request: Request[Any, Any, Any],

@@ -23,6 +23,7 @@ from schemas import (
     Speaker,
     SpeakerSummary,
 )
+from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
 
 CommentSort = Literal["position", "-position", "posted_at", "-posted_at", "thread"]
 Owner = Literal["paragraph_id", "comment_id"]
@@ -408,3 +409,37 @@ async def list_author_comments(
     sql += " ORDER BY posted_at DESC, id DESC LIMIT ?"
     params.append(limit)
     return await _comments(conn, await conn.execute_fetchall(sql, params))
+
+
+async def article_document(conn: aiosqlite.Connection, article: Article) -> ArticleImport:
+    """An article in the structured form that POST and PUT accept."""
+    sections = await list_sections(
+        conn, article.id, after_position=None, limit=max(article.counts.sections, 1)
+    )
+    comment_rows = await conn.execute_fetchall(
+        "SELECT author, author_verified, posted_at, body, parent_author, parent_author_verified "
+        "FROM comments WHERE article_id = ? ORDER BY position",
+        (article.id,),
+    )
+    return ArticleImport(
+        title=article.title,
+        url=article.url,
+        published_at=article.published_at,
+        sections=[
+            ImportSection(
+                paragraphs=[ImportParagraph(text=p.text, kind=p.kind) for p in s.paragraphs]
+            )
+            for s in sections
+        ],
+        comments=[
+            ImportComment(
+                author=r[0],
+                author_verified=bool(r[1]),
+                posted_at=rows.utc(r[2]),
+                body=r[3],
+                parent_author=r[4],
+                parent_author_verified=None if r[5] is None else bool(r[5]),
+            )
+            for r in comment_rows
+        ],
+    )

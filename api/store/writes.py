@@ -91,6 +91,10 @@ def delete_article(conn: sqlite3.Connection, article_id: int) -> bool:
     """Delete an article and everything under it; False when there was none."""
 
     def work() -> bool:
+        # A retried create must make the article again, not replay a response naming it.
+        conn.execute(
+            "DELETE FROM idempotency_keys WHERE location = ?", (f"/v1/articles/{article_id}",)
+        )
         return conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
 
     return _transaction(conn, work)

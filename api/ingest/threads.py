@@ -16,6 +16,7 @@ an orphan at depth 1 under its absent parent).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from api.ingest.model import ParsedComment, ThreadLink
@@ -33,16 +34,26 @@ def blocks_of(comments: Sequence[ParsedComment]) -> list[int]:
     return out
 
 
+Authored = dict[tuple[int, str], list[ParsedComment]]
+
+
+def by_block_and_author(comments: Sequence[ParsedComment], blocks: Sequence[int]) -> Authored:
+    """Each block's comments grouped by author, so candidates are found without a scan."""
+    index: Authored = defaultdict(list)
+    for comment in comments:
+        index[(blocks[comment.position], comment.author)].append(comment)
+    return index
+
+
 def candidates_for(
-    reply: ParsedComment, comments: Sequence[ParsedComment], blocks: Sequence[int]
+    reply: ParsedComment, index: Authored, blocks: Sequence[int]
 ) -> list[ParsedComment]:
     """Comments that could be `reply`'s parent, by name, flag, block and time."""
+    key = (blocks[reply.position], reply.parent_author or "")
     same_block = [
         c
-        for c in comments
-        if blocks[c.position] == blocks[reply.position]
-        and c.position != reply.position
-        and c.author == reply.parent_author
+        for c in index.get(key, ())
+        if c.position != reply.position
         and (
             reply.parent_author_verified is None
             or c.author_verified == reply.parent_author_verified
@@ -72,12 +83,13 @@ def resolve_parents(
 ) -> list[tuple[int | None, ParentResolution]]:
     """Each comment's parent position (or None) and how it was resolved."""
     blocks = blocks_of(comments)
+    index = by_block_and_author(comments, blocks)
     out: list[tuple[int | None, ParentResolution]] = []
     for reply in comments:
         if reply.parent_author is None:
             out.append((None, "none"))
             continue
-        found = candidates_for(reply, comments, blocks)
+        found = candidates_for(reply, index, blocks)
         if not found:
             out.append((None, "missing"))
         elif len(found) == 1:

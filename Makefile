@@ -6,7 +6,7 @@ DB     ?= data/threadbase.db
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck pytest openapi clean
+.PHONY: run test lint typecheck pytest openapi bench clean
 
 $(BIN)/threadbase: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ typecheck: $(VENV)/.test-deps
 
 pytest: $(VENV)/.test-deps
 	$(BIN)/pytest
+
+# Load test against Datasette and a fixed-bytes ceiling; writes BENCHMARKS.md. Needs wrk
+# (Debian's package, installed here when missing) and the bench extras (Datasette, py-spy).
+bench: $(VENV)/.bench-deps
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+$(VENV)/.bench-deps: $(BIN)/threadbase
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $@
 
 openapi: $(BIN)/threadbase
 	$(BIN)/threadbase openapi --output openapi.json

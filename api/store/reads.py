@@ -15,9 +15,7 @@ from schemas import (
     Article,
     Author,
     Comment,
-    Link,
     Paragraph,
-    Quote,
     QuoteItem,
     Section,
     Speaker,
@@ -80,11 +78,10 @@ async def list_articles(
 
 async def get_article(conn: aiosqlite.Connection, article_id: int) -> Article | None:
     """One article, or None."""
-    async with conn.execute(
+    found = await conn.execute_fetchall(
         f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
-    ) as cur:
-        row = await cur.fetchone()
-    return None if row is None else rows.article(row)
+    )
+    return next((rows.article(r) for r in found), None)
 
 
 async def list_sections(
@@ -100,50 +97,18 @@ async def list_sections(
         return []
     ids = [r[0] for r in section_rows]
     paragraph_rows = await conn.execute_fetchall(
-        f"SELECT section_id, id, position, kind, text FROM paragraphs "
+        f"SELECT section_id, position, kind, text, {rows.PARAGRAPH_ATTACHMENTS} FROM paragraphs "
         f"WHERE section_id IN ({_marks(ids)}) ORDER BY section_id, position",
         ids,
     )
-    quotes, links = await _attachments(conn, "paragraph_id", [r[1] for r in paragraph_rows])
     paragraphs: dict[int, list[Paragraph]] = defaultdict(list)
     for r in paragraph_rows:
-        paragraphs[r[0]].append(rows.paragraph(r[2:], quotes[r[1]], links[r[1]]))
+        paragraphs[r[0]].append(rows.paragraph(r[1:]))
     return [Section(position=r[1], paragraphs=paragraphs[r[0]]) for r in section_rows]
 
 
 def _marks(values: list[int]) -> str:
     return ",".join("?" * len(values))
-
-
-async def _attachments(
-    conn: aiosqlite.Connection, owner: Owner, ids: list[int]
-) -> tuple[defaultdict[int, list[Quote]], defaultdict[int, list[Link]]]:
-    """Quotes and links of many paragraphs or comments: two queries in all."""
-    quotes: defaultdict[int, list[Quote]] = defaultdict(list)
-    links: defaultdict[int, list[Link]] = defaultdict(list)
-    if not ids:
-        return quotes, links
-    column = {"paragraph_id": "paragraph_id", "comment_id": "comment_id"}[owner]
-    for r in await conn.execute_fetchall(
-        f"SELECT q.{column}, {rows.QUOTE_COLUMNS} FROM quotes q "
-        f"LEFT JOIN speakers s ON s.id = q.speaker_id "
-        f"WHERE q.{column} IN ({_marks(ids)}) ORDER BY q.{column}, q.position",
-        ids,
-    ):
-        quotes[r[0]].append(rows.quote(r[1:]))
-    for r in await conn.execute_fetchall(
-        f'SELECT {column}, url, start, "end" FROM links '
-        f"WHERE {column} IN ({_marks(ids)}) ORDER BY {column}, position",
-        ids,
-    ):
-        links[r[0]].append(rows.link(r[1:]))
-    return quotes, links
-
-
-async def _comments(conn: aiosqlite.Connection, comment_rows: Any) -> list[Comment]:
-    ids = [r[0] for r in comment_rows]
-    quotes, links = await _attachments(conn, "comment_id", ids)
-    return [rows.comment(r, quotes[r[0]], links[r[0]]) for r in comment_rows]
 
 
 async def list_speakers(conn: aiosqlite.Connection, article_id: int) -> list[Speaker]:
@@ -217,19 +182,16 @@ async def list_comments(
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
     )
     params.append(limit)
-    found = list(await conn.execute_fetchall(sql, params))
-    return await _comments(conn, found), [r[-1] for r in found]
+    found = await conn.execute_fetchall(sql, params)
+    return [rows.comment(r) for r in found], [r[-1] for r in found]
 
 
 async def get_comment(conn: aiosqlite.Connection, comment_id: int) -> Comment | None:
     """One comment, or None."""
-    found = await _comments(
-        conn,
-        await conn.execute_fetchall(
-            f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id = ?", (comment_id,)
-        ),
+    found = await conn.execute_fetchall(
+        f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id = ?", (comment_id,)
     )
-    return found[0] if found else None
+    return next((rows.comment(r) for r in found), None)
 
 
 async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[Skeleton]:
@@ -248,13 +210,10 @@ async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
     """Full comments by id, with quotes and links: three queries whatever the count."""
     if not ids:
         return {}
-    found = await _comments(
-        conn,
-        await conn.execute_fetchall(
-            f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id IN ({_marks(ids)})", ids
-        ),
+    found = await conn.execute_fetchall(
+        f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id IN ({_marks(ids)})", ids
     )
-    return {c.id: c for c in found}
+    return {c.id: c for c in map(rows.comment, found)}
 
 
 class SearchSyntaxError(ValueError):
@@ -408,7 +367,7 @@ async def list_author_comments(
         params += before
     sql += " ORDER BY posted_at DESC, id DESC LIMIT ?"
     params.append(limit)
-    return await _comments(conn, await conn.execute_fetchall(sql, params))
+    return [rows.comment(r) for r in await conn.execute_fetchall(sql, params)]
 
 
 async def article_document(conn: aiosqlite.Connection, article: Article) -> ArticleImport:

@@ -1,0 +1,179 @@
+"""A deterministic synthetic corpus at scale, written through the real ingest path.
+
+    python -m bench.corpus --db bench/data/corpus.db [--articles 10000] [--comments 1000000]
+
+One article holds a `--deep`-comment thread (5,000 by default); the other comments are spread
+over the remaining articles. Pages are rendered in the seed's format, written to a JSONL file
+and ingested by the same code as `threadbase ingest`. The ingest of the first pages is timed
+against a bare `executemany` of the same rows into the same schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC
+from pathlib import Path
+
+from api import db
+from api.loader import ingest_files
+from bench.synthetic import page
+
+SAMPLE_PAGES = 300
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a corpus holds; stored beside it so an identical one is reused."""
+
+    articles: int = 10_000
+    comments: int = 1_000_000
+    deep: int = 5_000
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class IngestRate:
+    """Pages through the real ingest path against a bare insert of the same rows."""
+
+    pages: int
+    comments: int
+    seconds: float
+    bare_rows: int
+    bare_seconds: float
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.seconds
+
+    @property
+    def comments_per_s(self) -> float:
+        return self.comments / self.seconds
+
+    @property
+    def bare_rows_per_s(self) -> float:
+        return self.bare_rows / self.bare_seconds
+
+    @property
+    def ratio(self) -> float:
+        """Our comments per second over the bare insert's rows per second."""
+        return self.comments_per_s / self.bare_rows_per_s
+
+
+def sizes(spec: Spec) -> list[int]:
+    """Comments per article: the deep thread first, the rest drawn around the mean."""
+    rng = random.Random(spec.seed)
+    rest = spec.articles - 1
+    left = spec.comments - spec.deep
+    mean = left / rest
+    counts = [max(0, int(rng.expovariate(1 / mean))) for _ in range(rest)]
+    scale = left / max(sum(counts), 1)
+    counts = [int(c * scale) for c in counts]
+    counts[0] += left - sum(counts)
+    return [spec.deep, *counts]
+
+
+def write_pages(path: Path, spec: Spec, first: int, last: int) -> int:
+    """Render pages [first, last) as crawl records; return their comment total."""
+    total = 0
+    counts = sizes(spec)
+    with path.open("w") as out:
+        for index in range(first, last):
+            total += counts[index]
+            out.write(json.dumps({"text": page(spec.seed * 1_000_003 + index, counts[index])}))
+            out.write("\n")
+    return total
+
+
+def ingest(db_path: Path, records: Path) -> float:
+    """Ingest a record file through the real path; return the seconds taken."""
+    conn = db.connect(db_path)
+    start = time.perf_counter()
+    for outcome in ingest_files(conn, [records], UTC):
+        if outcome.error:
+            raise RuntimeError(f"{outcome.where}: {outcome.error}")
+    seconds = time.perf_counter() - start
+    conn.close()
+    return seconds
+
+
+def bare_insert(source: Path, target: Path) -> tuple[int, float]:
+    """executemany the source's article and comment rows into a fresh copy of the schema."""
+    src = sqlite3.connect(source)
+    articles = src.execute("SELECT * FROM articles").fetchall()
+    comments = src.execute("SELECT * FROM comments").fetchall()
+    src.close()
+    conn = db.connect(target)
+    marks_a = ",".join("?" * len(articles[0]))
+    marks_c = ",".join("?" * len(comments[0]))
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO articles VALUES ({marks_a})", articles)
+    conn.executemany(f"INSERT INTO comments VALUES ({marks_c})", comments)
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    conn.close()
+    return len(comments), seconds
+
+
+def measure_ingest(workdir: Path, spec: Spec) -> IngestRate:
+    """Time the real ingest of the first pages (the deep thread excluded) and the bare insert."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    records = workdir / "sample.jsonl"
+    pages = min(SAMPLE_PAGES, spec.articles - 1)
+    comments = write_pages(records, spec, 1, 1 + pages)
+    ours = workdir / "sample.db"
+    bare = workdir / "bare.db"
+    for path in (ours, bare):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    seconds = ingest(ours, records)
+    rows, bare_seconds = bare_insert(ours, bare)
+    return IngestRate(pages, comments, seconds, rows, bare_seconds)
+
+
+def build(db_path: Path, spec: Spec, *, chunk: int = 500, log: bool = True) -> Path:
+    """Build the corpus unless an identical one exists; return its path."""
+    meta = db_path.with_suffix(".json")
+    if db_path.exists() and meta.exists() and json.loads(meta.read_text()) == asdict(spec):
+        return db_path
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    meta.unlink(missing_ok=True)
+    records = db_path.with_suffix(".part.jsonl")
+    started = time.perf_counter()
+    for first in range(0, spec.articles, chunk):
+        last = min(first + chunk, spec.articles)
+        write_pages(records, spec, first, last)
+        ingest(db_path, records)
+        if log:
+            print(f"corpus: {last}/{spec.articles} articles, {time.perf_counter() - started:.0f} s")
+    records.unlink()
+    conn = db.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("ANALYZE")
+    conn.close()
+    meta.write_text(json.dumps(asdict(spec)))
+    return db_path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, default=None, help="default: bench/data/corpus-A-C.db")
+    parser.add_argument("--articles", type=int, default=Spec.articles)
+    parser.add_argument("--comments", type=int, default=Spec.comments)
+    parser.add_argument("--deep", type=int, default=Spec.deep)
+    parser.add_argument("--seed", type=int, default=Spec.seed)
+    args = parser.parse_args()
+    spec = Spec(args.articles, args.comments, args.deep, args.seed)
+    default = Path("bench/data") / f"corpus-{spec.articles}-{spec.comments}.db"
+    build(args.db or default, spec)
+
+
+if __name__ == "__main__":
+    main()

@@ -44,11 +44,25 @@ async def test_ranked_by_bm25(client: Client) -> None:
     assert first.author == "the French bitch"  # says "leader" five times
 
 
-async def test_newest_order(client: Client) -> None:
+async def test_newest_order_is_most_recently_added_first(client: Client) -> None:
     page = await search(client, q="Putin", order="newest")
-    times = [hit.posted_at for hit in page.items if isinstance(hit, CommentHit)]
-    assert times == sorted(times, reverse=True)
-    assert len(times) == len(page.items) > 3
+    ids = [hit.comment_id for hit in page.items if isinstance(hit, CommentHit)]
+    assert ids == sorted(ids, reverse=True)
+    assert len(ids) == len(page.items) > 3
+
+
+async def test_rank_window_keeps_pages_consistent(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.store import reads
+
+    monkeypatch.setattr(reads, "RANK_WINDOW", 3)
+    everything = await search(client, q="Putin", order="newest", limit=500)
+    newest = {h.comment_id for h in everything.items[:3] if isinstance(h, CommentHit)}
+    first = await search(client, q="Putin", limit=2)
+    rest = await search(client, cursor=first.next_cursor, limit=10)
+    ranked = [h.comment_id for h in first.items + rest.items if isinstance(h, CommentHit)]
+    assert sorted(ranked) == sorted(newest)  # only the window is ranked, across pages
 
 
 async def test_article_and_quote_search(client: Client) -> None:

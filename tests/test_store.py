@@ -81,3 +81,20 @@ def test_a_failing_page_leaves_no_trace(tmp_path: Path) -> None:
     assert not conn.in_transaction
     conn.close()
     assert dump(path) == before
+
+
+def test_thread_paths_at_ingest_equal_the_migration_sql(tmp_path: Path) -> None:
+    from bench.synthetic import page
+
+    path = tmp_path / "t.db"
+    conn = db.connect(path)
+    store_page(conn, parse_page(SEED.read_text(encoding="utf-8")))
+    for seed in range(5):
+        store_page(conn, parse_page(page(seed, 60)))
+    before = conn.execute("SELECT id, thread_path FROM comments ORDER BY id").fetchall()
+    migration = next(m for m in db.migrations() if m.version == 5).sql
+    conn.execute(migration[migration.index("WITH RECURSIVE") :])
+    after = conn.execute("SELECT id, thread_path FROM comments ORDER BY id").fetchall()
+    conn.close()
+    assert after == before
+    assert len({p for _, p in before}) > 60

@@ -50,6 +50,8 @@ class Names:
 
 def match_header(line: str) -> Header | None:
     """Parse a header line; None when the line is not one (or names an impossible time)."""
+    if not line.endswith("Permalink"):  # cheap test first: most lines are text
+        return None
     m = HEADER_RE.match(line)
     if m is None:
         return None

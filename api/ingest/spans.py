@@ -14,6 +14,8 @@ from dataclasses import dataclass
 OPENERS_BEFORE = frozenset(" \t\n([{—–-:;/")
 URL = re.compile(r"https?://[^\s<>\"'“”‘’()\[\]{}]+", re.IGNORECASE)
 URL_TRAILING = ".,;:!?…"
+DOUBLE_MARK = re.compile('["“”]')
+SINGLE_MARK = re.compile("['‘’]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +58,8 @@ def _single_closes(text: str, i: int) -> bool:
 def _singles(text: str, lo: int, hi: int, nested: bool) -> list[Span]:
     spans: list[Span] = []
     start: int | None = None
-    for i in range(lo, hi):
-        ch = text[i]
-        if ch not in "'‘’":
-            continue
+    for m in SINGLE_MARK.finditer(text, lo, hi):
+        i, ch = m.start(), m.group()
         if start is None and ch in "'‘" and _single_opens(text, i):
             start = i + 1
         elif start is not None and ch in "'’" and _single_closes(text, i) and i > start:
@@ -73,7 +73,8 @@ def quote_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     start: int | None = None
     outside_from = 0
-    for i, ch in enumerate(text):
+    for m in DOUBLE_MARK.finditer(text):
+        i, ch = m.start(), m.group()
         if start is None:
             if ch == "“" or (ch == '"' and _opens(text, i)):
                 spans += _singles(text, outside_from, i, nested=False)

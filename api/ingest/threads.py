@@ -121,3 +121,23 @@ def resolve_threads(comments: Sequence[ParsedComment]) -> list[ThreadLink]:
         ThreadLink(parent, resolution, depth[i], root[i], reply_counts[i])
         for i, (parent, resolution) in enumerate(parents)
     ]
+
+
+def thread_paths(comments: Sequence[ParsedComment], links: Sequence[ThreadLink]) -> list[str]:
+    """Each comment's materialised path: depth first, oldest first among siblings, orphans as
+    roots, as 6-digit sibling ranks joined by dots (the order `sort=thread` pages through).
+
+    Migration 0005 computes the same paths in SQL for rows stored before it.
+    """
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for index, link in enumerate(links):
+        children[link.parent].append(index)
+    paths = [""] * len(comments)
+    stack: list[tuple[int | None, str]] = [(None, "")]
+    while stack:
+        parent, prefix = stack.pop()
+        kids = sorted(children.get(parent, ()), key=lambda i: (comments[i].posted_at, i))
+        for rank, index in enumerate(kids):
+            paths[index] = f"{prefix}{rank:06d}"
+            stack.append((index, paths[index] + "."))
+    return paths

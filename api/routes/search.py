@@ -23,6 +23,7 @@ from api.search import (
     fts_query,
 )
 from api.store import reads
+from api.store.reads import RANK_WINDOW
 from api.store.rows import utc
 from schemas.search import (
     ArticleHit,
@@ -47,7 +48,13 @@ Query = Annotated[
 ]
 TYPE_HELP = "What to search: `comment` (default), `article` or `quote`."
 Order = Annotated[
-    SearchOrder | None, QueryParameter(description="`rank` (bm25, default) or `newest`.")
+    SearchOrder | None,
+    QueryParameter(
+        description=(
+            f"`rank` (default): bm25 relevance among the newest {RANK_WINDOW:,} matches (all "
+            "of them when there are fewer); `newest`: most recently added first, over all."
+        )
+    ),
 ]
 Mode = Annotated[
     Literal["words", "fts"] | None,
@@ -60,13 +67,13 @@ Mode = Annotated[
 ]
 
 
-def _hit(kind: SearchType, row: Any) -> SearchHit:
-    ex = excerpt(row[-3])
+def _hit(kind: SearchType, score: float, row: Any) -> SearchHit:
+    ex = excerpt(row[-1])
     common: dict[str, Any] = {
         "text": ex.text,
         "snippet": ex.html,
         "highlights": ex.highlights,
-        "score": round(float(row[-2]), 6),
+        "score": round(score, 6),
     }
     if kind == "article":
         return ArticleHit(article_id=row[0], title=row[1], **common)
@@ -114,17 +121,31 @@ async def search(
         query = fts_query(text, raw=chosen.get("mode") == "fts")
     except QueryError as exc:
         raise invalid("q", str(exc)) from exc
+    floor = chosen.get("floor")
+    if floor is not None and (not isinstance(floor, int) or isinstance(floor, bool)):
+        raise invalid("cursor", "is not a cursor issued by this API")
     try:
-        rows = await reads.search(
-            db, kind, query, order=sort, after=key, limit=limit + 1, marks=(MARK_OPEN, MARK_CLOSE)
+        found = await reads.search(
+            db,
+            kind,
+            query,
+            order=sort,
+            after=key,
+            floor=floor,
+            limit=limit + 1,
+            marks=(MARK_OPEN, MARK_CLOSE),
         )
     except reads.SearchSyntaxError as exc:
         raise invalid("q", f"is not a valid FTS5 query ({exc})") from exc
 
-    def key_of(row: Any) -> list[KeyValue]:
-        return [row[-2], row[0]] if sort == "rank" else [row[-1]]
+    def key_of(hit: tuple[int, float, Any]) -> list[KeyValue]:
+        return [hit[1], hit[0]] if sort == "rank" else [hit[0]]
 
-    rows, next_cursor, headers = cut_page(request, rows, limit, "search", chosen, key_of)
+    filters = {**chosen, "floor": found.floor} if sort == "rank" else chosen
+    hits, next_cursor, headers = cut_page(request, found.hits, limit, "search", filters, key_of)
     return Response(
-        SearchPage(items=[_hit(kind, r) for r in rows], next_cursor=next_cursor), headers=headers
+        SearchPage(
+            items=[_hit(kind, score, row) for _, score, row in hits], next_cursor=next_cursor
+        ),
+        headers=headers,
     )

@@ -220,59 +220,111 @@ class SearchSyntaxError(ValueError):
     """SQLite rejected a raw FTS5 query."""
 
 
-_SEARCH_SQL: dict[str, str] = {
+SearchKind = Literal["article", "comment", "quote"]
+# Per kind: the FTS table, its bm25 column weights, and the query that adds the hit's own
+# columns and its snippet for a handful of rowids.
+_FTS: dict[str, tuple[str, str]] = {
+    "article": ("articles_fts", "5.0, 1.0"),
+    "comment": ("comments_fts", "1.0, 2.0"),
+    "quote": ("quotes_fts", "1.0"),
+}
+_DETAILS: dict[str, str] = {
     "article": """
-        SELECT a.id, a.title, snippet(articles_fts, -1, :open, :close, '…', 24) AS excerpt,
-               bm25(articles_fts, 5.0, 1.0) AS score, a.id AS newest
+        SELECT a.id, a.title, snippet(articles_fts, -1, :open, :close, '…', 24)
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        WHERE articles_fts MATCH :query
+        WHERE articles_fts MATCH :query AND articles_fts.rowid IN ({ids})
     """,
     "comment": """
         SELECT c.id, c.article_id, c.author, c.posted_at,
-               snippet(comments_fts, -1, :open, :close, '…', 24) AS excerpt,
-               bm25(comments_fts, 1.0, 2.0) AS score, c.posted_at * 4294967296 + c.id AS newest
+               snippet(comments_fts, -1, :open, :close, '…', 24)
         FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
-        WHERE comments_fts MATCH :query
+        WHERE comments_fts MATCH :query AND comments_fts.rowid IN ({ids})
     """,
     "quote": """
         SELECT q.id, q.article_id, q.comment_id, s.name,
-               snippet(quotes_fts, 0, :open, :close, '…', 24) AS excerpt,
-               bm25(quotes_fts) AS score, q.id AS newest
+               snippet(quotes_fts, 0, :open, :close, '…', 24)
         FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
         LEFT JOIN speakers s ON s.id = q.speaker_id
-        WHERE quotes_fts MATCH :query
+        WHERE quotes_fts MATCH :query AND quotes_fts.rowid IN ({ids})
     """,
 }
-_SEARCH_ORDER = {
-    "rank": ("score ASC, id ASC", "(score, id) > (:k0, :k1)"),
-    "newest": ("newest DESC", "newest < :k0"),
-}
+RANK_WINDOW = 2_000
+"""bm25 ranks at most this many of the newest matches: the cost of ranking grows with the
+matches, and a word in most documents would otherwise take hundreds of milliseconds."""
 
 
-async def search(
-    conn: aiosqlite.Connection,
-    kind: Literal["article", "comment", "quote"],
-    query: str,
-    *,
-    order: Literal["rank", "newest"],
-    after: list[Any] | None,
-    limit: int,
-    marks: tuple[str, str],
-) -> list[Any]:
-    """Rows of matches with their sentinel-marked excerpt, `score` and `newest` keys last."""
-    order_by, keyset = _SEARCH_ORDER[order]
-    sql = f"SELECT * FROM ({_SEARCH_SQL[kind]})"
-    params: dict[str, Any] = {"query": query, "open": marks[0], "close": marks[1], "n": limit}
-    if after is not None:
-        sql += f" WHERE {keyset}"
-        params.update({f"k{i}": value for i, value in enumerate(after)})
-    sql += f" ORDER BY {order_by} LIMIT :n"
+@dataclass(frozen=True, slots=True)
+class SearchRows:
+    """A page of hits in order: `(rowid, score, detail row)`; `floor` bounds the rank window."""
+
+    hits: list[tuple[int, float, Any]]
+    floor: int | None
+
+
+async def _fts(conn: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
     try:
         return list(await conn.execute_fetchall(sql, params))
     except sqlite3.OperationalError as exc:
         if "fts5" in str(exc) or "syntax" in str(exc):
             raise SearchSyntaxError(str(exc)) from exc
         raise
+
+
+async def search(
+    conn: aiosqlite.Connection,
+    kind: SearchKind,
+    query: str,
+    *,
+    order: Literal["rank", "newest"],
+    after: list[Any] | None,
+    floor: int | None,
+    limit: int,
+    marks: tuple[str, str],
+) -> SearchRows:
+    """Matches in rank (bm25, within the newest RANK_WINDOW matches) or newest-first order.
+
+    The first rank page finds the window's lowest rowid; later pages pass it back (`floor`)
+    so every page ranks the same set.
+    """
+    table, weights = _FTS[kind]
+    params: dict[str, Any] = {"query": query, "n": limit}
+    if order == "newest":
+        sql = (
+            f"SELECT rowid, bm25({table}, {weights}) FROM {table} WHERE {table} MATCH :query"
+            + (" AND rowid < :k0" if after else "")
+            + " ORDER BY rowid DESC LIMIT :n"
+        )
+        if after:
+            params["k0"] = after[0]
+    else:
+        if after is None:
+            bound = await _fts(
+                conn,
+                f"SELECT rowid FROM {table} WHERE {table} MATCH :query "
+                "ORDER BY rowid DESC LIMIT 1 OFFSET :skip",
+                {"query": query, "skip": RANK_WINDOW - 1},
+            )
+            floor = bound[0][0] if bound else None
+        sql = (
+            f"SELECT * FROM (SELECT rowid, bm25({table}, {weights}) AS score FROM {table} "
+            f"WHERE {table} MATCH :query AND rowid >= :floor)"
+            + (" WHERE (score, rowid) > (:k0, :k1)" if after else "")
+            + " ORDER BY score, rowid LIMIT :n"
+        )
+        params["floor"] = floor or 0
+        if after:
+            params.update(k0=after[0], k1=after[1])
+    ranked = await _fts(conn, sql, params)
+    if not ranked:
+        return SearchRows([], floor)
+    ids = [r[0] for r in ranked]
+    details = await _fts(
+        conn,
+        _DETAILS[kind].format(ids=",".join(str(int(i)) for i in ids)),
+        {"query": query, "open": marks[0], "close": marks[1]},
+    )
+    by_id = {row[0]: row for row in details}
+    return SearchRows([(r[0], float(r[1]), by_id[r[0]]) for r in ranked if r[0] in by_id], floor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,27 +12,9 @@ from typing import TypeVar
 from api.ingest.model import ParsedPage
 from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
+from api.ingest.threads import thread_paths
 
 T = TypeVar("T")
-
-# The same computation as migration 0005, for one article: depth-first order as a sortable
-# path of 6-digit sibling ranks (oldest first; orphans are roots).
-THREAD_PATHS = """
-WITH RECURSIVE
-ranked (id, parent_id, seg) AS (
-    SELECT id, parent_id,
-           printf('%06d', row_number() OVER (
-               PARTITION BY parent_id ORDER BY posted_at, position) - 1)
-    FROM comments WHERE article_id = :article
-),
-paths (id, path) AS (
-    SELECT id, seg FROM ranked WHERE parent_id IS NULL
-    UNION ALL
-    SELECT r.id, p.path || '.' || r.seg FROM ranked r JOIN paths p ON r.parent_id = p.id
-)
-UPDATE comments SET thread_path = (SELECT path FROM paths WHERE paths.id = comments.id)
-WHERE article_id = :article
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +179,8 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
     # later on the page can be referenced in the same pass; the foreign key is deferred.
     base: int = conn.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]
     rows = []
-    for comment, link, posted in zip(page.comments, page.threads, times, strict=True):
+    paths = thread_paths(page.comments, page.threads)
+    for comment, link, posted, path in zip(page.comments, page.threads, times, paths, strict=True):
         rows.append(
             (
                 base + comment.position + 1,
@@ -214,19 +197,20 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
                 link.depth,
                 base + link.root + 1,
                 link.reply_count,
+                path,
             )
         )
     conn.executemany(
         """
         INSERT INTO comments (
             id, article_id, position, author, author_verified, posted_at, body, parent_id,
-            parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
+            thread_path
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         rows,
     )
     _store_quotes_and_links(conn, page, article_id, paragraph_ids, base)
-    conn.execute(THREAD_PATHS, {"article": article_id})
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, page.title, "\n".join(b.text for s in page.sections for b in s)),

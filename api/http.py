@@ -8,8 +8,8 @@ its own strong validator) and answers a matching `If-None-Match` with 304 and no
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-import uuid
 
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
@@ -68,7 +68,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         given = _header(scope, b"x-request-id")
-        request_id = given if given and REQUEST_ID.match(given) else uuid.uuid4().hex
+        request_id = given if given and REQUEST_ID.match(given) else os.urandom(16).hex()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -121,19 +121,23 @@ def bare_insert(source: Path, target: Path) -> tuple[int, float]:
 
 
 def measure_ingest(workdir: Path, spec: Spec) -> IngestRate:
-    """Time the real ingest of the first pages (the deep thread excluded) and the bare insert."""
+    """Time the real ingest of the first pages (the deep thread excluded) and the bare insert,
+    best of three runs each."""
     workdir.mkdir(parents=True, exist_ok=True)
     records = workdir / "sample.jsonl"
     pages = min(SAMPLE_PAGES, spec.articles - 1)
     comments = write_pages(records, spec, 1, 1 + pages)
     ours = workdir / "sample.db"
     bare = workdir / "bare.db"
-    for path in (ours, bare):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    seconds = ingest(ours, records)
-    rows, bare_seconds = bare_insert(ours, bare)
-    return IngestRate(pages, comments, seconds, rows, bare_seconds)
+    best, bare_best, rows = float("inf"), float("inf"), 0
+    for _ in range(3):  # alternate the two and keep the best of each: the machine is noisy
+        for path in (ours, bare):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        best = min(best, ingest(ours, records))
+        rows, seconds = bare_insert(ours, bare)
+        bare_best = min(bare_best, seconds)
+    return IngestRate(pages, comments, best, rows, bare_best)
 
 
 def build(db_path: Path, spec: Spec, *, chunk: int = 500, log: bool = True) -> Path:

@@ -152,6 +152,20 @@ def wrk(name: str, url: str, duration: int, connections: int) -> Result:
     )
 
 
+def median_of(runs: list[Result]) -> Result:
+    """One row for repeated runs of a request: the run with the median rate."""
+    ordered = sorted(runs, key=lambda r: r.rps)
+    middle = ordered[len(ordered) // 2]
+    return Result(
+        middle.name,
+        middle.url,
+        middle.rps,
+        middle.p50_ms,
+        middle.p99_ms,
+        sum(r.errors for r in runs),
+    )
+
+
 @dataclass(frozen=True)
 class Targets:
     """The ids and cursors the requests use, read from the corpus."""
@@ -208,7 +222,12 @@ def profile(pid: int, url: str, duration: int, out: Path) -> str:
     if spy is None:
         return "py-spy not installed"
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    worker = int(children[0]) if children else pid
+    workers = [
+        int(c)
+        for c in children
+        if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()  # not the resource tracker
+    ]
+    worker = workers[0] if workers else pid
     proc = subprocess.Popen(
         [
             spy,
@@ -234,17 +253,19 @@ def profile(pid: int, url: str, duration: int, out: Path) -> str:
     total = 0
     for line in out.read_text().splitlines():
         stack, _, n = line.rpartition(" ")
-        frames = stack.split(";")
+        leaf = stack.split(";")[-1]
+        name, _, where = leaf.partition(" (")
+        frame = f"{name} ({where.split(':')[0].rsplit('/', 1)[-1]})" if where else name
         total += int(n)
-        for frame in {f.split(" (")[0] for f in frames}:
-            counts[frame] = counts.get(frame, 0) + int(n)
+        counts[frame] = counts.get(frame, 0) + int(n)
     top = sorted(counts.items(), key=lambda kv: -kv[1])[:15]
     return "\n".join(f"{100 * n / total:5.1f}%  {frame}" for frame, n in top)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--articles", type=int, default=Spec.articles)
     parser.add_argument("--comments", type=int, default=Spec.comments)
@@ -319,10 +340,20 @@ def main() -> None:
             ("search: three terms", f"{base}/v1/search?q={quote(t.term_rare)}&limit=20"),
             ("article", f"{base}/v1/articles/{t.article}"),
         ]
+        # Search latency without queueing too: the same searches, one connection at a time.
+        plan = [(label, url, args.connections) for label, url in runs] + [
+            (f"{label}, 1 connection", url, 1) for label, url in runs if label.startswith("search")
+        ]
+        rounds: dict[str, list[Result]] = {label: [] for label, _, _ in plan}
         with RssSampler(server.pid) as rss:
-            for label, url in runs:
-                print(f"wrk: {label} …", flush=True)
-                results.append(wrk(label, url, args.duration, args.connections))
+            # Whole rounds, interleaved: wrk's connections spread over the workers differently
+            # each run (all on one worker halves the rate), so every row is a median of rounds.
+            for n in range(args.rounds):
+                for label, url, connections in plan:
+                    print(f"wrk {n + 1}/{args.rounds}: {label} …", flush=True)
+                    time.sleep(1)  # both workers idle, so both accept the new connections
+                    rounds[label].append(wrk(label, url, args.duration, connections))
+        results = [median_of(rounds[label]) for label, _, _ in plan]
         if args.profile:
             profile_text = profile(server.pid, runs[1][1], args.duration, DATA / "profile.txt")
     report = render(results, rate, rss.peak_kb, spec, workers, args, profile_text)
@@ -347,6 +378,10 @@ def render(
     )
     first, deep = by["deep thread: first page"], by["deep thread: page at 90%"]
     search_p99 = max(by["search: common term"].p99_ms, by["search: three terms"].p99_ms)
+    search_p99_alone = max(
+        by["search: common term, 1 connection"].p99_ms,
+        by["search: three terms, 1 connection"].p99_ms,
+    )
     rss_mb = peak_kb / 1024
     checks = [
         (
@@ -367,7 +402,18 @@ def render(
             "<= 1.2x",
             deep.p50_ms / first.p50_ms <= 1.2,
         ),
-        ("search p99 (worst of the two)", f"{search_p99:.1f} ms", "< 50 ms", search_p99 < 50),
+        (
+            f"search p99, {args.connections} connections (worst of two)",
+            f"{search_p99:.1f} ms",
+            "< 50 ms",
+            search_p99 < 50,
+        ),
+        (
+            "search p99, 1 connection (worst of two)",
+            f"{search_p99_alone:.1f} ms",
+            "< 50 ms",
+            search_p99_alone < 50,
+        ),
         ("ingest vs bare executemany", f"{rate.ratio:.2f}x", ">= 0.5x", rate.ratio >= 0.5),
         ("server peak RSS under load", f"{rss_mb:.0f} MB", "< 250 MB", rss_mb < 250),
     ]
@@ -379,9 +425,14 @@ def render(
         f"- Machine: {machine()}.",
         f"- Corpus: {spec.articles:,} articles, {spec.comments:,} comments (one thread of "
         f"{spec.deep:,}), built by `bench/corpus.py` through the real ingest path.",
-        f"- Server: uvicorn, {workers} workers, rate limiting off; Datasette {datasette_version()} "
-        "serving the same file immutable (`-i`), one process.",
-        f"- Load: wrk, 1 thread, {args.connections} connections, {args.duration} s per row, on the "
+        f"- Server: uvicorn (httptools, uvloop), {workers} workers, rate limiting off. Datasette "
+        f"{datasette_version()} serves the same file immutable (`-i`), one process, asked for the "
+        "same rows with counting, facets and suggestions off (`_nocount`, `_nofacet`, "
+        "`_nosuggest`).",
+        f"- Each row is the median of {args.rounds} interleaved rounds: the kernel spreads wrk's "
+        "connections over the workers differently every run, and all of them on one worker "
+        "halves the rate.",
+        f"- Load: wrk, 1 thread, {args.connections} connections, {args.duration} s per run, on the "
         "same machine (it competes with the server for the cores; the ceiling row shows how much).",
         "",
         "| request | req/s | p50 ms | p99 ms | non-2xx |",

@@ -10,6 +10,7 @@ numbers move with the machine and with whatever else it is doing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -22,7 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -358,6 +359,9 @@ def main() -> None:
             profile_text = profile(server.pid, runs[1][1], args.duration, DATA / "profile.txt")
     report = render(results, rate, rss.peak_kb, spec, workers, args, profile_text)
     args.output.write_text(report)
+    (DATA / "last-run.json").write_text(
+        json.dumps({"results": [asdict(r) for r in results], "ingest": asdict(rate)}, indent=2)
+    )
     print(report)
 
 
@@ -458,10 +462,34 @@ def render(
         f"comment rows by a bare `executemany` into the same schema: {rate.bare_rows_per_s:,.0f} "
         "rows/s.",
     ]
+    article = by["article"]
+    alone = by["search: common term, 1 connection"]
+    lines += [
+        "",
+        "## Reading the results",
+        "",
+        f"- **Ceiling.** The fixed-bytes row never enters Litestar. Its smallest route, one "
+        f"article ({article.rps:,.0f} req/s, {article.rps / ceiling.rps:.2f}x of the ceiling), "
+        "bounds what any route gets from the framework and middleware here; the comments page "
+        "adds a 50-row query with each row's quotes and links, 50 Structs and about 22 KB to "
+        "encode and hash. The profile below shows where a worker's time goes.",
+        f"- **Deep pages.** Keyset cursors seek by index, so the page at 90% of a "
+        f"{spec.deep:,}-comment thread costs what the first page costs "
+        f"({deep.p50_ms:.2f} vs {first.p50_ms:.2f} ms p50).",
+        f"- **Search.** bm25 needs each term's document frequency, which FTS5 counts by walking "
+        "the term's whole doclist, so a word found in a large share of a million comments costs "
+        f"{alone.p50_ms:.0f} ms even on one connection (p50), although only the newest matches "
+        "are ranked (`RANK_WINDOW` in `api/store/reads.py`). With "
+        f"{args.connections} connections on {workers} workers those requests queue, and p99 is "
+        "mostly waiting.",
+        "- **Ingest.** The real path parses every page (threads, quotes, links) before storing "
+        "it; the reference only inserts the finished rows.",
+    ]
     if profile_text:
         lines += [
             "",
-            "py-spy, one worker, comments page (share of samples per frame):",
+            "py-spy, one worker, comments page: self time by frame, both threads "
+            "(`Runner.run` is the event loop itself, waits included):",
             "",
             "```",
             profile_text,

@@ -477,7 +477,8 @@ def render(
         f"{spec.deep:,}-comment thread costs what the first page costs "
         f"({deep.p50_ms:.2f} vs {first.p50_ms:.2f} ms p50).",
         f"- **Search.** bm25 needs each term's document frequency, which FTS5 counts by walking "
-        "the term's whole doclist, so a word found in a large share of a million comments costs "
+        f"the term's whole doclist, so a word found in a large share of {spec.comments:,} "
+        "comments costs "
         f"{alone.p50_ms:.0f} ms even on one connection (p50), although only the newest matches "
         "are ranked (`RANK_WINDOW` in `api/store/reads.py`). With "
         f"{args.connections} connections on {workers} workers those requests queue, and p99 is "

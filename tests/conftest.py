@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -21,6 +27,7 @@ SEED = ROOT / "fixtures" / "putin-kgb-dresden.txt"
 EDGE = Path(__file__).resolve().parent / "pages" / "edge-cases.txt"
 SEED_ID = 1
 EDGE_ID = 2
+THREADBASE = [sys.executable, "-c", "from api.cli import main; main()"]
 
 
 def ingest(path: Path, *pages: Path) -> None:
@@ -58,3 +65,51 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
     assert response.headers["content-type"] == "application/problem+json"
     if field is not None:
         assert response.json()["invalid_params"][0]["name"] == field
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def served(path: Path, *, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`threadbase serve` on the database at `path`, as a real process; yields its base URL."""
+    port = free_port()
+    log_path = path.parent / f"server-{port}.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                *THREADBASE,
+                "serve",
+                "--db",
+                str(path),
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise RuntimeError(
+                            f"server did not start: {log_path.read_text()}"
+                        ) from None
+                    time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)

@@ -6,12 +6,9 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import EDGE, SEED
-
-THREADBASE = [sys.executable, "-c", "from api.cli import main; main()"]
+from tests.conftest import EDGE, SEED, THREADBASE
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -17,9 +17,8 @@ import httpx
 import pytest
 
 from bench.synthetic import page
-from tests.conftest import SEED, ingest
-from tests.test_cli import THREADBASE, run
-from tests.test_server import free_port
+from tests.conftest import SEED, THREADBASE, ingest, served
+from tests.test_cli import run
 
 READERS = 20
 
@@ -35,27 +34,8 @@ def write_crawl(path: Path, pages: int, comments: tuple[int, int]) -> None:
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     db = tmp_path / "live.db"
     ingest(db, SEED)
-    port = free_port()
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [*THREADBASE, "serve", "--db", str(db), "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "THREADBASE_RATE_LIMIT": "0"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with served(db, env={"THREADBASE_RATE_LIMIT": "0"}) as base:
         yield base, db
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 async def read_everything(client: httpx.AsyncClient, rng: random.Random) -> int:

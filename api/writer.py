@@ -11,11 +11,10 @@ import asyncio
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
 from api import db
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 

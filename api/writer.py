@@ -8,7 +8,6 @@ Across processes, `BEGIN IMMEDIATE` with a busy timeout does the same job.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -33,8 +32,3 @@ class Writer:
     def close(self) -> None:
         """Close the connection."""
         self._conn.close()
-
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """The raw connection, for start-up work before serving."""
-        return self._conn

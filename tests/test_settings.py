@@ -1,0 +1,37 @@
+"""Settings: read from the environment, and every one of them documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from api.settings import Settings
+from tests.conftest import ROOT
+
+
+def test_settings_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "THREADBASE_DB": "/tmp/x.db",
+            "THREADBASE_RATE_LIMIT": "0",
+            "THREADBASE_CACHE_MAX_AGE": "5",
+            "THREADBASE_MAX_BODY_BYTES": "10",
+            "THREADBASE_DEBUG": "true",
+        }
+    )
+    assert settings == Settings(
+        db_path=Path("/tmp/x.db"),
+        rate_limit_per_minute=0,
+        cache_max_age=5,
+        max_body_bytes=10,
+        debug=True,
+    )
+    assert Settings.from_env({}) == Settings()
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    source = (ROOT / "api" / "settings.py").read_text()
+    variables = set(re.findall(r"THREADBASE_[A-Z_]+", source))
+    assert len(variables) == len(Settings.__struct_fields__)
+    readme = (ROOT / "README.md").read_text()
+    assert {v for v in variables if f"`{v}`" not in readme} == set()

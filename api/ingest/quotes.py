@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -173,6 +173,20 @@ def _narration(text: str, spans: Sequence[Span]) -> str:
     return "".join(chars)
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A text with its quoted spans and its narration, worked out once."""
+
+    text: str
+    spans: list[Span]
+    narration: str
+
+
+def _read(text: str) -> _Read:
+    spans = quote_spans(text)
+    return _Read(text, spans, _narration(text, [s for s in spans if not s.nested]))
+
+
 def _resolve(ctx: _Context, who: str | None, narration_before: str) -> str | None:
     if who is None:
         return None
@@ -182,9 +196,8 @@ def _resolve(ctx: _Context, who: str | None, narration_before: str) -> str | Non
     return speaker.name if speaker else who
 
 
-def _quotes_in(text: str, ctx: _Context, *, pronouns: bool) -> list[FoundQuote]:
-    spans = quote_spans(text)
-    narration = _narration(text, [s for s in spans if not s.nested])
+def _quotes_in(read: _Read, ctx: _Context, *, pronouns: bool) -> list[FoundQuote]:
+    text, spans, narration = read.text, read.spans, read.narration
     out: list[FoundQuote] = []
     paragraph_speaker: str | None = None
     for span in spans:
@@ -222,13 +235,12 @@ def _quotes_in(text: str, ctx: _Context, *, pronouns: bool) -> list[FoundQuote]:
     return out
 
 
-def _names_from_cues(texts: Sequence[str]) -> tuple[list[str], list[str]]:
+def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
     """Pass one: names that report speech anywhere in the article, and every name mention."""
     names: list[str] = []
     mentions: list[str] = []
-    for text in texts:
-        spans = quote_spans(text)
-        narration = _narration(text, [s for s in spans if not s.nested])
+    for read in reads:
+        text, spans, narration = read.text, read.spans, read.narration
         mentions += [m.group(0) for m in NAME_RUN.finditer(narration)]
         for span in spans:
             cue = _after_cue(text[span.end + 1 :]) if span.closed else None
@@ -247,48 +259,36 @@ def article_quotes(
     paragraphs: Sequence[str],
 ) -> tuple[list[list[FoundQuote]], list[Speaker]]:
     """Quotes of every paragraph (in article order) and the article's speakers."""
-    names, mentions = _names_from_cues(paragraphs)
+    reads = [_read(text) for text in paragraphs]
+    names, mentions = _names_from_cues(reads)
     ctx = _Context(speakers=fold_speakers(names, mentions))
     out: list[list[FoundQuote]] = []
-    for index, text in enumerate(paragraphs):
-        quotes = _quotes_in(text, ctx, pronouns=True)
+    for index, read in enumerate(reads):
+        quotes = _quotes_in(read, ctx, pronouns=True)
         speech = [q for q in quotes if q.kind == "speech" and not q.nested]
         if speech and all(q.speaker is None for q in speech):
             # A paragraph that is all quote with no cue: the speaker of what follows it.
             following = next(
-                (later for later in _peek_speakers(paragraphs[index + 1 :], ctx) if later), None
+                (later for later in _peek_speakers(reads[index + 1 :], ctx) if later), None
             )
             nearby = ctx.last_speaker or following or _last_person(ctx, "")
             quotes = [
-                _with_speaker(q, nearby) if q.kind == "speech" and not q.nested else q
+                replace(q, speaker=nearby) if q.kind == "speech" and not q.nested else q
                 for q in quotes
             ]
         out.append(quotes)
         for q in quotes:
             if q.speaker:
                 ctx.last_speaker = q.speaker
-        ctx.narration.append(_narration(text, quote_spans(text)))
+        ctx.narration.append(read.narration)
     speakers = {s.name: s for s in ctx.speakers.values()}
     used = {q.speaker for qs in out for q in qs if q.speaker}
     return out, [speakers.get(n) or Speaker(n, (n,)) for n in sorted(used)]
 
 
-def _peek_speakers(paragraphs: Sequence[str], ctx: _Context) -> list[str | None]:
+def _peek_speakers(reads: Sequence[_Read], ctx: _Context) -> list[str | None]:
     probe = _Context(speakers=ctx.speakers, narration=list(ctx.narration))
-    return [q.speaker for text in paragraphs[:2] for q in _quotes_in(text, probe, pronouns=True)]
-
-
-def _with_speaker(quote: FoundQuote, speaker: str | None) -> FoundQuote:
-    return FoundQuote(
-        quote.start,
-        quote.end,
-        quote.text,
-        quote.kind,
-        quote.nested,
-        speaker,
-        quote.cue,
-        quote.source_comment,
-    )
+    return [q.speaker for read in reads[:2] for q in _quotes_in(read, probe, pronouns=True)]
 
 
 def _normal(text: str) -> str:
@@ -315,7 +315,7 @@ def comment_quotes(
     out: list[list[FoundQuote]] = []
     for position, comment in enumerate(comments):
         found = []
-        for q in _quotes_in(comment.body, ctx, pronouns=False):
+        for q in _quotes_in(_read(comment.body), ctx, pronouns=False):
             needle = _normal(q.text)
             source = None
             if len(needle) >= MIN_SOURCE_CHARS and q.kind == "speech" and not q.nested:
@@ -330,15 +330,11 @@ def comment_quotes(
                     None,
                 )
             if source is not None:
-                q = FoundQuote(
-                    q.start,
-                    q.end,
-                    q.text,
-                    "speech",
-                    q.nested,
-                    comments[source].author,
-                    "quoting a comment",
-                    source,
+                q = replace(
+                    q,
+                    speaker=comments[source].author,
+                    cue="quoting a comment",
+                    source_comment=source,
                 )
             found.append(q)
         out.append(found)

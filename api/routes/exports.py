@@ -19,6 +19,8 @@ from api.store.reads import CommentFilter
 from schemas import Comment
 
 CHUNK = 500
+NDJSON = "application/x-ndjson"
+CSV = "text/csv; charset=utf-8"
 CSV_COLUMNS = [
     "id",
     "position",
@@ -97,7 +99,7 @@ class ExportController(Controller):
         operation_id="exportArticleCommentsNdjson",
         summary="Export an article's comments as NDJSON",
         description="Every comment as one JSON object per line, in page order, streamed.",
-        media_type="application/x-ndjson",
+        media_type=NDJSON,
         responses=problem_responses(400, 404),
     )
     async def export_ndjson(
@@ -105,18 +107,14 @@ class ExportController(Controller):
     ) -> Stream:
         """Stream the NDJSON export."""
         await require_article(db, article_id)
-        return Stream(
-            ndjson_lines(db, article_id),
-            media_type="application/x-ndjson",
-            headers=_disposition(f"article-{article_id}-comments.ndjson"),
-        )
+        return _attachment(ndjson_lines(db, article_id), NDJSON, article_id, "ndjson")
 
     @get(
         "/v1/articles/{article_id:int}/comments.csv",
         operation_id="exportArticleCommentsCsv",
         summary="Export an article's comments as CSV",
         description="Every comment as a CSV row (UTF-8, header first), in page order, streamed.",
-        media_type="text/csv; charset=utf-8",
+        media_type=CSV,
         responses=problem_responses(400, 404),
     )
     async def export_csv(
@@ -124,12 +122,16 @@ class ExportController(Controller):
     ) -> Stream:
         """Stream the CSV export."""
         await require_article(db, article_id)
-        return Stream(
-            csv_lines(db, article_id),
-            media_type="text/csv; charset=utf-8",
-            headers=_disposition(f"article-{article_id}-comments.csv"),
-        )
+        return _attachment(csv_lines(db, article_id), CSV, article_id, "csv")
 
 
-def _disposition(filename: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+def _attachment(
+    lines: AsyncIterator[bytes], media_type: str, article_id: int, suffix: str
+) -> Stream:
+    """Stream `lines` as a download named after the article."""
+    filename = f"article-{article_id}-comments.{suffix}"
+    return Stream(
+        lines,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

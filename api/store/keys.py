@@ -67,11 +67,10 @@ def revoke_key(conn: sqlite3.Connection, prefix: str) -> bool:
 
 async def find_key(conn: aiosqlite.Connection, prefix: str) -> KeyRecord | None:
     """The key with `prefix`, revoked or not."""
-    async with conn.execute(
+    found = await conn.execute_fetchall(
         f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE prefix = ?", (prefix,)
-    ) as cur:
-        row = await cur.fetchone()
-    return None if row is None else KeyRecord(*row)
+    )
+    return next((KeyRecord(*row) for row in found), None)
 
 
 def find_response(conn: sqlite3.Connection, key_id: int, key: str) -> StoredResponse | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -48,18 +49,20 @@ class CommentFilter:
     until: int | None = None
 
 
+async def _scalar(conn: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> int:
+    """The integer a one-row, one-column query answers, in one call."""
+    found = await conn.execute_fetchall(sql, params)
+    return next((int(r[0]) for r in found), 0)
+
+
 async def schema_version(conn: aiosqlite.Connection) -> int:
     """`PRAGMA user_version` of the database."""
-    async with conn.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+    return await _scalar(conn, "PRAGMA user_version")
 
 
 async def count_articles(conn: aiosqlite.Connection) -> int:
     """Number of stored articles."""
-    async with conn.execute("SELECT count(*) FROM articles") as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+    return await _scalar(conn, "SELECT count(*) FROM articles")
 
 
 async def list_articles(
@@ -154,11 +157,7 @@ async def count_comments(
     if filters == CommentFilter():
         return stored
     where, params = _comment_where(article_id, filters)
-    async with conn.execute(
-        f"SELECT count(*) FROM comments WHERE {' AND '.join(where)}", params
-    ) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+    return await _scalar(conn, f"SELECT count(*) FROM comments WHERE {' AND '.join(where)}", params)
 
 
 async def list_comments(

@@ -108,3 +108,16 @@ def str_key(key: list[KeyValue] | None) -> str | None:
     if len(key) != 1 or not isinstance(key[0], str):
         raise invalid("cursor", "is not a cursor issued by this API")
     return key[0]
+
+
+S = TypeVar("S")
+
+
+def filters_as(chosen: Mapping[str, FilterValue], struct: type[S]) -> S:
+    """The filters in force as `struct` (a Struct or dataclass), checked: filters a cursor
+    carried that do not fit it
+    (hand-made or from an older release) are a 400 naming `cursor`."""
+    try:
+        return msgspec.convert(dict(chosen), struct)
+    except msgspec.ValidationError as exc:
+        raise invalid("cursor", "is not a cursor issued by this API") from exc

@@ -12,7 +12,15 @@ from litestar.params import PathParameter, QueryParameter
 
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import FilterValue, KeyValue, cut_page, int_key, merge_filters, str_key
+from api.pagination import (
+    FilterValue,
+    KeyValue,
+    cut_page,
+    filters_as,
+    int_key,
+    merge_filters,
+    str_key,
+)
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
 from api.routes.articles import ArticlePath, last_modified, require_article
 from api.store import reads
@@ -127,10 +135,7 @@ class CommentController(Controller):
         )
         scope = f"comments:{article_id}"
         chosen, key = merge_filters(given, cursor, scope)
-        try:
-            query = msgspec.convert(chosen, CommentQuery)
-        except msgspec.ValidationError as exc:
-            raise invalid("cursor", "is not a cursor issued by this API") from exc
+        query = filters_as(chosen, CommentQuery)
         if query.since is not None and query.until is not None and query.until <= query.since:
             raise invalid("until", "must be later than since")
         order: CommentSort = query.sort or "position"

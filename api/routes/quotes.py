@@ -10,7 +10,15 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import FilterValue, KeyValue, cut_page, int_key, merge_filters, str_key
+from api.pagination import (
+    FilterValue,
+    KeyValue,
+    cut_page,
+    filters_as,
+    int_key,
+    merge_filters,
+    str_key,
+)
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.routes.articles import ArticlePath, require_article
 from api.store import reads
@@ -53,29 +61,12 @@ async def _quote_page(
 ) -> Response[QuotePage]:
     chosen, key = merge_filters(given, cursor, scope)
     after = int_key(key, 1)
-    filters = QuoteFilter(
-        article_id=_int_or_none(chosen.get("article_id")),
-        speaker=_str_or_none(chosen.get("speaker")),
-        in_comments=_bool_or_none(chosen.get("in_comments")),
-        kind=_str_or_none(chosen.get("kind")),
-    )
+    filters = filters_as(chosen, QuoteFilter)
     rows = await reads.list_quotes(
         db, filters=filters, after_id=None if after is None else after[0], limit=limit + 1
     )
     items, next_cursor, headers = cut_page(request, rows, limit, scope, chosen, _quote_key)
     return Response(QuotePage(items=items, next_cursor=next_cursor), headers=headers)
-
-
-def _int_or_none(value: FilterValue) -> int | None:
-    return value if type(value) is int else None
-
-
-def _str_or_none(value: FilterValue) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _bool_or_none(value: FilterValue) -> bool | None:
-    return value if isinstance(value, bool) else None
 
 
 class QuoteController(Controller):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import aiosqlite
+import msgspec
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from api.errors import invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import FilterValue, KeyValue, cut_page, merge_filters
+from api.pagination import FilterValue, KeyValue, cut_page, filters_as, merge_filters
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.search import (
     MARK_CLOSE,
@@ -67,6 +68,16 @@ Mode = Annotated[
 ]
 
 
+class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
+    """A search as a cursor carries it; `floor` bounds the rank window of later pages."""
+
+    q: str | None = None
+    type: SearchType = "comment"
+    order: SearchOrder = "rank"
+    mode: Literal["words", "fts"] = "words"
+    floor: int | None = None
+
+
 def _hit(kind: SearchType, score: float, row: Any) -> SearchHit:
     ex = excerpt(row[-1])
     common: dict[str, Any] = {
@@ -110,20 +121,14 @@ async def search(
     """A page of hits."""
     given: dict[str, FilterValue] = {"q": q, "type": type, "order": order, "mode": mode}
     chosen, key = merge_filters(given, cursor, "search")
-    text = chosen.get("q")
-    if not isinstance(text, str) or not text:
+    terms = filters_as(chosen, SearchQuery)
+    if not terms.q:
         raise invalid("q", "is required")
-    kind: SearchType = chosen.get("type") or "comment"  # type: ignore[assignment]
-    sort: SearchOrder = chosen.get("order") or "rank"  # type: ignore[assignment]
-    if kind not in ("article", "comment", "quote") or sort not in ("rank", "newest"):
-        raise invalid("cursor", "is not a cursor issued by this API")
+    kind, sort, floor = terms.type, terms.order, terms.floor
     try:
-        query = fts_query(text, raw=chosen.get("mode") == "fts")
+        query = fts_query(terms.q, raw=terms.mode == "fts")
     except QueryError as exc:
         raise invalid("q", str(exc)) from exc
-    floor = chosen.get("floor")
-    if floor is not None and (not isinstance(floor, int) or isinstance(floor, bool)):
-        raise invalid("cursor", "is not a cursor issued by this API")
     try:
         found = await reads.search(
             db,

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 from urllib.parse import urlencode
 
 import aiosqlite
+import msgspec
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
+from msgspec import Meta
 
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import problem_responses
-from api.pagination import FilterValue, KeyValue, encode_cursor, merge_filters
+from api.pagination import (
+    FilterValue,
+    KeyValue,
+    encode_cursor,
+    filters_as,
+    int_key,
+    merge_filters,
+)
 from api.routes.articles import ArticlePath, last_modified, require_article
 from api.routes.comments import CommentPath
 from api.store import reads
@@ -39,12 +48,17 @@ from schemas import (
     ThreadSort,
 )
 
-DEFAULTS: dict[str, FilterValue] = {
-    "sort": "oldest",
-    "depth": 3,
-    "limit": 200,
-    "replies_per_node": 25,
-}
+
+class TreeQuery(msgspec.Struct, forbid_unknown_fields=True):
+    """The bounds of a tree request as a cursor carries them, with their defaults."""
+
+    sort: ThreadSort = "oldest"
+    depth: Annotated[int, Meta(ge=1, le=10)] = 3
+    limit: Annotated[int, Meta(ge=1, le=1000)] = 200
+    replies_per_node: Annotated[int, Meta(ge=1, le=500)] = 25
+    parent: str = ""
+
+
 Depth = Annotated[
     int | None,
     QueryParameter(description="Levels of comments to nest, 1 to 10 (default 3).", ge=1, le=10),
@@ -86,9 +100,7 @@ def _parent_token(parent: Parent) -> str:
     return "" if parent is None else f"c{parent}"
 
 
-def _parse_parent(token: FilterValue) -> Parent:
-    if not isinstance(token, str):
-        raise invalid("cursor", "is not a cursor issued by this API")
+def _parse_parent(token: str) -> Parent:
     if token == "":
         return None
     if token.startswith("c") and token[1:].isdigit():
@@ -103,31 +115,20 @@ class _Bounds:
 
     def __init__(self, given: dict[str, FilterValue], cursor: str | None, scope: str) -> None:
         chosen, key = merge_filters(given, cursor, scope)
-        values = {**DEFAULTS, **chosen}
-        try:
-            self.sort: ThreadSort = _sort(values["sort"])
-            self.depth = _bounded(values["depth"], 1, 10)
-            self.limit = _bounded(values["limit"], 1, 1000)
-            self.per_node = _bounded(values["replies_per_node"], 1, 500)
-        except (TypeError, ValueError) as exc:
-            raise invalid("cursor", "is not a cursor issued by this API") from exc
-        self.parent_token = chosen.get("parent", "")
-        self.filters = {k: v for k, v in values.items() if k != "parent"}
-        if key and (len(key) != 2 or not all(isinstance(k, int) for k in key)):
-            raise invalid("cursor", "is not a cursor issued by this API")
-        self.after: SortKey | None = (int(key[0]), int(key[1])) if key else None
-
-
-def _sort(value: FilterValue) -> ThreadSort:
-    if value in ("oldest", "newest", "replies"):
-        return cast("ThreadSort", value)
-    raise ValueError(value)
-
-
-def _bounded(value: FilterValue, low: int, high: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValueError(value)
-    return value
+        query = filters_as(chosen, TreeQuery)
+        self.sort: ThreadSort = query.sort
+        self.depth = query.depth
+        self.limit = query.limit
+        self.per_node = query.replies_per_node
+        self.parent_token = query.parent
+        self.filters: dict[str, FilterValue] = {
+            "sort": query.sort,
+            "depth": query.depth,
+            "limit": query.limit,
+            "replies_per_node": query.replies_per_node,
+        }
+        after = int_key(key, 2) if key else None  # an empty key starts from the beginning
+        self.after: SortKey | None = (after[0], after[1]) if after else None
 
 
 async def _render(

@@ -10,6 +10,7 @@ from schemas.common import ArticleId, CommentId, Model, NextCursor, Timestamp
 from schemas.quotes import Link, Quote
 
 ParentResolution = Literal["exact", "inferred", "missing", "none"]
+CommentSort = Literal["position", "-position", "posted_at", "-posted_at", "thread"]
 
 
 class Comment(Model, kw_only=True):

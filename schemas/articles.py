@@ -42,7 +42,26 @@ class ArticleCounts(Model, kw_only=True):
     comments: Annotated[int, Meta(ge=0)]
     top_level_comments: Annotated[int, Meta(ge=0)]
     commenters: Annotated[int, Meta(ge=0, description="Distinct comment authors.")]
-    quotes: Annotated[int, Meta(ge=0, description="Speech quotes in the article text.")]
+    article_quotes: Annotated[
+        int,
+        Meta(ge=0, description="Quotes in the article text, of every kind (speech, title, scare)."),
+    ]
+    article_speech_quotes: Annotated[
+        int,
+        Meta(
+            ge=0,
+            description="Of `article_quotes`, the words someone said or wrote, not counting "
+            "quotes nested in another.",
+        ),
+    ]
+    comment_quotes: Annotated[
+        int,
+        Meta(
+            ge=0,
+            description="Quotes in comments. `article_quotes + comment_quotes` is what "
+            "`/v1/articles/{id}/quotes` lists.",
+        ),
+    ]
 
 
 class Article(Model, kw_only=True):

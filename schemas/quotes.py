@@ -58,13 +58,19 @@ class Link(Model, kw_only=True):
 
 
 class Speaker(Model, kw_only=True):
-    """A person quoted in an article, with every form of their name the article uses."""
+    """A person quoted in an article or its comments, with every form of their name the
+    article uses. People quoted by the article have `article_quotes`; commenters whose words
+    other comments quote have `comment_quotes`."""
 
     name: Annotated[str, Meta(examples=["Vladimir Putin"])]
     aliases: Annotated[
         list[str], Meta(examples=[["Putin", "Russia's President Putin", "Vladimir Putin"]])
     ]
-    quotes: Annotated[int, Meta(ge=0, description="Speech quotes attributed to them.")]
+    quotes: Annotated[
+        int, Meta(ge=0, description="Speech quotes attributed to them: the two counts below.")
+    ]
+    article_quotes: Annotated[int, Meta(ge=0, description="Of `quotes`, in the article text.")]
+    comment_quotes: Annotated[int, Meta(ge=0, description="Of `quotes`, in comments.")]
 
 
 class QuoteItem(Quote, kw_only=True):

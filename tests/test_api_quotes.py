@@ -16,7 +16,7 @@ async def test_article_counts_quotes_and_lists_speakers(client: Client) -> None:
     r = await client.get(f"/v1/articles/{SEED_ID}", params={"include": "speakers"})
     assert r.status_code == 200
     article = msgspec.json.decode(r.content, type=Article)
-    assert article.counts.quotes == 19
+    assert article.counts.article_speech_quotes == 19
     assert article.sections is msgspec.UNSET
     assert isinstance(article.speakers, list)
     by_name = {s.name: s for s in article.speakers}
@@ -32,7 +32,10 @@ async def test_article_counts_quotes_and_lists_speakers(client: Client) -> None:
         "Endgame Napoleon",
     }
     putin = by_name["Vladimir Putin"]
-    assert putin.quotes == 7
+    assert (putin.quotes, putin.article_quotes, putin.comment_quotes) == (7, 7, 0)
+    commenter = by_name["LetThemEatRand"]
+    assert (commenter.article_quotes, commenter.comment_quotes) == (0, commenter.quotes)
+    assert commenter.quotes > 0
     assert set(putin.aliases) >= {"Putin", "Vladimir Putin", "Russia's President Putin"}
 
 
@@ -83,3 +86,19 @@ async def test_comment_quotes_link_to_their_source_and_links_are_listed(client: 
     )
     assert single.quotes[0].source_comment_id == by_position[20].id
     assert [q.kind for q in single.quotes] == ["speech", "scare", "speech"]
+
+
+async def test_the_quote_counts_add_up_to_the_quotes_listed(client: Client) -> None:
+    article = msgspec.json.decode(
+        (await client.get(f"/v1/articles/{SEED_ID}")).content, type=Article
+    )
+    listed = (await client.get(f"/v1/articles/{SEED_ID}/quotes", params={"limit": 500})).json()
+    in_comments = [q for q in listed["items"] if q["comment_id"] is not None]
+    assert article.counts.comment_quotes == len(in_comments) > 0
+    assert article.counts.article_quotes == len(listed["items"]) - len(in_comments)
+    speech = [
+        q
+        for q in listed["items"]
+        if q["comment_id"] is None and q["kind"] == "speech" and not q["nested"]
+    ]
+    assert article.counts.article_speech_quotes == len(speech)

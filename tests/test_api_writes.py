@@ -149,7 +149,11 @@ async def test_create_from_json(client: Client, keys: Keys) -> None:
     r = await client.post("/v1/articles", json=IMPORT, headers=keys.auth())
     assert r.status_code == 201, r.text
     article = msgspec.json.decode(r.content, type=Article)
-    assert (article.title, article.url, article.counts.quotes) == ("Imported", IMPORT["url"], 1)
+    assert (article.title, article.url, article.counts.article_speech_quotes) == (
+        "Imported",
+        IMPORT["url"],
+        1,
+    )
     comments = msgspec.json.decode(
         (await client.get(f"/v1/articles/{article.id}/comments")).content, type=CommentPage
     )
@@ -301,7 +305,14 @@ async def test_document_round_trip(client: Client, keys: Keys) -> None:
     )
     assert copy.status_code == 201, copy.text
     second = copy.json()
-    for key in ("sections", "paragraphs", "captions", "comments", "top_level_comments", "quotes"):
+    for key in (
+        "sections",
+        "paragraphs",
+        "captions",
+        "comments",
+        "top_level_comments",
+        "article_quotes",
+    ):
         assert second["counts"][key] == first["counts"][key], key
 
     async def shape(article_id: int) -> list[tuple[Any, ...]]:

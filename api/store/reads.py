@@ -119,8 +119,11 @@ async def list_speakers(conn: aiosqlite.Connection, article_id: int) -> list[Spe
     return [
         rows.speaker(r)
         for r in await conn.execute_fetchall(
-            "SELECT s.name, s.aliases, (SELECT count(*) FROM quotes q "
-            "WHERE q.speaker_id = s.id AND q.kind = 'speech') "
+            "SELECT s.name, s.aliases, "
+            "(SELECT count(*) FROM quotes q WHERE q.speaker_id = s.id AND q.kind = 'speech' "
+            "AND q.comment_id IS NULL), "
+            "(SELECT count(*) FROM quotes q WHERE q.speaker_id = s.id AND q.kind = 'speech' "
+            "AND q.comment_id IS NOT NULL) "
             "FROM speakers s WHERE s.article_id = ? ORDER BY s.name",
             (article_id,),
         )

@@ -23,7 +23,9 @@ from schemas import (
 ARTICLE_COLUMNS = """
     id, title, url, content_hash, ingested_at, first_comment_at, last_comment_at,
     section_count, paragraph_count, caption_count, comment_count, top_level_count,
-    commenter_count, quote_count, published_at, updated_at
+    commenter_count, quote_count, published_at, updated_at,
+    (SELECT count(*) FROM quotes q WHERE q.article_id = articles.id AND q.comment_id IS NULL),
+    (SELECT count(*) FROM quotes q WHERE q.article_id = articles.id AND q.comment_id IS NOT NULL)
 """
 
 QUOTE_COLUMNS = """
@@ -84,7 +86,9 @@ def article(row: Any) -> Article:
             comments=row[10],
             top_level_comments=row[11],
             commenters=row[12],
-            quotes=row[13],
+            article_quotes=row[16],
+            article_speech_quotes=row[13],
+            comment_quotes=row[17],
         ),
     )
 
@@ -142,8 +146,14 @@ def link(row: Any) -> Link:
 
 
 def speaker(row: Any) -> Speaker:
-    """Build a Speaker from a `(name, aliases_json, quote_count)` row."""
-    return Speaker(name=row[0], aliases=msgspec.json.decode(row[1], type=list[str]), quotes=row[2])
+    """Build a Speaker from a `(name, aliases_json, article_quotes, comment_quotes)` row."""
+    return Speaker(
+        name=row[0],
+        aliases=msgspec.json.decode(row[1], type=list[str]),
+        quotes=row[2] + row[3],
+        article_quotes=row[2],
+        comment_quotes=row[3],
+    )
 
 
 def quote_item(row: Any) -> QuoteItem:

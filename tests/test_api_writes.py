@@ -276,3 +276,11 @@ async def test_document_round_trip(client: Client, keys: Keys) -> None:
 
     assert await shape(first["id"]) == await shape(second["id"])
     assert_problem(await client.get("/v1/articles/999/document"), 404)
+
+
+async def test_a_bad_idempotency_key_is_located_in_the_header(client: Client, keys: Keys) -> None:
+    headers = text_headers(keys, **{"Idempotency-Key": "k" * 256})
+    r = await client.post("/v1/articles", content=SEED_TEXT, headers=headers)
+    assert_problem(r, 400)
+    [param] = r.json()["invalid_params"]
+    assert (param["name"], param["location"]) == ("Idempotency-Key", "header")

@@ -125,3 +125,17 @@ async def test_method_not_allowed_is_a_problem(client: Client) -> None:
 
 def test_there_are_at_least_fifteen_distinct_bad_requests() -> None:
     assert len({(c[1], tuple(sorted(c[2].items()))) for c in BAD_REQUESTS}) >= 15
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/v1/articles/0", "article_id"), ("/v1/comments/0/context", "comment_id")],
+)
+async def test_a_bad_path_parameter_is_located_in_the_path(
+    client: Client, path: str, field: str
+) -> None:
+    r = await client.get(path)
+    assert r.status_code == 400, r.text
+    assert r.json()["invalid_params"] == [
+        {"name": field, "location": "path", "reason": "Expected `int` >= 1"}
+    ]

@@ -141,7 +141,10 @@ async def search(
             marks=(MARK_OPEN, MARK_CLOSE),
         )
     except reads.SearchSyntaxError as exc:
-        raise invalid("q", f"is not a valid FTS5 query ({exc})") from exc
+        columns = ", ".join(reads.FTS_COLUMNS[kind])
+        raise invalid(
+            "q", f"is not a valid FTS5 query ({exc}); columns of type={kind}: {columns}"
+        ) from exc
 
     def key_of(hit: tuple[int, float, Any]) -> list[KeyValue]:
         return [hit[1], hit[0]] if sort == "rank" else [hit[0]]

@@ -247,6 +247,12 @@ _DETAILS: dict[str, str] = {
         WHERE quotes_fts MATCH :query AND quotes_fts.rowid IN ({ids})
     """,
 }
+FTS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "article": ("title", "body"),
+    "comment": ("body", "author"),
+    "quote": ("text",),
+}
+"""The columns an FTS5 query may filter on (`column:word`), per kind."""
 RANK_WINDOW = 2_000
 """bm25 ranks at most this many of the newest matches: the cost of ranking grows with the
 matches, and a word in most documents would otherwise take hundreds of milliseconds."""
@@ -260,13 +266,19 @@ class SearchRows:
     floor: int | None
 
 
+# OperationalErrors that are the database's state, not the query's fault; every other error a
+# MATCH raises (syntax, unknown column filter, special query) is about the query text.
+_NOT_THE_QUERY = ("locked", "busy", "interrupt", "disk", "malformed", "no such table", "memory")
+
+
 async def _fts(conn: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
     try:
         return list(await conn.execute_fetchall(sql, params))
     except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "syntax" in str(exc):
-            raise SearchSyntaxError(str(exc)) from exc
-        raise
+        message = str(exc)
+        if any(word in message for word in _NOT_THE_QUERY):
+            raise
+        raise SearchSyntaxError(message.strip() or "rejected by FTS5") from exc
 
 
 async def search(

@@ -14,15 +14,7 @@ from api.errors import invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import FilterValue, KeyValue, cut_page, filters_as, merge_filters
 from api.params import DEFAULT_LIMIT, Cursor, Limit
-from api.search import (
-    MARK_CLOSE,
-    MARK_OPEN,
-    MAX_QUERY_CHARS,
-    MAX_TERMS,
-    QueryError,
-    excerpt,
-    fts_query,
-)
+from api.search import MAX_QUERY_CHARS, MAX_TERMS, Marks, QueryError, excerpt, fts_query, new_marks
 from api.store import reads
 from api.store.reads import RANK_WINDOW
 from api.store.rows import utc
@@ -78,8 +70,8 @@ class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
     floor: int | None = None
 
 
-def _hit(kind: SearchType, score: float, row: Any) -> SearchHit:
-    ex = excerpt(row[-1])
+def _hit(kind: SearchType, score: float, row: Any, marks: Marks) -> SearchHit:
+    ex = excerpt(row[-1], marks)
     common: dict[str, Any] = {
         "text": ex.text,
         "snippet": ex.html,
@@ -138,7 +130,7 @@ async def search(
             after=key,
             floor=floor,
             limit=limit + 1,
-            marks=(MARK_OPEN, MARK_CLOSE),
+            new_marks=new_marks,
         )
     except reads.SearchSyntaxError as exc:
         columns = ", ".join(reads.FTS_COLUMNS[kind])
@@ -153,7 +145,8 @@ async def search(
     hits, next_cursor, headers = cut_page(request, found.hits, limit, "search", filters, key_of)
     return Response(
         SearchPage(
-            items=[_hit(kind, score, row) for _, score, row in hits], next_cursor=next_cursor
+            items=[_hit(kind, score, row, found.marks) for _, score, row in hits],
+            next_cursor=next_cursor,
         ),
         headers=headers,
     )

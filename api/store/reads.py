@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -229,24 +229,31 @@ _FTS: dict[str, tuple[str, str]] = {
 }
 _DETAILS: dict[str, str] = {
     "article": """
-        SELECT a.id, a.title, snippet(articles_fts, -1, :open, :close, '…', 24)
+        SELECT a.id, a.title,
+               instr(a.title, :open) OR instr(a.title, :close)
+               OR instr(articles_fts.body, :open) OR instr(articles_fts.body, :close),
+               snippet(articles_fts, -1, :open, :close, '…', 24)
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
         WHERE articles_fts MATCH :query AND articles_fts.rowid IN ({ids})
     """,
     "comment": """
         SELECT c.id, c.article_id, c.author, c.posted_at,
+               instr(c.body, :open) OR instr(c.body, :close)
+               OR instr(c.author, :open) OR instr(c.author, :close),
                snippet(comments_fts, -1, :open, :close, '…', 24)
         FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
         WHERE comments_fts MATCH :query AND comments_fts.rowid IN ({ids})
     """,
     "quote": """
         SELECT q.id, q.article_id, q.comment_id, s.name,
+               instr(q.text, :open) OR instr(q.text, :close),
                snippet(quotes_fts, 0, :open, :close, '…', 24)
         FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
         LEFT JOIN speakers s ON s.id = q.speaker_id
         WHERE quotes_fts MATCH :query AND quotes_fts.rowid IN ({ids})
     """,
 }
+"""Per kind, the hit's own columns, whether its text holds the marks, and its snippet."""
 FTS_COLUMNS: dict[str, tuple[str, ...]] = {
     "article": ("title", "body"),
     "comment": ("body", "author"),
@@ -260,10 +267,12 @@ matches, and a word in most documents would otherwise take hundreds of milliseco
 
 @dataclass(frozen=True, slots=True)
 class SearchRows:
-    """A page of hits in order: `(rowid, score, detail row)`; `floor` bounds the rank window."""
+    """A page of hits in order: `(rowid, score, detail row)`; `floor` bounds the rank window;
+    `marks` wrap the matches in each row's snippet (its last column)."""
 
     hits: list[tuple[int, float, Any]]
     floor: int | None
+    marks: tuple[str, str] = ("", "")
 
 
 # OperationalErrors that are the database's state, not the query's fault; every other error a
@@ -290,12 +299,13 @@ async def search(
     after: list[Any] | None,
     floor: int | None,
     limit: int,
-    marks: tuple[str, str],
+    new_marks: Callable[[], tuple[str, str]],
 ) -> SearchRows:
     """Matches in rank (bm25, within the newest RANK_WINDOW matches) or newest-first order.
 
     The first rank page finds the window's lowest rowid; later pages pass it back (`floor`)
-    so every page ranks the same set.
+    so every page ranks the same set. Snippets wrap matches in marks from `new_marks`, drawn
+    again until none of the texts holds them.
     """
     table, weights = _FTS[kind]
     params: dict[str, Any] = {"query": query, "n": limit}
@@ -328,14 +338,19 @@ async def search(
     ranked = await _fts(conn, sql, params)
     if not ranked:
         return SearchRows([], floor)
-    ids = [r[0] for r in ranked]
-    details = await _fts(
-        conn,
-        _DETAILS[kind].format(ids=",".join(str(int(i)) for i in ids)),
-        {"query": query, "open": marks[0], "close": marks[1]},
-    )
+    ids = ",".join(str(int(r[0])) for r in ranked)
+    while True:
+        marks = new_marks()
+        details = await _fts(
+            conn,
+            _DETAILS[kind].format(ids=ids),
+            {"query": query, "open": marks[0], "close": marks[1]},
+        )
+        if not any(row[-2] for row in details):
+            break
     by_id = {row[0]: row for row in details}
-    return SearchRows([(r[0], float(r[1]), by_id[r[0]]) for r in ranked if r[0] in by_id], floor)
+    hits = [(r[0], float(r[1]), by_id[r[0]]) for r in ranked if r[0] in by_id]
+    return SearchRows(hits, floor, marks)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
+from api.ingest.times import RANGE, first_out_of_range, in_range
 from api.openapi_body import PageBodyOperation
 from api.openapi_docs import problem_responses
 from api.params import rfc3339
@@ -113,7 +114,13 @@ async def read_page(
             raise invalid(path, reason, "body") from exc
         except msgspec.DecodeError as exc:
             raise invalid("body", f"is not valid JSON ({exc})", "body") from exc
-        return page_from_import(data), Source(data.url, _epoch(data.published_at)), body
+        if data.published_at is not None and not in_range(data.published_at):
+            raise invalid("$.published_at", f"must lie from {RANGE}", "body")
+        page = page_from_import(data)
+        late = first_out_of_range(page)
+        if late is not None:
+            raise invalid(f"$.comments[{late}].posted_at", f"must lie from {RANGE}", "body")
+        return page, Source(data.url, _epoch(data.published_at)), body
     if media_type != "text/plain":
         raise UnsupportedBody(media_type)
     try:

@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 
+from api.ingest.times import MAX_EPOCH, MIN_EPOCH
 from schemas import (
     Article,
     ArticleCounts,
@@ -61,8 +62,9 @@ _links = msgspec.json.Decoder(list[Link])
 
 
 def utc(seconds: int) -> datetime:
-    """Unix seconds → aware UTC datetime."""
-    return datetime.fromtimestamp(seconds, UTC)
+    """Unix seconds → aware UTC datetime; a time stored before writes were checked that lies
+    outside years 1 to 9999 is shown at the nearest end, so one bad row fails no list."""
+    return datetime.fromtimestamp(min(max(seconds, MIN_EPOCH), MAX_EPOCH), UTC)
 
 
 def article(row: Any) -> Article:

@@ -9,10 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
 from api.ingest.threads import thread_paths
+from api.ingest.times import RANGE, first_out_of_range
 
 T = TypeVar("T")
 
@@ -135,6 +137,9 @@ def _replace_page(
 
 def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) -> None:
     """Sections, paragraphs, comments, quotes, links, thread paths, search text, counters."""
+    late = first_out_of_range(page)
+    if late is not None:  # the API could not encode it: refuse it before anything is written
+        raise PageError(f"comment {late + 1} is dated outside {RANGE}")
     times = [_epoch(page, i) for i in range(len(page.comments))]
     blocks = [block for section in page.sections for block in section]
     captions = sum(1 for block in blocks if block.kind == "caption")

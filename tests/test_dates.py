@@ -101,7 +101,9 @@ async def test_times_stored_out_of_range_do_not_break_reads(tmp_path: Path) -> N
     ingest(path, SEED)
     conn = sqlite3.connect(path)
     with conn:
-        conn.execute("UPDATE articles SET published_at = -62135647200, last_comment_at = 281474976710656")
+        conn.execute(
+            "UPDATE articles SET published_at = -62135647200, last_comment_at = 281474976710656"
+        )
         conn.execute("UPDATE comments SET posted_at = 253402318740 WHERE position = 0")
     conn.close()
     async with AsyncTestClient(create_app(Settings(db_path=path))) as client:

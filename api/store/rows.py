@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote as percent_encode
 
 import msgspec
 
@@ -176,4 +177,15 @@ def author(row: Any) -> Author:
         not_verified_comments=row[3],
         first_seen=utc(row[4]),
         last_seen=utc(row[5]),
+        href=author_href(row[0]),
     )
+
+
+def author_href(name: str) -> str:
+    """The path of an author's comments: every character of the name that is not unreserved
+    is percent-encoded, and so are the dots of a name that is all dots (`.`, `..`), which
+    clients would otherwise read as a path step."""
+    segment = percent_encode(name, safe="")
+    if set(name) == {"."}:
+        segment = segment.replace(".", "%2E")
+    return f"/v1/authors/{segment}/comments"

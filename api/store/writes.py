@@ -182,7 +182,12 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
 
     # Ids are assigned up front (the transaction holds the write lock), so parents that come
     # later on the page can be referenced in the same pass; the foreign key is deferred.
-    base: int = conn.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]
+    # Past the highest id ever given (AUTOINCREMENT's sqlite_sequence), so a deleted
+    # article's comment ids are never handed out again.
+    base: int = conn.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM comments), 0), "
+        "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))"
+    ).fetchone()[0]
     rows = []
     paths = thread_paths(page.comments, page.threads)
     for comment, link, posted, path in zip(page.comments, page.threads, times, paths, strict=True):

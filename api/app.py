@@ -23,6 +23,7 @@ from api.http import (
     cors_config,
     rate_limit_config,
 )
+from api.pagination import Cursors
 from api.params import reject_unknown_query_params
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
@@ -34,6 +35,7 @@ from api.routes.search import search
 from api.routes.threads import ThreadController
 from api.routes.writes import create_article, delete_article, replace_article
 from api.settings import Settings
+from api.store.secrets import cursor_secret
 from api.writer import Writer
 
 API_VERSION = "1.0.0"
@@ -86,6 +88,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.writer = Writer(settings.db_path)  # creates the file, applies migrations
+        secret = (
+            settings.secret.encode("utf-8")
+            if settings.secret
+            else await app.state.writer.run(cursor_secret)
+        )
+        app.state.cursors = Cursors(secret)
         app.state.db = await db.connect_reader(settings.db_path)
         try:
             yield

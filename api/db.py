@@ -72,8 +72,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         for migration in pending:
             try:
                 conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{migration.sql}\n"
-                    f"PRAGMA user_version = {migration.version};"
+                    f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};"
                 )
                 broken = conn.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:

@@ -9,9 +9,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api.pagination import encode_cursor
 from schemas import Problem
-from tests.conftest import EDGE_ID, SEED_ID
+from tests.conftest import EDGE_ID, SEED_ID, sign
 
 Client = AsyncTestClient[Litestar]
 COMMENTS = f"/v1/articles/{SEED_ID}/comments"
@@ -33,35 +32,35 @@ BAD_REQUESTS: list[tuple[str, str, dict[str, str], int, str | None]] = [
     (
         "cursor-other-article",
         COMMENTS,
-        {"cursor": encode_cursor(f"comments:{EDGE_ID}", {}, [1])},
+        {"cursor": sign(f"comments:{EDGE_ID}", {}, [1])},
         400,
         "cursor",
     ),
     (
         "cursor-other-list",
         COMMENTS,
-        {"cursor": encode_cursor(f"sections:{SEED_ID}", {}, [0])},
+        {"cursor": sign(f"sections:{SEED_ID}", {}, [0])},
         400,
         "cursor",
     ),
     (
         "cursor-key-mismatch",
         COMMENTS,
-        {"cursor": encode_cursor(f"comments:{SEED_ID}", {"sort": "posted_at"}, [3])},
+        {"cursor": sign(f"comments:{SEED_ID}", {"sort": "posted_at"}, [3])},
         400,
         "cursor",
     ),
     (
         "cursor-bad-filter-type",
         COMMENTS,
-        {"cursor": encode_cursor(f"comments:{SEED_ID}", {"verified": "yes"}, [3])},
+        {"cursor": sign(f"comments:{SEED_ID}", {"verified": "yes"}, [3])},
         400,
         "cursor",
     ),
     (
         "cursor-with-other-filter",
         COMMENTS,
-        {"author": "nmewn", "cursor": encode_cursor(f"comments:{SEED_ID}", {}, [3])},
+        {"author": "nmewn", "cursor": sign(f"comments:{SEED_ID}", {}, [3])},
         400,
         "author",
     ),

@@ -11,9 +11,17 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter
 
-from api.errors import ResourceNotFound
+from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import KeyValue, cut_page, int_key, merge_filters, str_key
+from api.pagination import (
+    Epoch,
+    KeyValue,
+    RowId,
+    cut_page,
+    key_as,
+    merge_filters,
+    scope_for,
+)
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.store import reads
 from schemas import Author, AuthorPage, Comment, CommentPage
@@ -22,10 +30,6 @@ AuthorName = Annotated[
     str,
     PathParameter(description="The author's name as on the page (URL-encoded).", min_length=1),
 ]
-
-
-def _author_key(author: Author) -> list[KeyValue]:
-    return [author.name]
 
 
 def _comment_key(comment: Comment) -> list[KeyValue]:
@@ -57,9 +61,21 @@ class AuthorController(Controller):
         cursor: Cursor = None,
     ) -> Response[AuthorPage]:
         """A page of authors."""
-        _, key = merge_filters({}, cursor, "authors")
-        rows = await reads.list_authors(db, after_name=str_key(key), limit=limit + 1)
-        items, next_cursor, headers = cut_page(request, rows, limit, "authors", {}, _author_key)
+        _, key = merge_filters(request, {}, cursor, "authors")
+        after = key_as(key, tuple[RowId])
+        try:
+            found = await reads.list_authors(
+                db, after_anchor=None if after is None else after[0], limit=limit + 1
+            )
+        except LookupError as exc:
+            raise invalid("cursor", "points at comments since deleted; start again") from exc
+        anchors = {author.name: anchor for author, anchor in found}
+
+        def key_of(author: Author) -> list[KeyValue]:
+            return [anchors[author.name]]
+
+        rows = [author for author, _ in found]
+        items, next_cursor, headers = cut_page(request, rows, limit, "authors", {}, key_of)
         return Response(AuthorPage(items=items, next_cursor=next_cursor), headers=headers)
 
     @get(
@@ -115,9 +131,12 @@ async def _author_comments(
     limit: int,
     cursor: str | None,
 ) -> Response[CommentPage]:
-    scope = f"author:{name}"
-    _, key = merge_filters({}, cursor, scope)
-    rows = await reads.list_author_comments(db, name, before=int_key(key, 2), limit=limit + 1)
+    scope = scope_for("author", name)
+    _, key = merge_filters(request, {}, cursor, scope)
+    before = key_as(key, tuple[Epoch, RowId])
+    rows = await reads.list_author_comments(
+        db, name, before=None if before is None else list(before), limit=limit + 1
+    )
     if not rows and key is None:
         raise ResourceNotFound("author", repr(name), by="name")
     items, next_cursor, headers = cut_page(request, rows, limit, scope, {}, _comment_key)

@@ -9,10 +9,20 @@ import msgspec
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
+from msgspec import Meta
 
 from api.errors import invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import FilterValue, KeyValue, cut_page, filters_as, merge_filters
+from api.pagination import (
+    FilterValue,
+    KeyValue,
+    RowId,
+    Score,
+    cut_page,
+    filters_as,
+    key_as,
+    merge_filters,
+)
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.search import MAX_QUERY_CHARS, MAX_TERMS, Marks, QueryError, excerpt, fts_query, new_marks
 from api.store import reads
@@ -63,11 +73,14 @@ Mode = Annotated[
 class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
     """A search as a cursor carries it; `floor` bounds the rank window of later pages."""
 
-    q: str | None = None
+    q: Annotated[str, Meta(max_length=MAX_QUERY_CHARS)] | None = None
     type: SearchType = "comment"
     order: SearchOrder = "rank"
     mode: Literal["words", "fts"] = "words"
-    floor: int | None = None
+    floor: RowId | None = None
+
+
+KEY_SHAPE: dict[SearchOrder, Any] = {"rank": tuple[Score, RowId], "newest": tuple[RowId]}
 
 
 def _hit(kind: SearchType, score: float, row: Any, marks: Marks) -> SearchHit:
@@ -112,8 +125,9 @@ async def search(
 ) -> Response[SearchPage]:
     """A page of hits."""
     given: dict[str, FilterValue] = {"q": q, "type": type, "order": order, "mode": mode}
-    chosen, key = merge_filters(given, cursor, "search")
+    chosen, key = merge_filters(request, given, cursor, "search")
     terms = filters_as(chosen, SearchQuery)
+    shaped = key_as(key, KEY_SHAPE[terms.order])
     if not terms.q:
         raise invalid("q", "is required")
     kind, sort, floor = terms.type, terms.order, terms.floor
@@ -127,7 +141,7 @@ async def search(
             kind,
             query,
             order=sort,
-            after=key,
+            after=None if shaped is None else list(shaped),
             floor=floor,
             limit=limit + 1,
             new_marks=new_marks,

@@ -6,9 +6,10 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import aiosqlite
+from msgspec import Meta
 
 from api.store import rows
 from api.thread_view import Skeleton
@@ -22,6 +23,7 @@ from schemas import (
     Speaker,
     SpeakerSummary,
 )
+from schemas.common import MAX_ID
 from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
 
 CommentSort = Literal["position", "-position", "posted_at", "-posted_at", "thread"]
@@ -33,7 +35,12 @@ _COMMENT_ORDER: dict[CommentSort, tuple[str, str]] = {
     "-position": ("position DESC", "position < ?"),
     "posted_at": ("posted_at ASC, position ASC", "(posted_at, position) > (?, ?)"),
     "-posted_at": ("posted_at DESC, position DESC", "(posted_at, position) < (?, ?)"),
-    "thread": ("thread_path ASC", "thread_path > ?"),
+    # The key is the last row's position, so a cursor stays short however deep the thread.
+    "thread": (
+        "thread_path ASC",
+        "thread_path > (SELECT k.thread_path FROM comments k "
+        "WHERE k.article_id = ? AND k.position = ?)",
+    ),
 }
 
 
@@ -166,16 +173,16 @@ async def list_comments(
     *,
     filters: CommentFilter,
     sort: CommentSort,
-    after: list[int] | list[str] | None,
+    after: list[int] | None,
     limit: int,
 ) -> tuple[list[Comment], list[str]]:
-    """A page of an article's comments, filtered and sorted, after the keyset `after`,
-    with each row's thread path (the keyset of `sort=thread`)."""
+    """A page of an article's comments, filtered and sorted, after the keyset `after`
+    (`sort=thread`: the position of the last row), with each row's thread path."""
     where, params = _comment_where(article_id, filters)
     order, keyset = _COMMENT_ORDER[sort]
     if after is not None:
         where.append(keyset)
-        params.extend(after)
+        params.extend([article_id, *after] if sort == "thread" else after)
     sql = (
         f"SELECT {rows.COMMENT_COLUMNS}, thread_path FROM comments "
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
@@ -357,7 +364,7 @@ async def search(
 class QuoteFilter:
     """Filters of the quote lists; None means not filtered."""
 
-    article_id: int | None = None
+    article_id: Annotated[int, Meta(ge=1, le=MAX_ID)] | None = None
     speaker: str | None = None
     in_comments: bool | None = None
     kind: str | None = None
@@ -420,16 +427,26 @@ async def list_speaker_summaries(
 
 
 async def list_authors(
-    conn: aiosqlite.Connection, *, after_name: str | None, limit: int
-) -> list[Author]:
-    """Commenters across articles, by name."""
+    conn: aiosqlite.Connection, *, after_anchor: int | None, limit: int
+) -> list[tuple[Author, int]]:
+    """Commenters across articles, by name, each with an anchor: the id of their first comment,
+    which stands for the name in cursors (names can be long). Resumes after the author of the
+    comment `after_anchor`; a LookupError when that comment is gone."""
+    after_name = ""
+    if after_anchor is not None:
+        found = await conn.execute_fetchall(
+            "SELECT author FROM comments WHERE id = ?", (after_anchor,)
+        )
+        if not found:
+            raise LookupError(after_anchor)
+        after_name = next(iter(found))[0]
     return [
-        rows.author(r)
+        (rows.author(r), r[6])
         for r in await conn.execute_fetchall(
             "SELECT author, count(*), count(DISTINCT article_id), sum(1 - author_verified), "
-            "min(posted_at), max(posted_at) FROM comments WHERE author > ? "
+            "min(posted_at), max(posted_at), min(id) FROM comments WHERE author > ? "
             "GROUP BY author ORDER BY author LIMIT ?",
-            ("" if after_name is None else after_name, limit),
+            (after_name, limit),
         )
     ]
 

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar
-from litestar.datastructures import CacheControlHeader
+from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Server, Tag
@@ -33,7 +33,7 @@ from api.routes.health import health
 from api.routes.quotes import QuoteController
 from api.routes.search import search
 from api.routes.threads import ThreadController
-from api.routes.writes import create_article, delete_article, replace_article
+from api.routes.writes import DOCUMENT_FACTOR, create_article, delete_article, replace_article
 from api.settings import Settings
 from api.store.secrets import cursor_secret
 from api.writer import Writer
@@ -129,6 +129,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cache_control=CacheControlHeader(public=True, max_age=settings.cache_max_age),
         lifespan=[lifespan],
         openapi_config=openapi_config(),
-        request_max_body_size=settings.max_body_bytes,
+        # The JSON form of a page weighs more than its text: up to DOCUMENT_FACTOR times.
+        # read_page measures either form against max_body_bytes on the page's text.
+        request_max_body_size=settings.max_body_bytes * DOCUMENT_FACTOR,
+        state=State({"settings": settings}),
         debug=settings.debug,
     )

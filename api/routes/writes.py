@@ -82,6 +82,32 @@ class UnsupportedBody(ApiProblem):
         )
 
 
+DOCUMENT_FACTOR = 6
+"""How much more a page may weigh as JSON than as text: a control character is escaped in
+six bytes, and a comment's field names take fewer than six times its shortest header line.
+So whatever GET /document returns for a page within the limit, PUT accepts."""
+
+
+def text_bytes(data: ArticleImport) -> int:
+    """What a JSON document weighs as page text: the UTF-8 bytes of all of its text."""
+    parts = [data.title, *(p.text for s in data.sections for p in s.paragraphs)]
+    for c in data.comments:
+        parts += [c.author, c.body, c.parent_author or ""]
+    return sum(len(part.encode("utf-8")) for part in parts)
+
+
+class PageTooLarge(ApiProblem):
+    """413: the page, measured on its text, is over the limit."""
+
+    def __init__(self, limit: int, what: str) -> None:
+        super().__init__(
+            status_code=413,
+            type_=PROBLEM_BASE + "payload-too-large",
+            title="Request body too large",
+            detail=f"The text of a page may weigh {limit:,} bytes; {what} weighs more.",
+        )
+
+
 class Conflict(ApiProblem):
     """409 or 422: the request clashes with what is stored."""
 
@@ -106,6 +132,7 @@ async def read_page(
         raise invalid("timezone", "is not a known IANA time zone") from exc
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
+    limit = request.app.state.settings.max_body_bytes
     if media_type == "application/json":
         try:
             data = msgspec.json.decode(body, type=ArticleImport)
@@ -114,6 +141,8 @@ async def read_page(
             raise invalid(path, reason, "body") from exc
         except msgspec.DecodeError as exc:
             raise invalid("body", f"is not valid JSON ({exc})", "body") from exc
+        if text_bytes(data) > limit:
+            raise PageTooLarge(limit, "the text of this document")
         if data.published_at is not None and not in_range(data.published_at):
             raise invalid("$.published_at", f"must lie from {RANGE}", "body")
         page = page_from_import(data)
@@ -123,6 +152,8 @@ async def read_page(
         return page, Source(data.url, _epoch(data.published_at)), body
     if media_type != "text/plain":
         raise UnsupportedBody(media_type)
+    if len(body) > limit:
+        raise PageTooLarge(limit, "this page")
     try:
         page = parse_page(body.decode("utf-8"), zone)
     except UnicodeDecodeError as exc:

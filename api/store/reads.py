@@ -492,7 +492,8 @@ async def article_document(conn: aiosqlite.Connection, article: Article) -> Arti
                 posted_at=rows.utc(r[2]),
                 body=r[3],
                 parent_author=r[4],
-                parent_author_verified=None if r[5] is None else bool(r[5]),
+                # None stands for verified (the import's default), keeping documents small
+                parent_author_verified=None if r[5] is None or r[5] else False,
             )
             for r in comment_rows
         ],

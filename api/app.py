@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar
-from litestar.datastructures import CacheControlHeader
+from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Tag
@@ -24,6 +24,7 @@ from api.http import (
     rate_limit_config,
 )
 from api.openapi_contract import publish_contract
+from api.pagination import Cursors
 from api.params import reject_unknown_query_params
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
@@ -33,8 +34,9 @@ from api.routes.health import health
 from api.routes.quotes import QuoteController
 from api.routes.search import search
 from api.routes.threads import ThreadController
-from api.routes.writes import create_article, delete_article, replace_article
+from api.routes.writes import DOCUMENT_FACTOR, create_article, delete_article, replace_article
 from api.settings import Settings
+from api.store.secrets import cursor_secret
 from api.writer import Writer
 
 API_VERSION = "1.0.0"
@@ -86,6 +88,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.writer = Writer(settings.db_path)  # creates the file, applies migrations
+        secret = (
+            settings.secret.encode("utf-8")
+            if settings.secret
+            else await app.state.writer.run(cursor_secret)
+        )
+        app.state.cursors = Cursors(secret)
         app.state.db = await db.connect_reader(settings.db_path)
         try:
             yield
@@ -121,7 +129,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cache_control=CacheControlHeader(public=True, max_age=settings.cache_max_age),
         lifespan=[lifespan],
         openapi_config=openapi_config(),
-        request_max_body_size=settings.max_body_bytes,
+        # The JSON form of a page weighs more than its text: up to DOCUMENT_FACTOR times.
+        # read_page measures either form against max_body_bytes on the page's text.
+        request_max_body_size=settings.max_body_bytes * DOCUMENT_FACTOR,
+        state=State({"settings": settings}),
         debug=settings.debug,
     )
     publish_contract(app)

@@ -57,21 +57,36 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Apply every migration newer than the database's `user_version`, each atomically."""
+    """Apply every migration newer than the database's `user_version`, each atomically.
+
+    Foreign keys are off meanwhile, as SQLite's table-rebuild procedure requires (dropping a
+    table would otherwise cascade); each migration is checked with `foreign_key_check`
+    before it commits.
+    """
     current: int = conn.execute("PRAGMA user_version").fetchone()[0]
-    for migration in migrations():
-        if migration.version <= current:
-            continue
-        try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{migration.sql}\n"
-                f"PRAGMA user_version = {migration.version};\nCOMMIT;"
-            )
-        except sqlite3.Error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        current = migration.version
+    pending = [m for m in migrations() if m.version > current]
+    if not pending:
+        return current
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for migration in pending:
+            try:
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};"
+                )
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise sqlite3.IntegrityError(
+                        f"{migration.name} breaks foreign keys: {broken[:5]}"
+                    )
+                conn.execute("COMMIT")
+            except sqlite3.Error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            current = migration.version
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
     return current
 
 

@@ -73,15 +73,23 @@ _SOURCES: dict[str, ParamLocation] = {
 }
 
 
+def _source(value: object) -> ParamLocation:
+    """Litestar's `source` (a str-valued enum, or "body") as our location."""
+    return _SOURCES.get(str(getattr(value, "value", value)), "query")
+
+
 def _from_validation(exc: ValidationException) -> ApiProblem:
     params: list[InvalidParam] = []
     extra: Any = exc.extra
     for item in extra if isinstance(extra, list) else []:
         if isinstance(item, dict):
-            source = _SOURCES.get(str(item.get("source", "query")), "query")
+            source = _source(item.get("source", "query"))
+            name = str(item.get("key") or "body")
+            if source == "header":  # the handler's argument name -> the header's name
+                name = "-".join(word.capitalize() for word in name.split("_"))
             params.append(
                 InvalidParam(
-                    name=str(item.get("key") or "body"),
+                    name=name,
                     location=source,
                     reason=str(item.get("message") or "invalid value"),
                 )

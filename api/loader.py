@@ -61,14 +61,14 @@ def ingest_files(
             continue
         size = path.stat().st_size if path.exists() else 0
         try:
-            page = parse_page(read_text(path), timezone)
+            result = store_page(conn, parse_page(read_text(path), timezone))
         except OSError as exc:
             yield Outcome(str(path), error=f"cannot read: {exc.strerror or exc}", progress=size)
             continue
         except PageError as exc:
             yield Outcome(str(path), error=str(exc), progress=size)
             continue
-        yield Outcome(str(path), result=store_page(conn, page), progress=size)
+        yield Outcome(str(path), result=result, progress=size)
 
 
 def _ingest_records(conn: sqlite3.Connection, path: Path, timezone: tzinfo) -> Iterator[Outcome]:
@@ -79,10 +79,10 @@ def _ingest_records(conn: sqlite3.Connection, path: Path, timezone: tzinfo) -> I
         if line.record is None:
             yield Outcome(where, error=line.error, progress=step)
             continue
+        source = Source(url=line.record.url, published_at=parse_date(line.record.date))
         try:
-            page = parse_page(line.record.text, timezone)
+            result = store_page(conn, parse_page(line.record.text, timezone), source)
         except PageError as exc:
             yield Outcome(where, error=str(exc), progress=step)
             continue
-        source = Source(url=line.record.url, published_at=parse_date(line.record.date))
-        yield Outcome(where, result=store_page(conn, page, source), progress=step)
+        yield Outcome(where, result=result, progress=step)

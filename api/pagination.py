@@ -1,22 +1,45 @@
-"""Opaque keyset cursors and RFC 8288 `Link` headers."""
+"""Opaque, signed keyset cursors and RFC 8288 `Link` headers.
+
+A cursor is `payload.tag`: the payload is base64url JSON (version, scope, filters, last key)
+and the tag an HMAC-SHA256 of it under the server's secret, so a cursor the server did not
+issue is refused before anything in it is read. What it carries is then decoded into typed,
+bounded shapes (`key_as`, `filters_as`): a cursor from an older release, or one signed with
+a leaked secret, still cannot reach SQLite with a value it cannot hold.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request
+from msgspec import Meta
 
 from api.errors import invalid
+from api.ingest.times import MAX_EPOCH, MIN_EPOCH
+from schemas.common import MAX_ID
 
-CURSOR_VERSION = 1
+CURSOR_VERSION = 2
+TAG_BYTES = 16
 FilterValue = str | int | bool | None
 KeyValue = str | int | float
 T = TypeVar("T")
+K = TypeVar("K")
+S = TypeVar("S")
+
+# The shapes cursor keys are decoded into: ints exact in JSON and within SQLite's range.
+RowId = Annotated[int, Meta(ge=1, le=MAX_ID)]
+Position = Annotated[int, Meta(ge=0, le=MAX_ID)]
+Epoch = Annotated[int, Meta(ge=MIN_EPOCH, le=MAX_EPOCH)]
+SignedInt = Annotated[int, Meta(ge=-MAX_ID, le=MAX_ID)]
+Score = Annotated[float, Meta(ge=-1e300, le=1e300)]
+NOT_OURS = "is not a cursor issued by this API"
 
 
 class CursorState(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
@@ -28,28 +51,53 @@ class CursorState(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
     key: list[KeyValue]
 
 
-def encode_cursor(scope: str, filters: Mapping[str, FilterValue], key: list[KeyValue]) -> str:
-    """Pack a position into an opaque, URL-safe token."""
-    raw = msgspec.json.encode(CursorState(CURSOR_VERSION, scope, dict(filters), key))
+def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def decode_cursor(token: str, scope: str) -> CursorState:
-    """Unpack a cursor issued for `scope`; anything else is a 400 naming `cursor`."""
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        state = msgspec.json.decode(raw, type=CursorState)
-    except (binascii.Error, ValueError, msgspec.DecodeError) as exc:
-        raise invalid("cursor", "is not a cursor issued by this API") from exc
-    if state.version != CURSOR_VERSION:
-        raise invalid("cursor", "was issued by an older version of the API; start again")
-    if state.scope != scope:
-        raise invalid("cursor", "belongs to a different list")
-    return state
+class Cursors:
+    """Issues and checks cursors with one secret (per database, or `THREADBASE_SECRET`)."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def _tag(self, payload: str) -> str:
+        digest = hmac.new(self._secret, payload.encode("ascii"), hashlib.sha256).digest()
+        return _b64(digest[:TAG_BYTES])
+
+    def encode(self, scope: str, filters: Mapping[str, FilterValue], key: list[KeyValue]) -> str:
+        """Pack a position into an opaque, signed, URL-safe token."""
+        payload = _b64(msgspec.json.encode(CursorState(CURSOR_VERSION, scope, dict(filters), key)))
+        return f"{payload}.{self._tag(payload)}"
+
+    def decode(self, token: str, scope: str) -> CursorState:
+        """Unpack a cursor issued for `scope`; anything else is a 400 naming `cursor`."""
+        payload, _, tag = token.partition(".")
+        if not tag or not payload.isascii() or not hmac.compare_digest(tag, self._tag(payload)):
+            raise invalid("cursor", NOT_OURS)
+        try:
+            raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+            state = msgspec.json.decode(raw, type=CursorState)
+        except (binascii.Error, ValueError, msgspec.DecodeError) as exc:
+            raise invalid("cursor", NOT_OURS) from exc
+        if state.version != CURSOR_VERSION:
+            raise invalid("cursor", "was issued by an older version of the API; start again")
+        if state.scope != scope:
+            raise invalid("cursor", "belongs to a different list")
+        return state
+
+
+def cursors(request: Request[Any, Any, Any]) -> Cursors:
+    """The app's cursor codec, made in its lifespan."""
+    codec: Cursors = request.app.state.cursors
+    return codec
 
 
 def merge_filters(
-    given: Mapping[str, FilterValue], cursor: str | None, scope: str
+    request: Request[Any, Any, Any],
+    given: Mapping[str, FilterValue],
+    cursor: str | None,
+    scope: str,
 ) -> tuple[dict[str, FilterValue], list[KeyValue] | None]:
     """The filters in force and the key to resume after.
 
@@ -59,7 +107,7 @@ def merge_filters(
     chosen: dict[str, FilterValue] = {k: v for k, v in given.items() if v is not None}
     if cursor is None:
         return chosen, None
-    state = decode_cursor(cursor, scope)
+    state = cursors(request).decode(cursor, scope)
     for name, value in chosen.items():
         if state.filters.get(name) != value:
             raise invalid(
@@ -88,36 +136,29 @@ def cut_page(
     if len(rows) <= limit:
         return rows, None, {}
     rows = rows[:limit]
-    cursor = encode_cursor(scope, filters, key_of(rows[-1]))
+    cursor = cursors(request).encode(scope, filters, key_of(rows[-1]))
     return rows, cursor, {"Link": next_link(request, cursor, limit)}
 
 
-def int_key(key: list[KeyValue] | None, length: int) -> list[int] | None:
-    """A cursor's key as `length` integers, or a 400 naming `cursor`."""
+def key_as(key: list[KeyValue] | None, shape: type[K]) -> K | None:
+    """A cursor's key as `shape` (a bounded tuple type), or a 400 naming `cursor`."""
     if key is None:
         return None
-    if len(key) != length or not all(type(k) is int for k in key):
-        raise invalid("cursor", "is not a cursor issued by this API")
-    return [int(k) for k in key]
-
-
-def str_key(key: list[KeyValue] | None) -> str | None:
-    """A cursor's key as one string, or a 400 naming `cursor`."""
-    if key is None:
-        return None
-    if len(key) != 1 or not isinstance(key[0], str):
-        raise invalid("cursor", "is not a cursor issued by this API")
-    return key[0]
-
-
-S = TypeVar("S")
+    try:
+        return msgspec.convert(key, shape)
+    except msgspec.ValidationError as exc:
+        raise invalid("cursor", NOT_OURS) from exc
 
 
 def filters_as(chosen: Mapping[str, FilterValue], struct: type[S]) -> S:
-    """The filters in force as `struct` (a Struct or dataclass), checked: filters a cursor
-    carried that do not fit it
-    (hand-made or from an older release) are a 400 naming `cursor`."""
+    """The filters in force as `struct` (a Struct or dataclass with bounded fields), checked:
+    filters a cursor carried that do not fit it are a 400 naming `cursor`."""
     try:
         return msgspec.convert(dict(chosen), struct)
     except msgspec.ValidationError as exc:
-        raise invalid("cursor", "is not a cursor issued by this API") from exc
+        raise invalid("cursor", NOT_OURS) from exc
+
+
+def scope_for(kind: str, name: str) -> str:
+    """A short scope for a list named by free text (an author): a digest, not the name."""
+    return f"{kind}:{hashlib.sha256(name.encode('utf-8')).hexdigest()[:24]}"

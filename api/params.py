@@ -12,6 +12,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import QueryParameter
 
 from api.errors import invalid
+from api.ingest.times import RANGE, in_range
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -79,8 +80,11 @@ def rfc3339(name: str, value: str | None) -> int | None:
         return None
     try:
         when = msgspec.convert(value, Annotated[datetime, msgspec.Meta(tz=True)])
-        return int(when.timestamp())
+        seconds = int(when.timestamp())
     except (msgspec.ValidationError, OverflowError, OSError, ValueError) as exc:
         raise invalid(
             name, "must be an RFC 3339 time with an offset, like 2017-06-18T19:03:00Z"
         ) from exc
+    if not in_range(when):
+        raise invalid(name, f"must lie from {RANGE}")
+    return seconds

@@ -11,6 +11,8 @@ from typing import IO, cast
 
 import msgspec
 
+from api.ingest.times import in_range
+
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 
 
@@ -51,7 +53,7 @@ def parse_date(value: str | None) -> int | None:
             return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return int(when.timestamp())
+    return int(when.timestamp()) if in_range(when) else None
 
 
 def read_records(path: Path) -> Iterator[Line]:

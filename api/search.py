@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from dataclasses import dataclass
 
 from schemas.search import Highlight
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 16
-MARK_OPEN = "\ue000"  # private-use sentinels: FTS5 wraps matches in them, we turn them into
-MARK_CLOSE = "\ue001"  # both <mark> HTML and plain offsets
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -46,18 +45,29 @@ class Excerpt:
     highlights: list[Highlight]
 
 
-def excerpt(marked: str) -> Excerpt:
-    """Split FTS5 output carrying the sentinel marks into its three forms."""
+Marks = tuple[str, str]
+
+
+def new_marks() -> Marks:
+    """Fresh sentinels for FTS5 to wrap matches in: random, so no text can forge them (the
+    store also checks that the texts it excerpts do not hold them)."""
+    token = secrets.token_hex(8)
+    return f"\ue000{token}\ue001", f"\ue001{token}\ue000"
+
+
+def excerpt(marked: str, marks: Marks) -> Excerpt:
+    """Split FTS5 output carrying the sentinel `marks` into its three forms."""
+    mark_open, mark_close = marks
     text: list[str] = []
     parts: list[str] = []
     highlights: list[Highlight] = []
     length = 0
     start: int | None = None
-    for piece in re.split(f"([{MARK_OPEN}{MARK_CLOSE}])", marked):
-        if piece == MARK_OPEN:
+    for piece in re.split(f"({re.escape(mark_open)}|{re.escape(mark_close)})", marked):
+        if piece == mark_open:
             start = length
             parts.append("<mark>")
-        elif piece == MARK_CLOSE:
+        elif piece == mark_close:
             if start is not None:
                 highlights.append(Highlight(start=start, end=length))
             start = None

@@ -24,6 +24,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Largest request body accepted (`THREADBASE_MAX_BODY_BYTES`); more is a 413."""
     cache_max_age: int = 60
     """`Cache-Control: max-age` of public reads, in seconds (`THREADBASE_CACHE_MAX_AGE`)."""
+    secret: str | None = None
+    """Key that signs pagination cursors (`THREADBASE_SECRET`); unset, a random key kept in
+    the database is used."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,4 +38,5 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             rate_limit_per_minute=int(env.get("THREADBASE_RATE_LIMIT", "1200")),
             cache_max_age=int(env.get("THREADBASE_CACHE_MAX_AGE", "60")),
             max_body_bytes=int(env.get("THREADBASE_MAX_BODY_BYTES", "5000000")),
+            secret=env.get("THREADBASE_SECRET") or None,
         )

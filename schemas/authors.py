@@ -20,6 +20,13 @@ class Author(Model, kw_only=True):
     ]
     first_seen: Timestamp
     last_seen: Timestamp
+    href: Annotated[
+        str,
+        Meta(
+            description="Path of their comments; the name is percent-encoded, `/` included.",
+            examples=["/v1/authors/AC%2FDC/comments"],
+        ),
+    ]
 
 
 class AuthorPage(Model, kw_only=True):

@@ -13,20 +13,20 @@ from schemas.common import Timestamp
 Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
 
 
-class ImportParagraph(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ImportParagraph(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """A block of article text."""
 
     text: Annotated[str, Meta(min_length=1, max_length=100_000)]
     kind: ParagraphKind = "paragraph"
 
 
-class ImportSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ImportSection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """A section of the article."""
 
     paragraphs: Annotated[list[ImportParagraph], Meta(max_length=10_000)]
 
 
-class ImportComment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ImportComment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """A comment in page order; the parent is named by author, as on the page."""
 
     author: Name
@@ -37,7 +37,7 @@ class ImportComment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     parent_author_verified: bool | None = None
 
 
-class ArticleImport(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ArticleImport(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """An article in structured form (`application/json`); the server rebuilds the reply
     tree, quotes and links exactly as it does for a raw page."""
 

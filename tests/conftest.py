@@ -19,6 +19,7 @@ from litestar.testing import AsyncTestClient
 from api import db
 from api.app import create_app
 from api.ingest.page import parse_page
+from api.pagination import Cursors, FilterValue, KeyValue
 from api.settings import Settings
 from api.store.writes import store_page
 
@@ -28,6 +29,12 @@ EDGE = Path(__file__).resolve().parent / "pages" / "edge-cases.txt"
 SEED_ID = 1
 EDGE_ID = 2
 THREADBASE = [sys.executable, "-c", "from api.cli import main; main()"]
+TEST_SECRET = "a secret only the tests know"
+
+
+def sign(scope: str, filters: dict[str, FilterValue], key: list[KeyValue]) -> str:
+    """A cursor as the `app` fixture (which signs with TEST_SECRET) would issue it."""
+    return Cursors(TEST_SECRET.encode()).encode(scope, filters, key)
 
 
 def ingest(path: Path, *pages: Path) -> None:
@@ -50,7 +57,7 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app(seeded_db: Path) -> Litestar:
-    return create_app(Settings(db_path=seeded_db))
+    return create_app(Settings(db_path=seeded_db, secret=TEST_SECRET))
 
 
 @pytest.fixture

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -9,7 +13,13 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from api import db
+from api.app import create_app
+from api.ingest.structured import page_from_import
 from api.search import excerpt
+from api.settings import Settings
+from api.store.writes import store_page
+from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
 from schemas.search import ArticleHit, CommentHit, QuoteHit, SearchPage
 from tests.conftest import assert_problem
 
@@ -117,7 +127,58 @@ async def test_search_problems(client: Client, params: dict[str, str], field: st
 
 
 def test_excerpt_escapes_html_and_counts_offsets() -> None:
-    ex = excerpt("a <b> \ue000match\ue001 & \ue000two\ue001")
+    ex = excerpt("a <b> [match] & [two]", ("[", "]"))
     assert ex.text == "a <b> match & two"
     assert ex.html == "a &lt;b&gt; <mark>match</mark> &amp; <mark>two</mark>"
     assert [(h.start, h.end) for h in ex.highlights] == [(6, 11), (14, 17)]
+
+
+PRIVATE = "\ue000\ue001"  # the private-use characters that once served as snippet marks
+
+
+@pytest.fixture
+async def private_use_client(tmp_path: Path) -> AsyncIterator[Client]:
+    page = ArticleImport(
+        title=f"Weather {PRIVATE} report",
+        sections=[ImportSection(paragraphs=[ImportParagraph(text=f"Rain \ue001 then {PRIVATE}.")])],
+        comments=[
+            ImportComment(
+                author=f"x{PRIVATE}",
+                posted_at=datetime(2020, 1, 1, tzinfo=UTC),
+                body=f'open \ue000 rain "close \ue001 rain {PRIVATE}," says Ann Lee.',
+            )
+        ],
+    )
+    conn = db.connect(tmp_path / "pua.db")
+    store_page(conn, page_from_import(page))
+    conn.close()
+    async with AsyncTestClient(create_app(Settings(db_path=tmp_path / "pua.db"))) as c:
+        yield c
+
+
+@pytest.mark.parametrize("kind", ["comment", "article", "quote"])
+async def test_private_use_characters_in_text_survive_snippets(
+    private_use_client: Client, kind: str
+) -> None:
+    page = await search(private_use_client, q="rain", type=kind)
+    [hit] = page.items
+    assert "\ue000" in hit.text or "\ue001" in hit.text
+    assert [hit.text[h.start : h.end].lower() for h in hit.highlights] == ["rain"] * len(
+        hit.highlights
+    )
+    assert hit.highlights
+    assert hit.snippet.count("<mark>") == hit.snippet.count("</mark>") == len(hit.highlights)
+    plain = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+    assert html.unescape(plain) == hit.text
+
+
+async def test_marks_found_in_a_text_are_drawn_again(
+    private_use_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.routes import search as route
+
+    drawn = iter([("\ue000", "\ue001"), ("<<", ">>")])
+    monkeypatch.setattr(route, "new_marks", lambda: next(drawn))
+    [hit] = (await search(private_use_client, q="rain")).items
+    assert hit.snippet.count("<mark>rain</mark>") == 2
+    assert "\ue000" in hit.text

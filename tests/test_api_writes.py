@@ -325,3 +325,44 @@ async def test_document_round_trip(client: Client, keys: Keys) -> None:
 
     assert await shape(first["id"]) == await shape(second["id"])
     assert_problem(await client.get("/v1/articles/999/document"), 404)
+
+
+async def test_a_bad_idempotency_key_is_located_in_the_header(client: Client, keys: Keys) -> None:
+    headers = text_headers(keys, **{"Idempotency-Key": "k" * 256})
+    r = await client.post("/v1/articles", content=SEED_TEXT, headers=headers)
+    assert_problem(r, 400)
+    [param] = r.json()["invalid_params"]
+    assert (param["name"], param["location"]) == ("Idempotency-Key", "header")
+
+
+def dense_page(limit: int) -> str:
+    """A page just under `limit` bytes of many short comments, whose JSON weighs more."""
+    lines = ["Dense", "", "Text.", ""]
+    i = 0
+    while sum(len(x) + 1 for x in lines) < limit - 200:
+        lines += [f"u{i} Sun, 06/18/2017 - 19:00 Permalink", "", 'a"b\\c\td', ""]
+        i += 1
+    return "\n".join(lines)
+
+
+async def test_what_get_document_returns_put_accepts(db_path: Path, keys: Keys) -> None:
+    limit = 40_000
+    page = dense_page(limit)
+    assert len(page.encode()) <= limit
+    async with AsyncTestClient(create_app(Settings(db_path=db_path, max_body_bytes=limit))) as c:
+        created = await c.post("/v1/articles", content=page, headers=text_headers(keys))
+        assert created.status_code == 201, created.text
+        url = created.headers["location"]
+        document = await c.get(f"{url}/document")
+        assert len(document.content) > limit  # heavier than the limit the text met
+        json_headers = {**keys.auth(), "Content-Type": "application/json"}
+        put = await c.put(url, content=document.content, headers=json_headers)
+        assert put.status_code == 200, put.text
+        assert (await c.get(f"{url}/document")).content == document.content
+
+
+async def test_a_json_document_is_measured_on_its_text(client: Client, keys: Keys) -> None:
+    body = {"title": "Big", "sections": [{"paragraphs": [{"text": "x" * 50_000}] * 5}]}
+    r = await client.post("/v1/articles", json=body, headers=keys.auth())
+    assert_problem(r, 413)
+    assert "200,000" in r.json()["detail"]

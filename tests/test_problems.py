@@ -9,9 +9,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api.pagination import encode_cursor
 from schemas import Problem
-from tests.conftest import EDGE_ID, SEED_ID
+from tests.conftest import EDGE_ID, SEED_ID, sign
 
 Client = AsyncTestClient[Litestar]
 COMMENTS = f"/v1/articles/{SEED_ID}/comments"
@@ -36,35 +35,35 @@ BAD_REQUESTS: list[tuple[str, str, dict[str, str], int, str | None]] = [
     (
         "cursor-other-article",
         COMMENTS,
-        {"cursor": encode_cursor(f"comments:{EDGE_ID}", {}, [1])},
+        {"cursor": sign(f"comments:{EDGE_ID}", {}, [1])},
         400,
         "cursor",
     ),
     (
         "cursor-other-list",
         COMMENTS,
-        {"cursor": encode_cursor(f"sections:{SEED_ID}", {}, [0])},
+        {"cursor": sign(f"sections:{SEED_ID}", {}, [0])},
         400,
         "cursor",
     ),
     (
         "cursor-key-mismatch",
         COMMENTS,
-        {"cursor": encode_cursor(f"comments:{SEED_ID}", {"sort": "posted_at"}, [3])},
+        {"cursor": sign(f"comments:{SEED_ID}", {"sort": "posted_at"}, [3])},
         400,
         "cursor",
     ),
     (
         "cursor-bad-filter-type",
         COMMENTS,
-        {"cursor": encode_cursor(f"comments:{SEED_ID}", {"verified": "yes"}, [3])},
+        {"cursor": sign(f"comments:{SEED_ID}", {"verified": "yes"}, [3])},
         400,
         "cursor",
     ),
     (
         "cursor-with-other-filter",
         COMMENTS,
-        {"author": "nmewn", "cursor": encode_cursor(f"comments:{SEED_ID}", {}, [3])},
+        {"author": "nmewn", "cursor": sign(f"comments:{SEED_ID}", {}, [3])},
         400,
         "author",
     ),
@@ -128,3 +127,17 @@ async def test_method_not_allowed_is_a_problem(client: Client) -> None:
 
 def test_there_are_at_least_fifteen_distinct_bad_requests() -> None:
     assert len({(c[1], tuple(sorted(c[2].items()))) for c in BAD_REQUESTS}) >= 15
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/v1/articles/0", "article_id"), ("/v1/comments/0/context", "comment_id")],
+)
+async def test_a_bad_path_parameter_is_located_in_the_path(
+    client: Client, path: str, field: str
+) -> None:
+    r = await client.get(path)
+    assert r.status_code == 400, r.text
+    assert r.json()["invalid_params"] == [
+        {"name": field, "location": "path", "reason": "Expected `int` >= 1"}
+    ]

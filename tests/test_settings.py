@@ -17,6 +17,7 @@ def test_settings_from_the_environment() -> None:
             "THREADBASE_CACHE_MAX_AGE": "5",
             "THREADBASE_MAX_BODY_BYTES": "10",
             "THREADBASE_DEBUG": "true",
+            "THREADBASE_SECRET": "s3cret",
         }
     )
     assert settings == Settings(
@@ -25,6 +26,7 @@ def test_settings_from_the_environment() -> None:
         cache_max_age=5,
         max_body_bytes=10,
         debug=True,
+        secret="s3cret",
     )
     assert Settings.from_env({}) == Settings()
 

@@ -15,6 +15,7 @@ from api.ingest.quotes import article_quotes, comment_quotes
 from api.ingest.spans import link_spans
 from api.ingest.speakers import Speaker
 from api.ingest.threads import resolve_threads
+from api.ingest.times import local_to_utc
 
 SECTION_BREAK = re.compile(r"^\s*\*\s*\*\s*\*\s*$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+\S")
@@ -124,7 +125,7 @@ def parse_page(text: str, timezone: tzinfo = UTC) -> ParsedPage:
                 position=position,
                 author=names.author,
                 author_verified=names.author_verified,
-                posted_at=header.local_time.replace(tzinfo=timezone).astimezone(UTC),
+                posted_at=local_to_utc(header.local_time, timezone, headers[position][0] + 1),
                 body=body,
                 parent_author=names.parent,
                 parent_author_verified=names.parent_verified,

@@ -12,7 +12,7 @@ from litestar.params import PathParameter, QueryParameter
 
 from api.errors import ResourceNotFound
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import KeyValue, cut_page, int_key, merge_filters
+from api.pagination import KeyValue, Position, RowId, cut_page, key_as, merge_filters
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
 from api.store import reads
 from schemas import Article, ArticleInclude, ArticlePage, Section, SectionPage
@@ -39,7 +39,7 @@ def _section_key(section: Section) -> list[KeyValue]:
     return [section.position]
 
 
-def _first(key: list[int] | None) -> int | None:
+def _first(key: tuple[int, ...] | None) -> int | None:
     return None if key is None else key[0]
 
 
@@ -81,8 +81,9 @@ class ArticleController(Controller):
         include_total: IncludeTotal = False,
     ) -> Response[ArticlePage]:
         """A page of articles and a `Link: rel="next"` header when there are more."""
-        _, key = merge_filters({}, cursor, "articles")
-        items = await reads.list_articles(db, before_id=_first(int_key(key, 1)), limit=limit + 1)
+        _, key = merge_filters(request, {}, cursor, "articles")
+        before = _first(key_as(key, tuple[RowId]))
+        items = await reads.list_articles(db, before_id=before, limit=limit + 1)
         items, next_cursor, headers = cut_page(request, items, limit, "articles", {}, _article_key)
         page = ArticlePage(items=items, next_cursor=next_cursor)
         if include_total:
@@ -149,9 +150,9 @@ class ArticleController(Controller):
         """A page of sections."""
         article = await require_article(db, article_id)
         scope = f"sections:{article_id}"
-        _, key = merge_filters({}, cursor, scope)
+        _, key = merge_filters(request, {}, cursor, scope)
         items = await reads.list_sections(
-            db, article_id, after_position=_first(int_key(key, 1)), limit=limit + 1
+            db, article_id, after_position=_first(key_as(key, tuple[Position])), limit=limit + 1
         )
         items, next_cursor, headers = cut_page(request, items, limit, scope, {}, _section_key)
         headers |= last_modified(article)

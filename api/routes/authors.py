@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import unquote_to_bytes
 
 import aiosqlite
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter
 
-from api.errors import ResourceNotFound
+from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import KeyValue, cut_page, int_key, merge_filters, str_key
+from api.pagination import (
+    Epoch,
+    KeyValue,
+    RowId,
+    cut_page,
+    key_as,
+    merge_filters,
+    scope_for,
+)
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.store import reads
 from schemas import Author, AuthorPage, Comment, CommentPage
@@ -22,12 +32,11 @@ AuthorName = Annotated[
 ]
 
 
-def _author_key(author: Author) -> list[KeyValue]:
-    return [author.name]
-
-
 def _comment_key(comment: Comment) -> list[KeyValue]:
     return [int(comment.posted_at.timestamp()), comment.id]
+
+
+PREFIX, SUFFIX = b"/v1/authors/", b"/comments"
 
 
 class AuthorController(Controller):
@@ -52,9 +61,21 @@ class AuthorController(Controller):
         cursor: Cursor = None,
     ) -> Response[AuthorPage]:
         """A page of authors."""
-        _, key = merge_filters({}, cursor, "authors")
-        rows = await reads.list_authors(db, after_name=str_key(key), limit=limit + 1)
-        items, next_cursor, headers = cut_page(request, rows, limit, "authors", {}, _author_key)
+        _, key = merge_filters(request, {}, cursor, "authors")
+        after = key_as(key, tuple[RowId])
+        try:
+            found = await reads.list_authors(
+                db, after_anchor=None if after is None else after[0], limit=limit + 1
+            )
+        except LookupError as exc:
+            raise invalid("cursor", "points at comments since deleted; start again") from exc
+        anchors = {author.name: anchor for author, anchor in found}
+
+        def key_of(author: Author) -> list[KeyValue]:
+            return [anchors[author.name]]
+
+        rows = [author for author, _ in found]
+        items, next_cursor, headers = cut_page(request, rows, limit, "authors", {}, key_of)
         return Response(AuthorPage(items=items, next_cursor=next_cursor), headers=headers)
 
     @get(
@@ -74,10 +95,49 @@ class AuthorController(Controller):
         cursor: Cursor = None,
     ) -> Response[CommentPage]:
         """A page of the author's comments; 404 when nobody of that name commented."""
-        scope = f"author:{name}"
-        _, key = merge_filters({}, cursor, scope)
-        rows = await reads.list_author_comments(db, name, before=int_key(key, 2), limit=limit + 1)
-        if not rows and key is None:
-            raise ResourceNotFound("author", repr(name), by="name")
-        items, next_cursor, headers = cut_page(request, rows, limit, scope, {}, _comment_key)
-        return Response(CommentPage(items=items, next_cursor=next_cursor), headers=headers)
+        return await _author_comments(request, db, _raw_name(request) or name, limit, cursor)
+
+    @get("/{steps:path}", include_in_schema=False)
+    async def list_author_comments_slashed(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[aiosqlite.Connection],
+        steps: Annotated[str, PathParameter(description="The rest of the path.")],
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[CommentPage]:
+        """`listAuthorComments` for names holding `/`, which the router sees decoded."""
+        name = _raw_name(request)
+        if name is None:
+            raise NotFoundException()
+        return await _author_comments(request, db, name, limit, cursor)
+
+
+def _raw_name(request: Request[Any, Any, Any]) -> str | None:
+    """The name exactly as the client encoded it: the raw path between `/v1/authors/` and the
+    final `/comments`, decoded once. The routed value has had `%2F` turned into a path step
+    (and `//` collapsed) before any handler sees it. Some servers leave the query string in
+    `raw_path`; it is cut off."""
+    raw: bytes = (request.scope.get("raw_path") or b"").partition(b"?")[0]
+    if raw.startswith(PREFIX) and raw.endswith(SUFFIX) and len(raw) > len(PREFIX + SUFFIX):
+        return unquote_to_bytes(raw[len(PREFIX) : -len(SUFFIX)]).decode("utf-8", "replace")
+    return None
+
+
+async def _author_comments(
+    request: Request[Any, Any, Any],
+    db: aiosqlite.Connection,
+    name: str,
+    limit: int,
+    cursor: str | None,
+) -> Response[CommentPage]:
+    scope = scope_for("author", name)
+    _, key = merge_filters(request, {}, cursor, scope)
+    before = key_as(key, tuple[Epoch, RowId])
+    rows = await reads.list_author_comments(
+        db, name, before=None if before is None else list(before), limit=limit + 1
+    )
+    if not rows and key is None:
+        raise ResourceNotFound("author", repr(name), by="name")
+    items, next_cursor, headers = cut_page(request, rows, limit, scope, {}, _comment_key)
+    return Response(CommentPage(items=items, next_cursor=next_cursor), headers=headers)

@@ -9,17 +9,20 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
+from msgspec import Meta
 
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import (
+    Epoch,
     FilterValue,
     KeyValue,
+    Position,
+    RowId,
     cut_page,
     filters_as,
-    int_key,
+    key_as,
     merge_filters,
-    str_key,
 )
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
 from api.routes.articles import ArticlePath, last_modified, require_article
@@ -73,20 +76,21 @@ Sort = Annotated[
 class CommentQuery(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """The filters and sort of a comment list, as a cursor carries them."""
 
-    author: str | None = None
+    author: Annotated[str, Meta(min_length=1, max_length=200)] | None = None
     verified: bool | None = None
-    parent_id: int | None = None
+    parent_id: RowId | None = None
     top_level: bool | None = None
-    since: int | None = None
-    until: int | None = None
+    since: Epoch | None = None
+    until: Epoch | None = None
     sort: CommentSort | None = None
 
 
-KEY_LENGTH: dict[CommentSort, int] = {
-    "position": 1,
-    "-position": 1,
-    "posted_at": 2,
-    "-posted_at": 2,
+KEY_SHAPE: dict[CommentSort, Any] = {
+    "position": tuple[Position],
+    "-position": tuple[Position],
+    "posted_at": tuple[Epoch, Position],
+    "-posted_at": tuple[Epoch, Position],
+    "thread": tuple[Position],
 }
 
 
@@ -135,17 +139,13 @@ class CommentController(Controller):
             )
         )
         scope = f"comments:{article_id}"
-        chosen, key = merge_filters(given, cursor, scope)
+        chosen, key = merge_filters(request, given, cursor, scope)
         query = filters_as(chosen, CommentQuery)
         if query.since is not None and query.until is not None and query.until <= query.since:
             raise invalid("until", "must be later than since")
         order: CommentSort = query.sort or "position"
-        after: list[int] | list[str] | None
-        if order == "thread":
-            path = str_key(key)
-            after = None if path is None else [path]
-        else:
-            after = int_key(key, KEY_LENGTH[order])
+        shaped = key_as(key, KEY_SHAPE[order])
+        after = None if shaped is None else list(shaped)
 
         article = await require_article(db, article_id)
         filters = CommentFilter(
@@ -156,7 +156,7 @@ class CommentController(Controller):
             since=query.since,
             until=query.until,
         )
-        rows, paths = await reads.list_comments(
+        rows, _ = await reads.list_comments(
             db,
             article_id,
             filters=filters,
@@ -165,11 +165,7 @@ class CommentController(Controller):
             limit=limit + 1,
         )
 
-        path_of = dict(zip((c.id for c in rows), paths, strict=True))
-
         def key_of(comment: Comment) -> list[KeyValue]:
-            if order == "thread":
-                return [path_of[comment.id]]
             if order in ("posted_at", "-posted_at"):
                 return [int(comment.posted_at.timestamp()), comment.position]
             return [comment.position]

@@ -8,16 +8,17 @@ import aiosqlite
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
+from msgspec import Meta
 
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import (
     FilterValue,
     KeyValue,
+    RowId,
     cut_page,
     filters_as,
-    int_key,
+    key_as,
     merge_filters,
-    str_key,
 )
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.routes.articles import ArticlePath, require_article
@@ -59,8 +60,8 @@ async def _quote_page(
     limit: int,
     cursor: str | None,
 ) -> Response[QuotePage]:
-    chosen, key = merge_filters(given, cursor, scope)
-    after = int_key(key, 1)
+    chosen, key = merge_filters(request, given, cursor, scope)
+    after = key_as(key, tuple[RowId])
     filters = filters_as(chosen, QuoteFilter)
     rows = await reads.list_quotes(
         db, filters=filters, after_id=None if after is None else after[0], limit=limit + 1
@@ -147,10 +148,16 @@ class QuoteController(Controller):
         cursor: Cursor = None,
     ) -> Response[SpeakerPage]:
         """A page of speakers."""
-        _, key = merge_filters({}, cursor, "speakers")
-        rows = await reads.list_speaker_summaries(db, after_name=str_key(key), limit=limit + 1)
+        _, key = merge_filters(request, {}, cursor, "speakers")
+        after = key_as(key, tuple[NameKey])
+        rows = await reads.list_speaker_summaries(
+            db, after_name=None if after is None else after[0], limit=limit + 1
+        )
         items, next_cursor, headers = cut_page(request, rows, limit, "speakers", {}, _name_key)
         return Response(SpeakerPage(items=items, next_cursor=next_cursor), headers=headers)
+
+
+NameKey = Annotated[str, Meta(min_length=1, max_length=1000)]
 
 
 def _name_key(item: SpeakerSummary) -> list[KeyValue]:

@@ -9,20 +9,22 @@ import msgspec
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
+from msgspec import Meta
 
 from api.errors import invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import FilterValue, KeyValue, cut_page, filters_as, merge_filters
-from api.params import DEFAULT_LIMIT, Cursor, Limit
-from api.search import (
-    MARK_CLOSE,
-    MARK_OPEN,
-    MAX_QUERY_CHARS,
-    MAX_TERMS,
-    QueryError,
-    excerpt,
-    fts_query,
+from api.pagination import (
+    FilterValue,
+    KeyValue,
+    RowId,
+    Score,
+    cut_page,
+    filters_as,
+    key_as,
+    merge_filters,
 )
+from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.search import MAX_QUERY_CHARS, MAX_TERMS, Marks, QueryError, excerpt, fts_query, new_marks
 from api.store import reads
 from api.store.reads import RANK_WINDOW
 from api.store.rows import utc
@@ -41,11 +43,11 @@ from schemas.search import (
 class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
     """A search as a cursor carries it; `floor` bounds the rank window of later pages."""
 
-    q: str | None = None
+    q: Annotated[str, Meta(max_length=MAX_QUERY_CHARS)] | None = None
     type: SearchType = "comment"
     order: SearchOrder = "rank"
     mode: SearchMode = "words"
-    floor: int | None = None
+    floor: RowId | None = None
 
 
 SEARCH_DEFAULTS = SearchQuery()
@@ -90,8 +92,11 @@ Mode = Annotated[
 ]
 
 
-def _hit(kind: SearchType, score: float, row: Any) -> SearchHit:
-    ex = excerpt(row[-1])
+KEY_SHAPE: dict[SearchOrder, Any] = {"rank": tuple[Score, RowId], "newest": tuple[RowId]}
+
+
+def _hit(kind: SearchType, score: float, row: Any, marks: Marks) -> SearchHit:
+    ex = excerpt(row[-1], marks)
     common: dict[str, Any] = {
         "text": ex.text,
         "snippet": ex.html,
@@ -132,8 +137,9 @@ async def search(
 ) -> Response[SearchPage]:
     """A page of hits."""
     given: dict[str, FilterValue] = {"q": q, "type": type, "order": order, "mode": mode}
-    chosen, key = merge_filters(given, cursor, "search")
+    chosen, key = merge_filters(request, given, cursor, "search")
     terms = filters_as(chosen, SearchQuery)
+    shaped = key_as(key, KEY_SHAPE[terms.order])
     if not terms.q:
         raise invalid("q", "is required")
     kind, sort, floor = terms.type, terms.order, terms.floor
@@ -147,13 +153,16 @@ async def search(
             kind,
             query,
             order=sort,
-            after=key,
+            after=None if shaped is None else list(shaped),
             floor=floor,
             limit=limit + 1,
-            marks=(MARK_OPEN, MARK_CLOSE),
+            new_marks=new_marks,
         )
     except reads.SearchSyntaxError as exc:
-        raise invalid("q", f"is not a valid FTS5 query ({exc})") from exc
+        columns = ", ".join(reads.FTS_COLUMNS[kind])
+        raise invalid(
+            "q", f"is not a valid FTS5 query ({exc}); columns of type={kind}: {columns}"
+        ) from exc
 
     def key_of(hit: tuple[int, float, Any]) -> list[KeyValue]:
         return [hit[1], hit[0]] if sort == "rank" else [hit[0]]
@@ -162,7 +171,8 @@ async def search(
     hits, next_cursor, headers = cut_page(request, found.hits, limit, "search", filters, key_of)
     return Response(
         SearchPage(
-            items=[_hit(kind, score, row) for _, score, row in hits], next_cursor=next_cursor
+            items=[_hit(kind, score, row, found.marks) for _, score, row in hits],
+            next_cursor=next_cursor,
         ),
         headers=headers,
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import aiosqlite
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from msgspec import Meta
@@ -17,9 +17,11 @@ from api.openapi_docs import problem_responses
 from api.pagination import (
     FilterValue,
     KeyValue,
-    encode_cursor,
+    RowId,
+    SignedInt,
+    cursors,
     filters_as,
-    int_key,
+    key_as,
     merge_filters,
 )
 from api.routes.articles import ArticlePath, last_modified, require_article
@@ -56,7 +58,9 @@ class TreeQuery(msgspec.Struct, forbid_unknown_fields=True):
     depth: Annotated[int, Meta(ge=1, le=10)] = 3
     limit: Annotated[int, Meta(ge=1, le=1000)] = 200
     replies_per_node: Annotated[int, Meta(ge=1, le=500)] = 25
-    parent: str = ""
+    orphan: RowId | None = None
+    """Set when continuing under a missing parent: the id of one of its orphan replies (the
+    parent's name could be long; an id keeps the cursor short)."""
 
 
 TREE_DEFAULTS = TreeQuery()
@@ -111,60 +115,69 @@ Ancestors = Annotated[
 ]
 
 
-def _parent_token(parent: Parent) -> str:
-    if isinstance(parent, MissingParent):
-        return f"m{int(parent.verified)}:{parent.author}"
-    return "" if parent is None else f"c{parent}"
-
-
-def _parse_parent(token: str) -> Parent:
-    if token == "":
+def _missing_parent(tree: Tree, orphan: int | None) -> Parent:
+    """The parent a thread continuation is under: the top, or the missing parent of the
+    comment `orphan`; a cursor naming anything else is a 400."""
+    if orphan is None:
         return None
-    if token.startswith("c") and token[1:].isdigit():
-        return int(token[1:])
-    if token[:1] == "m" and token[1:3] in {"0:", "1:"} and len(token) > 3:
-        return MissingParent(token[3:], token[1] == "1")
-    raise invalid("cursor", "is not a cursor issued by this API")
+    found = tree.by_id.get(orphan)
+    if found is None or found.resolution != "missing" or found.parent_author is None:
+        raise invalid("cursor", "is not a cursor issued by this API")
+    return MissingParent(found.parent_author, bool(found.parent_author_verified))
 
 
 class _Bounds:
     """The effective parameters of one tree request, merged with its cursor."""
 
-    def __init__(self, given: dict[str, FilterValue], cursor: str | None, scope: str) -> None:
+    def __init__(
+        self,
+        request: Request[Any, Any, Any],
+        given: dict[str, FilterValue],
+        cursor: str | None,
+        scope: str,
+    ) -> None:
         # The sort is what a cursor pages through, so a request must keep it; the sizes are
         # how much of the tree to show, so each request may set its own (a generated client
         # sends their defaults with every call).
         sizes = {k: v for k, v in given.items() if k != "sort" and v is not None}
-        chosen, key = merge_filters({"sort": given["sort"]}, cursor, scope)
+        chosen, key = merge_filters(request, {"sort": given["sort"]}, cursor, scope)
         query = filters_as({**chosen, **sizes}, TreeQuery)
+        self.cursors = cursors(request)
         self.sort: ThreadSort = query.sort
         self.depth = query.depth
         self.limit = query.limit
         self.per_node = query.replies_per_node
-        self.parent_token = query.parent
+        self.orphan = query.orphan
         self.filters: dict[str, FilterValue] = {
             "sort": query.sort,
             "depth": query.depth,
             "limit": query.limit,
             "replies_per_node": query.replies_per_node,
         }
-        after = int_key(key, 2) if key else None  # an empty key starts from the beginning
+        # An empty key starts from the beginning.
+        after = key_as(key, tuple[SignedInt, SignedInt]) if key else None
         self.after: SortKey | None = (after[0], after[1]) if after else None
 
 
 async def _render(
-    db: aiosqlite.Connection, article_id: int, planned: list[Planned], bounds: _Bounds
+    db: aiosqlite.Connection,
+    article_id: int,
+    tree: Tree,
+    planned: list[Planned],
+    bounds: _Bounds,
 ) -> list[ThreadNode]:
     comments = await reads.get_comments(db, planned_ids(planned))
 
     def more_href(parent: Parent, after: SortKey | None) -> tuple[str, str]:
         key: list[KeyValue] | None = list(after) if after is not None else None
         if isinstance(parent, int):
-            cursor = encode_cursor(f"replies:{parent}", bounds.filters, key or [])
+            cursor = bounds.cursors.encode(f"replies:{parent}", bounds.filters, key or [])
             path = f"/v1/comments/{parent}/replies"
         else:
-            filters = {**bounds.filters, "parent": _parent_token(parent)}
-            cursor = encode_cursor(f"thread:{article_id}", filters, key or [])
+            filters = dict(bounds.filters)
+            if parent is not None:
+                filters["orphan"] = tree.orphans[parent][0].id
+            cursor = bounds.cursors.encode(f"thread:{article_id}", filters, key or [])
             path = f"/v1/articles/{article_id}/thread"
         return cursor, f"{path}?{urlencode({'cursor': cursor})}"
 
@@ -189,10 +202,9 @@ async def _render(
 
 
 async def _subtree(
-    db: aiosqlite.Connection, article_id: int, parent: Parent, bounds: _Bounds
+    db: aiosqlite.Connection, article_id: int, tree: Tree, parent: Parent, bounds: _Bounds
 ) -> list[ThreadNode]:
     """Lay out and render the nodes under `parent` within `bounds`."""
-    tree = Tree(await reads.thread_skeleton(db, article_id))
     planned = layout(
         tree,
         parent,
@@ -202,7 +214,7 @@ async def _subtree(
         replies_per_node=bounds.per_node,
         after=bounds.after,
     )
-    return await _render(db, article_id, planned, bounds)
+    return await _render(db, article_id, tree, planned, bounds)
 
 
 def _given(
@@ -229,6 +241,7 @@ class ThreadController(Controller):
     )
     async def get_thread(
         self,
+        request: Request[Any, Any, Any],
         db: NamedDependency[aiosqlite.Connection],
         article_id: ArticlePath,
         depth: Depth = None,
@@ -239,11 +252,12 @@ class ThreadController(Controller):
     ) -> Response[Thread]:
         """The tree of an article's comments, or a continuation of it."""
         bounds = _Bounds(
-            _given(sort, depth, limit, replies_per_node), cursor, f"thread:{article_id}"
+            request, _given(sort, depth, limit, replies_per_node), cursor, f"thread:{article_id}"
         )
         article = await require_article(db, article_id)
-        parent = _parse_parent(bounds.parent_token)
-        nodes = await _subtree(db, article_id, parent, bounds)
+        tree = Tree(await reads.thread_skeleton(db, article_id))
+        parent = _missing_parent(tree, bounds.orphan)
+        nodes = await _subtree(db, article_id, tree, parent, bounds)
         if isinstance(parent, MissingParent):
             nodes = [
                 MissingParentNode(
@@ -266,6 +280,7 @@ class ThreadController(Controller):
     )
     async def list_replies(
         self,
+        request: Request[Any, Any, Any],
         db: NamedDependency[aiosqlite.Connection],
         comment_id: CommentPath,
         depth: Depth = None,
@@ -276,10 +291,11 @@ class ThreadController(Controller):
     ) -> Thread:
         """A subtree, or its continuation."""
         bounds = _Bounds(
-            _given(sort, depth, limit, replies_per_node), cursor, f"replies:{comment_id}"
+            request, _given(sort, depth, limit, replies_per_node), cursor, f"replies:{comment_id}"
         )
         comment = await _require_comment(db, comment_id)
-        nodes = await _subtree(db, comment.article_id, comment_id, bounds)
+        tree = Tree(await reads.thread_skeleton(db, comment.article_id))
+        nodes = await _subtree(db, comment.article_id, tree, comment_id, bounds)
         return Thread(
             article_id=comment.article_id, parent_id=comment_id, sort=bounds.sort, nodes=nodes
         )

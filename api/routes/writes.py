@@ -21,6 +21,7 @@ from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
+from api.ingest.times import RANGE, first_out_of_range, in_range
 from api.openapi_body import PageBodyOperation
 from api.openapi_docs import problem_responses
 from api.params import rfc3339
@@ -82,6 +83,32 @@ class UnsupportedBody(ApiProblem):
         )
 
 
+DOCUMENT_FACTOR = 6
+"""How much more a page may weigh as JSON than as text: a control character is escaped in
+six bytes, and a comment's field names take fewer than six times its shortest header line.
+So whatever GET /document returns for a page within the limit, PUT accepts."""
+
+
+def text_bytes(data: ArticleImport) -> int:
+    """What a JSON document weighs as page text: the UTF-8 bytes of all of its text."""
+    parts = [data.title, *(p.text for s in data.sections for p in s.paragraphs)]
+    for c in data.comments:
+        parts += [c.author, c.body, c.parent_author or ""]
+    return sum(len(part.encode("utf-8")) for part in parts)
+
+
+class PageTooLarge(ApiProblem):
+    """413: the page, measured on its text, is over the limit."""
+
+    def __init__(self, limit: int, what: str) -> None:
+        super().__init__(
+            status_code=413,
+            type_=PROBLEM_BASE + "payload-too-large",
+            title="Request body too large",
+            detail=f"The text of a page may weigh {limit:,} bytes; {what} weighs more.",
+        )
+
+
 class Conflict(ApiProblem):
     """409 or 422: the request clashes with what is stored."""
 
@@ -103,13 +130,25 @@ async def read_page(
     zone = _zone(timezone, "query")
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
+    limit = request.app.state.settings.max_body_bytes
     if media_type == "application/json":
         data = _decode(body, ArticleImport)
-        return page_from_import(data), Source(data.url, _epoch(data.published_at)), body
+        if text_bytes(data) > limit:
+            raise PageTooLarge(limit, "the text of this document")
+        if data.published_at is not None and not in_range(data.published_at):
+            raise invalid("$.published_at", f"must lie from {RANGE}", "body")
+        page = page_from_import(data)
+        late = first_out_of_range(page)
+        if late is not None:
+            raise invalid(f"$.comments[{late}].posted_at", f"must lie from {RANGE}", "body")
+        return page, Source(data.url, _epoch(data.published_at)), body
     if media_type == PAGE_MEDIA_TYPE:
         upload = _decode(body, PageUpload)
         text, url = upload.text, upload.url or url
-        published = _epoch(upload.published_at) if upload.published_at else published
+        if upload.published_at is not None:
+            if not in_range(upload.published_at):
+                raise invalid("$.published_at", f"must lie from {RANGE}", "body")
+            published = _epoch(upload.published_at)
         if upload.timezone:
             zone = _zone(upload.timezone, "body")
     elif media_type == "text/plain":
@@ -119,6 +158,8 @@ async def read_page(
             raise invalid("body", "is not UTF-8 text", "body") from exc
     else:
         raise UnsupportedBody(media_type)
+    if len(text.encode("utf-8")) > limit:
+        raise PageTooLarge(limit, "this page")
     try:
         page = parse_page(text, zone)
     except PageError as exc:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import aiosqlite
+from msgspec import Meta
 
 from api.store import rows
 from api.thread_view import Skeleton
@@ -23,6 +24,7 @@ from schemas import (
     Speaker,
     SpeakerSummary,
 )
+from schemas.common import MAX_ID
 from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
 
 Owner = Literal["paragraph_id", "comment_id"]
@@ -33,7 +35,12 @@ _COMMENT_ORDER: dict[CommentSort, tuple[str, str]] = {
     "-position": ("position DESC", "position < ?"),
     "posted_at": ("posted_at ASC, position ASC", "(posted_at, position) > (?, ?)"),
     "-posted_at": ("posted_at DESC, position DESC", "(posted_at, position) < (?, ?)"),
-    "thread": ("thread_path ASC", "thread_path > ?"),
+    # The key is the last row's position, so a cursor stays short however deep the thread.
+    "thread": (
+        "thread_path ASC",
+        "thread_path > (SELECT k.thread_path FROM comments k "
+        "WHERE k.article_id = ? AND k.position = ?)",
+    ),
 }
 
 
@@ -169,16 +176,16 @@ async def list_comments(
     *,
     filters: CommentFilter,
     sort: CommentSort,
-    after: list[int] | list[str] | None,
+    after: list[int] | None,
     limit: int,
 ) -> tuple[list[Comment], list[str]]:
-    """A page of an article's comments, filtered and sorted, after the keyset `after`,
-    with each row's thread path (the keyset of `sort=thread`)."""
+    """A page of an article's comments, filtered and sorted, after the keyset `after`
+    (`sort=thread`: the position of the last row), with each row's thread path."""
     where, params = _comment_where(article_id, filters)
     order, keyset = _COMMENT_ORDER[sort]
     if after is not None:
         where.append(keyset)
-        params.extend(after)
+        params.extend([article_id, *after] if sort == "thread" else after)
     sql = (
         f"SELECT {rows.COMMENT_COLUMNS}, thread_path FROM comments "
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
@@ -232,24 +239,37 @@ _FTS: dict[str, tuple[str, str]] = {
 }
 _DETAILS: dict[str, str] = {
     "article": """
-        SELECT a.id, a.title, snippet(articles_fts, -1, :open, :close, '…', 24)
+        SELECT a.id, a.title,
+               instr(a.title, :open) OR instr(a.title, :close)
+               OR instr(articles_fts.body, :open) OR instr(articles_fts.body, :close),
+               snippet(articles_fts, -1, :open, :close, '…', 24)
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
         WHERE articles_fts MATCH :query AND articles_fts.rowid IN ({ids})
     """,
     "comment": """
         SELECT c.id, c.article_id, c.author, c.posted_at,
+               instr(c.body, :open) OR instr(c.body, :close)
+               OR instr(c.author, :open) OR instr(c.author, :close),
                snippet(comments_fts, -1, :open, :close, '…', 24)
         FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
         WHERE comments_fts MATCH :query AND comments_fts.rowid IN ({ids})
     """,
     "quote": """
         SELECT q.id, q.article_id, q.comment_id, s.name,
+               instr(q.text, :open) OR instr(q.text, :close),
                snippet(quotes_fts, 0, :open, :close, '…', 24)
         FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
         LEFT JOIN speakers s ON s.id = q.speaker_id
         WHERE quotes_fts MATCH :query AND quotes_fts.rowid IN ({ids})
     """,
 }
+"""Per kind, the hit's own columns, whether its text holds the marks, and its snippet."""
+FTS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "article": ("title", "body"),
+    "comment": ("body", "author"),
+    "quote": ("text",),
+}
+"""The columns an FTS5 query may filter on (`column:word`), per kind."""
 RANK_WINDOW = 2_000
 """bm25 ranks at most this many of the newest matches: the cost of ranking grows with the
 matches, and a word in most documents would otherwise take hundreds of milliseconds."""
@@ -257,19 +277,27 @@ matches, and a word in most documents would otherwise take hundreds of milliseco
 
 @dataclass(frozen=True, slots=True)
 class SearchRows:
-    """A page of hits in order: `(rowid, score, detail row)`; `floor` bounds the rank window."""
+    """A page of hits in order: `(rowid, score, detail row)`; `floor` bounds the rank window;
+    `marks` wrap the matches in each row's snippet (its last column)."""
 
     hits: list[tuple[int, float, Any]]
     floor: int | None
+    marks: tuple[str, str] = ("", "")
+
+
+# OperationalErrors that are the database's state, not the query's fault; every other error a
+# MATCH raises (syntax, unknown column filter, special query) is about the query text.
+_NOT_THE_QUERY = ("locked", "busy", "interrupt", "disk", "malformed", "no such table", "memory")
 
 
 async def _fts(conn: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
     try:
         return list(await conn.execute_fetchall(sql, params))
     except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "syntax" in str(exc):
-            raise SearchSyntaxError(str(exc)) from exc
-        raise
+        message = str(exc)
+        if any(word in message for word in _NOT_THE_QUERY):
+            raise
+        raise SearchSyntaxError(message.strip() or "rejected by FTS5") from exc
 
 
 async def search(
@@ -281,12 +309,13 @@ async def search(
     after: list[Any] | None,
     floor: int | None,
     limit: int,
-    marks: tuple[str, str],
+    new_marks: Callable[[], tuple[str, str]],
 ) -> SearchRows:
     """Matches in rank (bm25, within the newest RANK_WINDOW matches) or newest-first order.
 
     The first rank page finds the window's lowest rowid; later pages pass it back (`floor`)
-    so every page ranks the same set.
+    so every page ranks the same set. Snippets wrap matches in marks from `new_marks`, drawn
+    again until none of the texts holds them.
     """
     table, weights = _FTS[kind]
     params: dict[str, Any] = {"query": query, "n": limit}
@@ -319,21 +348,26 @@ async def search(
     ranked = await _fts(conn, sql, params)
     if not ranked:
         return SearchRows([], floor)
-    ids = [r[0] for r in ranked]
-    details = await _fts(
-        conn,
-        _DETAILS[kind].format(ids=",".join(str(int(i)) for i in ids)),
-        {"query": query, "open": marks[0], "close": marks[1]},
-    )
+    ids = ",".join(str(int(r[0])) for r in ranked)
+    while True:
+        marks = new_marks()
+        details = await _fts(
+            conn,
+            _DETAILS[kind].format(ids=ids),
+            {"query": query, "open": marks[0], "close": marks[1]},
+        )
+        if not any(row[-2] for row in details):
+            break
     by_id = {row[0]: row for row in details}
-    return SearchRows([(r[0], float(r[1]), by_id[r[0]]) for r in ranked if r[0] in by_id], floor)
+    hits = [(r[0], float(r[1]), by_id[r[0]]) for r in ranked if r[0] in by_id]
+    return SearchRows(hits, floor, marks)
 
 
 @dataclass(frozen=True, slots=True)
 class QuoteFilter:
     """Filters of the quote lists; None means not filtered."""
 
-    article_id: int | None = None
+    article_id: Annotated[int, Meta(ge=1, le=MAX_ID)] | None = None
     speaker: str | None = None
     in_comments: bool | None = None
     kind: str | None = None
@@ -396,16 +430,26 @@ async def list_speaker_summaries(
 
 
 async def list_authors(
-    conn: aiosqlite.Connection, *, after_name: str | None, limit: int
-) -> list[Author]:
-    """Commenters across articles, by name."""
+    conn: aiosqlite.Connection, *, after_anchor: int | None, limit: int
+) -> list[tuple[Author, int]]:
+    """Commenters across articles, by name, each with an anchor: the id of their first comment,
+    which stands for the name in cursors (names can be long). Resumes after the author of the
+    comment `after_anchor`; a LookupError when that comment is gone."""
+    after_name = ""
+    if after_anchor is not None:
+        found = await conn.execute_fetchall(
+            "SELECT author FROM comments WHERE id = ?", (after_anchor,)
+        )
+        if not found:
+            raise LookupError(after_anchor)
+        after_name = next(iter(found))[0]
     return [
-        rows.author(r)
+        (rows.author(r), r[6])
         for r in await conn.execute_fetchall(
             "SELECT author, count(*), count(DISTINCT article_id), sum(1 - author_verified), "
-            "min(posted_at), max(posted_at) FROM comments WHERE author > ? "
+            "min(posted_at), max(posted_at), min(id) FROM comments WHERE author > ? "
             "GROUP BY author ORDER BY author LIMIT ?",
-            ("" if after_name is None else after_name, limit),
+            (after_name, limit),
         )
     ]
 
@@ -451,7 +495,8 @@ async def article_document(conn: aiosqlite.Connection, article: Article) -> Arti
                 posted_at=rows.utc(r[2]),
                 body=r[3],
                 parent_author=r[4],
-                parent_author_verified=None if r[5] is None else bool(r[5]),
+                # None stands for verified (the import's default), keeping documents small
+                parent_author_verified=None if r[5] is None or r[5] else False,
             )
             for r in comment_rows
         ],

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote as percent_encode
 
 import msgspec
 
+from api.ingest.times import MAX_EPOCH, MIN_EPOCH
 from schemas import (
     Article,
     ArticleCounts,
@@ -63,8 +65,9 @@ _links = msgspec.json.Decoder(list[Link])
 
 
 def utc(seconds: int) -> datetime:
-    """Unix seconds → aware UTC datetime."""
-    return datetime.fromtimestamp(seconds, UTC)
+    """Unix seconds → aware UTC datetime; a time stored before writes were checked that lies
+    outside years 1 to 9999 is shown at the nearest end, so one bad row fails no list."""
+    return datetime.fromtimestamp(min(max(seconds, MIN_EPOCH), MAX_EPOCH), UTC)
 
 
 def article(row: Any) -> Article:
@@ -184,4 +187,15 @@ def author(row: Any) -> Author:
         not_verified_comments=row[3],
         first_seen=utc(row[4]),
         last_seen=utc(row[5]),
+        href=author_href(row[0]),
     )
+
+
+def author_href(name: str) -> str:
+    """The path of an author's comments: every character of the name that is not unreserved
+    is percent-encoded, and so are the dots of a name that is all dots (`.`, `..`), which
+    clients would otherwise read as a path step."""
+    segment = percent_encode(name, safe="")
+    if set(name) == {"."}:
+        segment = segment.replace(".", "%2E")
+    return f"/v1/authors/{segment}/comments"

@@ -9,10 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
 from api.ingest.threads import thread_paths
+from api.ingest.times import RANGE, first_out_of_range
 
 T = TypeVar("T")
 
@@ -135,6 +137,9 @@ def _replace_page(
 
 def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) -> None:
     """Sections, paragraphs, comments, quotes, links, thread paths, search text, counters."""
+    late = first_out_of_range(page)
+    if late is not None:  # the API could not encode it: refuse it before anything is written
+        raise PageError(f"comment {late + 1} is dated outside {RANGE}")
     times = [_epoch(page, i) for i in range(len(page.comments))]
     blocks = [block for section in page.sections for block in section]
     captions = sum(1 for block in blocks if block.kind == "caption")
@@ -177,7 +182,12 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
 
     # Ids are assigned up front (the transaction holds the write lock), so parents that come
     # later on the page can be referenced in the same pass; the foreign key is deferred.
-    base: int = conn.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]
+    # Past the highest id ever given (AUTOINCREMENT's sqlite_sequence), so a deleted
+    # article's comment ids are never handed out again.
+    base: int = conn.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM comments), 0), "
+        "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))"
+    ).fetchone()[0]
     rows = []
     paths = thread_paths(page.comments, page.threads)
     for comment, link, posted, path in zip(page.comments, page.threads, times, paths, strict=True):

@@ -12,18 +12,15 @@ from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
+from litestar.stores.base import Store
 
 from api import db
+from api.asgi import Threadbase
 from api.deps import provide_db, provide_writer
 from api.errors import problem_details_config
-from api.http import (
-    ETagMiddleware,
-    RequestIdMiddleware,
-    compression_config,
-    cors_config,
-    rate_limit_config,
-)
+from api.http import ETagMiddleware, compression_config, cors_config
 from api.params import reject_unknown_query_params
+from api.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
@@ -93,12 +90,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await app.state.db.close()
             app.state.writer.close()
 
-    middleware: list[Any] = [RequestIdMiddleware]
+    middleware: list[Any] = []
+    stores: dict[str, Store] = {}
     if settings.rate_limit_per_minute > 0:
         middleware.append(rate_limit_config(settings.rate_limit_per_minute).middleware)
+        stores[STORE_NAME] = rate_limit_store(settings.db_path, settings.redis_url)
     middleware.append(ETagMiddleware)
 
-    return Litestar(
+    return Threadbase(
         route_handlers=[
             ArticleController,
             CommentController,
@@ -120,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cors_config=cors_config(),
         cache_control=CacheControlHeader(public=True, max_age=settings.cache_max_age),
         lifespan=[lifespan],
+        stores=stores,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,

@@ -1,6 +1,7 @@
-"""HTTP behaviour around every route: request ids, strong ETags with 304, and shared configs.
+"""HTTP behaviour around every route: strong ETags with 304, and shared configs.
 
-Compression, CORS and rate limiting are Litestar's own; ETag/If-None-Match is not built in, so
+Compression and CORS are Litestar's own (request ids and HEAD are in `api.asgi`, the shared
+rate limit in `api.ratelimit`); ETag/If-None-Match is not built in, so
 `ETagMiddleware` hashes each complete 200 GET body (after compression, so every encoding gets
 its own strong validator) and answers a matching `If-None-Match` with 304 and no body.
 """
@@ -8,17 +9,13 @@ its own strong validator) and answers a matching `If-None-Match` with 304 and no
 from __future__ import annotations
 
 import hashlib
-import os
-import re
 
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 EXPOSED_HEADERS = [
     "Link",
     "ETag",
@@ -55,27 +52,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return bytes(value).decode("latin-1")
     return None
-
-
-class RequestIdMiddleware:
-    """Echo a well-formed `X-Request-Id`, or make one; every response carries it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-        given = _header(scope, b"x-request-id")
-        request_id = given if given and REQUEST_ID.match(given) else os.urandom(16).hex()
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableScopeHeaders(message)["X-Request-Id"] = request_id
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -162,8 +138,3 @@ def cors_config() -> CORSConfig:
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
-
-
-def rate_limit_config(per_minute: int) -> RateLimitConfig:
-    """Per-client request budget with RateLimit-* headers; health checks are exempt."""
-    return RateLimitConfig(rate_limit=("minute", per_minute), exclude=[r"^/healthz$"])

@@ -24,6 +24,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Largest request body accepted (`THREADBASE_MAX_BODY_BYTES`); more is a 413."""
     cache_max_age: int = 60
     """`Cache-Control: max-age` of public reads, in seconds (`THREADBASE_CACHE_MAX_AGE`)."""
+    redis_url: str | None = None
+    """Redis holding the rate-limit counters (`THREADBASE_REDIS_URL`); else a SQLite file."""
+    header_timeout: float = 10.0
+    """Seconds a connection may take to send a request's headers (`THREADBASE_HEADER_TIMEOUT`)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,4 +39,6 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             rate_limit_per_minute=int(env.get("THREADBASE_RATE_LIMIT", "1200")),
             cache_max_age=int(env.get("THREADBASE_CACHE_MAX_AGE", "60")),
             max_body_bytes=int(env.get("THREADBASE_MAX_BODY_BYTES", "5000000")),
+            redis_url=env.get("THREADBASE_REDIS_URL") or None,
+            header_timeout=float(env.get("THREADBASE_HEADER_TIMEOUT", "10")),
         )

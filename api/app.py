@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
@@ -18,7 +18,7 @@ from api import db
 from api.asgi import Threadbase
 from api.deps import provide_db, provide_writer
 from api.errors import problem_details_config
-from api.http import ETagMiddleware, compression_config, cors_config
+from api.http import ETagMiddleware, compression_config, cors_config, require_acceptable
 from api.params import reject_unknown_query_params
 from api.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
 from api.routes.articles import ArticleController
@@ -76,6 +76,12 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
+async def check_request(request: Request[Any, Any, Any]) -> None:
+    """Before every handler: only declared query parameters, and an answer the client takes."""
+    await reject_unknown_query_params(request)
+    await require_acceptable(request)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the ASGI app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
@@ -112,7 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
         ],
         dependencies={"db": Provide(provide_db), "writer": Provide(provide_writer)},
-        before_request=reject_unknown_query_params,
+        before_request=check_request,
         plugins=[ProblemDetailsPlugin(problem_details_config())],
         middleware=middleware,
         compression_config=compression_config(),

@@ -63,16 +63,24 @@ def migrate(conn: sqlite3.Connection) -> int:
         if migration.version <= current:
             continue
         try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{migration.sql}\n"
-                f"PRAGMA user_version = {migration.version};\nCOMMIT;"
-            )
+            conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n")
+            _python_step(conn, migration.version)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute("COMMIT")
         except sqlite3.Error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         current = migration.version
     return current
+
+
+def _python_step(conn: sqlite3.Connection, version: int) -> None:
+    """What a migration needs beyond SQL, run in its transaction."""
+    if version == 10:
+        from api.store.identity import rehash_articles
+
+        rehash_articles(conn)
 
 
 async def connect_reader(path: Path | str) -> aiosqlite.Connection:

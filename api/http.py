@@ -9,12 +9,17 @@ its own strong validator) and answers a matching `If-None-Match` with 304 and no
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
+from litestar import Request
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
+from litestar.handlers import HTTPRouteHandler
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+
+from api.errors import PROBLEM_BASE, ApiProblem
 
 EXPOSED_HEADERS = [
     "Link",
@@ -27,6 +32,7 @@ EXPOSED_HEADERS = [
     "RateLimit-Policy",
 ]
 # Headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5), plus our own.
+DOCS_PATH = "/docs"
 KEPT_ON_304 = frozenset(
     {
         b"cache-control",
@@ -138,3 +144,33 @@ def cors_config() -> CORSConfig:
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
+
+
+class NotAcceptable(ApiProblem):
+    """406: the client accepts none of the media types the operation answers with."""
+
+    def __init__(self, media_type: str, accept: str) -> None:
+        super().__init__(
+            status_code=406,
+            type_=PROBLEM_BASE + "not-acceptable",
+            title="Not acceptable",
+            detail=f"This operation answers with {media_type}; Accept was {accept!r}.",
+        )
+
+
+async def require_acceptable(request: Request[Any, Any, Any]) -> None:
+    """before_request hook: an `Accept` that rules out the operation's media type is a 406.
+
+    Errors are `application/problem+json` whatever the client accepts (RFC 9110 §15.5.7 lets a
+    server answer with what it has). The OpenAPI documents under /docs negotiate for themselves.
+    """
+    accept = request.headers.get("accept")
+    handler = request.route_handler
+    if not accept or not isinstance(handler, HTTPRouteHandler):
+        return
+    if request.url.path.startswith(DOCS_PATH):
+        return
+    # Handlers that return a `Response` leave the media type to it: ours are all JSON.
+    media_type = str(getattr(handler.media_type, "value", handler.media_type)) or "application/json"
+    if request.accept.best_match([media_type]) is None:
+        raise NotAcceptable(media_type, accept)

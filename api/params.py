@@ -47,8 +47,18 @@ def _query_names(handler: HTTPRouteHandler) -> frozenset[str]:
     )
 
 
+@cache
+def _list_names(handler: HTTPRouteHandler) -> frozenset[str]:
+    return frozenset(
+        field.kwarg_definition.name or name
+        for name, field in handler.parsed_fn_signature.parameters.items()
+        if isinstance(field.kwarg_definition, QueryParameter) and field.is_non_string_sequence
+    )
+
+
 async def reject_unknown_query_params(request: Request[Any, Any, Any]) -> None:
-    """before_request hook: a query parameter the operation does not declare is a 400."""
+    """before_request hook: a query parameter the operation does not declare is a 400, and so
+    is a single-valued one given more than once (`limit=1&limit=2`)."""
     handler = request.route_handler
     if not isinstance(handler, HTTPRouteHandler):
         return
@@ -57,6 +67,8 @@ async def reject_unknown_query_params(request: Request[Any, Any, Any]) -> None:
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
             raise invalid(name, f"is not a parameter of this operation (accepted: {known})")
+        if len(request.query_params.getall(name)) > 1 and name not in _list_names(handler):
+            raise invalid(name, "is given more than once; it takes one value")
 
 
 IncludeTotal = Annotated[

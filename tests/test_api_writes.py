@@ -256,15 +256,6 @@ async def test_document_round_trip(client: Client, keys: Keys) -> None:
     document = await client.get(f"/v1/articles/{first['id']}/document")
     assert document.status_code == 200
     assert len(document.json()["comments"]) == 22
-    copy = await client.post(
-        "/v1/articles",
-        content=document.content,
-        headers={**keys.auth(), "Content-Type": "application/json"},
-    )
-    assert copy.status_code == 201, copy.text
-    second = copy.json()
-    for key in ("sections", "paragraphs", "captions", "comments", "top_level_comments", "quotes"):
-        assert second["counts"][key] == first["counts"][key], key
 
     async def shape(article_id: int) -> list[tuple[Any, ...]]:
         items = (await client.get(f"/v1/articles/{article_id}/comments")).json()["items"]
@@ -274,5 +265,19 @@ async def test_document_round_trip(client: Client, keys: Keys) -> None:
             for c in items
         ]
 
-    assert await shape(first["id"]) == await shape(second["id"])
+    # The document is the same content as the page, so it is stored anew only once the page
+    # is gone.
+    first_shape = await shape(first["id"])
+    await client.delete(f"/v1/articles/{first['id']}", headers=keys.auth())
+    copy = await client.post(
+        "/v1/articles",
+        content=document.content,
+        headers={**keys.auth(), "Content-Type": "application/json"},
+    )
+    assert copy.status_code == 201, copy.text
+    second = copy.json()
+    assert second["content_hash"] == first["content_hash"]
+    for key in ("sections", "paragraphs", "captions", "comments", "top_level_comments", "quotes"):
+        assert second["counts"][key] == first["counts"][key], key
+    assert await shape(second["id"]) == first_shape
     assert_problem(await client.get("/v1/articles/999/document"), 404)

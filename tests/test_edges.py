@@ -98,3 +98,40 @@ async def test_credentials_are_never_cached_publicly(client: Client) -> None:
         assert keyed.status_code == 200
         assert "public" not in keyed.headers["cache-control"]
         assert "private" in keyed.headers["cache-control"]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/v1/articles?limit=1&limit=2", "limit"),
+        (f"/v1/articles/{SEED_ID}/comments?author=a&author=b", "author"),
+        ("/v1/search?q=putin&q=stone", "q"),
+    ],
+)
+async def test_a_scalar_parameter_given_twice_is_refused(
+    client: Client, path: str, name: str
+) -> None:
+    assert_problem(await client.get(path), 400, name)
+
+
+async def test_accept_is_honoured(client: Client) -> None:
+    xml = await client.get("/v1/articles", headers={"Accept": "application/xml"})
+    assert_problem(xml, 406)
+    assert "application/json" in xml.json()["detail"]
+    csv = await client.get(
+        f"/v1/articles/{SEED_ID}/comments.csv", headers={"Accept": "application/json"}
+    )
+    assert_problem(csv, 406)
+    for accept in (
+        "application/json",
+        "application/*",
+        "*/*",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    ):
+        assert (await client.get("/v1/articles", headers={"Accept": accept})).status_code == 200
+    assert (
+        await client.get(f"/v1/articles/{SEED_ID}/comments.csv", headers={"Accept": "text/csv"})
+    ).status_code == 200
+    assert (
+        await client.get("/docs/openapi.json", headers={"Accept": "application/json"})
+    ).status_code == 200

@@ -10,6 +10,7 @@ from datetime import UTC, tzinfo
 
 from api.ingest.errors import PageError
 from api.ingest.headers import Footer, Header, match_footer, match_header, split_names
+from api.ingest.identity import page_identity
 from api.ingest.model import Block, ParsedComment, ParsedPage
 from api.ingest.quotes import article_quotes, comment_quotes
 from api.ingest.spans import link_spans
@@ -130,7 +131,7 @@ def parse_page(text: str, timezone: tzinfo = UTC) -> ParsedPage:
                 parent_author_verified=names.parent_verified,
             )
         )
-    return assemble(title, sections, comments, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return assemble(title, sections, comments, page_identity(title, sections, comments))
 
 
 def assemble(

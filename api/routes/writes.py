@@ -6,16 +6,19 @@ import hashlib
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 import msgspec
 from litestar import Request, Response, delete, post, put
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, QueryParameter
 
 from api.auth import require_api_key
+from api.bodies import body_text, charset_of, request_body
 from api.errors import PROBLEM_BASE, ApiProblem, ResourceNotFound, invalid
 from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
@@ -31,6 +34,7 @@ from api.store.writes import HashConflict, Source
 from api.writer import Writer
 from schemas import Article
 from schemas.imports import ArticleImport
+from schemas.problems import ParamLocation
 
 WRITE_ERRORS = (400, 401, 403, 413, 415)
 Timezone = Annotated[
@@ -42,7 +46,9 @@ Timezone = Annotated[
 ]
 SourceUrl = Annotated[
     str | None,
-    QueryParameter(description="For `text/plain`: the page's source URL.", max_length=2048),
+    QueryParameter(
+        description="For `text/plain`: the page's source URL (http or https).", max_length=2048
+    ),
 ]
 PublishedAt = Annotated[
     str | None,
@@ -103,9 +109,13 @@ async def read_page(
         zone = ZoneInfo(timezone or "UTC")
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise invalid("timezone", "is not a known IANA time zone") from exc
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
+    web_url("url", url)
+    content_type = request.headers.get("content-type", "")
+    media_type = content_type.split(";")[0].strip().lower()
+    body = await request_body(request)
     if media_type == "application/json":
+        if charset_of(content_type) is not None:
+            body = body_text(body, content_type).encode("utf-8")
         try:
             data = msgspec.json.decode(body, type=ArticleImport)
         except msgspec.ValidationError as exc:
@@ -113,16 +123,27 @@ async def read_page(
             raise invalid(path, reason, "body") from exc
         except msgspec.DecodeError as exc:
             raise invalid("body", f"is not valid JSON ({exc})", "body") from exc
+        web_url("$.url", data.url, "body")
         return page_from_import(data), Source(data.url, _epoch(data.published_at)), body
     if media_type != "text/plain":
         raise UnsupportedBody(media_type)
     try:
-        page = parse_page(body.decode("utf-8"), zone)
-    except UnicodeDecodeError as exc:
-        raise invalid("body", "is not UTF-8 text", "body") from exc
+        page = parse_page(body_text(body, content_type), zone)
     except PageError as exc:
         raise invalid("body", str(exc), "body") from exc
     return page, Source(url, published), body
+
+
+def web_url(name: str, value: str | None, location: ParamLocation = "query") -> None:
+    """A source URL must be an absolute http or https URL; anything else is a 400 naming it."""
+    if value is None:
+        return
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        raise invalid(name, "must be an absolute http or https URL", location)
 
 
 def _error_path(message: str) -> tuple[str, str]:
@@ -159,6 +180,7 @@ def _location(article_id: int) -> str:
 
 
 WRITE_OPTIONS: dict[str, Any] = {
+    "cache_control": CacheControlHeader(no_store=True),
     "tags": ["articles"],
     "guards": [require_api_key],
     "security": [{"apiKey": []}],
@@ -209,8 +231,10 @@ async def create_article(
                     "This Idempotency-Key was used with a different request.",
                 )
             headers = {"Idempotent-Replayed": "true"}
-            if stored.location:
-                headers["Location"] = stored.location
+            if stored.location:  # as the original: Location for a 201, else Content-Location
+                headers["Location" if stored.status == 201 else "Content-Location"] = (
+                    stored.location
+                )
             replayed = msgspec.json.decode(stored.body, type=Article)
             return Response(replayed, status_code=stored.status, headers=headers)
     result = await writer.run(writes.store_page, page, source)

@@ -5,7 +5,8 @@ routes, 405s, CORS preflights) or by exceptions raised in middleware (429s) pass
 `Threadbase.__call__` sees every request and every response, so here:
 
 - every response carries an `X-Request-Id` (the client's, when well formed);
-- HEAD is answered wherever GET is (RFC 9110 §9.3.2): the GET response without its body;
+- HEAD is answered wherever GET is (RFC 9110 §9.3.2): the GET response without its body, and
+  a 405's `Allow` says so;
 - a response to a request that carries credentials is never `Cache-Control: public`;
 - a refused CORS preflight is a problem document, like every other error.
 """
@@ -51,15 +52,14 @@ def _private(cache_control: str) -> str:
     return ", ".join("private" if part.lower() == "public" else part for part in parts)
 
 
-def _preflight_problem(scope: Scope, detail: str) -> bytes:
+def _preflight_problem(scope: Scope, refusal: str, allowed: list[str]) -> bytes:
     return msgspec.json.encode(
         {
             "status": 400,
             "type": PROBLEM_BASE + "cors-preflight-refused",
             "title": "CORS preflight refused",
             "instance": scope.get("path", "/"),
-            "detail": f"{detail}; allowed request headers are listed in "
-            "Access-Control-Allow-Headers of any response to a cross-origin request.",
+            "detail": f"{refusal}; the request headers this API accepts are {', '.join(allowed)}.",
         }
     )
 
@@ -104,13 +104,17 @@ class Threadbase(Litestar):
                 headers["X-Request-Id"] = request_id
                 if credentials and "public" in (headers.get("cache-control") or ""):
                     headers["Cache-Control"] = _private(headers["cache-control"])
+                allow = headers.get("allow")
+                if message["status"] == 405 and allow and "GET" in allow and "HEAD" not in allow:
+                    headers["Allow"] = f"{allow}, HEAD"
                 if preflight and message["status"] == 400:
                     refused = message
                     return
             elif message["type"] == "http.response.body":
                 if refused is not None:
-                    detail = bytes(message.get("body", b"")).decode("utf-8", "replace")
-                    body = _preflight_problem(scope, detail or "Disallowed CORS request")
+                    refusal = bytes(message.get("body", b"")).decode("utf-8", "replace")
+                    allowed = self.cors_config.allow_headers if self.cors_config else []
+                    body = _preflight_problem(scope, refusal or "Disallowed CORS request", allowed)
                     headers = MutableScopeHeaders(refused)
                     headers["Content-Type"] = "application/problem+json"
                     headers["Content-Length"] = str(len(body))

@@ -11,6 +11,7 @@ client's first request and resets `window` seconds later, as Litestar's own does
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import sqlite3
 import time
@@ -31,11 +32,13 @@ from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
 from litestar.types import Message, Receive, Scope, Send
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from api.db import BUSY_TIMEOUT_MS
 
 T = TypeVar("T")
 STORE_NAME = "rate_limit"
+logger = logging.getLogger("threadbase")
 PURGE_EVERY = 1_000  # hits between sweeps of expired keys
 
 
@@ -219,7 +222,14 @@ class SharedRateLimitMiddleware(RateLimitMiddleware):
         window = DURATION_VALUES[self.unit]
         # The policy is part of the key: a changed budget starts a fresh count.
         key = f"{self.cache_key_from_request(request)}::{self.max_requests}/{window}"
-        count, reset_in = await store.hit(key, window)
+        try:
+            count, reset_in = await store.hit(key, window)
+        except (sqlite3.Error, RedisError, OSError) as exc:
+            # The budget is a guard for the service, not the service: when its store is
+            # unreachable, requests go through uncounted and the failure is logged.
+            logger.error("rate-limit store failed; request not counted", exc_info=exc)
+            await self.app(scope, receive, send)
+            return
         headers = self._headers(count, reset_in)
         if count > self.max_requests:
             raise TooManyRequestsException(headers=headers)

@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.settings import Settings
-from tests.conftest import ROOT, SEED_ID, assert_problem
+from tests.conftest import ROOT, SEED, SEED_ID, assert_problem, ingest
 
 Client = AsyncTestClient[Litestar]
 SAMPLES = {"article_id": str(SEED_ID), "comment_id": "11", "name": "nmewn"}
@@ -46,6 +46,7 @@ async def test_every_response_has_a_request_id(client: Client, limited: Client) 
     assert_problem(unknown, 404)
     not_allowed = await client.patch("/v1/articles")
     assert_problem(not_allowed, 405)
+    assert "HEAD" in not_allowed.headers["allow"]
     await limited.get("/v1/articles")
     spent = await limited.get("/v1/articles", headers={"X-Request-Id": "mine-1"})
     assert_problem(spent, 429)
@@ -87,6 +88,7 @@ async def test_a_refused_cors_preflight_is_a_problem(client: Client) -> None:
     )
     assert_problem(refused, 400)
     assert "headers" in refused.json()["detail"]
+    assert "idempotency-key" in refused.json()["detail"]
     assert refused.headers["x-request-id"]
 
 
@@ -135,3 +137,13 @@ async def test_accept_is_honoured(client: Client) -> None:
     assert (
         await client.get("/docs/openapi.json", headers={"Accept": "application/json"})
     ).status_code == 200
+
+
+async def test_an_unreachable_rate_limit_store_lets_requests_through(tmp_path: Path) -> None:
+    path = tmp_path / "open.db"
+    ingest(path, SEED)
+    (tmp_path / "open.db-ratelimit").mkdir()  # not a database file
+    async with AsyncTestClient(create_app(Settings(db_path=path))) as c:
+        r = await c.get("/v1/articles")
+    assert r.status_code == 200
+    assert "ratelimit-remaining" not in r.headers

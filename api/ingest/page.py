@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -29,11 +28,6 @@ def normalise(text: str) -> str:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n") + "\n"
-
-
-def content_hash(text: str) -> str:
-    """SHA-256 of the normalised text: a page's identity across re-ingests."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
 def is_caption(line: str) -> bool:

@@ -6,26 +6,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
+from litestar.stores.base import Store
 
 from api import db
+from api.asgi import Threadbase
 from api.deps import provide_db, provide_writer
 from api.errors import problem_details_config
-from api.http import (
-    ETagMiddleware,
-    RequestIdMiddleware,
-    compression_config,
-    cors_config,
-    rate_limit_config,
-)
+from api.http import ETagMiddleware, compression_config, cors_config, require_acceptable
 from api.openapi_contract import publish_contract
 from api.pagination import Cursors
 from api.params import reject_unknown_query_params
+from api.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
@@ -81,6 +78,12 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
+async def check_request(request: Request[Any, Any, Any]) -> None:
+    """Before every handler: only declared query parameters, and an answer the client takes."""
+    await reject_unknown_query_params(request)
+    await require_acceptable(request)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the ASGI app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
@@ -101,12 +104,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await app.state.db.close()
             app.state.writer.close()
 
-    middleware: list[Any] = [RequestIdMiddleware]
+    middleware: list[Any] = []
+    stores: dict[str, Store] = {}
     if settings.rate_limit_per_minute > 0:
         middleware.append(rate_limit_config(settings.rate_limit_per_minute).middleware)
+        stores[STORE_NAME] = rate_limit_store(settings.db_path, settings.redis_url)
     middleware.append(ETagMiddleware)
 
-    app = Litestar(
+    app = Threadbase(
         route_handlers=[
             ArticleController,
             CommentController,
@@ -121,13 +126,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
         ],
         dependencies={"db": Provide(provide_db), "writer": Provide(provide_writer)},
-        before_request=reject_unknown_query_params,
+        before_request=check_request,
         plugins=[ProblemDetailsPlugin(problem_details_config())],
         middleware=middleware,
         compression_config=compression_config(),
         cors_config=cors_config(),
         cache_control=CacheControlHeader(public=True, max_age=settings.cache_max_age),
         lifespan=[lifespan],
+        stores=stores,
         openapi_config=openapi_config(),
         # The JSON form of a page weighs more than its text: up to DOCUMENT_FACTOR times.
         # read_page measures either form against max_body_bytes on the page's text.

@@ -6,7 +6,9 @@ import json
 import os
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -22,7 +24,7 @@ from rich.progress import (
 
 from api import db
 from api.loader import find_pages, ingest_files
-from api.settings import DEFAULT_DB
+from api.settings import DEFAULT_DB, Settings
 
 DB_OPTION = click.option(
     "--db",
@@ -113,14 +115,19 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
     """Serve the API with uvicorn."""
     import uvicorn
 
+    from api.serving import KEEP_ALIVE_SECONDS, HeaderTimeoutProtocol
+
     os.environ["THREADBASE_DB"] = str(db_path)
     db.connect(db_path).close()  # migrate once, before workers start
+    header_timeout = Settings.from_env().header_timeout
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
+        http=cast(Any, partial(HeaderTimeoutProtocol, header_timeout=header_timeout)),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=False,
         server_header=False,
     )

@@ -71,9 +71,9 @@ def migrate(conn: sqlite3.Connection) -> int:
     try:
         for migration in pending:
             try:
-                conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};"
-                )
+                conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n")
+                _python_step(conn, migration.version)
+                conn.execute(f"PRAGMA user_version = {migration.version}")
                 broken = conn.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise sqlite3.IntegrityError(
@@ -88,6 +88,14 @@ def migrate(conn: sqlite3.Connection) -> int:
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
     return current
+
+
+def _python_step(conn: sqlite3.Connection, version: int) -> None:
+    """What a migration needs beyond SQL, run in its transaction."""
+    if version == 10:
+        from api.store.identity import rehash_articles
+
+        rehash_articles(conn)
 
 
 async def connect_reader(path: Path | str) -> aiosqlite.Connection:

@@ -1,6 +1,7 @@
-"""HTTP behaviour around every route: request ids, strong ETags with 304, and shared configs.
+"""HTTP behaviour around every route: strong ETags with 304, and shared configs.
 
-Compression, CORS and rate limiting are Litestar's own; ETag/If-None-Match is not built in, so
+Compression and CORS are Litestar's own (request ids and HEAD are in `api.asgi`, the shared
+rate limit in `api.ratelimit`); ETag/If-None-Match is not built in, so
 `ETagMiddleware` hashes each complete 200 GET body (after compression, so every encoding gets
 its own strong validator) and answers a matching `If-None-Match` with 304 and no body.
 """
@@ -8,17 +9,18 @@ its own strong validator) and answers a matching `If-None-Match` with 304 and no
 from __future__ import annotations
 
 import hashlib
-import os
-import re
+from typing import Any
 
+from litestar import Request
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.handlers import HTTPRouteHandler
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+from api.errors import PROBLEM_BASE, ApiProblem
+
 EXPOSED_HEADERS = [
     "Link",
     "ETag",
@@ -30,6 +32,7 @@ EXPOSED_HEADERS = [
     "RateLimit-Policy",
 ]
 # Headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5), plus our own.
+DOCS_PATH = "/docs"
 KEPT_ON_304 = frozenset(
     {
         b"cache-control",
@@ -55,27 +58,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return bytes(value).decode("latin-1")
     return None
-
-
-class RequestIdMiddleware:
-    """Echo a well-formed `X-Request-Id`, or make one; every response carries it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-        given = _header(scope, b"x-request-id")
-        request_id = given if given and REQUEST_ID.match(given) else os.urandom(16).hex()
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableScopeHeaders(message)["X-Request-Id"] = request_id
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -164,6 +146,31 @@ def cors_config() -> CORSConfig:
     )
 
 
-def rate_limit_config(per_minute: int) -> RateLimitConfig:
-    """Per-client request budget with RateLimit-* headers; health checks are exempt."""
-    return RateLimitConfig(rate_limit=("minute", per_minute), exclude=[r"^/healthz$"])
+class NotAcceptable(ApiProblem):
+    """406: the client accepts none of the media types the operation answers with."""
+
+    def __init__(self, media_type: str, accept: str) -> None:
+        super().__init__(
+            status_code=406,
+            type_=PROBLEM_BASE + "not-acceptable",
+            title="Not acceptable",
+            detail=f"This operation answers with {media_type}; Accept was {accept!r}.",
+        )
+
+
+async def require_acceptable(request: Request[Any, Any, Any]) -> None:
+    """before_request hook: an `Accept` that rules out the operation's media type is a 406.
+
+    Errors are `application/problem+json` whatever the client accepts (RFC 9110 §15.5.7 lets a
+    server answer with what it has). The OpenAPI documents under /docs negotiate for themselves.
+    """
+    accept = request.headers.get("accept")
+    handler = request.route_handler
+    if not accept or not isinstance(handler, HTTPRouteHandler):
+        return
+    if request.url.path.startswith(DOCS_PATH):
+        return
+    # Handlers that return a `Response` leave the media type to it: ours are all JSON.
+    media_type = str(getattr(handler.media_type, "value", handler.media_type)) or "application/json"
+    if request.accept.best_match([media_type]) is None:
+        raise NotAcceptable(media_type, accept)

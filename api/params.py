@@ -51,9 +51,19 @@ def _query_names(handler: HTTPRouteHandler) -> dict[str, bool]:
     }
 
 
+@cache
+def _list_names(handler: HTTPRouteHandler) -> frozenset[str]:
+    return frozenset(
+        field.kwarg_definition.name or name
+        for name, field in handler.parsed_fn_signature.parameters.items()
+        if isinstance(field.kwarg_definition, QueryParameter) and field.is_non_string_sequence
+    )
+
+
 async def reject_unknown_query_params(request: Request[Any, Any, Any]) -> None:
     """before_request hook: a query parameter the operation does not declare is a 400, and so
-    is `null` as the value of one that is not text (a parameter is left out, never null)."""
+    is `null` as the value of one that is not text (a parameter is left out, never null), and
+    so is a single-valued one given more than once (`limit=1&limit=2`)."""
     handler = request.route_handler
     if not isinstance(handler, HTTPRouteHandler):
         return
@@ -64,6 +74,8 @@ async def reject_unknown_query_params(request: Request[Any, Any, Any]) -> None:
             raise invalid(name, f"is not a parameter of this operation (accepted: {known})")
         if value == "null" and not allowed[name]:
             raise invalid(name, "is never null: leave the parameter out instead")
+        if len(request.query_params.getall(name)) > 1 and name not in _list_names(handler):
+            raise invalid(name, "is given more than once; it takes one value")
 
 
 IncludeTotal = Annotated[

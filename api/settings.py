@@ -27,6 +27,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     secret: str | None = None
     """Key that signs pagination cursors (`THREADBASE_SECRET`); unset, a random key kept in
     the database is used."""
+    redis_url: str | None = None
+    """Redis holding the rate-limit counters (`THREADBASE_REDIS_URL`); else a SQLite file."""
+    header_timeout: float = 10.0
+    """Seconds a connection may take to send a request's headers (`THREADBASE_HEADER_TIMEOUT`)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -39,4 +43,6 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             cache_max_age=int(env.get("THREADBASE_CACHE_MAX_AGE", "60")),
             max_body_bytes=int(env.get("THREADBASE_MAX_BODY_BYTES", "5000000")),
             secret=env.get("THREADBASE_SECRET") or None,
+            redis_url=env.get("THREADBASE_REDIS_URL") or None,
+            header_timeout=float(env.get("THREADBASE_HEADER_TIMEOUT", "10")),
         )

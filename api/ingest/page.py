@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -10,6 +9,7 @@ from datetime import UTC, tzinfo
 
 from api.ingest.errors import PageError
 from api.ingest.headers import Footer, Header, match_footer, match_header, split_names
+from api.ingest.identity import page_identity
 from api.ingest.model import Block, ParsedComment, ParsedPage
 from api.ingest.quotes import article_quotes, comment_quotes
 from api.ingest.spans import link_spans
@@ -29,11 +29,6 @@ def normalise(text: str) -> str:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n") + "\n"
-
-
-def content_hash(text: str) -> str:
-    """SHA-256 of the normalised text: a page's identity across re-ingests."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
 def is_caption(line: str) -> bool:
@@ -131,7 +126,7 @@ def parse_page(text: str, timezone: tzinfo = UTC) -> ParsedPage:
                 parent_author_verified=names.parent_verified,
             )
         )
-    return assemble(title, sections, comments, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return assemble(title, sections, comments, page_identity(title, sections, comments))
 
 
 def assemble(

@@ -20,7 +20,7 @@ from schemas import Comment
 
 CHUNK = 500
 NDJSON = "application/x-ndjson"
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # Litestar adds `; charset=utf-8` to text types
 CSV_COLUMNS = [
     "id",
     "position",

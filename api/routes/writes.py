@@ -6,16 +6,19 @@ import hashlib
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 import msgspec
 from litestar import Request, Response, delete, post, put
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, QueryParameter
 
 from api.auth import require_api_key
+from api.bodies import body_text, charset_of, request_body
 from api.errors import PROBLEM_BASE, ApiProblem, ResourceNotFound, invalid
 from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
@@ -30,8 +33,9 @@ from api.store import keys as key_store
 from api.store import writes
 from api.store.writes import HashConflict, Source
 from api.writer import Writer
-from schemas import Article, ParamLocation
+from schemas import Article
 from schemas.imports import PAGE_MEDIA_TYPE, ArticleImport, PageUpload
+from schemas.problems import ParamLocation
 
 T = TypeVar("T")
 WRITE_ERRORS = (400, 401, 403, 413, 415)
@@ -44,7 +48,9 @@ Timezone = Annotated[
 ]
 SourceUrl = Annotated[
     str | None,
-    QueryParameter(description="For `text/plain`: the page's source URL.", max_length=2048),
+    QueryParameter(
+        description="For `text/plain`: the page's source URL (http or https).", max_length=2048
+    ),
 ]
 PublishedAt = Annotated[
     str | None,
@@ -128,11 +134,16 @@ async def read_page(
     """
     published = rfc3339("published_at", published_at)
     zone = _zone(timezone, "query")
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
+    web_url("url", url)
+    content_type = request.headers.get("content-type", "")
+    media_type = content_type.split(";")[0].strip().lower()
+    body = await request_body(request)
     limit = request.app.state.settings.max_body_bytes
+    if media_type in ("application/json", PAGE_MEDIA_TYPE) and charset_of(content_type):
+        body = body_text(body, content_type).encode("utf-8")
     if media_type == "application/json":
         data = _decode(body, ArticleImport)
+        web_url("$.url", data.url, "body")
         if text_bytes(data) > limit:
             raise PageTooLarge(limit, "the text of this document")
         if data.published_at is not None and not in_range(data.published_at):
@@ -144,6 +155,7 @@ async def read_page(
         return page, Source(data.url, _epoch(data.published_at)), body
     if media_type == PAGE_MEDIA_TYPE:
         upload = _decode(body, PageUpload)
+        web_url("$.url", upload.url, "body")
         text, url = upload.text, upload.url or url
         if upload.published_at is not None:
             if not in_range(upload.published_at):
@@ -152,10 +164,7 @@ async def read_page(
         if upload.timezone:
             zone = _zone(upload.timezone, "body")
     elif media_type == "text/plain":
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise invalid("body", "is not UTF-8 text", "body") from exc
+        text = body_text(body, content_type)
     else:
         raise UnsupportedBody(media_type)
     if len(text.encode("utf-8")) > limit:
@@ -183,6 +192,18 @@ def _decode(body: bytes, kind: type[T]) -> T:
         raise invalid(path, reason, "body") from exc
     except msgspec.DecodeError as exc:
         raise invalid("body", f"is not valid JSON ({exc})", "body") from exc
+
+
+def web_url(name: str, value: str | None, location: ParamLocation = "query") -> None:
+    """A source URL must be an absolute http or https URL; anything else is a 400 naming it."""
+    if value is None:
+        return
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        raise invalid(name, "must be an absolute http or https URL", location)
 
 
 def _error_path(message: str) -> tuple[str, str]:
@@ -219,6 +240,7 @@ def _location(article_id: int) -> str:
 
 
 WRITE_OPTIONS: dict[str, Any] = {
+    "cache_control": CacheControlHeader(no_store=True),
     "tags": ["articles"],
     "guards": [require_api_key],
     "security": [{"apiKey": []}],
@@ -269,8 +291,10 @@ async def create_article(
                     "This Idempotency-Key was used with a different request.",
                 )
             headers = {"Idempotent-Replayed": "true"}
-            if stored.location:
-                headers["Location"] = stored.location
+            if stored.location:  # as the original: Location for a 201, else Content-Location
+                headers["Location" if stored.status == 201 else "Content-Location"] = (
+                    stored.location
+                )
             replayed = msgspec.json.decode(stored.body, type=Article)
             return Response(replayed, status_code=stored.status, headers=headers)
     result = await writer.run(writes.store_page, page, source)

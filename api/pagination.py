@@ -73,7 +73,7 @@ class Cursors:
     def decode(self, token: str, scope: str) -> CursorState:
         """Unpack a cursor issued for `scope`; anything else is a 400 naming `cursor`."""
         payload, _, tag = token.partition(".")
-        if not tag or not payload.isascii() or not hmac.compare_digest(tag, self._tag(payload)):
+        if not (tag and token.isascii()) or not hmac.compare_digest(tag, self._tag(payload)):
             raise invalid("cursor", NOT_OURS)
         try:
             raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))

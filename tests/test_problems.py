@@ -30,6 +30,7 @@ BAD_REQUESTS: list[tuple[str, str, dict[str, str], int, str | None]] = [
     ("limit-not-int", "/v1/articles", {"limit": "ten"}, 400, "limit"),
     ("limit-negative-sections", f"/v1/articles/{SEED_ID}/sections", {"limit": "-1"}, 400, "limit"),
     ("cursor-garbage", COMMENTS, {"cursor": "%%%not-base64"}, 400, "cursor"),
+    ("cursor-non-ascii-tag", "/v1/search", {"cursor": "e30.\u00a9\u0099"}, 400, "cursor"),
     ("cursor-not-json", COMMENTS, {"cursor": raw_cursor(b"hello")}, 400, "cursor"),
     ("cursor-wrong-shape", COMMENTS, {"cursor": raw_cursor(b'{"v":1}')}, 400, "cursor"),
     (

@@ -24,6 +24,7 @@ from api.http import (
     rate_limit_config,
 )
 from api.params import reject_unknown_query_params
+from api.reader import docs_render_plugins, reader_routes
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
@@ -75,6 +76,7 @@ def openapi_config() -> OpenAPIConfig:
             ),
         ],
         path="/docs",
+        render_plugins=docs_render_plugins(),
         create_examples=False,
     )
 
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             delete_article,
             search,
             health,
+            *reader_routes(),
         ],
         dependencies={"db": Provide(provide_db), "writer": Provide(provide_writer)},
         before_request=reject_unknown_query_params,

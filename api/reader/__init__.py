@@ -42,7 +42,17 @@ REVALIDATE = CacheControlHeader(no_cache=True)
 NO_FAVICON = "<link rel='icon' href='data:,'>"
 
 
-@get("/", include_in_schema=False, cache_control=REVALIDATE, sync_to_thread=False)
+def _any_query(_request: Request[Any, Any, Any]) -> None:
+    """The page takes no parameters but must open from links that add some (`?ref=...`)."""
+
+
+@get(
+    "/",
+    include_in_schema=False,
+    cache_control=REVALIDATE,
+    before_request=_any_query,  # instead of the API's unknown-parameter check
+    sync_to_thread=False,
+)
 def reader_page() -> Response[bytes]:
     """The reader's single HTML page; its routes live in the URL fragment."""
     return Response(

@@ -151,14 +151,16 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
 
 def _announce_when_serving(base: str, wait_seconds: float = 120) -> None:
     """Print where to go once the server answers its health check (not before)."""
-    import httpx
+    from urllib.error import URLError
+    from urllib.request import urlopen  # not httpx: its request log would precede the banner
 
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
+            with urlopen(f"{base}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except (URLError, OSError):
             pass
         time.sleep(0.2)
     else:

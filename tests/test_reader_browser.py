@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect, sync_playwright
 
-from tests.conftest import ROOT, served
+from tests.conftest import EDGE, ROOT, SEED, ingest, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "screenshots"
@@ -33,9 +33,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+ORPHANS = ROOT / "tests" / "browser" / "orphans.txt"  # 12 replies to a comment not on the page
+
+
 @pytest.fixture(scope="module")
-def base_url(seeded_db: Path) -> Iterator[str]:
-    with served(seeded_db) as base:
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("browser") / "threadbase.db"
+    ingest(path, SEED, EDGE, ORPHANS)  # articles 1, 2 and 3
+    with served(path) as base:
         yield base
 
 
@@ -121,6 +126,20 @@ def test_article_list_article_thread_and_more(page: tuple[Page, Outside], base_u
     expect(p.locator("#c9 > .collapsed-note")).to_have_text("hidden, with 2 replies")
 
 
+def test_more_under_a_missing_parent_continues_the_same_group(
+    page: tuple[Page, Outside], base_url: str
+) -> None:
+    p, _ = page
+    p.goto(f"{base_url}/#/articles/3")
+    group = p.locator("section.missing")
+    expect(group.locator(".missing-head")).to_contain_text("Replies to ghost")
+    expect(group.locator("article.comment")).to_have_count(10)
+    group.locator("button.more").click()
+    expect(group.locator("article.comment")).to_have_count(12)
+    expect(p.locator("section.missing")).to_have_count(1)  # not a second group inside the first
+    expect(group.locator("button.more")).to_have_count(0)
+
+
 def test_permalink_opens_the_comment_in_its_context(
     page: tuple[Page, Outside], base_url: str
 ) -> None:
@@ -146,6 +165,7 @@ def test_permalink_opens_the_comment_in_its_context(
 def test_search_shows_highlighted_snippets(page: tuple[Page, Outside], base_url: str) -> None:
     p, outside = page
     p.goto(f"{base_url}/")
+    expect(p.locator(".card").first).to_be_visible()  # the page's modules are running
     p.get_by_label("Search comments, articles and quotes").fill("light touch")
     p.keyboard.press("Enter")
     expect(p).to_have_url(re.compile(r"#/search\?q=light%20touch$"))
@@ -211,3 +231,18 @@ def test_docs_render_offline(page: tuple[Page, Outside], base_url: str, path: st
     expect(operation).to_be_visible(timeout=15_000)
     shot(p, f"07-docs{path.replace('/', '-')}", full_page=False)
     assert any(url.endswith(".js") and "/vendor/" in url for url in outside.seen)
+
+
+def test_a_search_submitted_without_the_script_still_lands_on_results(
+    page: tuple[Page, Outside], base_url: str
+) -> None:
+    p, _ = page
+    p.goto(f"{base_url}/?q=light%20touch")  # what the form sends before app.js runs
+    expect(p).to_have_url(re.compile(r"#/search\?q=light%20touch$"))
+    expect(p.locator(".hits .snippet mark").first).to_be_visible()
+    # Articles and quotes are searched too, one kind at a time.
+    p.get_by_role("link", name="Quotes", exact=True).click()
+    expect(p).to_have_url(re.compile(r"#/search\?q=light%20touch&type=quote$"))
+    expect(p.locator(".hits .hit.quote").first).to_contain_text("Putin is not a light touch")
+    p.goto(f"{base_url}/#/search?q=washing%20machine&type=article")
+    expect(p.locator(".hits .hit.article .snippet mark").first).to_have_text("washing")

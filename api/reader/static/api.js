@@ -29,7 +29,7 @@ export const api = {
   comment: (id) => get(`/v1/comments/${id}`),
   context: (id) => get(`/v1/comments/${id}/context`, { ancestors: 10 }),
   replies: (id) => get(`/v1/comments/${id}/replies`, { depth: 3, limit: 60 }),
-  search: (q, cursor) => get("/v1/search", { q, cursor, limit: 20 }),
+  search: (q, type, cursor) => get("/v1/search", { q, type, cursor, limit: 20 }),
   authorComments: (name, cursor) =>
     get(`/v1/authors/${encodeURIComponent(name)}/comments`, { cursor, limit: 20 }),
   speakers: (cursor) => get("/v1/speakers", { cursor, limit: 50 }),

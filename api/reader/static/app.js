@@ -5,7 +5,7 @@ const ROUTES = [
   [/^\/$/, views.home, () => ({})],
   [/^\/articles\/(\d+)$/, views.article, (m) => ({ id: m[1] })],
   [/^\/comments\/(\d+)$/, views.comment, (m) => ({ id: m[1] })],
-  [/^\/search$/, views.search, (_m, query) => ({ q: query.get("q") ?? "" })],
+  [/^\/search$/, views.search, (_m, query) => ({ q: query.get("q") ?? "", type: query.get("type") ?? "comment" })],
   [/^\/authors\/(.+)$/, views.author, (m) => ({ name: decodeURIComponent(m[1]) })],
   [/^\/speakers$/, views.speakers, () => ({})],
   [/^\/quotes$/, views.quotes, (_m, query) => ({ speaker: query.get("speaker") ?? "" })],
@@ -52,6 +52,10 @@ document.querySelector(".skip").addEventListener("click", (event) => {
   event.preventDefault();
   main.focus();
 });
+
+// A search sent before this module ran arrives as /?q=…: show it as the search page.
+const early = new URLSearchParams(location.search).get("q");
+if (early && !location.hash) history.replaceState(null, "", `/#/search?q=${encodeURIComponent(early)}`);
 
 window.addEventListener("hashchange", route);
 route();

@@ -40,7 +40,8 @@ export const links = {
   comment: (id) => `#/comments/${id}`,
   author: (name) => `#/authors/${encodeURIComponent(name)}`,
   speaker: (name) => `#/quotes?speaker=${encodeURIComponent(name)}`,
-  search: (q) => `#/search?q=${encodeURIComponent(q)}`,
+  search: (q, type = "comment") =>
+    `#/search?q=${encodeURIComponent(q)}${type === "comment" ? "" : `&type=${type}`}`,
 };
 
 /**

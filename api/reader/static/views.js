@@ -202,19 +202,35 @@ function hitItem(hit) {
   return h("li", { class: `hit ${hit.type}` }, h("p", { class: "where" }, where), h("p", { class: "snippet" }, snippet(hit)));
 }
 
-export async function search(main, { q }) {
+const SEARCH_TYPES = [
+  ["comment", "Comments"],
+  ["article", "Articles"],
+  ["quote", "Quotes"],
+];
+
+export async function search(main, { q, type }) {
   const input = document.getElementById("q");
   if (input && input.value !== q) input.value = q;
   if (!q) {
     show(main, heading("Search"), h("p", {}, "Type words in the search box."));
     return "Search";
   }
-  const page = await api.search(q);
+  const kind = SEARCH_TYPES.some(([value]) => value === type) ? type : "comment";
+  const page = await api.search(q, kind);
   const list = h("ol", { class: "hits" }, page.items.map(hitItem));
-  show(main, 
+  const tabs = h(
+    "nav",
+    { class: "tabs", "aria-label": "What to search" },
+    SEARCH_TYPES.map(([value, label]) =>
+      h("a", { href: links.search(q, value), "aria-current": value === kind ? "page" : null }, label),
+    ),
+  );
+  show(
+    main,
     heading("Search: ", h("q", {}, q)),
+    tabs,
     page.items.length ? list : h("p", {}, "Nothing matches."),
-    pager(list, page.next_cursor, (cursor) => api.search(q, cursor), hitItem),
+    pager(list, page.next_cursor, (cursor) => api.search(q, kind, cursor), hitItem),
   );
   return `Search: ${q}`;
 }

@@ -7,6 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 CHROMIUM := /usr/bin/chromium
 # What `make run` loads into an empty database: the sample pages (not the crawl-record sample).
+# tests/test_readme.py loads the same files before it runs the README's examples.
 SEED_PAGES := $(wildcard fixtures/*.txt)
 
 .PHONY: run test lint typecheck pytest openapi bench clean

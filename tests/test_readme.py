@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED, THREADBASE, served
+from tests.conftest import ROOT, THREADBASE, served
 from tests.readme_examples import Example, examples, normalise
 
 README = ROOT / "README.md"
@@ -39,9 +39,11 @@ def run_examples(home: Path) -> dict[int, str]:
     """Run every README example in one bash session against a fresh server; outputs by line."""
     database = home / "data" / "threadbase.db"
     env = {**os.environ, "THREADBASE_DB": str(database)}
-    # As `make run`: load the seed into the empty database, then serve it.
+    # As `make run`: load the seed pages (the Makefile's fixtures/*.txt) into the empty
+    # database, then serve it.
+    seed_pages = [str(page) for page in sorted((ROOT / "fixtures").glob("*.txt"))]
     subprocess.run(
-        [*THREADBASE, "ingest", str(SEED), "--if-empty"], env=env, check=True, capture_output=True
+        [*THREADBASE, "ingest", *seed_pages, "--if-empty"], env=env, check=True, capture_output=True
     )
     with served(database) as base:
         script = [

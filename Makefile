@@ -5,21 +5,31 @@ BIN    := $(VENV)/bin
 DB     ?= data/threadbase.db
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+CHROMIUM := /usr/bin/chromium
+# What `make run` loads into an empty database: the sample pages (not the crawl-record sample).
+# tests/test_readme.py loads the same files before it runs the README's examples.
+SEED_PAGES := $(wildcard fixtures/*.txt)
 
 .PHONY: run test lint typecheck pytest openapi bench clean
 
 $(BIN)/threadbase: pyproject.toml
+	@echo "[1/3] creating $(VENV)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "[2/3] upgrading pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "[3/3] installing threadbase and its dependencies (a minute or two the first time)"
+	$(BIN)/python -m pip install --progress-bar on -e .
 	@touch $@
 
 $(VENV)/.test-deps: $(BIN)/threadbase
+	@echo "installing the test extras"
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
 run: $(BIN)/threadbase
-	$(BIN)/threadbase ingest fixtures/ --db $(DB) --if-empty
+	@echo "loading $(SEED_PAGES) (only into an empty database)"
+	$(BIN)/threadbase ingest $(SEED_PAGES) --db $(DB) --if-empty
+	@echo "starting the server; it prints the reader, docs and health URLs once it answers"
 	$(BIN)/threadbase serve --db $(DB) --host $(HOST) --port $(PORT)
 
 test: lint typecheck pytest
@@ -38,8 +48,13 @@ lint: $(VENV)/.test-deps
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
-pytest: $(VENV)/.test-deps $(SDK_TS)/node_modules/.package-lock.json
+pytest: $(VENV)/.test-deps $(SDK_TS)/node_modules/.package-lock.json $(CHROMIUM)
 	$(BIN)/pytest
+
+# The browser tests drive Debian's chromium through Playwright (no browser download).
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser tests"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 # Load test against Datasette and a fixed-bytes ceiling; writes BENCHMARKS.md. Needs wrk
 # (Debian's package, installed here when missing) and the bench extras (Datasette, py-spy).

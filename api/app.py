@@ -23,6 +23,7 @@ from api.openapi_contract import publish_contract
 from api.pagination import Cursors
 from api.params import reject_unknown_query_params
 from api.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
+from api.reader import docs_render_plugins, reader_routes
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
@@ -74,6 +75,7 @@ def openapi_config() -> OpenAPIConfig:
             ),
         ],
         path="/docs",
+        render_plugins=docs_render_plugins(),
         create_examples=False,
     )
 
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             delete_article,
             search,
             health,
+            *reader_routes(),
         ],
         dependencies={"db": Provide(provide_db), "writer": Provide(provide_writer)},
         before_request=check_request,

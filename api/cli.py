@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -12,6 +14,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
+import msgspec
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -26,6 +29,15 @@ from api import db
 from api.loader import find_pages, ingest_files
 from api.settings import DEFAULT_DB, Settings
 
+
+def _database(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+    """The absolute database path, announced on stderr so every command says which file it uses."""
+    path = value.expanduser().resolve()
+    if not ctx.resilient_parsing:
+        click.echo(f"database: {path}", err=True)
+    return path
+
+
 DB_OPTION = click.option(
     "--db",
     "db_path",
@@ -33,11 +45,18 @@ DB_OPTION = click.option(
     envvar="THREADBASE_DB",
     default=DEFAULT_DB,
     show_default=True,
-    help="SQLite file (env THREADBASE_DB).",
+    callback=_database,
+    help="SQLite file (env THREADBASE_DB); relative paths are from the current directory.",
 )
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`1 page`, `2 pages`."""
+    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
+
+
 @click.group()
+@click.version_option(package_name="threadbase", prog_name="threadbase")
 def main() -> None:
     """Threadbase: articles and their reader-comment threads."""
 
@@ -99,8 +118,8 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         click.echo(f"error: {line}", err=True)
     pages = created + unchanged + len(failures)
     click.echo(
-        f"{pages} pages: {created} ingested ({comments} comments), "
-        f"{unchanged} already present, {len(failures)} failed"
+        f"{plural(pages, 'page')}: {created:,} ingested ({plural(comments, 'comment')}), "
+        f"{unchanged:,} already present, {len(failures):,} failed"
     )
     if failures:
         sys.exit(1)
@@ -120,6 +139,10 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
     os.environ["THREADBASE_DB"] = str(db_path)
     db.connect(db_path).close()  # migrate once, before workers start
     header_timeout = Settings.from_env().header_timeout
+    base = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::', ''} else host}:{port}"
+    if ":" in host and host != "::":
+        base = f"http://[{host}]:{port}"
+    threading.Thread(target=_announce_when_serving, args=(base,), daemon=True).start()
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -130,6 +153,31 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         proxy_headers=False,
         server_header=False,
+    )
+
+
+def _announce_when_serving(base: str, wait_seconds: float = 120) -> None:
+    """Print where to go once the server answers its health check (not before)."""
+    from urllib.error import URLError
+    from urllib.request import urlopen  # not httpx: its request log would precede the banner
+
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        try:
+            with urlopen(f"{base}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except (URLError, OSError):
+            pass
+        time.sleep(0.2)
+    else:
+        return
+    click.echo(
+        f"\nThreadbase is serving:\n"
+        f"  reader   {base}/\n"
+        f"  docs     {base}/docs\n"
+        f"  health   {base}/healthz\n"
+        f"Press Ctrl+C to stop.\n"
     )
 
 
@@ -158,7 +206,7 @@ def keys_create(name: str, db_path: Path) -> None:
 @keys.command(name="list")
 @DB_OPTION
 def keys_list(db_path: Path) -> None:
-    """Show every key's prefix, name, creation time and state."""
+    """Show every key's prefix, state, creation time and name."""
     from api.store.keys import list_keys
 
     conn = db.connect(db_path)
@@ -166,10 +214,15 @@ def keys_list(db_path: Path) -> None:
         records = list_keys(conn)
     finally:
         conn.close()
+    if not records:
+        click.echo("no keys (make one with `threadbase keys create NAME`)")
+        return
+    row = "{:<10}{:<9}{:<22}{}"
+    click.echo(row.format("PREFIX", "STATE", "CREATED", "NAME"))
     for r in records:
         created = datetime.fromtimestamp(r.created_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         state = "active" if r.revoked_at is None else "revoked"
-        click.echo(f"{r.prefix}\t{state}\t{created}\t{r.name}")
+        click.echo(row.format(r.prefix, state, created, r.name))
 
 
 @keys.command(name="revoke")
@@ -196,7 +249,21 @@ def evaluate(fixtures: tuple[Path, ...]) -> None:
     from api.evaluate import score
 
     for path in fixtures:
-        click.echo(score(path).report())
+        try:
+            result = score(path)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            click.echo(
+                f"error: {path}: not an annotation (*.expected.json): {_first_line(exc)}", err=True
+            )
+            sys.exit(2)
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"error: {path}: {_first_line(exc)}", err=True)
+            sys.exit(2)
+        click.echo(result.report())
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 @main.command()

@@ -28,7 +28,7 @@ def test_ingest_files_and_folders_then_again(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "2 pages: 2 ingested (28 comments), 0 already present, 0 failed" in first.stdout
     second = run("ingest", str(SEED), "--db", str(target))
-    assert "1 pages: 0 ingested (0 comments), 1 already present, 0 failed" in second.stdout
+    assert "1 page: 0 ingested (0 comments), 1 already present, 0 failed" in second.stdout
 
 
 def test_ingest_reads_the_db_from_the_environment(tmp_path: Path) -> None:
@@ -83,3 +83,43 @@ def test_openapi_command_writes_the_document(tmp_path: Path) -> None:
     result = run("openapi", "--output", str(out))
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text())["info"]["title"] == "Threadbase API"
+
+
+def test_every_database_command_names_the_absolute_path(tmp_path: Path) -> None:
+    relative = Path(os.path.relpath(tmp_path / "rel.db"))
+    expected = f"database: {(tmp_path / 'rel.db').resolve()}\n"
+    for args in (["ingest", str(SEED)], ["keys", "list"], ["keys", "create", "x"]):
+        result = run(*args, "--db", str(relative))
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.startswith(expected), (args, result.stderr)
+    # The key itself is the only thing on stdout, so `KEY=$(threadbase keys create ...)` works.
+    made = run("keys", "create", "y", "--db", str(relative))
+    assert made.stdout.startswith("tb_")
+    assert made.stdout.count("\n") == 1
+
+
+def test_keys_list_has_a_header_and_says_when_there_are_none(tmp_path: Path) -> None:
+    target = str(tmp_path / "k.db")
+    empty = run("keys", "list", "--db", target)
+    assert empty.stdout == "no keys (make one with `threadbase keys create NAME`)\n"
+    token = run("keys", "create", "my laptop", "--db", target).stdout.strip()
+    listed = run("keys", "list", "--db", target).stdout.splitlines()
+    assert listed[0].split() == ["PREFIX", "STATE", "CREATED", "NAME"]
+    prefix, state, _created, *name = listed[1].split()
+    assert (prefix, state, " ".join(name)) == (token[3:11], "active", "my laptop")
+    help_text = run("keys", "list", "--help").stdout
+    assert "prefix, state, creation time and name" in " ".join(help_text.split())
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("threadbase, version ")
+
+
+def test_eval_on_a_page_instead_of_an_annotation_is_one_clear_line() -> None:
+    result = run("eval", str(SEED))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"error: {SEED}: not an annotation (*.expected.json): ")
+    assert "Traceback" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -41,3 +42,18 @@ def test_problem_over_tcp(server: str) -> None:
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["invalid_params"][0]["name"] == "limit"
     assert "server" not in r.headers
+
+
+def test_serve_prints_where_to_go_once_it_answers(
+    server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    port = server.rsplit(":", 1)[1]
+    log = next(tmp_path_factory.getbasetemp().glob(f"server*/server-{port}.log"))
+    deadline = time.monotonic() + 10  # liveness bound: the banner follows the first 200
+    while "health " not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    text = log.read_text()
+    assert text.count("Threadbase is serving") == 1
+    for line in (f"reader   {server}/", f"docs     {server}/docs", f"health   {server}/healthz"):
+        assert line in text
+    assert f"database: {tmp_path_factory.getbasetemp()}" in text

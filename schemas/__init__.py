@@ -10,7 +10,7 @@ from schemas.articles import (
     SectionPage,
 )
 from schemas.authors import Author, AuthorPage
-from schemas.comments import Comment, CommentPage, ParentResolution
+from schemas.comments import Comment, CommentKind, CommentPage, ParentResolution
 from schemas.health import Health
 from schemas.problems import InvalidParam, Problem
 from schemas.quotes import (
@@ -41,6 +41,7 @@ __all__ = [
     "AuthorPage",
     "Comment",
     "CommentContext",
+    "CommentKind",
     "CommentNode",
     "CommentPage",
     "Health",

@@ -31,7 +31,9 @@ class ImportComment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     author: Name
     author_verified: bool = True
-    posted_at: Timestamp
+    posted_at: Annotated[
+        Timestamp | None, Meta(description="When posted; null when the page gives no usable time.")
+    ]
     body: Annotated[str, Meta(max_length=100_000)]
     parent_author: Name | None = None
     parent_author_verified: bool | None = None

@@ -27,7 +27,7 @@ def _author_key(author: Author) -> list[KeyValue]:
 
 
 def _comment_key(comment: Comment) -> list[KeyValue]:
-    return [int(comment.posted_at.timestamp()), comment.id]
+    return [-1 if comment.posted_at is None else int(comment.posted_at.timestamp()), comment.id]
 
 
 class AuthorController(Controller):

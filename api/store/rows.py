@@ -23,7 +23,7 @@ from schemas import (
 ARTICLE_COLUMNS = """
     id, title, url, content_hash, ingested_at, first_comment_at, last_comment_at,
     section_count, paragraph_count, caption_count, comment_count, top_level_count,
-    commenter_count, quote_count, published_at, updated_at
+    commenter_count, quote_count, published_at, updated_at, byline, comment_rendering
 """
 
 QUOTE_COLUMNS = """
@@ -49,6 +49,7 @@ LINKS_JSON = """(
 COMMENT_COLUMNS = f"""
     id, article_id, position, author, author_verified, posted_at, body, parent_id,
     parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
+    posted_text, kind,
     {QUOTES_JSON.format(owner="comment_id", table="comments")},
     {LINKS_JSON.format(owner="comment_id", table="comments")}
 """
@@ -75,6 +76,8 @@ def article(row: Any) -> Article:
         ingested_at=utc(row[4]),
         published_at=None if row[14] is None else utc(row[14]),
         updated_at=None if row[15] is None else utc(row[15]),
+        byline=row[16],
+        comment_rendering=row[17],
         first_comment_at=None if row[5] is None else utc(row[5]),
         last_comment_at=None if row[6] is None else utc(row[6]),
         counts=ArticleCounts(
@@ -97,7 +100,9 @@ def comment(row: Any) -> Comment:
         position=row[2],
         author=row[3],
         author_verified=bool(row[4]),
-        posted_at=utc(row[5]),
+        posted_at=None if row[5] is None else utc(row[5]),
+        posted_text=row[14],
+        comment_kind=row[15],
         body=row[6],
         parent_id=row[7],
         parent_author=row[8],
@@ -106,8 +111,8 @@ def comment(row: Any) -> Comment:
         depth=row[11],
         root_id=row[12],
         reply_count=row[13],
-        quotes=_quotes.decode(row[14]),
-        links=_links.decode(row[15]),
+        quotes=_quotes.decode(row[16]),
+        links=_links.decode(row[17]),
     )
 
 

@@ -28,6 +28,7 @@ TOKEN = re.compile(
     r"|\d{4}-\d{1,2}-\d{1,2}(?:T\d{1,2}:\d{2}(?::\d{2})?)?"  # 2012-07-23
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"  # 07/23/2012, 07.15.12
     r"|@?\d{1,2}:\d{2}(?::\d{2})?\s{0,2}(?:[ap]m\b|[ap]\.m\.)?"  # 9:59 am, @08:25PM
+    r"(?:\s{1,2}(?-i:[A-Z]{1,3}[SD]?T|UTC|GMT)\b)?"  # ... ET, MST, UTC
     r"|\d{1,3}\s(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago"  # 2 hours ago
     r"|(?:yesterday|today)"
     r")(?![\w/:])",
@@ -50,6 +51,7 @@ UNIT_SECONDS = {
 }
 MAX_LINE = 300
 DIGIT = re.compile(r"\d")
+ZONE = re.compile(r"\b[A-Z]{1,3}[SD]?T\b|\bUTC\b|\bGMT\b")
 
 
 @lru_cache(maxsize=65_536)
@@ -94,6 +96,7 @@ def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
         return day
     cleaned = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", text.replace("@", " "))
     cleaned = re.sub(r"\b(?:at|on|um)\b", " ", cleaned, flags=re.IGNORECASE)
+    cleaned = ZONE.sub(" ", cleaned)  # the page's zone is given separately
     has_year = re.search(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", cleaned) is not None
     if not has_year and crawled_at is None and not re.search(r"\d{1,2}:\d{2}", cleaned):
         return None

@@ -29,6 +29,7 @@ from api.ingest.times import find_time
 NAME = "generic"
 HEAD_LINES = 6  # non-blank lines at the top that are the article's own header
 DIGITS = re.compile(r"\d+")
+CLOCK = re.compile(r"\d:\d\d")
 LEADING_NUMBER = re.compile(r"^\s*#?\d{1,5}[.):]?\s+")
 WORDS = re.compile(r"[^\W\d_]+")
 
@@ -36,9 +37,17 @@ WORDS = re.compile(r"[^\W\d_]+")
 def skip_head(lines: Sequence[str]) -> int:
     """Index after the first few non-blank lines (title, byline, date): HEAD_LINES, fewer on
     a short page."""
-    text = [i for i, line in enumerate(lines) if not blank(line)]
-    head = min(HEAD_LINES, max(2, len(text) // 5))
-    return text[head - 1] + 1 if len(text) >= head else len(lines)
+    seen = 0
+    for i, line in enumerate(lines):
+        if blank(line):
+            continue
+        seen += 1
+        text = line.strip()
+        if seen > 1 and (len(text) > 80 or text[-1] in ".!?"):
+            return i  # the article's first paragraph: the header is above it
+        if seen == HEAD_LINES:
+            return i + 1
+    return len(lines)
 
 
 def _template(text: str, name: str) -> str:
@@ -75,7 +84,8 @@ def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
             return None
         text = before if where == "before" else after
         key = _template(before, name if where == "before" else "") + "D"
-        key += _template(after, name if where == "after" else "")[:12]
+        if where == "after":  # what follows the date varies ("via mobile", "Reply")
+            key += _template(after, name)[:12]
         del text
         return key, Meta(at, name, when.strip())
     # A date alone: the name is on the line above (or below).
@@ -117,8 +127,12 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
             found.append(hit)
             taken = hit[1].last if hit[1].last is not None else i
     key, count = most_common([k for k, _ in found])
-    if key is None or count < 2:
+    if key is None:
         return []
+    if count < 2:  # one comment: only a header that also shows the time of day
+        lone = next(m for k, m in found if k == key)
+        if lone.posted_text is None or CLOCK.search(lone.posted_text) is None:
+            return []
     return with_depths(lines, [m for k, m in found if k == key])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from api.ingest.renderings.base import Section
 from api.ingest.renderings.shapes import (
@@ -27,25 +28,47 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
     metas: list[Meta] = []
     for i, line in enumerate(lines):
         text = line.strip()
-        if not text or len(text) > 160 or verb.search(text) is None or not short(text, 16):
+        if not text or len(text) > 160 or not short(text, 16):
             continue
         span = find_time(text)
         rest = text if span is None else text[: span[0]] + " " + text[span[1] :]
+        if verb.search(rest.rstrip()) is None:
+            continue
         name = clean_name(re.sub(r"^\W*on\b", "", rest.strip(), flags=re.I))
         if not plausible_name(name):
             continue
         posted = None if span is None else text[span[0] : span[1]].strip()
         last = None
-        nxt = i + 1
-        if nxt < len(lines) and blank(lines[nxt]):
-            nxt += 1
-        if posted is None and nxt < len(lines):
-            after = lines[nxt].strip()
-            nspan = find_time(after)
-            if nspan is not None and len(after) - (nspan[1] - nspan[0]) <= 12:
-                posted, last = after[nspan[0] : nspan[1]].strip(), nxt
+        if posted is None:
+            found = _date_line(lines, i, 1)
+            if found is not None:
+                posted, last = found
         metas.append(Meta(i, name, posted, last=last))
+    if metas and metas[0].posted_text is None and _date_line(lines, metas[0].line, -1):
+        # The time stands above each header ("DATE" / "NAME said,"): it opens the comment.
+        moved = []
+        for meta in metas:
+            found = _date_line(lines, meta.line, -1)
+            if found is None:
+                moved.append(meta)
+            else:
+                moved.append(replace(meta, line=found[1], posted_text=found[0], last=meta.line))
+        metas = moved
     return with_depths(lines, metas)
+
+
+def _date_line(lines: Sequence[str], at: int, step: int) -> tuple[str, int] | None:
+    """A line that is only a date, next to line `at` (one blank line between allowed)."""
+    i = at + step
+    if 0 <= i < len(lines) and blank(lines[i]):
+        i += step
+    if not 0 <= i < len(lines):
+        return None
+    text = lines[i].strip()
+    span = find_time(text)
+    if span is None or len(text) - (span[1] - span[0]) > 12:
+        return None
+    return text[span[0] : span[1]].strip(), i
 
 
 def split_said(lines: Sequence[str], verb: re.Pattern[str]) -> Section | None:
@@ -58,7 +81,11 @@ def split_said(lines: Sequence[str], verb: re.Pattern[str]) -> Section | None:
 def score(lines: Sequence[str], verb: re.Pattern[str]) -> float:
     count = 0
     for line in lines:
-        if len(line) < 160 and verb.search(line) is not None:
+        if len(line) >= 160:
+            continue
+        span = find_time(line)
+        rest = line if span is None else line[: span[0]] + line[span[1] :]
+        if verb.search(rest.rstrip()) is not None:
             count += 1
             if count >= 3:
                 break

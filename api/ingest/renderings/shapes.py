@@ -49,6 +49,8 @@ TAIL_WORDS = frozenset(
 )
 NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
 TAIL_MARKS = ".:…,|/•·—–-"
+AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
+NOT_VERIFIED = " (not verified)"
 TRACKBACK = re.compile(r"^\s*(?:pingback|trackback)\b\s*:?\s*", re.IGNORECASE)
 GAP = 3  # blank lines that separate page regions
 WINDOW = 80  # lines a walk looks through before giving up
@@ -75,9 +77,12 @@ def is_chrome(line: str) -> bool:
 
 
 def is_ui(line: str) -> bool:
-    """A line of buttons: "Reply", "Report abuse", "Like (3)", "Reply ↓"."""
+    """A line of buttons or an avatar's label: "Reply", "Report abuse", "Like (3)", "Reply ↓",
+    "NAME's picture"."""
     if len(line) > 48:
         return False
+    if AVATAR.search(line) is not None:
+        return True
     words = re.findall(r"\w+|[^\w\s]", line.lower())
     return 0 < len(words) <= 8 and all(w in UI_WORDS for w in words)
 
@@ -118,6 +123,13 @@ def drop_name_label(author: str, body: str) -> str:
     if head.strip() == author and rest.strip():
         return rest.strip()
     return body
+
+
+def verified(author: str) -> tuple[str, bool]:
+    """The name without a trailing "(not verified)", and whether it was absent."""
+    if author.endswith(NOT_VERIFIED):
+        return author[: -len(NOT_VERIFIED)].rstrip(), False
+    return author, True
 
 
 def kind_of(author: str, body: str) -> tuple[str, CommentKind]:
@@ -270,9 +282,11 @@ def from_headers(
             posted, stop = time_after(lines, first, stop)
         body = drop_name_label(meta.author, body_text(lines, first, stop))
         author, kind = kind_of(meta.author, body)
+        author, flag = verified(author)
         comments.append(
             RawComment(
                 author=author,
+                author_verified=flag,
                 body=body,
                 line=meta.line,
                 posted_text=posted,
@@ -296,9 +310,11 @@ def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Sec
             first += 1
         body = drop_name_label(meta.author, body_text(lines, first, meta.line))
         author, kind = kind_of(meta.author, body)
+        author, flag = verified(author)
         comments.append(
             RawComment(
                 author=author,
+                author_verified=flag,
                 body=body,
                 line=meta.line,
                 posted_text=meta.posted_text,

@@ -16,6 +16,7 @@ from api.ingest.renderings.shapes import HEADING, clean_name, plausible_name
 from api.ingest.times import find_time
 
 HEAD_LINES = 8
+KICKER = re.compile(r"^[A-Z][A-Z ]{3,20}:\s+(?=\S)")  # "TRENDING: ..."
 BYLINE = re.compile(
     r"^(?:(?:posted|written|published|submitted|story|words|text)\s+)?by:?\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
@@ -24,7 +25,15 @@ CUT = re.compile(
     r"\s+(?:on|at|in|·|\||—|–|-|/)\s+|,\s|\s*\|\s*|\s+\(|\s+(?:posted|updated|published)\b",
     re.IGNORECASE,
 )
-NO_ON_CUT = re.compile(r",\s|\s*\|\s*|\s+\(|\s+(?:in|·|—|–|-|/)\s+", re.IGNORECASE)
+NO_ON_CUT = re.compile(
+    r",\s|\s*\|\s*|\s+\(|\s+(?:in|·|—|–|-|/)\s+|\s+(?:posted|updated|published)\b",
+    re.IGNORECASE,
+)
+INNER_BY = re.compile(r"\sby:?\s+(?P<rest>\S.*)$", re.IGNORECASE)
+LEAD_VERB = re.compile(r"^(?:posted|written|published|modified|updated|filed)\b", re.I)
+NOT_NAMES = frozenset(
+    "in on at from posted published updated modified filed written last by the a".split()
+)
 DATE_WORD = re.compile(
     r"^(?:\d{1,4}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*"
     r"|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|[,./:-]|am|pm)$",
@@ -46,6 +55,7 @@ class Head:
     body_at: int
     byline: str | None = None
     published: str | None = None
+    body_end: int | None = None  # where article text stops, when a byline closes it
 
 
 def is_date_line(line: str) -> bool:
@@ -73,17 +83,18 @@ def is_noise(line: str) -> bool:
 
 
 def read_byline(line: str) -> tuple[str, str | None] | None:
-    """`by NAME [on DATE]`, `Posted by NAME`, `NAME on DATE`: the name and the date text."""
+    """`by NAME [on DATE]`, `Posted by NAME`, `DATE by NAME`, `NAME on DATE`: the name and the
+    date text."""
     text = line.strip()
-    if len(text) > 160:
+    if len(text) > 160 or len(text.split()) > 20:
         return None
     span = find_time(text)
     when = text[span[0] : span[1]].strip() if span is not None else None
-    m = BYLINE.match(text)
-    if m is not None:
+    m = BYLINE.match(text) or INNER_BY.search(text)
+    if m is not None and (m.start() == 0 or span is not None or LEAD_VERB.match(text)):
         rest = m["rest"]
-        if span is not None:
-            rest = clean_name(rest[: max(0, span[0] - m.start("rest"))])
+        if span is not None and span[0] > m.start("rest"):
+            rest = clean_name(rest[: span[0] - m.start("rest")])
             name = clean_name(NO_ON_CUT.split(rest, maxsplit=1)[0])
         else:
             name = clean_name(CUT.split(rest, maxsplit=1)[0])
@@ -91,14 +102,18 @@ def read_byline(line: str) -> tuple[str, str | None] | None:
         lower = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
         if lower < len(words) and lower >= 2:  # "Jane Roe Education reporter": the role goes
             name = " ".join(words[: lower - 1] if lower >= 3 else words[:lower])
-        return (name, when) if name and plausible_name(name) else None
+        return (name, when) if _is_name(name) else None
     if span is not None and span[0] > 0:
         before = text[: span[0]]
         if re.search(r"\s(?:on|at|[|·—–-])\s*$", before):
             name = clean_name(before)
-            if name and plausible_name(name) and len(name.split()) <= 4:
+            if _is_name(name) and len(name.split()) <= 4:
                 return name, when
     return None
+
+
+def _is_name(name: str) -> bool:
+    return bool(name) and plausible_name(name) and name.split()[0].lower() not in NOT_NAMES
 
 
 def read_head(lines: Sequence[str], end: int) -> Head:
@@ -130,7 +145,25 @@ def read_head(lines: Sequence[str], end: int) -> Head:
             if is_date_line(lines[i]) and published is None:
                 published = lines[i].strip()
             body_at = i + 1
-    return Head(lines[title_at].strip(), title_at, body_at, byline, published)
+    body_end = None
+    seen = 0
+    for i in range(min(end, len(lines)) - 1, body_at - 1, -1):
+        if not lines[i].strip():
+            continue
+        seen += 1
+        if seen > 3:
+            break
+        found = read_byline(lines[i]) if BYLINE.match(lines[i].strip()) else None
+        if found is not None:  # "Posted by NAME at DATE" closing the article
+            body_end = i
+            if byline is None:
+                byline, published = found[0], published or found[1]
+            break
+    title = KICKER.sub("", lines[title_at].strip())
+    dated = find_time(title)
+    if dated is not None and dated[1] >= len(title) - 1 and len(title[: dated[0]].split()) >= 3:
+        title = title[: dated[0]].rstrip(" ,-–—|")
+    return Head(title, title_at, body_at, byline, published, body_end)
 
 
 def looks_like_comments(lines: Sequence[str]) -> bool:

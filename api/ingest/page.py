@@ -84,7 +84,8 @@ def parse_page(text: str, timezone: tzinfo = UTC, crawled_at: datetime | None = 
     head = read_head(lines, section_start)
     if choice is not None and choice.name == "drupal" and choice.section.start <= head.title_at:
         raise PageError("page has no title: its first line is a comment header", head.title_at + 1)
-    sections = parse_blocks(lines[head.body_at : section_start])
+    body_end = section_start if head.body_end is None else head.body_end
+    sections = parse_blocks(lines[head.body_at : body_end])
     comments = (
         build_comments(choice.section.comments, timezone, local_crawl) if choice is not None else []
     )

@@ -231,3 +231,14 @@ def test_marker_is_stripped_and_gives_the_boundary(tmp_path: Path) -> None:
     assert choose(text.split("\n")) is not None
     result = coverage([page])
     assert (result.pages, result.boundaries, result.with_comments) == (1, 1, 1)
+
+
+def test_stated_replies_link_to_the_named_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "@Ann - I agree.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Bob Ray, not so.", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Nobody, this names no one.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]

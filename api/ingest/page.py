@@ -13,6 +13,7 @@ from api.ingest.head import looks_like_comments, read_head
 from api.ingest.model import Block, ParsedComment, ParsedPage
 from api.ingest.quotes import article_quotes, comment_quotes
 from api.ingest.renderings import RawComment, choose
+from api.ingest.replies import Authors, stated_parent
 from api.ingest.spans import link_spans
 from api.ingest.speakers import Speaker
 from api.ingest.threads import resolve_threads
@@ -113,6 +114,7 @@ def build_comments(
     """Times read, and the parent each comment's nesting or reply line shows."""
     comments: list[ParsedComment] = []
     stack: list[tuple[int, int]] = []  # (depth, position) of the comments still open
+    authors = Authors()
     for position, item in enumerate(raw):
         local = item.local_time
         if local is None and item.posted_text:
@@ -127,6 +129,8 @@ def build_comments(
             stack.append((item.depth, position))
         if item.reply_to_index is not None and 0 <= item.reply_to_index < position:
             parent_position = item.reply_to_index
+        if parent_position is None and item.reply_to is None and not item.depth:
+            parent_position = stated_parent(item.body, authors)
         parent_author, parent_verified = item.reply_to, item.reply_to_verified
         if parent_position is not None:
             parent_author = comments[parent_position].author
@@ -147,6 +151,7 @@ def build_comments(
                 parent_position=parent_position,
             )
         )
+        authors.add(item.author, position)
     return comments
 
 

@@ -39,7 +39,18 @@ def _name(line: str) -> str | None:
     return name if name == text and plausible_name(name) else None
 
 
+_last: tuple[Sequence[str], list[Meta]] | None = None
+
+
 def _metas(lines: Sequence[str]) -> list[Meta]:
+    """The page's name-only headers (the last page's answer is kept for `split`)."""
+    global _last
+    if _last is None or _last[0] is not lines:
+        _last = (lines, _find(lines))
+    return _last[1]
+
+
+def _find(lines: Sequence[str]) -> list[Meta]:
     metas: list[Meta] = []
     strong = 0
     for i in range(skip_head(lines), len(lines) - 2):

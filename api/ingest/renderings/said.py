@@ -22,13 +22,21 @@ from api.ingest.renderings.shapes import (
 )
 from api.ingest.times import find_time
 
+VERBS = ("say", "said", "wrote")
+
+
+def _may_hold_verb(line: str) -> bool:
+    """Cheap test first: most lines hold none of the verbs."""
+    lowered = line.lower()
+    return any(v in lowered for v in VERBS)
+
 
 def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
     """Header lines ending in the verb; a time on the line or alone on the next line."""
     metas: list[Meta] = []
     for i, line in enumerate(lines):
         text = line.strip()
-        if not text or len(text) > 160 or not short(text, 16):
+        if not text or len(text) > 160 or not _may_hold_verb(text) or not short(text, 16):
             continue
         span = find_time(text)
         rest = text if span is None else text[: span[0]] + " " + text[span[1] :]
@@ -81,7 +89,7 @@ def split_said(lines: Sequence[str], verb: re.Pattern[str]) -> Section | None:
 def score(lines: Sequence[str], verb: re.Pattern[str]) -> float:
     count = 0
     for line in lines:
-        if len(line) >= 160:
+        if len(line) >= 160 or not _may_hold_verb(line):
             continue
         span = find_time(line)
         rest = line if span is None else line[: span[0]] + line[span[1] :]

@@ -83,3 +83,23 @@ def test_openapi_command_writes_the_document(tmp_path: Path) -> None:
     result = run("openapi", "--output", str(out))
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text())["info"]["title"] == "Threadbase API"
+
+
+def test_explain_and_unread_comment_warnings(tmp_path: Path) -> None:
+    page = tmp_path / "wp.txt"
+    page.write_text(
+        "A Post\nby Jane Roe on October 29, 2012\n\nText of the post, long enough.\n\n\n\n"
+        "Tom Smith says:\nOctober 29, 2012 at 1:49 am\n\nFirst!\n\n"
+        "Ann Lee says:\nOctober 30, 2012 at 9:02 pm\n\nSecond.\n",
+        encoding="utf-8",
+    )
+    explained = run("ingest", "--explain", str(page))
+    assert explained.returncode == 0, explained.stderr
+    assert "rendering  wordpress (score 0.50); runner-up" in explained.stdout
+    assert "'Tom Smith' | October 29, 2012 at 1:49 am" in explained.stdout
+    unread = tmp_path / "unread.txt"
+    unread.write_text("Title\n\nSome text.\n\n12 Comments\n\nnothing readable\n", encoding="utf-8")
+    result = run("ingest", str(unread), "--db", str(tmp_path / "w.db"))
+    assert result.returncode == 0, result.stderr
+    assert "1 with unread comments" in result.stdout
+    assert "warning:" in result.stderr

@@ -21,10 +21,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from api.ingest.renderings import blogger, disqus, drupal, generic, slashdot, wordpress
+from api.ingest.renderings import blogger, disqus, drupal, generic, slashdot, typepad, wordpress
 from api.ingest.renderings.base import CommentKind, RawComment, Rendering, Section
 
-RENDERINGS: tuple[Rendering, ...] = (drupal, slashdot, wordpress, blogger, disqus, generic)
+RENDERINGS: tuple[Rendering, ...] = (
+    drupal,
+    slashdot,
+    wordpress,
+    blogger,
+    typepad,
+    disqus,
+    generic,
+)
 
 __all__ = [
     "RENDERINGS",

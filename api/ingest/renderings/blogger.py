@@ -10,7 +10,7 @@ from api.ingest.renderings.base import Section
 from api.ingest.renderings.said import score, split_said
 
 NAME = "blogger"
-VERB = re.compile(r"\b(?:said|wrote)\s*(?:\.\.\.|…|:|,)\s*$", re.IGNORECASE)
+VERB = re.compile(r"\b(?:said|wrote|added)\s*(?:\.\.\.|…|:|,)\s*$", re.IGNORECASE)
 
 
 def detect(lines: Sequence[str]) -> float:

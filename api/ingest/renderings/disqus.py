@@ -26,11 +26,12 @@ from api.ingest.times import find_time
 NAME = "disqus"
 URL = re.compile(r"^(?:https?://\S+\s+)+")
 MIN_HEADERS = 3
+POINTS = re.compile(r"\s+\d{1,6}\s+(?:pts?|points)\s*$", re.IGNORECASE)
 
 
 def _name(line: str) -> str | None:
     """The author on a name-only line (a profile link before it is dropped), else None."""
-    text = URL.sub("", line.strip())
+    text = POINTS.sub("", URL.sub("", line.strip()))
     if not text or len(text) > 50 or len(text.split()) > 4 or text[-1] in '.,;:!?"”)':
         return None
     if find_time(text) is not None or is_ui(text) or is_heading(text) or is_chrome(text):

@@ -73,11 +73,14 @@ def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
     if span is None:
         return None
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
+    if not any(c.isdigit() for c in when) and line.count(" ") > 5:
+        return None  # "today" in a sentence
     name = clean_name(before)
     where = "before"
+    tail = clean_name(after)
     if not name:
-        name, where = clean_name(after), "after"
-    elif clean_name(after) and len(clean_name(after).split()) > 3:
+        name, where = tail, "after"
+    elif tail and len(tail.split()) > 3:
         return None
     if name:
         if not plausible_name(name):

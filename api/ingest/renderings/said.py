@@ -22,7 +22,7 @@ from api.ingest.renderings.shapes import (
 )
 from api.ingest.times import find_time
 
-VERBS = ("say", "said", "wrote")
+VERBS = ("say", "said", "wrote", "added")
 
 
 def _may_hold_verb(line: str) -> bool:
@@ -43,7 +43,8 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
         if verb.search(rest.rstrip()) is None:
             continue
         name = clean_name(re.sub(r"^\W*on\b", "", rest.strip(), flags=re.I))
-        if not plausible_name(name):
+        # The verb vouches for the header: a pingback's "name" is a whole post title.
+        if not (plausible_name(name) or (0 < len(name) <= 160 and name[-1] not in "?!;:")):
             continue
         posted = None if span is None else text[span[0] : span[1]].strip()
         last = None

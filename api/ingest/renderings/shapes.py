@@ -114,7 +114,8 @@ def plausible_name(text: str) -> bool:
         return False
     if not any(c.isalpha() for c in text):
         return False
-    return text[-1] not in "?!;:" and not (text[-1] == "." and len(text.split()[-1]) > 3)
+    words = text.split()
+    return text[-1] not in "?!;:" and not (text[-1] == "." and len(words[-1]) > 3)
 
 
 def drop_name_label(author: str, body: str) -> str:
@@ -138,7 +139,7 @@ def kind_of(author: str, body: str) -> tuple[str, CommentKind]:
     if stripped != author:
         return stripped or author, "trackback"
     text = body.strip()
-    if text.startswith(("[…]", "[...]")) and text.endswith(("[…]", "[...]")):
+    if text.startswith(("[…]", "[...]")):  # an excerpt of the linking post
         return author, "trackback"
     return author, "comment"
 

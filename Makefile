@@ -24,6 +24,13 @@ run: $(BIN)/threadbase
 
 test: lint typecheck pytest
 
+# The TypeScript SDK check's packages, pinned by the committed lockfile (Node.js from Debian
+# when the machine has none).
+SDK_TS := sdk/typescript
+$(SDK_TS)/node_modules/.package-lock.json: $(SDK_TS)/package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	cd $(SDK_TS) && npm ci --no-audit --no-fund --loglevel=error
+
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -31,7 +38,7 @@ lint: $(VENV)/.test-deps
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
-pytest: $(VENV)/.test-deps
+pytest: $(VENV)/.test-deps $(SDK_TS)/node_modules/.package-lock.json
 	$(BIN)/pytest
 
 # Load test against Datasette and a fixed-bytes ceiling; writes BENCHMARKS.md. Needs wrk
@@ -48,4 +55,4 @@ openapi: $(BIN)/threadbase
 	$(BIN)/threadbase openapi --output openapi.json
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(SDK_TS)/node_modules $(SDK_TS)/build

@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Server, Tag
+from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 
 from api import db
@@ -23,6 +23,7 @@ from api.http import (
     cors_config,
     rate_limit_config,
 )
+from api.openapi_contract import publish_contract
 from api.params import reject_unknown_query_params
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
@@ -51,7 +52,6 @@ def openapi_config() -> OpenAPIConfig:
         ),
         contact=Contact(name="Threadbase", url="https://threadbase.dev"),
         license=License(name="MIT", identifier="MIT"),
-        servers=[Server(url="http://127.0.0.1:8000", description="Local development")],
         tags=[
             Tag(name="articles", description="Ingested articles and their text."),
             Tag(name="comments", description="Reader comments and the rebuilt reply tree."),
@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware.append(rate_limit_config(settings.rate_limit_per_minute).middleware)
     middleware.append(ETagMiddleware)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             ArticleController,
             CommentController,
@@ -124,3 +124,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
     )
+    publish_contract(app)
+    return app

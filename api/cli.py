@@ -264,7 +264,8 @@ def openapi(output: Path) -> None:
 def render_openapi() -> str:
     """The app's OpenAPI document as stable, pretty JSON."""
     from api.app import create_app
+    from api.openapi_contract import contract
     from api.settings import Settings
 
-    schema = create_app(Settings()).openapi_schema.to_schema()
+    schema = contract(create_app(Settings()))
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -11,12 +11,18 @@ from dataclasses import dataclass
 
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Reference, RequestBody, Schema
 
+from schemas.imports import PAGE_MEDIA_TYPE, PageUpload
+
 REF_TEMPLATE = "#/components/schemas/{name}"
+BODY_COMPONENTS = (PageUpload,)
+"""Structs only ever sent, never returned: Litestar does not see them, so the contract adds
+them (see `api.openapi_contract`)."""
 
 
 PAGE_BODY = RequestBody(
     description=(
-        "A crawled page as plain text (`text/plain; charset=utf-8`), or the structured form "
+        "A crawled page as plain text (`text/plain; charset=utf-8`), the same page in a JSON "
+        f"envelope with its details (`{PAGE_MEDIA_TYPE}`), or the structured form "
         "(`application/json`)."
     ),
     required=True,
@@ -24,9 +30,13 @@ PAGE_BODY = RequestBody(
         "text/plain": OpenAPIMediaType(
             schema=Schema(
                 type="string",  # type: ignore[arg-type]
+                format="binary",  # type: ignore[arg-type]
                 min_length=1,
-                description="The page: title line, text, comments.",
+                description="The page, UTF-8: title line, text, comments.",
             )
+        ),
+        PAGE_MEDIA_TYPE: OpenAPIMediaType(
+            schema=Reference(ref=REF_TEMPLATE.format(name="PageUpload"))
         ),
         "application/json": OpenAPIMediaType(
             schema=Reference(ref=REF_TEMPLATE.format(name="ArticleImport"))

@@ -38,25 +38,31 @@ Cursor = Annotated[
 
 
 @cache
-def _query_names(handler: HTTPRouteHandler) -> frozenset[str]:
+def _query_names(handler: HTTPRouteHandler) -> dict[str, bool]:
+    """Each query parameter the handler declares, and whether its values are text."""
     # Every query parameter of the project is declared with `QueryParameter`.
-    return frozenset(
-        field.kwarg_definition.name or name
+    return {
+        field.kwarg_definition.name or name: any(
+            t.annotation is str for t in (field.inner_types if field.is_optional else (field,))
+        )
         for name, field in handler.parsed_fn_signature.parameters.items()
         if isinstance(field.kwarg_definition, QueryParameter)
-    )
+    }
 
 
 async def reject_unknown_query_params(request: Request[Any, Any, Any]) -> None:
-    """before_request hook: a query parameter the operation does not declare is a 400."""
+    """before_request hook: a query parameter the operation does not declare is a 400, and so
+    is `null` as the value of one that is not text (a parameter is left out, never null)."""
     handler = request.route_handler
     if not isinstance(handler, HTTPRouteHandler):
         return
     allowed = _query_names(handler)
-    for name in request.query_params:
+    for name, value in request.query_params.multi_items():
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
             raise invalid(name, f"is not a parameter of this operation (accepted: {known})")
+        if value == "null" and not allowed[name]:
+            raise invalid(name, "is never null: leave the parameter out instead")
 
 
 IncludeTotal = Annotated[

@@ -3,6 +3,7 @@
 from schemas.articles import (
     Article,
     ArticleCounts,
+    ArticleInclude,
     ArticlePage,
     Paragraph,
     ParagraphKind,
@@ -10,9 +11,9 @@ from schemas.articles import (
     SectionPage,
 )
 from schemas.authors import Author, AuthorPage
-from schemas.comments import Comment, CommentKind, CommentPage, ParentResolution
+from schemas.comments import Comment, CommentKind, CommentPage, CommentSort, ParentResolution
 from schemas.health import Health
-from schemas.problems import InvalidParam, Problem
+from schemas.problems import InvalidParam, ParamLocation, Problem
 from schemas.quotes import (
     Link,
     Quote,
@@ -23,6 +24,7 @@ from schemas.quotes import (
     SpeakerPage,
     SpeakerSummary,
 )
+from schemas.search import SearchMode, SearchOrder, SearchType
 from schemas.threads import (
     CommentContext,
     CommentNode,
@@ -34,8 +36,10 @@ from schemas.threads import (
 )
 
 __all__ = [
+    "ENUMS",
     "Article",
     "ArticleCounts",
+    "ArticleInclude",
     "ArticlePage",
     "Author",
     "AuthorPage",
@@ -44,6 +48,7 @@ __all__ = [
     "CommentKind",
     "CommentNode",
     "CommentPage",
+    "CommentSort",
     "Health",
     "InvalidParam",
     "Link",
@@ -51,12 +56,16 @@ __all__ = [
     "MoreNode",
     "Paragraph",
     "ParagraphKind",
+    "ParamLocation",
     "ParentResolution",
     "Problem",
     "Quote",
     "QuoteItem",
     "QuoteKind",
     "QuotePage",
+    "SearchMode",
+    "SearchOrder",
+    "SearchType",
     "Section",
     "SectionPage",
     "Speaker",
@@ -66,3 +75,18 @@ __all__ = [
     "ThreadNode",
     "ThreadSort",
 ]
+
+# Every named set of values in the contract: each becomes one OpenAPI enum component.
+ENUMS = (
+    "ArticleInclude",
+    "CommentKind",
+    "CommentSort",
+    "ParagraphKind",
+    "ParamLocation",
+    "ParentResolution",
+    "QuoteKind",
+    "SearchMode",
+    "SearchOrder",
+    "SearchType",
+    "ThreadSort",
+)

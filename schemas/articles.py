@@ -10,6 +10,7 @@ from schemas.common import ArticleId, Model, NextCursor, Timestamp
 from schemas.quotes import Link, Quote, Speaker
 
 ParagraphKind = Literal["paragraph", "caption", "list"]
+ArticleInclude = Literal["sections", "speakers"]
 
 
 class Paragraph(Model, kw_only=True):

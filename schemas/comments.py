@@ -11,6 +11,7 @@ from schemas.quotes import Link, Quote
 
 ParentResolution = Literal["exact", "inferred", "missing", "none"]
 CommentKind = Literal["comment", "trackback"]
+CommentSort = Literal["position", "-position", "posted_at", "-posted_at", "thread"]
 
 
 class Comment(Model, kw_only=True):

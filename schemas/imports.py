@@ -48,3 +48,39 @@ class ArticleImport(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     published_at: Timestamp | None = None
     sections: Annotated[list[ImportSection], Meta(max_length=1_000)] = []
     comments: Annotated[list[ImportComment], Meta(max_length=100_000)] = []
+
+
+PAGE_MEDIA_TYPE = "application/vnd.threadbase.page+json"
+"""The media type of `PageUpload`: a page as text, in a JSON envelope."""
+
+
+class PageUpload(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A crawled page as text with what the crawler knew of it, for clients that speak JSON."""
+
+    text: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            description="The page as a crawler's text extractor wrote it: title, text, comments.",
+        ),
+    ]
+    timezone: (
+        Annotated[
+            str, Meta(max_length=64, description="The IANA zone of the page's times (default UTC).")
+        ]
+        | None
+    ) = None
+    url: Annotated[str, Meta(max_length=2048, description="The page's source URL.")] | None = None
+    published_at: (
+        Annotated[Timestamp, Meta(description="When the source published the page.")] | None
+    ) = None
+    crawled_at: (
+        Annotated[
+            Timestamp,
+            Meta(
+                description="When the page was crawled: relative comment times such as "
+                "`2 hours ago` are read against it, and are null without it."
+            ),
+        ]
+        | None
+    ) = None

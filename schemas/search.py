@@ -10,6 +10,7 @@ from schemas.common import ArticleId, CommentId, Model, NextCursor, Timestamp
 
 SearchType = Literal["article", "comment", "quote"]
 SearchOrder = Literal["rank", "newest"]
+SearchMode = Literal["words", "fts"]
 
 
 class Highlight(Model, kw_only=True):

@@ -131,14 +131,16 @@ async def test_replies_endpoint_nests_under_the_comment(client: Client) -> None:
     assert sorted(c.id for c in comments_in(thread.nodes)) == [10, 11, 12, 13, 14, 15, 16, 17, 18]
 
 
-async def test_cursor_keeps_its_bounds_and_rejects_changes(client: Client) -> None:
+async def test_cursor_keeps_its_sort_and_sizes_unless_sizes_are_given(client: Client) -> None:
     first = await get_thread(client, THREAD, depth=1, limit=2)
     more = mores_in(first.nodes)[-1]
-    again = await client.get(THREAD, params={"cursor": more.cursor, "depth": 1})
-    assert again.status_code == 200
-    changed = await client.get(THREAD, params={"cursor": more.cursor, "depth": 4})
-    assert changed.status_code == 400
-    assert changed.json()["invalid_params"][0]["name"] == "depth"
+    kept = await get_thread(client, THREAD, cursor=more.cursor)
+    assert all(not n.replies for n in kept.nodes if isinstance(n, CommentNode))
+    deeper = await get_thread(client, THREAD, cursor=more.cursor, depth=4, limit=1000)
+    assert {n.id for n in comments_in(deeper.nodes)} > {n.id for n in comments_in(kept.nodes)}
+    resorted = await client.get(THREAD, params={"cursor": more.cursor, "sort": "newest"})
+    assert resorted.status_code == 400
+    assert resorted.json()["invalid_params"][0]["name"] == "sort"
     elsewhere = await client.get("/v1/comments/9/replies", params={"cursor": more.cursor})
     assert elsewhere.status_code == 400
     assert elsewhere.json()["invalid_params"][0]["name"] == "cursor"

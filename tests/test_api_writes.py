@@ -107,6 +107,44 @@ async def test_create_with_timezone_url_and_date(client: Client, keys: Keys) -> 
     assert article.first_comment_at.isoformat() == "2017-06-18T22:45:00+00:00"
 
 
+async def test_a_page_in_a_json_envelope_is_the_same_page(client: Client, keys: Keys) -> None:
+    headers = {**keys.auth(), "Content-Type": "application/vnd.threadbase.page+json"}
+    upload = {
+        "text": SEED_TEXT,
+        "timezone": "America/New_York",
+        "url": "https://example.org/seed",
+        "published_at": "2017-06-18T12:00:00Z",
+    }
+    r = await client.post("/v1/articles", content=msgspec.json.encode(upload), headers=headers)
+    assert r.status_code == 201, r.text
+    article = msgspec.json.decode(r.content, type=Article)
+    assert article.url == "https://example.org/seed"
+    assert article.first_comment_at is not None
+    assert article.first_comment_at.isoformat() == "2017-06-18T22:45:00+00:00"
+    as_text = await client.post("/v1/articles", content=SEED_TEXT, headers=text_headers(keys))
+    assert as_text.status_code == 200
+    assert as_text.headers["content-location"] == f"/v1/articles/{article.id}"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "location"),
+    [
+        ({"text": "T\n\nx\n", "timezone": "Mars/X"}, "timezone", "body"),
+        ({"text": ""}, "$.text", "body"),
+        ({"text": "T\n\nx\n", "extra": 1}, "$.extra", "body"),
+        ({"page": "T\n\nx\n"}, "$.page", "body"),
+        ({"url": "https://example.org"}, "$", "body"),
+    ],
+)
+async def test_a_bad_json_envelope_names_its_field(
+    client: Client, keys: Keys, body: dict[str, object], field: str, location: str
+) -> None:
+    headers = {**keys.auth(), "Content-Type": "application/vnd.threadbase.page+json"}
+    r = await client.post("/v1/articles", content=msgspec.json.encode(body), headers=headers)
+    assert_problem(r, 400, field)
+    assert r.json()["invalid_params"][0]["location"] == location
+
+
 async def test_create_from_json(client: Client, keys: Keys) -> None:
     r = await client.post("/v1/articles", json=IMPORT, headers=keys.auth())
     assert r.status_code == 201, r.text

@@ -24,6 +24,9 @@ def raw_cursor(payload: bytes) -> str:
 BAD_REQUESTS: list[tuple[str, str, dict[str, str], int, str | None]] = [
     # (id, path, params, status, field named in invalid_params)
     ("limit-zero", COMMENTS, {"limit": "0"}, 400, "limit"),
+    ("null-boolean", COMMENTS, {"verified": "null"}, 400, "verified"),
+    ("null-enum", COMMENTS, {"sort": "null"}, 400, "sort"),
+    ("null-integer", "/v1/quotes", {"article_id": "null"}, 400, "article_id"),
     ("limit-too-big", COMMENTS, {"limit": "501"}, 400, "limit"),
     ("limit-not-int", "/v1/articles", {"limit": "ten"}, 400, "limit"),
     ("limit-negative-sections", f"/v1/articles/{SEED_ID}/sections", {"limit": "-1"}, 400, "limit"),

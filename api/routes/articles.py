@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email.utils import format_datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import aiosqlite
 from litestar import Controller, Request, Response, get
@@ -15,13 +15,13 @@ from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import KeyValue, cut_page, int_key, merge_filters
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
 from api.store import reads
-from schemas import Article, ArticlePage, Section, SectionPage
+from schemas import Article, ArticleInclude, ArticlePage, Section, SectionPage
 from schemas.common import MAX_ID
 from schemas.imports import ArticleImport
 
 ArticlePath = Annotated[int, PathParameter(description="Article id.", ge=1, le=MAX_ID)]
 Include = Annotated[
-    list[Literal["sections", "speakers"]] | None,
+    list[ArticleInclude] | None,
     QueryParameter(
         description=(
             "Embed related data; repeat for more: `sections` (text, quotes, links), "

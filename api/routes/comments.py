@@ -24,8 +24,8 @@ from api.pagination import (
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
 from api.routes.articles import ArticlePath, last_modified, require_article
 from api.store import reads
-from api.store.reads import CommentFilter, CommentSort
-from schemas import Comment, CommentPage
+from api.store.reads import CommentFilter
+from schemas import Comment, CommentPage, CommentSort
 from schemas.common import MAX_ID
 
 CommentPath = Annotated[int, PathParameter(description="Comment id.", ge=1, le=MAX_ID)]
@@ -65,6 +65,7 @@ Sort = Annotated[
             "depth first, oldest first among siblings, orphans as roots (use `depth` and "
             "`parent_id` of each row to indent)."
         ),
+        schema_extra={"default": "position"},
     ),
 ]
 

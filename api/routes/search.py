@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import aiosqlite
 import msgspec
@@ -31,10 +31,24 @@ from schemas.search import (
     CommentHit,
     QuoteHit,
     SearchHit,
+    SearchMode,
     SearchOrder,
     SearchPage,
     SearchType,
 )
+
+
+class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
+    """A search as a cursor carries it; `floor` bounds the rank window of later pages."""
+
+    q: str | None = None
+    type: SearchType = "comment"
+    order: SearchOrder = "rank"
+    mode: SearchMode = "words"
+    floor: int | None = None
+
+
+SEARCH_DEFAULTS = SearchQuery()
 
 Query = Annotated[
     str | None,
@@ -47,35 +61,33 @@ Query = Annotated[
         max_length=MAX_QUERY_CHARS,
     ),
 ]
-TYPE_HELP = "What to search: `comment` (default), `article` or `quote`."
+SearchKind = Annotated[
+    SearchType | None,
+    QueryParameter(
+        description="What to search: `comment` (default), `article` or `quote`.",
+        schema_extra={"default": SEARCH_DEFAULTS.type},
+    ),
+]
 Order = Annotated[
     SearchOrder | None,
     QueryParameter(
         description=(
             f"`rank` (default): bm25 relevance among the newest {RANK_WINDOW:,} matches (all "
             "of them when there are fewer); `newest`: most recently added first, over all."
-        )
+        ),
+        schema_extra={"default": SEARCH_DEFAULTS.order},
     ),
 ]
 Mode = Annotated[
-    Literal["words", "fts"] | None,
+    SearchMode | None,
     QueryParameter(
         description=(
             "`words` (default): `q` is plain words, never FTS syntax. `fts`: `q` is an FTS5 "
             "query (phrases, OR, NOT, prefix*); a syntax error is a 400."
-        )
+        ),
+        schema_extra={"default": SEARCH_DEFAULTS.mode},
     ),
 ]
-
-
-class SearchQuery(msgspec.Struct, forbid_unknown_fields=True):
-    """A search as a cursor carries it; `floor` bounds the rank window of later pages."""
-
-    q: str | None = None
-    type: SearchType = "comment"
-    order: SearchOrder = "rank"
-    mode: Literal["words", "fts"] = "words"
-    floor: int | None = None
 
 
 def _hit(kind: SearchType, score: float, row: Any) -> SearchHit:
@@ -116,7 +128,7 @@ async def search(
     request: Request[Any, Any, Any],
     db: NamedDependency[aiosqlite.Connection],
     q: Query = None,
-    type: Annotated[SearchType | None, QueryParameter(description=TYPE_HELP)] = None,
+    type: SearchKind = None,
     order: Order = None,
     mode: Mode = None,
     limit: Limit = DEFAULT_LIMIT,

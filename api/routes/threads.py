@@ -59,32 +59,49 @@ class TreeQuery(msgspec.Struct, forbid_unknown_fields=True):
     parent: str = ""
 
 
+TREE_DEFAULTS = TreeQuery()
+
 Depth = Annotated[
     int | None,
-    QueryParameter(description="Levels of comments to nest, 1 to 10 (default 3).", ge=1, le=10),
+    QueryParameter(
+        description="Levels of comments to nest, 1 to 10 (default 3).",
+        ge=1,
+        le=10,
+        schema_extra={"default": TREE_DEFAULTS.depth},
+    ),
 ]
 NodeLimit = Annotated[
     int | None,
     QueryParameter(
-        description="Most comments in the response, 1 to 1000 (default 200).", ge=1, le=1000
+        description="Most comments in the response, 1 to 1000 (default 200).",
+        ge=1,
+        le=1000,
+        schema_extra={"default": TREE_DEFAULTS.limit},
     ),
 ]
 RepliesPerNode = Annotated[
     int | None,
     QueryParameter(
-        description="Most replies shown under one node, 1 to 500 (default 25).", ge=1, le=500
+        description="Most replies shown under one node, 1 to 500 (default 25).",
+        ge=1,
+        le=500,
+        schema_extra={"default": TREE_DEFAULTS.replies_per_node},
     ),
 ]
 SortParam = Annotated[
     ThreadSort | None,
     QueryParameter(
-        description="Sibling order: `oldest` (default), `newest` or `replies` (most first)."
+        description="Sibling order: `oldest` (default), `newest` or `replies` (most first).",
+        schema_extra={"default": TREE_DEFAULTS.sort},
     ),
 ]
 TreeCursor = Annotated[
     str | None,
     QueryParameter(
-        description="`cursor` of a `more` node; its bounds stay in force.",
+        description=(
+            "`cursor` of a `more` node: continues where it stopped, with its `sort`; "
+            "`depth`, `limit` and `replies_per_node` are the cursor's unless given again."
+        ),
         min_length=1,
         max_length=2048,
     ),
@@ -114,8 +131,12 @@ class _Bounds:
     """The effective parameters of one tree request, merged with its cursor."""
 
     def __init__(self, given: dict[str, FilterValue], cursor: str | None, scope: str) -> None:
-        chosen, key = merge_filters(given, cursor, scope)
-        query = filters_as(chosen, TreeQuery)
+        # The sort is what a cursor pages through, so a request must keep it; the sizes are
+        # how much of the tree to show, so each request may set its own (a generated client
+        # sends their defaults with every call).
+        sizes = {k: v for k, v in given.items() if k != "sort" and v is not None}
+        chosen, key = merge_filters({"sort": given["sort"]}, cursor, scope)
+        query = filters_as({**chosen, **sizes}, TreeQuery)
         self.sort: ThreadSort = query.sort
         self.depth = query.depth
         self.limit = query.limit

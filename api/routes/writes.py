@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
@@ -29,9 +29,10 @@ from api.store import keys as key_store
 from api.store import writes
 from api.store.writes import HashConflict, Source
 from api.writer import Writer
-from schemas import Article
-from schemas.imports import ArticleImport
+from schemas import Article, ParamLocation
+from schemas.imports import PAGE_MEDIA_TYPE, ArticleImport, PageUpload
 
+T = TypeVar("T")
 WRITE_ERRORS = (400, 401, 403, 413, 415)
 Timezone = Annotated[
     str | None,
@@ -85,10 +86,10 @@ class UnsupportedBody(ApiProblem):
             type_=PROBLEM_BASE + "unsupported-media-type",
             title="Unsupported media type",
             detail=(
-                f"Send the page as text/plain or the import as application/json, not "
-                f"{media_type or 'no Content-Type'}."
+                f"Send the page as text/plain or {PAGE_MEDIA_TYPE}, or the import as "
+                f"application/json, not {media_type or 'no Content-Type'}."
             ),
-            headers={"Accept-Post": "text/plain, application/json"},
+            headers={"Accept-Post": f"text/plain, {PAGE_MEDIA_TYPE}, application/json"},
         )
 
 
@@ -112,31 +113,51 @@ async def read_page(
     """
     published = rfc3339("published_at", published_at)
     crawled = rfc3339("crawled_at", crawled_at)
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise invalid("timezone", "is not a known IANA time zone") from exc
+    zone = _zone(timezone, "query")
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if media_type == "application/json":
-        try:
-            data = msgspec.json.decode(body, type=ArticleImport)
-        except msgspec.ValidationError as exc:
-            path, reason = _error_path(str(exc))
-            raise invalid(path, reason, "body") from exc
-        except msgspec.DecodeError as exc:
-            raise invalid("body", f"is not valid JSON ({exc})", "body") from exc
+        data = _decode(body, ArticleImport)
         return page_from_import(data), Source(data.url, _epoch(data.published_at)), body
-    if media_type != "text/plain":
+    if media_type == PAGE_MEDIA_TYPE:
+        upload = _decode(body, PageUpload)
+        text, url = upload.text, upload.url or url
+        published = _epoch(upload.published_at) if upload.published_at else published
+        if upload.timezone:
+            zone = _zone(upload.timezone, "body")
+        if upload.crawled_at is not None:
+            crawled = _epoch(upload.crawled_at)
+    elif media_type == "text/plain":
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise invalid("body", "is not UTF-8 text", "body") from exc
+    else:
         raise UnsupportedBody(media_type)
     try:
         crawl_time = None if crawled is None else datetime.fromtimestamp(crawled, UTC)
-        page = parse_page(body.decode("utf-8"), zone, crawl_time)
-    except UnicodeDecodeError as exc:
-        raise invalid("body", "is not UTF-8 text", "body") from exc
+        page = parse_page(text, zone, crawl_time)
     except PageError as exc:
         raise invalid("body", str(exc), "body") from exc
     return page, Source(url, published), body
+
+
+def _zone(name: str | None, location: ParamLocation) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise invalid("timezone", "is not a known IANA time zone", location) from exc
+
+
+def _decode(body: bytes, kind: type[T]) -> T:
+    """A JSON body as `kind`; a 400 naming the offending field when it is not one."""
+    try:
+        return msgspec.json.decode(body, type=kind)
+    except msgspec.ValidationError as exc:
+        path, reason = _error_path(str(exc))
+        raise invalid(path, reason, "body") from exc
+    except msgspec.DecodeError as exc:
+        raise invalid("body", f"is not valid JSON ({exc})", "body") from exc
 
 
 def _error_path(message: str) -> tuple[str, str]:

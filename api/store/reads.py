@@ -16,6 +16,7 @@ from schemas import (
     Article,
     Author,
     Comment,
+    CommentSort,
     Paragraph,
     QuoteItem,
     Section,
@@ -24,7 +25,6 @@ from schemas import (
 )
 from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
 
-CommentSort = Literal["position", "-position", "posted_at", "-posted_at", "thread"]
 Owner = Literal["paragraph_id", "comment_id"]
 
 # Allowlisted ORDER BY and keyset predicates: the only identifiers that reach SQL.

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from api.ingest.renderings.base import Section
 from api.ingest.renderings.generic import skip_head
 from api.ingest.renderings.shapes import (
+    GAP,
     Meta,
     blank,
     clean_name,
@@ -52,7 +53,10 @@ def _metas(lines: Sequence[str]) -> list[Meta]:
 
 
 def _find(lines: Sequence[str]) -> list[Meta]:
+    """Name-only headers. Either they hug the previous body (strong), or the first follows
+    the gap that opens the comment section and short names recur after it."""
     metas: list[Meta] = []
+    loose: list[Meta] = []
     strong = 0
     for i in range(skip_head(lines), len(lines) - 2):
         if blank(lines[i]) or not blank(lines[i + 1]) or blank(lines[i + 2]):
@@ -66,7 +70,12 @@ def _find(lines: Sequence[str]) -> list[Meta]:
             strong += 1
         if hugs or after_gap:
             metas.append(Meta(i, name))
-    return metas if strong >= MIN_HEADERS - 1 and len(metas) >= MIN_HEADERS else []
+        opens = all(blank(lines[j]) for j in range(max(0, i - GAP), i))
+        if (loose or opens) and len(name.split()) <= 3:
+            loose.append(Meta(i, name))
+    if strong >= MIN_HEADERS - 1 and len(metas) >= MIN_HEADERS:
+        return metas
+    return loose if len(loose) >= MIN_HEADERS else []
 
 
 def detect(lines: Sequence[str]) -> float:

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 
 from api.ingest.renderings.base import Section
 from api.ingest.renderings.shapes import (
+    GAP,
     Meta,
     blank,
     clean_name,
     from_footers,
     from_headers,
-    most_common,
     placement,
     plausible_name,
     with_depths,
@@ -38,9 +38,14 @@ def skip_head(lines: Sequence[str]) -> int:
     """Index after the first few non-blank lines (title, byline, date): HEAD_LINES, fewer on
     a short page."""
     seen = 0
+    run = 0
     for i, line in enumerate(lines):
         if blank(line):
+            run += 1
+            if run >= GAP and seen >= 2:
+                return i  # a wide gap after the title: the header is above it
             continue
+        run = 0
         seen += 1
         text = line.strip()
         if seen > 1 and (len(text) > 80 or text[-1] in ".!?"):
@@ -61,6 +66,14 @@ def _neighbour(lines: Sequence[str], at: int, step: int) -> int | None:
     if 0 <= i < len(lines) and blank(lines[i]):
         i += step
     return i if 0 <= i < len(lines) and not blank(lines[i]) else None
+
+
+def _time_only(line: str) -> bool:
+    text = line.strip()
+    span = find_time(text)
+    return (
+        span is not None and span[1] - span[0] >= len(text) - 1 and CLOCK.search(text) is not None
+    )
 
 
 def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
@@ -91,14 +104,19 @@ def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
             key += _template(after, name)[:12]
         del text
         return key, Meta(at, name, when.strip())
-    # A date alone: the name is on the line above (or below).
+    # A date alone: the name is on the line above (or below); a time alone may follow it.
+    clock = at + 1 < len(lines) and _time_only(lines[at + 1])
+    if clock and not CLOCK.search(when):
+        when = f"{when.strip()} {lines[at + 1].strip()}"
     for step, key in ((-1, "N/D"), (1, "D/N")):
+        if step > 0 and clock:
+            break
         other = _neighbour(lines, at, step)
         if other is None:
             continue
         candidate = clean_name(lines[other])
         if plausible_name(candidate) and find_time(lines[other]) is None:
-            first, last = (other, at) if step < 0 else (at, other)
+            first, last = (other, at + int(clock)) if step < 0 else (at, other)
             return key + _template(lines[other].strip(), candidate), Meta(
                 first, candidate, when.strip(), last=last
             )
@@ -129,14 +147,18 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         if hit is not None:
             found.append(hit)
             taken = hit[1].last if hit[1].last is not None else i
-    key, count = most_common([k for k, _ in found])
-    if key is None:
+    if not found:
         return []
-    if count < 2:  # one comment: only a header that also shows the time of day
-        lone = next(m for k, m in found if k == key)
-        if lone.posted_text is None or CLOCK.search(lone.posted_text) is None:
-            return []
-    return with_depths(lines, [m for k, m in found if k == key])
+    # The commonest template; among equals, the one whose lines show a time of day.
+    counts: dict[str, list[int]] = {}
+    for key, meta in found:
+        tally = counts.setdefault(key, [0, 0])
+        tally[0] += 1
+        tally[1] += int(meta.posted_text is not None and CLOCK.search(meta.posted_text) is not None)
+    best = max(counts, key=lambda k: (counts[k][0], counts[k][1]))
+    if counts[best][0] < 2 and not counts[best][1]:
+        return []  # one comment: only a header that also shows the time of day
+    return with_depths(lines, [m for k, m in found if k == best])
 
 
 def detect(lines: Sequence[str]) -> float:

@@ -11,7 +11,6 @@ the lines once, or over a bounded window: parsing stays linear in the page's siz
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -189,8 +188,9 @@ def gap_above(lines: Sequence[str], at: int, floor: int) -> int:
             continue
         if is_heading(line) or is_chrome(line):
             return i if first == at else first
-        if short(line) and find_time(line) is not None:  # the article's own dated footer
-            return first
+        span = find_time(line) if short(line) else None
+        if span is not None and any(c.isdigit() for c in line[span[0] : span[1]]):
+            return first  # the article's own dated footer
         run = 0
         first = i
     return first if at - first < WINDOW else at
@@ -352,21 +352,19 @@ def placement(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> str:
     above = 0
     while above < metas[0].line and blank(lines[metas[0].line - above - 1]):
         above += 1
-    if above >= 2 and after:  # the section opens after a gap with its first header
+    if above >= GAP or (above >= 2 and after):  # the section opens with its first header
         return "header"
     if not after and before <= max(8, 3 * typical):
         return "footer"
     if after and before > max(8, 3 * typical):
         return "header"
+    gap = 0
+    while gap < first_body and blank(lines[first_body - gap - 1]):
+        gap += 1
+    if gap >= GAP:  # a block of text opens the section, then the first meta line closes it
+        return "footer"
     # Both or neither: which side of the meta line hugs the text?
     above = sum(1 for m in metas if m.line > 0 and not blank(lines[m.line - 1]))
     below_at = [(m.last if m.last is not None else m.line) + 1 for m in metas]
     below = sum(1 for i in below_at if i < len(lines) and not blank(lines[i]))
     return "footer" if above > below else "header"
-
-
-def most_common(keys: Sequence[str]) -> tuple[str | None, int]:
-    if not keys:
-        return None, 0
-    key, count = Counter(keys).most_common(1)[0]
-    return key, count

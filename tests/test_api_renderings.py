@@ -87,3 +87,17 @@ async def test_unread_comments_warn(client_and_auth: tuple[Client, dict[str, str
     assert r.status_code == 201
     assert r.json()["comment_rendering"] is None
     assert "no rendering" in r.headers["threadbase-warning"]
+
+
+async def test_authors_whose_times_are_unknown(
+    client_and_auth: tuple[Client, dict[str, str]],
+) -> None:
+    client, headers = client_and_auth
+    await client.post("/v1/articles", content=DISQUS, headers=headers)
+    authors = await client.get("/v1/authors")
+    assert authors.status_code == 200, authors.text
+    alice = next(a for a in authors.json()["items"] if a["name"] == "Alice")
+    assert (alice["first_seen"], alice["last_seen"]) == (None, None)
+    mine = await client.get("/v1/authors/Alice/comments")
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["items"][0]["posted_text"] == "2 hours ago"

@@ -177,6 +177,6 @@ def author(row: Any) -> Author:
         comments=row[1],
         articles=row[2],
         not_verified_comments=row[3],
-        first_seen=utc(row[4]),
-        last_seen=utc(row[5]),
+        first_seen=None if row[4] is None else utc(row[4]),
+        last_seen=None if row[5] is None else utc(row[5]),
     )

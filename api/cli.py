@@ -71,7 +71,25 @@ def main() -> None:
     help="IANA zone in which the pages' local times are written.",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds articles.")
-def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool) -> None:
+@click.option(
+    "--crawled-at",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    default=None,
+    help='When the pages were crawled: relative times ("2 hours ago") are read against it.',
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Parse one page file and print how its comments were read; store nothing.",
+)
+def ingest(
+    paths: tuple[Path, ...],
+    db_path: Path,
+    timezone: str,
+    if_empty: bool,
+    crawled_at: datetime | None,
+    explain: bool,
+) -> None:
     """Parse pages and store them, one transaction per page.
 
     PATHS are page files (*.txt), crawl-record files (*.jsonl, *.jsonl.gz: one
@@ -83,6 +101,15 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         raise click.BadParameter(
             f"unknown time zone {timezone!r}", param_hint="--timezone"
         ) from exc
+    if crawled_at is not None and crawled_at.tzinfo is None:
+        crawled_at = crawled_at.replace(tzinfo=zone)
+    if explain:
+        from api.explain import explain_page
+        from api.loader import read_text
+
+        for path in paths:
+            click.echo(explain_page(read_text(path), zone, crawled_at))
+        return
     console = Console(stderr=True)
     conn = db.connect(db_path)
     try:
@@ -92,6 +119,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         files = find_pages(paths)
         created = unchanged = comments = 0
         failures: list[str] = []
+        warnings: list[str] = []
         with Progress(
             TextColumn("[bold]ingest"),
             BarColumn(),
@@ -103,8 +131,9 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         ) as progress:
             total = sum(f.stat().st_size for f in files if f.is_file())
             task = progress.add_task("pages", total=total)
-            for outcome in ingest_files(conn, files, zone):
+            for outcome in ingest_files(conn, files, zone, crawled_at):
                 progress.advance(task, outcome.progress)
+                warnings += [f"{outcome.where}: {w}" for w in outcome.warnings]
                 if outcome.error is not None:
                     failures.append(f"{outcome.where}: {outcome.error}")
                 elif outcome.result is not None and outcome.result.created:
@@ -116,10 +145,13 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         conn.close()
     for line in failures:
         click.echo(f"error: {line}", err=True)
+    for line in warnings:
+        click.echo(f"warning: {line}", err=True)
     pages = created + unchanged + len(failures)
     click.echo(
         f"{plural(pages, 'page')}: {created:,} ingested ({plural(comments, 'comment')}), "
         f"{unchanged:,} already present, {len(failures):,} failed"
+        + (f", {plural(len(warnings), 'page')} with unread comments" if warnings else "")
     )
     if failures:
         sys.exit(1)
@@ -245,12 +277,28 @@ def keys_revoke(prefix: str, db_path: Path) -> None:
 @main.command(name="eval")
 @click.argument("fixtures", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def evaluate(fixtures: tuple[Path, ...]) -> None:
-    """Score the parser against hand-annotated *.expected.json fixtures."""
-    from api.evaluate import score
+    """Score the parser against hand annotations.
 
+    FIXTURES are *.expected.json files (the seed's, or sample pages' as in
+    fixtures/dragnet/README.md), folders of them, or folders of raw pages carrying the
+    dataset's marker line (stripped before parsing; it gives the true boundary).
+    """
+    from api.evaluate import score
+    from api.evaluate_pages import coverage, is_page_annotation, score_pages
+
+    pages: list[Path] = []
     for path in fixtures:
         try:
-            result = score(path)
+            if path.is_dir():
+                annotations = sorted(path.glob("*.expected.json"))
+                if annotations:
+                    pages += annotations
+                else:
+                    click.echo(coverage(sorted(path.glob("*.txt"))).report())
+            elif is_page_annotation(path):
+                pages.append(path)
+            else:
+                click.echo(score(path).report())
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             click.echo(
                 f"error: {path}: not an annotation (*.expected.json): {_first_line(exc)}", err=True
@@ -259,7 +307,8 @@ def evaluate(fixtures: tuple[Path, ...]) -> None:
         except (OSError, UnicodeDecodeError) as exc:
             click.echo(f"error: {path}: {_first_line(exc)}", err=True)
             sys.exit(2)
-        click.echo(result.report())
+    if pages:
+        click.echo(score_pages(pages).report())
 
 
 def _first_line(exc: Exception) -> str:

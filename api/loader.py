@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from api.ingest.errors import PageError
@@ -24,6 +24,7 @@ class Outcome:
     result: IngestResult | None = None
     error: str | None = None
     progress: int = 0  # bytes of input consumed since the previous outcome
+    warnings: tuple[str, ...] = ()
 
 
 def find_pages(paths: Iterable[Path]) -> list[Path]:
@@ -49,7 +50,10 @@ def read_text(path: Path) -> str:
 
 
 def ingest_files(
-    conn: sqlite3.Connection, paths: Iterable[Path], timezone: tzinfo
+    conn: sqlite3.Connection,
+    paths: Iterable[Path],
+    timezone: tzinfo,
+    crawled_at: datetime | None = None,
 ) -> Iterator[Outcome]:
     """Parse and store each page in its own transaction; a bad one is reported, not fatal.
 
@@ -57,21 +61,24 @@ def ingest_files(
     """
     for path in paths:
         if is_record_file(path):
-            yield from _ingest_records(conn, path, timezone)
+            yield from _ingest_records(conn, path, timezone, crawled_at)
             continue
         size = path.stat().st_size if path.exists() else 0
         try:
-            result = store_page(conn, parse_page(read_text(path), timezone))
+            page = parse_page(read_text(path), timezone, crawled_at)
+            result = store_page(conn, page)
         except OSError as exc:
             yield Outcome(str(path), error=f"cannot read: {exc.strerror or exc}", progress=size)
             continue
         except PageError as exc:
             yield Outcome(str(path), error=str(exc), progress=size)
             continue
-        yield Outcome(str(path), result=result, progress=size)
+        yield Outcome(str(path), result=result, progress=size, warnings=tuple(page.warnings))
 
 
-def _ingest_records(conn: sqlite3.Connection, path: Path, timezone: tzinfo) -> Iterator[Outcome]:
+def _ingest_records(
+    conn: sqlite3.Connection, path: Path, timezone: tzinfo, crawled_at: datetime | None
+) -> Iterator[Outcome]:
     consumed = 0
     for line in read_records(path):
         where, step = f"{path}:{line.number}", line.offset - consumed
@@ -81,8 +88,11 @@ def _ingest_records(conn: sqlite3.Connection, path: Path, timezone: tzinfo) -> I
             continue
         source = Source(url=line.record.url, published_at=parse_date(line.record.date))
         try:
-            result = store_page(conn, parse_page(line.record.text, timezone), source)
+            crawled = parse_date(line.record.crawled_at)
+            when = crawled_at if crawled is None else datetime.fromtimestamp(crawled, UTC)
+            page = parse_page(line.record.text, timezone, when)
+            result = store_page(conn, page, source)
         except PageError as exc:
             yield Outcome(where, error=str(exc), progress=step)
             continue
-        yield Outcome(where, result=result, progress=step)
+        yield Outcome(where, result=result, progress=step, warnings=tuple(page.warnings))

@@ -22,6 +22,7 @@ class CrawlRecord(msgspec.Struct, forbid_unknown_fields=False):
     text: str
     url: str | None = None
     date: str | None = None
+    crawled_at: str | None = None  # when the page was fetched: relative times read against it
 
 
 @dataclass(frozen=True, slots=True)

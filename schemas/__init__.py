@@ -11,7 +11,7 @@ from schemas.articles import (
     SectionPage,
 )
 from schemas.authors import Author, AuthorPage
-from schemas.comments import Comment, CommentPage, CommentSort, ParentResolution
+from schemas.comments import Comment, CommentKind, CommentPage, CommentSort, ParentResolution
 from schemas.health import Health
 from schemas.problems import InvalidParam, ParamLocation, Problem
 from schemas.quotes import (
@@ -45,6 +45,7 @@ __all__ = [
     "AuthorPage",
     "Comment",
     "CommentContext",
+    "CommentKind",
     "CommentNode",
     "CommentPage",
     "CommentSort",
@@ -78,6 +79,7 @@ __all__ = [
 # Every named set of values in the contract: each becomes one OpenAPI enum component.
 ENUMS = (
     "ArticleInclude",
+    "CommentKind",
     "CommentSort",
     "ParagraphKind",
     "ParamLocation",

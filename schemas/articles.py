@@ -71,11 +71,25 @@ class Article(Model, kw_only=True):
     title: Annotated[
         str,
         Meta(
-            description="First line of the page.",
+            description="The article's title line (never a date, counter or site name).",
             examples=["Putin Tells Oliver Stone About His Days As A KGB Spy"],
         ),
     ]
     url: Annotated[str | None, Meta(description="Source URL, when the crawl recorded one.")]
+    byline: Annotated[
+        str | None,
+        Meta(
+            description="The article's author as its byline names them.", examples=["Rand Fishkin"]
+        ),
+    ]
+    comment_rendering: Annotated[
+        str | None,
+        Meta(
+            description="The comment rendering that read the page's comments (`drupal`, "
+            "`wordpress`, `blogger`, ..., `generic`), or null when none did.",
+            examples=["wordpress"],
+        ),
+    ]
     content_hash: Annotated[
         str, Meta(description="SHA-256 of the normalised page text; the page's identity.")
     ]

@@ -18,8 +18,14 @@ class Author(Model, kw_only=True):
     not_verified_comments: Annotated[
         int, Meta(ge=0, description="Comments the page marked `(not verified)`.")
     ]
-    first_seen: Timestamp
-    last_seen: Timestamp
+    first_seen: Annotated[
+        Timestamp | None,
+        Meta(description="Their earliest comment's time; null when none shows a readable time."),
+    ]
+    last_seen: Annotated[
+        Timestamp | None,
+        Meta(description="Their latest comment's time; null when none shows a readable time."),
+    ]
     href: Annotated[
         str,
         Meta(

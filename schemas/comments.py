@@ -10,6 +10,7 @@ from schemas.common import ArticleId, CommentId, Model, NextCursor, Timestamp
 from schemas.quotes import Link, Quote
 
 ParentResolution = Literal["exact", "inferred", "missing", "none"]
+CommentKind = Literal["comment", "trackback"]
 CommentSort = Literal["position", "-position", "posted_at", "-posted_at", "thread"]
 
 
@@ -23,7 +24,27 @@ class Comment(Model, kw_only=True):
     author_verified: Annotated[
         bool, Meta(description="False when the page marks the author `(not verified)`.")
     ]
-    posted_at: Timestamp
+    posted_at: Annotated[
+        Timestamp | None,
+        Meta(
+            description="When posted, in UTC; null when the page's time cannot be read "
+            "(a relative time such as `2 hours ago` ingested without `crawled_at`)."
+        ),
+    ]
+    posted_text: Annotated[
+        str | None,
+        Meta(
+            description="The time exactly as the page shows it, or null.",
+            examples=["October 29th, 2012 at 1:49 am"],
+        ),
+    ]
+    comment_kind: Annotated[
+        CommentKind,
+        Meta(
+            description="`trackback` for pingbacks and trackbacks, else `comment` (named so "
+            "because a thread node's `kind` already says what the node is)."
+        ),
+    ]
     body: Annotated[str, Meta(description="Comment text; paragraphs separated by a blank line.")]
     parent_id: Annotated[
         CommentId | None,

@@ -31,7 +31,9 @@ class ImportComment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, om
 
     author: Name
     author_verified: bool = True
-    posted_at: Timestamp
+    posted_at: Annotated[
+        Timestamp | None, Meta(description="When posted; null when the page gives no usable time.")
+    ]
     body: Annotated[str, Meta(max_length=100_000)]
     parent_author: Name | None = None
     parent_author_verified: bool | None = None
@@ -71,4 +73,14 @@ class PageUpload(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     url: Annotated[str, Meta(max_length=2048, description="The page's source URL.")] | None = None
     published_at: (
         Annotated[Timestamp, Meta(description="When the source published the page.")] | None
+    ) = None
+    crawled_at: (
+        Annotated[
+            Timestamp,
+            Meta(
+                description="When the page was crawled: relative comment times such as "
+                "`2 hours ago` are read against it, and are null without it."
+            ),
+        ]
+        | None
     ) = None

@@ -46,7 +46,7 @@ class CommentHit(_Hit, tag_field="type", tag="comment", kw_only=True):
     comment_id: CommentId
     article_id: ArticleId
     author: str
-    posted_at: Timestamp
+    posted_at: Timestamp | None
 
 
 class QuoteHit(_Hit, tag_field="type", tag="quote", kw_only=True):

@@ -84,7 +84,9 @@ async def test_authors(client: Client) -> None:
     assert by_name["TeethVillage88s"].comments == 4
     assert by_name["alice"].not_verified_comments == 1
     assert by_name["carol"].articles == 1
-    assert by_name["nmewn"].first_seen.isoformat() == "2017-06-18T19:17:00+00:00"
+    first_seen = by_name["nmewn"].first_seen
+    assert first_seen is not None
+    assert first_seen.isoformat() == "2017-06-18T19:17:00+00:00"
     assert [a.name for a in page.items] == sorted(by_name)
 
 

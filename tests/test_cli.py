@@ -123,3 +123,23 @@ def test_eval_on_a_page_instead_of_an_annotation_is_one_clear_line() -> None:
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"error: {SEED}: not an annotation (*.expected.json): ")
     assert "Traceback" not in result.stderr
+
+
+def test_explain_and_unread_comment_warnings(tmp_path: Path) -> None:
+    page = tmp_path / "wp.txt"
+    page.write_text(
+        "A Post\nby Jane Roe on October 29, 2012\n\nText of the post, long enough.\n\n\n\n"
+        "Tom Smith says:\nOctober 29, 2012 at 1:49 am\n\nFirst!\n\n"
+        "Ann Lee says:\nOctober 30, 2012 at 9:02 pm\n\nSecond.\n",
+        encoding="utf-8",
+    )
+    explained = run("ingest", "--explain", str(page))
+    assert explained.returncode == 0, explained.stderr
+    assert "rendering  wordpress (score 0.50); runner-up" in explained.stdout
+    assert "'Tom Smith' | October 29, 2012 at 1:49 am" in explained.stdout
+    unread = tmp_path / "unread.txt"
+    unread.write_text("Title\n\nSome text.\n\n12 Comments\n\nnothing readable\n", encoding="utf-8")
+    result = run("ingest", str(unread), "--db", str(tmp_path / "w.db"))
+    assert result.returncode == 0, result.stderr
+    assert "1 with unread comments" in result.stdout
+    assert "warning:" in result.stderr

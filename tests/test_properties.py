@@ -76,7 +76,8 @@ def check_tree(page: ParsedPage) -> None:
             parent = page.comments[link.parent]
             assert link.parent != i
             assert parent.author == comment.parent_author
-            assert parent.posted_at <= comment.posted_at
+            if parent.posted_at is not None and comment.posted_at is not None:
+                assert parent.posted_at <= comment.posted_at
             assert link.depth == page.threads[link.parent].depth + 1
             assert link.root == page.threads[link.parent].root
     assert sum(t.reply_count for t in page.threads) == sum(
@@ -112,6 +113,7 @@ def test_every_comment_is_parsed_exactly_once(
         if spec.parent:
             assert got.parent_author_verified == spec.parent_verified
         assert got.body == "\n\n".join(spec.body)
+        assert got.posted_at is not None
         assert got.posted_at.replace(tzinfo=None) == START + timedelta(minutes=spec.minutes)
     check_tree(page)
 

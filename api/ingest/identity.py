@@ -18,9 +18,9 @@ from api.ingest.model import Block, ParsedComment
 
 VERSION = "threadbase-content/1"
 CanonicalBlock = tuple[str, str]  # kind, text
-CanonicalComment = tuple[str, bool, int, str, str | None, bool | None]
-"""author, author_verified, posted_at (Unix seconds), body, parent_author,
-parent_author_verified."""
+CanonicalComment = tuple[str, bool, int | None, str, str | None, bool | None]
+"""author, author_verified, posted_at (Unix seconds; None when the page shows none), body,
+parent_author, parent_author_verified."""
 
 
 def content_identity(
@@ -49,7 +49,7 @@ def page_identity(title: str, sections: list[list[Block]], comments: list[Parsed
             (
                 c.author,
                 c.author_verified,
-                int(c.posted_at.timestamp()),
+                None if c.posted_at is None else int(c.posted_at.timestamp()),
                 c.body,
                 c.parent_author,
                 c.parent_author_verified,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
 from api.ingest.speakers import Speaker
 from schemas import ParagraphKind, ParentResolution
+
+CommentKind = Literal["comment", "trackback"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +31,13 @@ class ParsedComment:
     position: int
     author: str
     author_verified: bool
-    posted_at: datetime
+    posted_at: datetime | None
     body: str
     parent_author: str | None = None
     parent_author_verified: bool | None = None
+    posted_text: str | None = None
+    kind: CommentKind = "comment"
+    parent_position: int | None = None  # a parent the page shows (nesting, a number)
     quotes: tuple[FoundQuote, ...] = ()
     links: tuple[LinkSpan, ...] = ()
 
@@ -57,3 +63,7 @@ class ParsedPage:
     threads: list[ThreadLink] = field(default_factory=list)
     speakers: list[Speaker] = field(default_factory=list)
     content_hash: str = ""
+    byline: str | None = None
+    published_at: datetime | None = None
+    comment_rendering: str | None = None
+    warnings: list[str] = field(default_factory=list)

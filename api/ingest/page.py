@@ -5,17 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from api.ingest.errors import PageError
-from api.ingest.headers import Footer, Header, match_footer, match_header, split_names
+from api.ingest.head import looks_like_comments, read_head
 from api.ingest.identity import page_identity
 from api.ingest.model import Block, ParsedComment, ParsedPage
 from api.ingest.quotes import article_quotes, comment_quotes
+from api.ingest.renderings import RawComment, choose
+from api.ingest.replies import Authors, stated_parent
 from api.ingest.spans import link_spans
 from api.ingest.speakers import Speaker
 from api.ingest.threads import resolve_threads
-from api.ingest.times import local_to_utc
+from api.ingest.times import local_to_utc, read_time
 
 SECTION_BREAK = re.compile(r"^\s*\*\s*\*\s*\*\s*$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+\S")
@@ -63,70 +65,93 @@ def parse_blocks(lines: Sequence[str]) -> list[list[Block]]:
     return [section for section in sections if section]
 
 
-def _clean_body(lines: list[str]) -> tuple[str, Footer | None]:
-    """Trim a comment body, take off its `In reply to by` footer, collapse blank runs."""
-    while lines and not lines[-1].strip():
-        lines.pop()
-    footer = match_footer(lines[-1]) if lines else None
-    if footer is not None:
-        lines.pop()
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        if line.strip():
-            current.append(line.strip())
-        elif current:
-            paragraphs.append("\n".join(current))
-            current = []
-    if current:
-        paragraphs.append("\n".join(current))
-    return "\n\n".join(paragraphs), footer
-
-
-def parse_page(text: str, timezone: tzinfo = UTC) -> ParsedPage:
-    """Parse one crawled page; times on the page are read in `timezone` and kept in UTC."""
+def parse_page(text: str, timezone: tzinfo = UTC, crawled_at: datetime | None = None) -> ParsedPage:
+    """Parse one crawled page; times on the page are read in `timezone` and kept in UTC.
+    Relative times ("2 hours ago") are read against `crawled_at`, else left unknown."""
     if len(text) > MAX_PAGE_CHARS:
         raise PageError(f"page is longer than {MAX_PAGE_CHARS} characters")
     text = normalise(text)
     lines = text.split("\n")
-    title_at = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if title_at is None:
+    if not any(line.strip() for line in lines):
         raise PageError("page is empty")
-    title = lines[title_at].strip()
-    if match_header(title) is not None:
-        raise PageError("page has no title: its first line is a comment header", title_at + 1)
+    local_crawl = None if crawled_at is None else crawled_at.astimezone(timezone)
+    choice = choose(lines)
+    section_start = choice.section.start if choice is not None else len(lines)
+    head = read_head(lines, section_start)
+    if choice is not None and choice.name == "drupal" and choice.section.start <= head.title_at:
+        raise PageError("page has no title: its first line is a comment header", head.title_at + 1)
+    body_end = section_start if head.body_end is None else head.body_end
+    sections = parse_blocks(lines[head.body_at : body_end])
+    comments = (
+        build_comments(choice.section.comments, timezone, local_crawl) if choice is not None else []
+    )
+    warnings = []
+    if choice is None and looks_like_comments(lines):
+        warnings.append("the page seems to have comments, but no rendering read them")
+    published = None if head.published is None else read_time(head.published, local_crawl)
+    page = assemble(head.title, sections, comments, page_identity(head.title, sections, comments))
+    return replace(
+        page,
+        byline=head.byline,
+        published_at=None if published is None else _in_range_or_none(published, timezone),
+        comment_rendering=None if choice is None else choice.name,
+        warnings=warnings,
+    )
 
-    headers: list[tuple[int, Header]] = []
-    for number, line in enumerate(lines[title_at + 1 :], start=title_at + 1):
-        header = match_header(line.strip())
-        if header is not None:
-            headers.append((number, header))
 
-    article_end = headers[0][0] if headers else len(lines)
-    sections = parse_blocks(lines[title_at + 1 : article_end])
+def _in_range_or_none(local: datetime, timezone: tzinfo) -> datetime | None:
+    """A date read off the article's header, in UTC; None when UTC cannot hold it."""
+    try:
+        return local_to_utc(local, timezone)
+    except PageError:
+        return None
 
-    raw: list[tuple[Header, str, Footer | None]] = []
-    for index, (number, header) in enumerate(headers):
-        end = headers[index + 1][0] if index + 1 < len(headers) else len(lines)
-        body, footer = _clean_body(lines[number + 1 : end])
-        raw.append((header, body, footer))
 
-    known = _known_names(raw)
+def build_comments(
+    raw: Sequence[RawComment], timezone: tzinfo, crawled_at: datetime | None
+) -> list[ParsedComment]:
+    """Times read, and the parent each comment's nesting or reply line shows."""
     comments: list[ParsedComment] = []
-    for position, (header, body, footer) in enumerate(raw):
-        names = split_names(header.names, footer, known)
+    stack: list[tuple[int, int]] = []  # (depth, position) of the comments still open
+    authors = Authors()
+    for position, item in enumerate(raw):
+        local = item.local_time
+        if local is None and item.posted_text:
+            local = read_time(item.posted_text, crawled_at)
+        parent_position = None
+        if item.depth is not None:
+            # The parent is the nearest comment above that is nested less deeply.
+            while stack and stack[-1][0] >= item.depth:
+                stack.pop()
+            if stack and item.depth > 0:
+                parent_position = stack[-1][1]
+            stack.append((item.depth, position))
+        if item.reply_to_index is not None and 0 <= item.reply_to_index < position:
+            parent_position = item.reply_to_index
+        if parent_position is None and item.reply_to is None and not item.depth:
+            parent_position = stated_parent(item.body, authors)
+        parent_author, parent_verified = item.reply_to, item.reply_to_verified
+        if parent_position is not None:
+            parent_author = comments[parent_position].author
+            parent_verified = comments[parent_position].author_verified
+        elif parent_author is not None and parent_verified is None:
+            parent_verified = True
         comments.append(
             ParsedComment(
                 position=position,
-                author=names.author,
-                author_verified=names.author_verified,
-                posted_at=local_to_utc(header.local_time, timezone, headers[position][0] + 1),
-                body=body,
-                parent_author=names.parent,
-                parent_author_verified=names.parent_verified,
+                author=item.author,
+                author_verified=item.author_verified,
+                posted_at=None if local is None else local_to_utc(local, timezone, item.line + 1),
+                body=item.body,
+                parent_author=parent_author,
+                parent_author_verified=parent_verified,
+                posted_text=item.posted_text,
+                kind=item.kind,
+                parent_position=parent_position,
             )
         )
-    return assemble(title, sections, comments, page_identity(title, sections, comments))
+        authors.add(item.author, position)
+    return comments
 
 
 def assemble(
@@ -166,17 +191,3 @@ def _annotate_comments(
         replace(c, quotes=tuple(q), links=tuple(link_spans(c.body)))
         for c, q in zip(comments, found, strict=True)
     ]
-
-
-def _known_names(raw: list[tuple[Header, str, Footer | None]]) -> frozenset[str]:
-    """Names the page establishes without guessing: footers, and authors split by them."""
-    known: set[str] = set()
-    for header, _, footer in raw:
-        if footer is None:
-            if " " not in header.names:
-                known.add(header.names)
-            continue
-        known.add(footer.name)
-        names = split_names(header.names, footer, frozenset())
-        known.add(names.author)
-    return frozenset(known)

@@ -303,7 +303,7 @@ class CommentLike(Protocol):
     @property
     def author(self) -> str: ...
     @property
-    def posted_at(self) -> datetime: ...
+    def posted_at(self) -> datetime | None: ...
 
 
 def comment_quotes(
@@ -324,7 +324,7 @@ def comment_quotes(
                         i
                         for i, other in enumerate(comments)
                         if i != position
-                        and other.posted_at <= comment.posted_at
+                        and _not_after(other.posted_at, comment.posted_at, i < position)
                         and needle in normal[i]
                     ),
                     None,
@@ -339,3 +339,11 @@ def comment_quotes(
             found.append(q)
         out.append(found)
     return out
+
+
+def _not_after(first: datetime | None, second: datetime | None, above: bool) -> bool:
+    """Whether a comment at `first` can be quoted by one at `second`; without both times,
+    whether it comes first on the page."""
+    if first is None or second is None:
+        return above
+    return first <= second

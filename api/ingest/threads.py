@@ -23,6 +23,13 @@ from api.ingest.model import ParsedComment, ThreadLink
 from schemas import ParentResolution
 
 
+def time_order(comment: ParsedComment) -> tuple[float, int]:
+    """Sort key: time, then page position; a comment without a time sorts by position alone
+    among its neighbours (its time counts as the epoch's start)."""
+    when = comment.posted_at
+    return (when.timestamp() if when is not None else float("-inf"), comment.position)
+
+
 def blocks_of(comments: Sequence[ParsedComment]) -> list[int]:
     """Block number of every comment: the position of the top-level comment that opens it."""
     block = -1
@@ -59,10 +66,13 @@ def candidates_for(
             or c.author_verified == reply.parent_author_verified
         )
     ]
-    earlier = [c for c in same_block if c.posted_at < reply.posted_at]
+    if reply.posted_at is None or any(c.posted_at is None for c in same_block):
+        return [c for c in same_block if c.position < reply.position] or same_block
+    when = reply.posted_at
+    earlier = [c for c in same_block if c.posted_at is not None and c.posted_at < when]
     if earlier:
         return earlier
-    return [c for c in same_block if c.posted_at == reply.posted_at and c.position < reply.position]
+    return [c for c in same_block if c.posted_at == when and c.position < reply.position]
 
 
 def choose_parent(reply: ParsedComment, candidates: Sequence[ParsedComment]) -> ParsedComment:
@@ -86,6 +96,9 @@ def resolve_parents(
     index = by_block_and_author(comments, blocks)
     out: list[tuple[int | None, ParentResolution]] = []
     for reply in comments:
+        if reply.parent_position is not None:
+            out.append((reply.parent_position, "exact"))
+            continue
         if reply.parent_author is None:
             out.append((None, "none"))
             continue
@@ -106,17 +119,24 @@ def resolve_threads(comments: Sequence[ParsedComment]) -> list[ThreadLink]:
     for parent, _ in parents:
         if parent is not None:
             reply_counts[parent] += 1
-    depth: list[int] = [0] * len(comments)
+    depth: list[int] = [-1] * len(comments)
     root: list[int] = list(range(len(comments)))
-    # Parents precede their replies in time, so walk in (time, position) order.
-    order = sorted(range(len(comments)), key=lambda i: (comments[i].posted_at, i))
-    for index in order:
-        parent, resolution = parents[index]
-        if parent is not None:
-            depth[index] = depth[parent] + 1
-            root[index] = root[parent]
-        elif resolution == "missing":
-            depth[index] = 1
+    for start in range(len(comments)):
+        # Walk up to a comment already placed (or a top), then place the path on the way down.
+        path: list[int] = []
+        seen: set[int] = set()
+        at: int | None = start
+        while at is not None and depth[at] < 0 and at not in seen:
+            path.append(at)
+            seen.add(at)
+            at = parents[at][0]
+        for index in reversed(path):
+            parent, resolution = parents[index]
+            if parent is not None and depth[parent] >= 0:
+                depth[index] = depth[parent] + 1
+                root[index] = root[parent]
+            else:  # top level, missing parent, or a cycle the names made
+                depth[index] = 1 if resolution == "missing" else 0
     return [
         ThreadLink(parent, resolution, depth[i], root[i], reply_counts[i])
         for i, (parent, resolution) in enumerate(parents)
@@ -136,7 +156,7 @@ def thread_paths(comments: Sequence[ParsedComment], links: Sequence[ThreadLink])
     stack: list[tuple[int | None, str]] = [(None, "")]
     while stack:
         parent, prefix = stack.pop()
-        kids = sorted(children.get(parent, ()), key=lambda i: (comments[i].posted_at, i))
+        kids = sorted(children.get(parent, ()), key=lambda i: time_order(comments[i]))
         for rank, index in enumerate(kids):
             paths[index] = f"{prefix}{rank:06d}"
             stack.append((index, paths[index] + "."))

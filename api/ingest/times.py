@@ -1,11 +1,123 @@
-"""The range of times the API can store and encode: years 1 to 9999, in UTC. Pure."""
+"""Find and read the time a page shows: where a date is on a line is ours, what it means is
+python-dateutil's; and the range of times the API can store and encode (years 1 to 9999 in
+UTC). Pure.
+
+`find_time` locates the span of a line that holds a date and/or a time of day (month names,
+numeric dates, clock times, "N units ago"); `read_time` turns that text into a naive local
+datetime, resolving relative times against the crawl time when one is known.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from dateutil import parser as dateutil_parser
 
 from api.ingest.errors import PageError
-from api.ingest.model import ParsedPage
+
+if TYPE_CHECKING:
+    from api.ingest.model import ParsedPage
+
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?"
+TOKEN = re.compile(
+    rf"(?<![\d/.:-])(?:(?:{WEEKDAY}\s{{1,3}})?(?:"
+    rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
+    rf"|{DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul 2012, 09. Jul, 2012
+    rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012
+    r"|\d{4}-\d{1,2}-\d{1,2}(?:T\d{1,2}:\d{2}(?::\d{2})?)?"  # 2012-07-23
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"  # 07/23/2012, 07.15.12
+    r"|@?\d{1,2}:\d{2}(?::\d{2})?\s{0,2}(?:[ap]m\b|[ap]\.m\.)?"  # 9:59 am, @08:25PM
+    r"(?:\s{1,2}(?-i:[A-Z]{1,3}[SD]?T|UTC|GMT)\b)?"  # ... ET, MST, UTC
+    r"|\d{1,3}\s(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago"  # 2 hours ago
+    r"|(?:yesterday|today)"
+    r")(?![\w/:])",
+    re.IGNORECASE,
+)
+JOINER = re.compile(r"^[\s,|@-]*(?:at|on|um|à|a las)?[\s,|@-]*$", re.IGNORECASE)
+RELATIVE = re.compile(
+    r"(\d{1,3})\s(second|minute|min|hour|hr|day|week|month|year)s?\s+ago", re.IGNORECASE
+)
+UNIT_SECONDS = {
+    "second": 1,
+    "min": 60,
+    "minute": 60,
+    "hr": 3600,
+    "hour": 3600,
+    "day": 86400,
+    "week": 7 * 86400,
+    "month": 30 * 86400,
+    "year": 365 * 86400,
+}
+MAX_LINE = 300
+DIGIT = re.compile(r"\d")
+ZONE = re.compile(r"\b[A-Z]{1,3}[SD]?T\b|\bUTC\b|\bGMT\b")
+
+
+@lru_cache(maxsize=65_536)
+def find_time(line: str) -> tuple[int, int] | None:
+    """Start and end of the date/time text on a short line (tokens joined by "at", ",", "|",
+    "-" or "@"), or None. Lines longer than MAX_LINE are prose, never a header."""
+    if len(line) > MAX_LINE:
+        return None
+    if DIGIT.search(line) is None:
+        lowered = line.lower()
+        if "yesterday" not in lowered and "today" not in lowered:
+            return None
+    groups: list[tuple[int, int]] = []
+    for m in TOKEN.finditer(line):
+        if groups and JOINER.match(line[groups[-1][1] : m.start()]):
+            groups[-1] = (groups[-1][0], m.end())
+        else:
+            groups.append((m.start(), m.end()))
+    if not groups:
+        return None
+    return max(groups, key=lambda g: g[1] - g[0])
+
+
+@lru_cache(maxsize=16_384)
+def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
+    """The naive local time `text` names, or None. Relative times need `crawled_at`; a date
+    without a year is read in the crawl's year when known, else not at all."""
+    relative = RELATIVE.search(text)
+    if relative is not None:
+        if crawled_at is None:
+            return None
+        unit = relative[2].lower()
+        seconds = int(relative[1]) * UNIT_SECONDS[unit]
+        return crawled_at.replace(tzinfo=None) - timedelta(seconds=seconds)
+    lowered = text.lower()
+    if "yesterday" in lowered or "today" in lowered:
+        if crawled_at is None:
+            return None
+        day = crawled_at.replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+        if "yesterday" in lowered:
+            day -= timedelta(days=1)
+        return day
+    cleaned = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", text.replace("@", " "))
+    cleaned = re.sub(r"\b(?:at|on|um)\b", " ", cleaned, flags=re.IGNORECASE)
+    cleaned = ZONE.sub(" ", cleaned)  # the page's zone is given separately
+    has_year = re.search(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", cleaned) is not None
+    if not has_year and crawled_at is None and not re.search(r"\d{1,2}:\d{2}", cleaned):
+        return None
+    default = (crawled_at or datetime(1970, 1, 1)).replace(
+        tzinfo=None, hour=0, minute=0, second=0, microsecond=0
+    )
+    try:
+        when = dateutil_parser.parse(cleaned, default=default, fuzzy=True, ignoretz=True)
+    except (ValueError, OverflowError):
+        return None
+    if not has_year and crawled_at is None:
+        return None
+    return when.replace(tzinfo=None)
+
 
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
@@ -32,4 +144,11 @@ def local_to_utc(local: datetime, zone: tzinfo, line: int | None = None) -> date
 
 def first_out_of_range(page: ParsedPage) -> int | None:
     """Position of the first comment whose time lies outside the range, if any."""
-    return next((c.position for c in page.comments if not in_range(c.posted_at)), None)
+    return next(
+        (
+            c.position
+            for c in page.comments
+            if c.posted_at is not None and not in_range(c.posted_at)
+        ),
+        None,
+    )

@@ -33,7 +33,7 @@ AuthorName = Annotated[
 
 
 def _comment_key(comment: Comment) -> list[KeyValue]:
-    return [int(comment.posted_at.timestamp()), comment.id]
+    return [-1 if comment.posted_at is None else int(comment.posted_at.timestamp()), comment.id]
 
 
 PREFIX, SUFFIX = b"/v1/authors/", b"/comments"

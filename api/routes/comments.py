@@ -167,7 +167,8 @@ class CommentController(Controller):
 
         def key_of(comment: Comment) -> list[KeyValue]:
             if order in ("posted_at", "-posted_at"):
-                return [int(comment.posted_at.timestamp()), comment.position]
+                when = comment.posted_at
+                return [-1 if when is None else int(when.timestamp()), comment.position]
             return [comment.position]
 
         items, next_cursor, headers = cut_page(request, rows, limit, scope, chosen, key_of)

@@ -64,7 +64,7 @@ def csv_row(comment: Comment) -> list[object]:
         comment.position,
         comment.author,
         "true" if comment.author_verified else "false",
-        comment.posted_at.isoformat().replace("+00:00", "Z"),
+        "" if comment.posted_at is None else comment.posted_at.isoformat().replace("+00:00", "Z"),
         "" if comment.parent_id is None else comment.parent_id,
         comment.parent_author or "",
         comment.parent_resolution,

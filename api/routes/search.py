@@ -107,7 +107,11 @@ def _hit(kind: SearchType, score: float, row: Any, marks: Marks) -> SearchHit:
         return ArticleHit(article_id=row[0], title=row[1], **common)
     if kind == "comment":
         return CommentHit(
-            comment_id=row[0], article_id=row[1], author=row[2], posted_at=utc(row[3]), **common
+            comment_id=row[0],
+            article_id=row[1],
+            author=row[2],
+            posted_at=None if row[3] is None else utc(row[3]),
+            **common,
         )
     return QuoteHit(quote_id=row[0], article_id=row[1], comment_id=row[2], speaker=row[3], **common)
 

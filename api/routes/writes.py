@@ -59,6 +59,17 @@ PublishedAt = Annotated[
         format="date-time",
     ),
 ]
+CrawledAt = Annotated[
+    str | None,
+    QueryParameter(
+        description=(
+            "For `text/plain`: when the page was crawled (RFC 3339); relative comment times "
+            "such as `2 hours ago` are read against it, and are null without it."
+        ),
+        format="date-time",
+    ),
+]
+WARNING_HEADER = "Threadbase-Warning"
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
@@ -127,12 +138,14 @@ async def read_page(
     timezone: str | None,
     url: str | None,
     published_at: str | None,
+    crawled_at: str | None = None,
 ) -> tuple[ParsedPage, Source, bytes]:
     """The page in the request body, in either form, with its source details and raw body.
 
     The query parameters describe a text/plain page; they are validated whatever the body.
     """
     published = rfc3339("published_at", published_at)
+    crawled = rfc3339("crawled_at", crawled_at)
     zone = _zone(timezone, "query")
     web_url("url", url)
     content_type = request.headers.get("content-type", "")
@@ -163,6 +176,8 @@ async def read_page(
             published = _epoch(upload.published_at)
         if upload.timezone:
             zone = _zone(upload.timezone, "body")
+        if upload.crawled_at is not None:
+            crawled = _epoch(upload.crawled_at)
     elif media_type == "text/plain":
         text = body_text(body, content_type)
     else:
@@ -170,7 +185,8 @@ async def read_page(
     if len(text.encode("utf-8")) > limit:
         raise PageTooLarge(limit, "this page")
     try:
-        page = parse_page(text, zone)
+        crawl_time = None if crawled is None else datetime.fromtimestamp(crawled, UTC)
+        page = parse_page(text, zone, crawl_time)
     except PageError as exc:
         raise invalid("body", str(exc), "body") from exc
     return page, Source(url, published), body
@@ -274,10 +290,11 @@ async def create_article(
     timezone: Timezone = None,
     url: SourceUrl = None,
     published_at: PublishedAt = None,
+    crawled_at: CrawledAt = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[Article]:
     """Create, or find, the article."""
-    page, source, body = await read_page(request, timezone, url, published_at)
+    page, source, body = await read_page(request, timezone, url, published_at, crawled_at)
     key_id: int = request.state.api_key_id
     fingerprint = _fingerprint(request, body)
     if idempotency_key is not None:
@@ -310,7 +327,10 @@ async def create_article(
             key_store.StoredResponse(fingerprint, status, encoded, location),
         )
     header = "Location" if result.created else "Content-Location"
-    return Response(article, status_code=status, headers={header: location})
+    headers = {header: location}
+    if page.warnings:
+        headers[WARNING_HEADER] = "; ".join(page.warnings)
+    return Response(article, status_code=status, headers=headers)
 
 
 @put(
@@ -330,9 +350,10 @@ async def replace_article(
     timezone: Timezone = None,
     url: SourceUrl = None,
     published_at: PublishedAt = None,
+    crawled_at: CrawledAt = None,
 ) -> Article:
     """The article as stored after the replacement."""
-    page, source, _ = await read_page(request, timezone, url, published_at)
+    page, source, _ = await read_page(request, timezone, url, published_at, crawled_at)
     try:
         result = await writer.run(writes.replace_page, article_id, page, source)
     except HashConflict as exc:

@@ -30,7 +30,7 @@ def article_identity(conn: sqlite3.Connection, article_id: int, title: str) -> s
         (
             author,
             bool(verified),
-            int(posted_at),
+            None if posted_at is None else int(posted_at),
             body,
             parent_author,
             None if parent_verified is None else bool(parent_verified),

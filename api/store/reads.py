@@ -33,8 +33,14 @@ Owner = Literal["paragraph_id", "comment_id"]
 _COMMENT_ORDER: dict[CommentSort, tuple[str, str]] = {
     "position": ("position ASC", "position > ?"),
     "-position": ("position DESC", "position < ?"),
-    "posted_at": ("posted_at ASC, position ASC", "(posted_at, position) > (?, ?)"),
-    "-posted_at": ("posted_at DESC, position DESC", "(posted_at, position) < (?, ?)"),
+    "posted_at": (
+        "coalesce(posted_at, -1) ASC, position ASC",
+        "(coalesce(posted_at, -1), position) > (?, ?)",
+    ),
+    "-posted_at": (
+        "coalesce(posted_at, -1) DESC, position DESC",
+        "(coalesce(posted_at, -1), position) < (?, ?)",
+    ),
     # The key is the last row's position, so a cursor stays short however deep the thread.
     "thread": (
         "thread_path ASC",
@@ -209,7 +215,7 @@ async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[S
         Skeleton(r[0], r[1], r[2], None if r[3] is None else bool(r[3]), r[4], r[5], r[6], r[7])
         for r in await conn.execute_fetchall(
             "SELECT id, parent_id, parent_author, parent_author_verified, parent_resolution, "
-            "posted_at, position, reply_count FROM comments WHERE article_id = ?",
+            "coalesce(posted_at, -1), position, reply_count FROM comments WHERE article_id = ?",
             (article_id,),
         )
     ]
@@ -461,9 +467,9 @@ async def list_author_comments(
     sql = f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE author = ?"
     params: list[object] = [author]
     if before is not None:
-        sql += " AND (posted_at, id) < (?, ?)"
+        sql += " AND (coalesce(posted_at, -1), id) < (?, ?)"
         params += before
-    sql += " ORDER BY posted_at DESC, id DESC LIMIT ?"
+    sql += " ORDER BY coalesce(posted_at, -1) DESC, id DESC LIMIT ?"
     params.append(limit)
     return [rows.comment(r) for r in await conn.execute_fetchall(sql, params)]
 
@@ -492,7 +498,7 @@ async def article_document(conn: aiosqlite.Connection, article: Article) -> Arti
             ImportComment(
                 author=r[0],
                 author_verified=bool(r[1]),
-                posted_at=rows.utc(r[2]),
+                posted_at=None if r[2] is None else rows.utc(r[2]),
                 body=r[3],
                 parent_author=r[4],
                 # None stands for verified (the import's default), keeping documents small

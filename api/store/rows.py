@@ -25,7 +25,7 @@ from schemas import (
 ARTICLE_COLUMNS = """
     id, title, url, content_hash, ingested_at, first_comment_at, last_comment_at,
     section_count, paragraph_count, caption_count, comment_count, top_level_count,
-    commenter_count, quote_count, published_at, updated_at,
+    commenter_count, quote_count, published_at, updated_at, byline, comment_rendering,
     (SELECT count(*) FROM quotes q WHERE q.article_id = articles.id AND q.comment_id IS NULL),
     (SELECT count(*) FROM quotes q WHERE q.article_id = articles.id AND q.comment_id IS NOT NULL)
 """
@@ -53,6 +53,7 @@ LINKS_JSON = """(
 COMMENT_COLUMNS = f"""
     id, article_id, position, author, author_verified, posted_at, body, parent_id,
     parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
+    posted_text, kind,
     {QUOTES_JSON.format(owner="comment_id", table="comments")},
     {LINKS_JSON.format(owner="comment_id", table="comments")}
 """
@@ -80,6 +81,8 @@ def article(row: Any) -> Article:
         ingested_at=utc(row[4]),
         published_at=None if row[14] is None else utc(row[14]),
         updated_at=None if row[15] is None else utc(row[15]),
+        byline=row[16],
+        comment_rendering=row[17],
         first_comment_at=None if row[5] is None else utc(row[5]),
         last_comment_at=None if row[6] is None else utc(row[6]),
         counts=ArticleCounts(
@@ -89,9 +92,9 @@ def article(row: Any) -> Article:
             comments=row[10],
             top_level_comments=row[11],
             commenters=row[12],
-            article_quotes=row[16],
+            article_quotes=row[18],
             article_speech_quotes=row[13],
-            comment_quotes=row[17],
+            comment_quotes=row[19],
         ),
     )
 
@@ -104,7 +107,9 @@ def comment(row: Any) -> Comment:
         position=row[2],
         author=row[3],
         author_verified=bool(row[4]),
-        posted_at=utc(row[5]),
+        posted_at=None if row[5] is None else utc(row[5]),
+        posted_text=row[14],
+        comment_kind=row[15],
         body=row[6],
         parent_id=row[7],
         parent_author=row[8],
@@ -113,8 +118,8 @@ def comment(row: Any) -> Comment:
         depth=row[11],
         root_id=row[12],
         reply_count=row[13],
-        quotes=_quotes.decode(row[14]),
-        links=_links.decode(row[15]),
+        quotes=_quotes.decode(row[16]),
+        links=_links.decode(row[17]),
     )
 
 
@@ -185,8 +190,8 @@ def author(row: Any) -> Author:
         comments=row[1],
         articles=row[2],
         not_verified_comments=row[3],
-        first_seen=utc(row[4]),
-        last_seen=utc(row[5]),
+        first_seen=None if row[4] is None else utc(row[4]),
+        last_seen=None if row[5] is None else utc(row[5]),
         href=author_href(row[0]),
     )
 

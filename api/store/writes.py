@@ -84,8 +84,16 @@ def delete_article(conn: sqlite3.Connection, article_id: int) -> bool:
     return _transaction(conn, work)
 
 
-def _epoch(page: ParsedPage, index: int) -> int:
-    return int(page.comments[index].posted_at.timestamp())
+def _published(page: ParsedPage, source: Source) -> int | None:
+    """The source's date, else the one the page shows."""
+    if source.published_at is not None:
+        return source.published_at
+    return None if page.published_at is None else int(page.published_at.timestamp())
+
+
+def _epoch(page: ParsedPage, index: int) -> int | None:
+    when = page.comments[index].posted_at
+    return None if when is None else int(when.timestamp())
 
 
 def _store_page(conn: sqlite3.Connection, page: ParsedPage, source: Source) -> IngestResult:
@@ -97,7 +105,7 @@ def _store_page(conn: sqlite3.Connection, page: ParsedPage, source: Source) -> I
     cursor = conn.execute(
         "INSERT INTO articles (content_hash, title, url, published_at, ingested_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (page.content_hash, page.title, source.url, source.published_at, int(time.time())),
+        (page.content_hash, page.title, source.url, _published(page, source), int(time.time())),
     )
     assert cursor.lastrowid is not None
     _write_content(conn, cursor.lastrowid, page)
@@ -126,7 +134,7 @@ def _replace_page(
             page.content_hash,
             page.title,
             source.url,
-            source.published_at,
+            _published(page, source),
             int(time.time()),
             article_id,
         ),
@@ -141,24 +149,27 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
     if late is not None:  # the API could not encode it: refuse it before anything is written
         raise PageError(f"comment {late + 1} is dated outside {RANGE}")
     times = [_epoch(page, i) for i in range(len(page.comments))]
+    known = [t for t in times if t is not None]
     blocks = [block for section in page.sections for block in section]
     captions = sum(1 for block in blocks if block.kind == "caption")
     conn.execute(
         """
         UPDATE articles SET first_comment_at = ?, last_comment_at = ?, section_count = ?,
             paragraph_count = ?, caption_count = ?, comment_count = ?, top_level_count = ?,
-            commenter_count = ?
+            commenter_count = ?, byline = ?, comment_rendering = ?
         WHERE id = ?
         """,
         (
-            min(times, default=None),
-            max(times, default=None),
+            min(known, default=None),
+            max(known, default=None),
             len(page.sections),
             len(blocks) - captions,
             captions,
             len(page.comments),
             sum(1 for c in page.comments if c.parent_author is None),
             len({c.author for c in page.comments}),
+            page.byline,
+            page.comment_rendering,
             article_id,
         ),
     )
@@ -208,6 +219,8 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
                 base + link.root + 1,
                 link.reply_count,
                 path,
+                comment.posted_text,
+                comment.kind,
             )
         )
     conn.executemany(
@@ -215,8 +228,8 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
         INSERT INTO comments (
             id, article_id, position, author, author_verified, posted_at, body, parent_id,
             parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
-            thread_path
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            thread_path, posted_text, kind
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         rows,
     )

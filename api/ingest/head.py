@@ -1,0 +1,182 @@
+"""The article's own header: title, byline and published date, above the article text. Pure.
+
+The title is the first line near the top that is not a date, a counter, a breadcrumb or a
+byline; when a byline or date line follows within a few lines, the title is the line just
+before it (site names and taglines come first on many pages). Lines above the title (dates,
+crumbs, author boxes) and the header lines themselves are not article text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from api.ingest.renderings.shapes import HEADING, clean_name, plausible_name
+from api.ingest.times import find_time
+
+HEAD_LINES = 8
+KICKER = re.compile(r"^[A-Z][A-Z ]{3,20}:\s+(?=\S)")  # "TRENDING: ..."
+BYLINE = re.compile(
+    r"^(?:(?:posted|written|published|submitted|story|words|text)\s+)?by:?\s+(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+CUT = re.compile(
+    r"\s+(?:on|at|in|·|\||—|–|-|/)\s+|,\s|\s*\|\s*|\s+\(|\s+(?:posted|updated|published)\b",
+    re.IGNORECASE,
+)
+NO_ON_CUT = re.compile(
+    r",\s|\s*\|\s*|\s+\(|\s+(?:in|·|—|–|-|/)\s+|\s+(?:posted|updated|published)\b",
+    re.IGNORECASE,
+)
+INNER_BY = re.compile(r"\sby:?\s+(?P<rest>\S.*)$", re.IGNORECASE)
+LEAD_VERB = re.compile(r"^(?:posted|written|published|modified|updated|filed)\b", re.I)
+NOT_NAMES = frozenset(
+    "in on at from posted published updated modified filed written last by the a".split()
+)
+DATE_WORD = re.compile(
+    r"^(?:\d{1,4}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*"
+    r"|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|[,./:-]|am|pm)$",
+    re.IGNORECASE,
+)
+CRUMB = re.compile(r"\s(?:>|»|\u203a|→|/)\s.*\s(?:>|»|\u203a|→|/)\s")
+COUNTER = re.compile(
+    r"^\W*\d+\s*(?:comments?|responses?|replies|views?|votes?|shares?|likes?)\W*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The header read off the top of a page; `body_at` is the first line of article text."""
+
+    title: str
+    title_at: int
+    body_at: int
+    byline: str | None = None
+    published: str | None = None
+    body_end: int | None = None  # where article text stops, when a byline closes it
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is only a date or time (in one or several pieces: "09" / "July" / "2012")."""
+    text = line.strip()
+    words = re.findall(r"\w+|[^\w\s]", text)
+    if words and len(words) <= 8 and all(DATE_WORD.match(w) for w in words):
+        return True
+    span = find_time(text)
+    return span is not None and len(text) - (span[1] - span[0]) <= 4
+
+
+def is_noise(line: str) -> bool:
+    """Counters, crumbs and dates: never a title."""
+    text = line.strip()
+    if len(text) > 200:
+        return False
+    return (
+        is_date_line(text)
+        or COUNTER.match(text) is not None
+        or HEADING.match(text) is not None
+        or CRUMB.search(text) is not None
+        or not any(c.isalpha() for c in text)
+    )
+
+
+def read_byline(line: str) -> tuple[str, str | None] | None:
+    """`by NAME [on DATE]`, `Posted by NAME`, `DATE by NAME`, `NAME on DATE`: the name and the
+    date text."""
+    text = line.strip()
+    if len(text) > 160 or len(text.split()) > 20:
+        return None
+    span = find_time(text)
+    when = text[span[0] : span[1]].strip() if span is not None else None
+    m = BYLINE.match(text) or INNER_BY.search(text)
+    if m is not None and (m.start() == 0 or span is not None or LEAD_VERB.match(text)):
+        rest = m["rest"]
+        if span is not None and span[0] > m.start("rest"):
+            rest = clean_name(rest[: span[0] - m.start("rest")])
+            name = clean_name(NO_ON_CUT.split(rest, maxsplit=1)[0])
+        else:
+            name = clean_name(CUT.split(rest, maxsplit=1)[0])
+        words = name.split()
+        lower = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
+        if lower < len(words) and lower >= 2:  # "Jane Roe Education reporter": the role goes
+            name = " ".join(words[: lower - 1] if lower >= 3 else words[:lower])
+        return (name, when) if _is_name(name) else None
+    if span is not None and span[0] > 0:
+        before = text[: span[0]]
+        if re.search(r"\s(?:on|at|[|·—–-])\s*$", before):
+            name = clean_name(before)
+            if _is_name(name) and len(name.split()) <= 4:
+                return name, when
+    return None
+
+
+def _is_name(name: str) -> bool:
+    return bool(name) and plausible_name(name) and name.split()[0].lower() not in NOT_NAMES
+
+
+def read_head(lines: Sequence[str], end: int) -> Head:
+    """Title, byline and date from the first lines of the page (before line `end`)."""
+    top = [i for i in range(min(end, len(lines))) if lines[i].strip()][:HEAD_LINES]
+    if not top:
+        top = [i for i in range(len(lines)) if lines[i].strip()][:1]
+    candidates = [i for i in top if not is_noise(lines[i]) and read_byline(lines[i]) is None]
+    title_at = candidates[0] if candidates else top[0]
+    byline: str | None = None
+    published: str | None = None
+    last = title_at
+    for i in top:
+        found = read_byline(lines[i])
+        if found is not None and byline is None:
+            before = [c for c in candidates if c < i]
+            if before and i - before[-1] <= 4:
+                title_at = before[-1]
+            byline, published = found[0], found[1] or published
+            last = max(last, i)
+        elif is_date_line(lines[i]) and published is None and abs(i - title_at) <= 4:
+            published = lines[i].strip()
+            last = max(last, i)
+    body_at = last + 1
+    for i in top:
+        if i > last:
+            if not is_noise(lines[i]) or read_byline(lines[i]) is not None:
+                break
+            if is_date_line(lines[i]) and published is None:
+                published = lines[i].strip()
+            body_at = i + 1
+    body_end = None
+    seen = 0
+    for i in range(min(end, len(lines)) - 1, body_at - 1, -1):
+        if not lines[i].strip():
+            continue
+        seen += 1
+        if seen > 3:
+            break
+        found = read_byline(lines[i]) if BYLINE.match(lines[i].strip()) else None
+        if found is not None:  # "Posted by NAME at DATE" closing the article
+            body_end = i
+            if byline is None:
+                byline, published = found[0], published or found[1]
+            break
+    title = KICKER.sub("", lines[title_at].strip())
+    dated = find_time(title)
+    if dated is not None and dated[1] >= len(title) - 1 and len(title[: dated[0]].split()) >= 3:
+        title = title[: dated[0]].rstrip(" ,-–—|")
+    return Head(title, title_at, body_at, byline, published, body_end)
+
+
+def looks_like_comments(lines: Sequence[str]) -> bool:
+    """A counted comment heading ("12 Comments"), or repeated "NAME says:" lines."""
+    counted = re.compile(r"^\W*([1-9]\d{0,4})\s+(?:comments?|responses?|replies)\b", re.I)
+    said = re.compile(r"\b(?:says|said|wrote)\s*(?::|\.\.\.|…)\s*$", re.I)
+    hits = 0
+    for line in lines:
+        text = line.strip()
+        if len(text) > 120:
+            continue
+        if counted.match(text):
+            return True
+        if said.search(text):
+            hits += 1
+    return hits >= 2

@@ -1,0 +1,89 @@
+"""Disqus read without JavaScript, and other name-only headers: the author alone on a line
+(after an avatar or profile link), a blank line, then the body; no time, or `• 3 years ago`.
+Replies are indented. The header follows the previous body with no blank line between, which
+is what sets it apart from an article's subheadings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from api.ingest.renderings.base import Section
+from api.ingest.renderings.generic import skip_head
+from api.ingest.renderings.shapes import (
+    GAP,
+    Meta,
+    blank,
+    clean_name,
+    from_headers,
+    is_chrome,
+    is_heading,
+    is_ui,
+    plausible_name,
+    with_depths,
+)
+from api.ingest.times import find_time
+
+NAME = "disqus"
+URL = re.compile(r"^(?:https?://\S+\s+)+")
+MIN_HEADERS = 3
+POINTS = re.compile(r"\s+\d{1,6}\s+(?:pts?|points)\s*$", re.IGNORECASE)
+
+
+def _name(line: str) -> str | None:
+    """The author on a name-only line (a profile link before it is dropped), else None."""
+    text = POINTS.sub("", URL.sub("", line.strip()))
+    if not text or len(text) > 50 or len(text.split()) > 4 or text[-1] in '.,;:!?"”)':
+        return None
+    if find_time(text) is not None or is_ui(text) or is_heading(text) or is_chrome(text):
+        return None
+    name = clean_name(text)
+    return name if name == text and plausible_name(name) else None
+
+
+_last: tuple[Sequence[str], list[Meta]] | None = None
+
+
+def _metas(lines: Sequence[str]) -> list[Meta]:
+    """The page's name-only headers (the last page's answer is kept for `split`)."""
+    global _last
+    if _last is None or _last[0] is not lines:
+        _last = (lines, _find(lines))
+    return _last[1]
+
+
+def _find(lines: Sequence[str]) -> list[Meta]:
+    """Name-only headers. Either they hug the previous body (strong), or the first follows
+    the gap that opens the comment section and short names recur after it."""
+    metas: list[Meta] = []
+    loose: list[Meta] = []
+    strong = 0
+    for i in range(skip_head(lines), len(lines) - 2):
+        if blank(lines[i]) or not blank(lines[i + 1]) or blank(lines[i + 2]):
+            continue
+        name = _name(lines[i])
+        if name is None:
+            continue
+        hugs = not blank(lines[i - 1])  # right under the previous body
+        after_gap = all(blank(lines[j]) for j in range(max(0, i - 2), i))
+        if hugs:
+            strong += 1
+        if hugs or after_gap:
+            metas.append(Meta(i, name))
+        opens = all(blank(lines[j]) for j in range(max(0, i - GAP), i))
+        if (loose or opens) and len(name.split()) <= 3:
+            loose.append(Meta(i, name))
+    if strong >= MIN_HEADERS - 1 and len(metas) >= MIN_HEADERS:
+        return metas
+    return loose if len(loose) >= MIN_HEADERS else []
+
+
+def detect(lines: Sequence[str]) -> float:
+    return 0.2 if _metas(lines) else 0.0
+
+
+def split(lines: Sequence[str]) -> Section | None:
+    metas = _metas(lines)
+    if not metas:
+        return None
+    return from_headers(lines, with_depths(lines, metas))

@@ -1,0 +1,176 @@
+"""Any rendering not known by name: the shape that repeats at comment boundaries.
+
+A meta line is a short line holding a date or time and a name ("NAME DATE", "by NAME on
+DATE", "DATE / NAME says:", "NAME • 3 years ago"), or a date alone next to a name alone. The
+commonest *template* (the line with its name and date taken out) among the lines after the
+article's header is the page's comment meta line when it recurs; whether it opens or closes
+each comment is read from the layout (see `shapes.placement`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from api.ingest.renderings.base import Section
+from api.ingest.renderings.shapes import (
+    GAP,
+    Meta,
+    blank,
+    clean_name,
+    from_footers,
+    from_headers,
+    placement,
+    plausible_name,
+    with_depths,
+)
+from api.ingest.times import find_time
+
+NAME = "generic"
+HEAD_LINES = 6  # non-blank lines at the top that are the article's own header
+DIGITS = re.compile(r"\d+")
+CLOCK = re.compile(r"\d:\d\d")
+LEADING_NUMBER = re.compile(r"^\s*#?\d{1,5}[.):]?\s+")
+WORDS = re.compile(r"[^\W\d_]+")
+
+
+def skip_head(lines: Sequence[str]) -> int:
+    """Index after the first few non-blank lines (title, byline, date): HEAD_LINES, fewer on
+    a short page."""
+    seen = 0
+    run = 0
+    for i, line in enumerate(lines):
+        if blank(line):
+            run += 1
+            if run >= GAP and seen >= 2:
+                return i  # a wide gap after the title: the header is above it
+            continue
+        run = 0
+        seen += 1
+        text = line.strip()
+        if seen > 1 and (len(text) > 80 or text[-1] in ".!?"):
+            return i  # the article's first paragraph: the header is above it
+        if seen == HEAD_LINES:
+            return i + 1
+    return len(lines)
+
+
+def _template(text: str, name: str) -> str:
+    shape = text.replace(name, "N", 1) if name else text
+    shape = LEADING_NUMBER.sub("", shape)
+    return DIGITS.sub("0", WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", shape))
+
+
+def _neighbour(lines: Sequence[str], at: int, step: int) -> int | None:
+    i = at + step
+    if 0 <= i < len(lines) and blank(lines[i]):
+        i += step
+    return i if 0 <= i < len(lines) and not blank(lines[i]) else None
+
+
+def _time_only(line: str) -> bool:
+    text = line.strip()
+    span = find_time(text)
+    return (
+        span is not None and span[1] - span[0] >= len(text) - 1 and CLOCK.search(text) is not None
+    )
+
+
+def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
+    """The template and meta of a line holding a name and a time, or of a date line with a
+    name line beside it."""
+    line = lines[at].strip()
+    if not line or len(line) > 160 or line.count(" ") > 16:
+        return None
+    span = find_time(line)
+    if span is None:
+        return None
+    before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
+    if not any(c.isdigit() for c in when) and line.count(" ") > 5:
+        return None  # "today" in a sentence
+    name = clean_name(before)
+    where = "before"
+    tail = clean_name(after)
+    if not name:
+        name, where = tail, "after"
+    elif tail and len(tail.split()) > 3:
+        return None
+    if name:
+        if not plausible_name(name):
+            return None
+        text = before if where == "before" else after
+        key = _template(before, name if where == "before" else "") + "D"
+        if where == "after":  # what follows the date varies ("via mobile", "Reply")
+            key += _template(after, name)[:12]
+        del text
+        return key, Meta(at, name, when.strip())
+    # A date alone: the name is on the line above (or below); a time alone may follow it.
+    clock = at + 1 < len(lines) and _time_only(lines[at + 1])
+    if clock and not CLOCK.search(when):
+        when = f"{when.strip()} {lines[at + 1].strip()}"
+    for step, key in ((-1, "N/D"), (1, "D/N")):
+        if step > 0 and clock:
+            break
+        other = _neighbour(lines, at, step)
+        if other is None:
+            continue
+        candidate = clean_name(lines[other])
+        if plausible_name(candidate) and find_time(lines[other]) is None:
+            first, last = (other, at + int(clock)) if step < 0 else (at, other)
+            return key + _template(lines[other].strip(), candidate), Meta(
+                first, candidate, when.strip(), last=last
+            )
+    return None
+
+
+_last: tuple[Sequence[str], list[Meta]] | None = None
+
+
+def find_metas(lines: Sequence[str]) -> list[Meta]:
+    """The meta lines of the page's commonest recurring template (the last page's answer is
+    kept, since `detect` and `split` both ask)."""
+    global _last
+    if _last is not None and _last[0] is lines:
+        return _last[1]
+    metas = _find_metas(lines)
+    _last = (lines, metas)
+    return metas
+
+
+def _find_metas(lines: Sequence[str]) -> list[Meta]:
+    found: list[tuple[str, Meta]] = []
+    taken = -1
+    for i in range(skip_head(lines), len(lines)):
+        if i <= taken:
+            continue
+        hit = read_meta(lines, i)
+        if hit is not None:
+            found.append(hit)
+            taken = hit[1].last if hit[1].last is not None else i
+    if not found:
+        return []
+    # The commonest template; among equals, the one whose lines show a time of day.
+    counts: dict[str, list[int]] = {}
+    for key, meta in found:
+        tally = counts.setdefault(key, [0, 0])
+        tally[0] += 1
+        tally[1] += int(meta.posted_text is not None and CLOCK.search(meta.posted_text) is not None)
+    best = max(counts, key=lambda k: (counts[k][0], counts[k][1]))
+    if counts[best][0] < 2 and not counts[best][1]:
+        return []  # one comment: only a header that also shows the time of day
+    return with_depths(lines, [m for k, m in found if k == best])
+
+
+def detect(lines: Sequence[str]) -> float:
+    """Low and growing with the number of recurring meta lines: the last resort."""
+    return min(0.3, 0.06 * len(find_metas(lines)))
+
+
+def split(lines: Sequence[str]) -> Section | None:
+    metas = find_metas(lines)
+    if not metas:
+        return None
+    floor = skip_head(lines)
+    if placement(lines, metas, floor) == "footer":
+        return from_footers(lines, metas, floor)
+    return from_headers(lines, metas)

@@ -1,0 +1,101 @@
+"""Shared reader for renderings that head each comment with `NAME says:` / `NAME said...`.
+
+The time sits on the same line (`DATE / NAME says:`, `On DATE, NAME said...`), on the line
+after the header (WordPress), or alone after the body (Blogger).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from api.ingest.renderings.base import Section
+from api.ingest.renderings.shapes import (
+    Meta,
+    blank,
+    clean_name,
+    from_headers,
+    plausible_name,
+    short,
+    with_depths,
+)
+from api.ingest.times import find_time
+
+VERBS = ("say", "said", "wrote", "added")
+
+
+def _may_hold_verb(line: str) -> bool:
+    """Cheap test first: most lines hold none of the verbs."""
+    lowered = line.lower()
+    return any(v in lowered for v in VERBS)
+
+
+def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
+    """Header lines ending in the verb; a time on the line or alone on the next line."""
+    metas: list[Meta] = []
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text or len(text) > 160 or not _may_hold_verb(text) or not short(text, 16):
+            continue
+        span = find_time(text)
+        rest = text if span is None else text[: span[0]] + " " + text[span[1] :]
+        if verb.search(rest.rstrip()) is None:
+            continue
+        name = clean_name(re.sub(r"^\W*on\b", "", rest.strip(), flags=re.I))
+        # The verb vouches for the header: a pingback's "name" is a whole post title.
+        if not (plausible_name(name) or (0 < len(name) <= 160 and name[-1] not in "?!;:")):
+            continue
+        posted = None if span is None else text[span[0] : span[1]].strip()
+        last = None
+        if posted is None:
+            found = _date_line(lines, i, 1)
+            if found is not None:
+                posted, last = found
+        metas.append(Meta(i, name, posted, last=last))
+    if metas and metas[0].posted_text is None and _date_line(lines, metas[0].line, -1):
+        # The time stands above each header ("DATE" / "NAME said,"): it opens the comment.
+        moved = []
+        for meta in metas:
+            found = _date_line(lines, meta.line, -1)
+            if found is None:
+                moved.append(meta)
+            else:
+                moved.append(replace(meta, line=found[1], posted_text=found[0], last=meta.line))
+        metas = moved
+    return with_depths(lines, metas)
+
+
+def _date_line(lines: Sequence[str], at: int, step: int) -> tuple[str, int] | None:
+    """A line that is only a date, next to line `at` (one blank line between allowed)."""
+    i = at + step
+    if 0 <= i < len(lines) and blank(lines[i]):
+        i += step
+    if not 0 <= i < len(lines):
+        return None
+    text = lines[i].strip()
+    span = find_time(text)
+    if span is None or len(text) - (span[1] - span[0]) > 12:
+        return None
+    return text[span[0] : span[1]].strip(), i
+
+
+def split_said(lines: Sequence[str], verb: re.Pattern[str]) -> Section | None:
+    metas = said_metas(lines, verb)
+    if len(metas) < 1:
+        return None
+    return from_headers(lines, metas, times_after=True)
+
+
+def score(lines: Sequence[str], verb: re.Pattern[str]) -> float:
+    count = 0
+    for line in lines:
+        if len(line) >= 160 or not _may_hold_verb(line):
+            continue
+        span = find_time(line)
+        rest = line if span is None else line[: span[0]] + line[span[1] :]
+        if verb.search(rest.rstrip()) is not None:
+            count += 1
+            if count >= 3:
+                break
+    return (0.0, 0.1, 0.5, 0.8)[count]

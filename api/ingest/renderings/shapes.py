@@ -1,0 +1,370 @@
+"""What comment sections look like on any site: the helpers renderings share. Pure.
+
+A rendering finds its *meta lines* (a header before each body or a footer after it, naming
+the author and usually the time); these helpers turn them into a Section: where the section
+starts (a heading such as "12 Responses", or the first header; for footers, the visual gap
+above the first body), where it ends (a reply form, "Leave a comment", a long blank gap) and
+each comment's body, with buttons ("Reply", "Report") left out. Every walk here moves over
+the lines once, or over a bounded window: parsing stays linear in the page's size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+
+from api.ingest.renderings.base import CommentKind, RawComment, Section
+from api.ingest.times import find_time
+
+HEADING = re.compile(
+    r"^\W{0,3}(?:(?:\d{1,5}|no|one|two|three)\s+)?(?:comments?|responses?|replies|reactions"
+    r"|thoughts|trackbacks?|pingbacks?|discussion|reader comments|user comments)\b"
+    r"|^\W{0,3}(?:\d{1,5}|no|one)\s+(?:comments?|responses?|replies|thoughts)\b"
+    r"|^\W{0,3}(?:leave|post|add|write|submit)\s+(?:a|your|new)?\s*(?:comment|reply|response)\b"
+    r"|^\W{0,3}comments?\s*(?:\(\d{1,5}\)|:\s*\d{1,5})",
+    re.IGNORECASE,
+)
+CHROME = re.compile(
+    r"^\W{0,3}(?:(?:leave|post|add|write|submit)\s+(?:a|your|new)?\s*(?:comment|reply|response)"
+    r"|your email(?: address)? will not be published|you must be (?:logged|signed) in"
+    r"|notify me of|subscribe to(?: post)?\s*comments|name\s*\(required\)|email\s*\(required\)"
+    r"|newer posts?|older posts?|powered by|copyright|©|comments? (?:are )?closed"
+    r"|(?:post|submit) comment|required fields are marked|sign in to comment"
+    r"|log in to comment|trackback url|comment rss|rss feed for comments|load more comments"
+    r"|older comments|newer comments|view all comments|show more comments"
+    r"|you can follow any responses|this entry was posted in)",
+    re.IGNORECASE,
+)
+UI_WORDS = frozenset(
+    "reply replies report like likes quote share flag permalink link edit delete parent vote "
+    "up down abuse this comment to log in or register recommend helpful unhelpful hide show thread "
+    "↓ ↑ | · • - – [ ] ( ) # + 0 1 2 3 4 5 6 7 8 9 twitter facebook".split()
+)
+LEAD_WORDS = frozenset("posted written submitted comment commented reply added by on from".split())
+TAIL_WORDS = frozenset(
+    "says said wrote writes replied commented posted on at by | / • · - – — ,".split()
+)
+NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
+TAIL_MARKS = ".:…,|/•·—–-"
+AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
+NOT_VERIFIED = " (not verified)"
+TRACKBACK = re.compile(r"^\s*(?:pingback|trackback)\b\s*:?\s*", re.IGNORECASE)
+GAP = 3  # blank lines that separate page regions
+WINDOW = 80  # lines a walk looks through before giving up
+
+
+def blank(line: str) -> bool:
+    return not line.strip()
+
+
+def short(line: str, words: int = 12) -> bool:
+    return len(line) <= 160 and len(line.split()) <= words
+
+
+def is_heading(line: str) -> bool:
+    """A comment section's own heading: "12 Comments", "Responses", "Leave a Reply"."""
+    text = line.strip()
+    return bool(text) and short(text) and HEADING.match(text) is not None
+
+
+def is_chrome(line: str) -> bool:
+    """Reply forms, sign-in prompts, pagination and footers around comments."""
+    text = line.strip()
+    return bool(text) and short(text, 16) and CHROME.match(text) is not None
+
+
+def is_ui(line: str) -> bool:
+    """A line of buttons or an avatar's label: "Reply", "Report abuse", "Like (3)", "Reply ↓",
+    "NAME's picture"."""
+    if len(line) > 48:
+        return False
+    if AVATAR.search(line) is not None:
+        return True
+    words = re.findall(r"\w+|[^\w\s]", line.lower())
+    return 0 < len(words) <= 8 and all(w in UI_WORDS for w in words)
+
+
+def clean_name(text: str) -> str:
+    """A name without the words and marks around it ("by", "says:", "|", "#3")."""
+    words = text.split()
+    while words and (
+        not any(c.isalnum() for c in words[0])
+        or NUMBERING.fullmatch(words[0]) is not None
+        or words[0].lower().rstrip(":") in LEAD_WORDS
+    ):
+        words.pop(0)
+    while words:
+        word = words[-1]
+        core = word.rstrip(TAIL_MARKS)
+        if not core or core.lower() in TAIL_WORDS:
+            words.pop()
+            continue
+        if core != word and (len(core) > 1 or not core.isupper()):
+            words[-1] = core
+        break
+    return " ".join(words).strip("\"'“”")
+
+
+def plausible_name(text: str) -> bool:
+    """Short, with a letter, not a sentence."""
+    if not text or len(text) > 60 or len(text.split()) > 7:
+        return False
+    if not any(c.isalpha() for c in text):
+        return False
+    words = text.split()
+    return text[-1] not in "?!;:" and not (text[-1] == "." and len(words[-1]) > 3)
+
+
+def drop_name_label(author: str, body: str) -> str:
+    """A body that opens with its author's name alone on a line (an avatar label): without it."""
+    head, _, rest = body.partition("\n")
+    if head.strip() == author and rest.strip():
+        return rest.strip()
+    return body
+
+
+def verified(author: str) -> tuple[str, bool]:
+    """The name without a trailing "(not verified)", and whether it was absent."""
+    if author.endswith(NOT_VERIFIED):
+        return author[: -len(NOT_VERIFIED)].rstrip(), False
+    return author, True
+
+
+def kind_of(author: str, body: str) -> tuple[str, CommentKind]:
+    """Pingbacks and trackbacks: the name says so, or the body is a quoted excerpt."""
+    stripped = TRACKBACK.sub("", author)
+    if stripped != author:
+        return stripped or author, "trackback"
+    text = body.strip()
+    if text.startswith(("[…]", "[...]")):  # an excerpt of the linking post
+        return author, "trackback"
+    return author, "comment"
+
+
+def body_text(lines: Sequence[str], start: int, end: int, *, buttons: bool = True) -> str:
+    """Lines start..end as a body: trimmed, paragraphs joined by one blank line, and lines of
+    buttons left out (unless `buttons` is False)."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines[start:end]:
+        text = line.strip()
+        if text and not (buttons and is_ui(text)):
+            current.append(text)
+        elif not text and current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return "\n\n".join(paragraphs)
+
+
+def heading_above(lines: Sequence[str], at: int) -> int:
+    """The section's start for a header at `at`: a heading just above it, else `at`."""
+    start = at
+    for i in range(at - 1, max(-1, at - 12), -1):
+        line = lines[i]
+        if blank(line) or is_ui(line):
+            continue
+        if is_heading(line) or is_chrome(line):
+            start = i
+            continue
+        break
+    return start
+
+
+def gap_above(lines: Sequence[str], at: int, floor: int) -> int:
+    """The first body line above a footer at `at`: after a heading or a gap of GAP blank
+    lines (or at `floor`)."""
+    first = at
+    run = 0
+    for i in range(at - 1, max(floor - 1, at - WINDOW - 1), -1):
+        line = lines[i]
+        if blank(line):
+            run += 1
+            if run >= GAP and first < at:
+                return first
+            continue
+        if is_heading(line) or is_chrome(line):
+            return i if first == at else first
+        span = find_time(line) if short(line) else None
+        if span is not None and any(c.isdigit() for c in line[span[0] : span[1]]):
+            return first  # the article's own dated footer
+        run = 0
+        first = i
+    return first if at - first < WINDOW else at
+
+
+def end_below(lines: Sequence[str], start: int, stop: int) -> int:
+    """Where the last comment's body ends: a reply form or footer, or a long blank gap."""
+    seen = False
+    run = 0
+    for i in range(start, min(stop, start + WINDOW * 4)):
+        line = lines[i]
+        if blank(line):
+            run += 1
+            if seen and run > GAP:
+                return i - run + 1
+            continue
+        run = 0
+        if is_ui(line):
+            continue
+        if is_chrome(line) or (seen and is_heading(line)):
+            return i
+        seen = True
+    return min(stop, start + WINDOW * 4)
+
+
+def trim_chrome(lines: Sequence[str], start: int, end: int) -> int:
+    """The end of a body that may run into chrome: the first chrome line, else `end`."""
+    for i in range(start, end):
+        if is_chrome(lines[i]):
+            return i
+    return end
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """A meta line found by a rendering: the comment's author and time as shown."""
+
+    line: int
+    author: str
+    posted_text: str | None = None
+    depth: int | None = None
+    subject: str | None = None
+    last: int | None = None  # last line the meta occupies (two-line headers)
+
+
+def indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def with_depths(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
+    """Nesting from indentation: the rank of each meta line's indent among all of them."""
+    widths = sorted({indent(lines[m.line]) for m in metas})
+    if len(widths) < 2:
+        return metas
+    rank = {w: r for r, w in enumerate(widths)}
+    return [replace(m, depth=rank[indent(lines[m.line])]) for m in metas]
+
+
+def time_after(lines: Sequence[str], start: int, end: int) -> tuple[str | None, int]:
+    """A date alone on the body's last line (times shown after the body): its text and the
+    body's new end."""
+    for i in range(end - 1, start - 1, -1):
+        line = lines[i].strip()
+        if not line or is_ui(line):
+            continue
+        span = find_time(line)
+        if span is not None and len(line) - (span[1] - span[0]) <= 12 and short(line, 10):
+            return line, i
+        return None, end
+    return None, end
+
+
+def from_headers(
+    lines: Sequence[str], metas: list[Meta], *, times_after: bool = False
+) -> Section | None:
+    """Comments whose meta line comes before the body."""
+    if not metas:
+        return None
+    start = heading_above(lines, metas[0].line)
+    comments: list[RawComment] = []
+    end = len(lines)
+    for index, meta in enumerate(metas):
+        first = (meta.last if meta.last is not None else meta.line) + 1
+        if index + 1 < len(metas):
+            stop = trim_chrome(lines, first, metas[index + 1].line)
+        else:
+            stop = end = end_below(lines, first, len(lines))
+        posted = meta.posted_text
+        if times_after and posted is None:
+            posted, stop = time_after(lines, first, stop)
+        body = drop_name_label(meta.author, body_text(lines, first, stop))
+        author, kind = kind_of(meta.author, body)
+        author, flag = verified(author)
+        comments.append(
+            RawComment(
+                author=author,
+                author_verified=flag,
+                body=body,
+                line=meta.line,
+                posted_text=posted,
+                kind=kind,
+                depth=meta.depth,
+                subject=meta.subject,
+            )
+        )
+    return Section(start, end, comments, [m.line for m in metas])
+
+
+def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Section | None:
+    """Comments whose meta line comes after the body."""
+    if not metas:
+        return None
+    start = gap_above(lines, metas[0].line, floor)
+    comments: list[RawComment] = []
+    first = start
+    for meta in metas:
+        while first < meta.line and (blank(lines[first]) or is_heading(lines[first])):
+            first += 1
+        body = drop_name_label(meta.author, body_text(lines, first, meta.line))
+        author, kind = kind_of(meta.author, body)
+        author, flag = verified(author)
+        comments.append(
+            RawComment(
+                author=author,
+                author_verified=flag,
+                body=body,
+                line=meta.line,
+                posted_text=meta.posted_text,
+                kind=kind,
+                depth=meta.depth,
+            )
+        )
+        first = (meta.last if meta.last is not None else meta.line) + 1
+    end = first
+    while end < len(lines) and (blank(lines[end]) or is_ui(lines[end])):
+        end += 1
+    return Section(start, min(end, len(lines)), comments, [m.line for m in metas])
+
+
+def _text(line: str) -> bool:
+    return not blank(line) and not is_ui(line)
+
+
+def placement(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> str:
+    """ "header" or "footer": is there a body after the last meta line, or before the first?"""
+    if not metas:
+        return "header"
+    first_body = gap_above(lines, metas[0].line, floor)
+    before = sum(1 for i in range(first_body, metas[0].line) if _text(lines[i]))
+    last = metas[-1].last if metas[-1].last is not None else metas[-1].line
+    after_end = end_below(lines, last + 1, len(lines))
+    after = sum(1 for i in range(last + 1, after_end) if _text(lines[i]))
+    between = sorted(
+        sum(1 for i in range(a.line + 1, b.line) if _text(lines[i])) for a, b in pairwise(metas)
+    )
+    typical = between[len(between) // 2] if between else 4
+    if not before:
+        return "header"
+    above = 0
+    while above < metas[0].line and blank(lines[metas[0].line - above - 1]):
+        above += 1
+    if above >= GAP or (above >= 2 and after):  # the section opens with its first header
+        return "header"
+    if not after and before <= max(8, 3 * typical):
+        return "footer"
+    if after and before > max(8, 3 * typical):
+        return "header"
+    gap = 0
+    while gap < first_body and blank(lines[first_body - gap - 1]):
+        gap += 1
+    if gap >= GAP:  # a block of text opens the section, then the first meta line closes it
+        return "footer"
+    # Both or neither: which side of the meta line hugs the text?
+    above = sum(1 for m in metas if m.line > 0 and not blank(lines[m.line - 1]))
+    below_at = [(m.last if m.last is not None else m.line) + 1 for m in metas]
+    below = sum(1 for i in below_at if i < len(lines) and not blank(lines[i]))
+    return "footer" if above > below else "header"

@@ -1,0 +1,70 @@
+"""Replies a comment states in its own text: `@name`, `NAME,` or `NAME -` opening the body,
+`NAME wrote:`, "Originally posted ... by NAME", "In reply to NAME". Pure.
+
+Each names an earlier comment's author; the nearest such comment above is the parent. Names
+are looked up in a dict as the page is read, so the cost stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
+VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?:\s|$)")
+QUOTED = re.compile(
+    r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
+    r"|(?P<wrote>[^\n]{1,40}?)\s+(?:wrote|said)\s*:\s*$"
+    r"|in reply to\s+(?P<to>[^\n]{1,40}?)\s*[.:]?\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+@dataclass(slots=True)
+class Authors:
+    """The latest position of every author read so far, by full name and by first word."""
+
+    full: dict[str, int] = field(default_factory=dict)
+    first: dict[str, int] = field(default_factory=dict)
+
+    def add(self, author: str, position: int) -> None:
+        key = _key(author)
+        if key:
+            self.full[key] = position
+            self.first[key.split()[0]] = position
+
+    def find(self, name: str, *, loose: bool) -> int | None:
+        """The nearest comment by `name` (or, when loose, by an author whose first word it is)."""
+        key = _key(name).strip(".!?")
+        if not key:
+            return None
+        if key in self.full:
+            return self.full[key]
+        if loose:
+            words = key.split()
+            for cut in range(len(words), 0, -1):  # "@Ken — ..." matches "Ken Y."
+                hit = self.first.get(words[0]) if cut == 1 else self.full.get(" ".join(words[:cut]))
+                if hit is not None:
+                    return hit
+        return None
+
+
+def stated_parent(body: str, authors: Authors) -> int | None:
+    """The position of the comment this body says it answers, or None."""
+    text = body.lstrip()
+    first_line = text.split("\n", 1)[0].strip()
+    at = AT.match(text)
+    if at is not None:
+        return authors.find(at["name"], loose=True)
+    quoted = QUOTED.match(first_line)
+    if quoted is not None:
+        name = quoted["by"] or quoted["wrote"] or quoted["to"]
+        return authors.find(name, loose=False)
+    vocative = VOCATIVE.match(text)
+    if vocative is not None:
+        return authors.find(vocative["name"], loose=False)
+    return None

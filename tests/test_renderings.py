@@ -1,0 +1,250 @@
+"""Comment renderings: pages from many sites, the renderings' contract, and the scores on the
+hand-annotated sample pages (their marker line is never shown to the parser)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from api.evaluate_pages import coverage, score_pages, strip_marker
+from api.ingest.page import parse_page
+from api.ingest.renderings import RENDERINGS, choose
+from api.ingest.times import find_time
+
+DRAGNET = Path(__file__).parent.parent / "fixtures" / "dragnet"
+
+WORDPRESS = """A Post About Gardens
+by Jane Roe on October 29, 2012
+
+Tomatoes need sun. Lots of it, every day.
+
+Water them in the morning.
+
+3 Responses to "A Post About Gardens"
+
+Tom Smith says:
+October 29, 2012 at 1:49 am
+
+I grow mine in pots on the balcony.
+
+Reply
+
+Ann Lee says:
+October 30, 2012 at 9:02 pm
+
+Mine never ripen before the frost.
+
+Reply
+
+Pingback: Garden links « Some Blog says:
+October 31, 2012 at 7:00 am
+
+[…] a post about gardens […]
+
+Leave a Reply
+"""
+
+BLOGGER = """Sunday, September 9
+prepping for a new week
+
+We start again on Monday.
+
+tRiSh said...
+    That is exactly what I need.
+    September 10, 2012 4:45 AM
+Ankita said...
+    Wish I could think this way more often :)
+    September 10, 2012 6:10 AM
+Post a Comment
+"""
+
+DISQUS = """Markets Fall Again
+By John Doe Markets reporter
+
+Stocks fell for a third day.
+
+Alice • 2 hours ago
+They always do in autumn.
+
+Bob • 5 hours ago
+Buy the dip.
+"""
+
+
+def test_wordpress_page() -> None:
+    page = parse_page(WORDPRESS)
+    assert page.comment_rendering == "wordpress"
+    assert (page.title, page.byline) == ("A Post About Gardens", "Jane Roe")
+    assert [c.author for c in page.comments] == ["Tom Smith", "Ann Lee", "Garden links « Some Blog"]
+    assert [c.kind for c in page.comments] == ["comment", "comment", "trackback"]
+    assert page.comments[0].posted_text == "October 29, 2012 at 1:49 am"
+    assert page.comments[0].posted_at == datetime(2012, 10, 29, 1, 49, tzinfo=UTC)
+    assert page.comments[1].body == "Mine never ripen before the frost."
+    article = " ".join(b.text for s in page.sections for b in s)
+    assert "Responses" not in article
+    assert "Tom Smith" not in article
+    assert page.published_at == datetime(2012, 10, 29, tzinfo=UTC)
+
+
+def test_blogger_page_time_after_body() -> None:
+    page = parse_page(BLOGGER)
+    assert page.comment_rendering == "blogger"
+    assert page.title == "prepping for a new week"
+    assert [(c.author, c.posted_text) for c in page.comments] == [
+        ("tRiSh", "September 10, 2012 4:45 AM"),
+        ("Ankita", "September 10, 2012 6:10 AM"),
+    ]
+    assert page.comments[0].body == "That is exactly what I need."
+
+
+def test_relative_times_need_the_crawl_time() -> None:
+    unknown = parse_page(DISQUS)
+    assert [c.author for c in unknown.comments] == ["Alice", "Bob"]
+    assert [c.posted_at for c in unknown.comments] == [None, None]
+    assert unknown.byline == "John Doe"
+    crawled = datetime(2020, 1, 2, 12, 0, tzinfo=UTC)
+    known = parse_page(DISQUS, crawled_at=crawled)
+    assert [c.posted_at for c in known.comments] == [
+        datetime(2020, 1, 2, 10, 0, tzinfo=UTC),
+        datetime(2020, 1, 2, 7, 0, tzinfo=UTC),
+    ]
+
+
+def test_nesting_by_indentation_links_replies() -> None:
+    text = "\n".join(
+        [
+            "Title Of The Story",
+            "",
+            "Story text here, long enough to be prose.",
+            "",
+            "",
+            "",
+            "Ann Lee July 7, 2012 at 12:27 am",
+            "",
+            "    First comment.",
+            "",
+            "    Bob Ray July 7, 2012 at 1:00 am",
+            "",
+            "        A reply to Ann.",
+            "",
+            "Cy Dee July 8, 2012 at 2:00 am",
+            "",
+            "    Another top comment.",
+        ]
+    )
+    page = parse_page(text)
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "Cy Dee"]
+    assert [t.parent for t in page.threads] == [None, 0, None]
+    assert page.threads[1].resolution == "exact"
+
+
+def test_a_page_that_looks_commented_but_is_unread_warns() -> None:
+    page = parse_page("Title\n\nSome text.\n\n12 Comments\n\nnothing readable here\n")
+    assert page.comments == []
+    assert page.warnings
+
+
+@pytest.mark.parametrize(
+    "line",
+    [" " * 5000 + "x", "1" * 250, '"' * 250, "a, " * 90 + "2012", "12:" * 90, "@1 " * 90],
+)
+def test_time_finder_is_fast_on_pathological_lines(line: str) -> None:
+    find_time(line)  # completes: no backtracking blow-up (the suite would time out)
+    parse_page("Title\n\n" + "\n".join([line] * 50))
+
+
+def test_every_rendering_follows_the_contract() -> None:
+    names = [r.NAME for r in RENDERINGS]
+    assert len(set(names)) == len(names)
+    assert names[-1] == "generic"
+    for rendering in RENDERINGS:
+        assert rendering.detect([]) == 0.0
+        assert rendering.split([]) is None
+
+
+PROSE = st.lists(
+    st.sampled_from(["the", "garden", "grows", "slowly", "and", "we", "wait", "for", "rain."]),
+    min_size=3,
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(PROSE, min_size=1, max_size=20))
+def test_a_page_without_comments_is_all_article(paragraphs: list[str]) -> None:
+    text = "A Title Line\n\n" + "\n\n".join(paragraphs)
+    page = parse_page(text)
+    assert page.comments == []
+    assert [b.text for s in page.sections for b in s] == paragraphs
+
+
+NAMES = st.sampled_from(["Ann Lee", "bob", "Cy Dee-Smith", "dora_77"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(NAMES, PROSE, st.integers(1, 28)), min_size=1, max_size=10))
+def test_no_comment_body_appears_twice(comments: list[tuple[str, str, int]]) -> None:
+    lines = ["A Title Line", "", "The article says something.", "", "", ""]
+    for i, (name, body, day) in enumerate(comments):
+        lines += [f"{name} July {day}, 2012 at 10:{i:02d} am", "", f"{body} #{i}", ""]
+    page = parse_page("\n".join(lines))
+    bodies = [c.body for c in page.comments]
+    assert len(bodies) == len(set(bodies))
+    article = " ".join(b.text for s in page.sections for b in s)
+    for body in bodies:
+        assert body not in article
+
+
+# The issue's targets for the hand-annotated sample pages (overall): a change that reads
+# fewer pages right fails here.
+AT_LEAST = {
+    "found": 0.90,
+    "author": 0.85,
+    "title": 0.90,
+    "byline": 0.80,
+    "count±20%": 0.85,
+    "replies": 0.70,
+}
+AT_MOST = {"in article": 0.03, "spurious": 0.05}
+
+
+@pytest.mark.skipif(not any(DRAGNET.glob("*.expected.json")), reason="no annotations yet")
+def test_scores_on_the_annotated_sample_pages_meet_the_targets() -> None:
+    table = score_pages(sorted(DRAGNET.glob("*.expected.json")))
+    rates = {
+        k: right / total if total else 1.0 for k, (right, total) in table.overall.rates().items()
+    }
+    low = {k: rates[k] for k, floor in AT_LEAST.items() if rates[k] < floor}
+    high = {k: rates[k] for k, ceiling in AT_MOST.items() if rates[k] > ceiling}
+    assert not low, table.report()
+    assert not high, table.report()
+
+
+def test_marker_is_stripped_and_gives_the_boundary(tmp_path: Path) -> None:
+    page = tmp_path / "1.txt"
+    page.write_text(
+        "A Title\n\nText of the story.\n\n!@#$%^&*()  COMMENTS\n\n"
+        "Ann Lee July 7, 2012 at 12:27 am\n\nNice.\n\nBob Ray July 8, 2012 at 1:00 am\n\nOk.\n",
+        encoding="utf-8",
+    )
+    text, marker = strip_marker(page.read_text(encoding="utf-8"))
+    assert marker == 4
+    assert "COMMENTS" not in text
+    assert choose(text.split("\n")) is not None
+    result = coverage([page])
+    assert (result.pages, result.boundaries, result.with_comments) == (1, 1, 1)
+
+
+def test_stated_replies_link_to_the_named_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "@Ann - I agree.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Bob Ray, not so.", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Nobody, this names no one.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]

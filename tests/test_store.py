@@ -83,7 +83,8 @@ def test_a_failing_page_leaves_no_trace(tmp_path: Path) -> None:
     assert dump(path) == before
 
 
-def test_thread_paths_at_ingest_equal_the_migration_sql(tmp_path: Path) -> None:
+def test_thread_ranks_at_ingest_equal_the_migration_sql(tmp_path: Path) -> None:
+    """Migration 0007 ranks rows stored before it (by their 0005 paths) as ingest does."""
     from bench.synthetic import page
 
     path = tmp_path / "t.db"
@@ -91,10 +92,18 @@ def test_thread_paths_at_ingest_equal_the_migration_sql(tmp_path: Path) -> None:
     store_page(conn, parse_page(SEED.read_text(encoding="utf-8")))
     for seed in range(5):
         store_page(conn, parse_page(page(seed, 60)))
-    before = conn.execute("SELECT id, thread_path FROM comments ORDER BY id").fetchall()
-    migration = next(m for m in db.migrations() if m.version == 5).sql
-    conn.execute(migration[migration.index("WITH RECURSIVE") :])
-    after = conn.execute("SELECT id, thread_path FROM comments ORDER BY id").fetchall()
+    before = conn.execute("SELECT id, thread_rank FROM comments ORDER BY id").fetchall()
+    conn.execute("UPDATE comments SET thread_rank = -1")
+    conn.execute("DROP INDEX comments_by_thread")
+    conn.execute("ALTER TABLE comments ADD COLUMN thread_path TEXT NOT NULL DEFAULT ''")
+    conn.execute("CREATE INDEX comments_by_thread ON comments (article_id, thread_path)")
+    for version in (5, 7):
+        sql = next(m for m in db.migrations() if m.version == version).sql
+        if version == 5:
+            conn.execute(sql[sql.index("WITH RECURSIVE") :])
+        else:
+            conn.executescript(sql[sql.index("UPDATE") :])
+    after = conn.execute("SELECT id, thread_rank FROM comments ORDER BY id").fetchall()
     conn.close()
     assert after == before
-    assert len({p for _, p in before}) > 60
+    assert sorted({r for _, r in before}) == list(range(60))

@@ -19,7 +19,6 @@ from api.pagination import (
     filters_as,
     int_key,
     merge_filters,
-    str_key,
 )
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
 from api.routes.articles import ArticlePath, last_modified, require_article
@@ -86,6 +85,7 @@ KEY_LENGTH: dict[CommentSort, int] = {
     "-position": 1,
     "posted_at": 2,
     "-posted_at": 2,
+    "thread": 1,
 }
 
 
@@ -139,12 +139,7 @@ class CommentController(Controller):
         if query.since is not None and query.until is not None and query.until <= query.since:
             raise invalid("until", "must be later than since")
         order: CommentSort = query.sort or "position"
-        after: list[int] | list[str] | None
-        if order == "thread":
-            path = str_key(key)
-            after = None if path is None else [path]
-        else:
-            after = int_key(key, KEY_LENGTH[order])
+        after = int_key(key, KEY_LENGTH[order])
 
         article = await require_article(db, article_id)
         filters = CommentFilter(
@@ -155,7 +150,7 @@ class CommentController(Controller):
             since=query.since,
             until=query.until,
         )
-        rows, paths = await reads.list_comments(
+        rows, ranks = await reads.list_comments(
             db,
             article_id,
             filters=filters,
@@ -164,11 +159,11 @@ class CommentController(Controller):
             limit=limit + 1,
         )
 
-        path_of = dict(zip((c.id for c in rows), paths, strict=True))
+        rank_of = dict(zip((c.id for c in rows), ranks, strict=True))
 
         def key_of(comment: Comment) -> list[KeyValue]:
             if order == "thread":
-                return [path_of[comment.id]]
+                return [rank_of[comment.id]]
             if order in ("posted_at", "-posted_at"):
                 return [int(comment.posted_at.timestamp()), comment.position]
             return [comment.position]

@@ -33,7 +33,7 @@ _COMMENT_ORDER: dict[CommentSort, tuple[str, str]] = {
     "-position": ("position DESC", "position < ?"),
     "posted_at": ("posted_at ASC, position ASC", "(posted_at, position) > (?, ?)"),
     "-posted_at": ("posted_at DESC, position DESC", "(posted_at, position) < (?, ?)"),
-    "thread": ("thread_path ASC", "thread_path > ?"),
+    "thread": ("thread_rank ASC", "thread_rank > ?"),
 }
 
 
@@ -166,18 +166,18 @@ async def list_comments(
     *,
     filters: CommentFilter,
     sort: CommentSort,
-    after: list[int] | list[str] | None,
+    after: list[int] | None,
     limit: int,
-) -> tuple[list[Comment], list[str]]:
+) -> tuple[list[Comment], list[int]]:
     """A page of an article's comments, filtered and sorted, after the keyset `after`,
-    with each row's thread path (the keyset of `sort=thread`)."""
+    with each row's thread rank (the keyset of `sort=thread`)."""
     where, params = _comment_where(article_id, filters)
     order, keyset = _COMMENT_ORDER[sort]
     if after is not None:
         where.append(keyset)
         params.extend(after)
     sql = (
-        f"SELECT {rows.COMMENT_COLUMNS}, thread_path FROM comments "
+        f"SELECT {rows.COMMENT_COLUMNS}, thread_rank FROM comments "
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
     )
     params.append(limit)

@@ -12,7 +12,7 @@ from typing import TypeVar
 from api.ingest.model import ParsedPage
 from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
-from api.ingest.threads import thread_paths
+from api.ingest.threads import thread_ranks
 
 T = TypeVar("T")
 
@@ -134,7 +134,7 @@ def _replace_page(
 
 
 def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) -> None:
-    """Sections, paragraphs, comments, quotes, links, thread paths, search text, counters."""
+    """Sections, paragraphs, comments, quotes, links, thread ranks, search text, counters."""
     times = [_epoch(page, i) for i in range(len(page.comments))]
     blocks = [block for section in page.sections for block in section]
     captions = sum(1 for block in blocks if block.kind == "caption")
@@ -179,8 +179,8 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
     # later on the page can be referenced in the same pass; the foreign key is deferred.
     base: int = conn.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]
     rows = []
-    paths = thread_paths(page.comments, page.threads)
-    for comment, link, posted, path in zip(page.comments, page.threads, times, paths, strict=True):
+    ranks = thread_ranks(page.comments, page.threads)
+    for comment, link, posted, rank in zip(page.comments, page.threads, times, ranks, strict=True):
         rows.append(
             (
                 base + comment.position + 1,
@@ -197,7 +197,7 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
                 link.depth,
                 base + link.root + 1,
                 link.reply_count,
-                path,
+                rank,
             )
         )
     conn.executemany(
@@ -205,7 +205,7 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
         INSERT INTO comments (
             id, article_id, position, author, author_verified, posted_at, body, parent_id,
             parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
-            thread_path
+            thread_rank
         ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         rows,

@@ -14,7 +14,13 @@ from litestar.openapi.spec import Components, Contact, License, SecurityScheme, 
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 
 from api import db
-from api.deps import provide_db, provide_writer
+from api.deps import (
+    provide_db,
+    provide_health_db,
+    provide_parser,
+    provide_search_db,
+    provide_writer,
+)
 from api.errors import problem_details_config
 from api.http import (
     ETagMiddleware,
@@ -24,6 +30,7 @@ from api.http import (
     rate_limit_config,
 )
 from api.params import reject_unknown_query_params
+from api.parse_pool import ParsePool
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
@@ -37,6 +44,7 @@ from api.settings import Settings
 from api.writer import Writer
 
 API_VERSION = "1.0.0"
+SEARCH_CONNECTIONS = 2
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -87,9 +95,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.writer = Writer(settings.db_path)  # creates the file, applies migrations
         app.state.db = await db.connect_reader(settings.db_path)
+        # Health and search have connections of their own: a slow read on one never holds
+        # up the others.
+        app.state.health_db = await db.connect_reader(settings.db_path)
+        app.state.search_db = await db.DeadlinePool.open(
+            settings.db_path, SEARCH_CONNECTIONS, settings.search_deadline_seconds
+        )
+        app.state.parser = ParsePool(settings.parse_budget_seconds)
+        app.state.parser.warm()
         try:
             yield
         finally:
+            await app.state.search_db.close()
+            await app.state.health_db.close()
             await app.state.db.close()
             app.state.writer.close()
 
@@ -112,7 +130,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             search,
             health,
         ],
-        dependencies={"db": Provide(provide_db), "writer": Provide(provide_writer)},
+        dependencies={
+            "db": Provide(provide_db),
+            "writer": Provide(provide_writer),
+            "parser": Provide(provide_parser),
+            "search_db": Provide(provide_search_db),
+            "health_db": Provide(provide_health_db),
+        },
         before_request=reject_unknown_query_params,
         plugins=[ProblemDetailsPlugin(problem_details_config())],
         middleware=middleware,

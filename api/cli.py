@@ -22,7 +22,8 @@ from rich.progress import (
 
 from api import db
 from api.loader import find_pages, ingest_files
-from api.settings import DEFAULT_DB
+from api.parse_pool import ParsePool
+from api.settings import DEFAULT_DB, Settings
 
 DB_OPTION = click.option(
     "--db",
@@ -82,7 +83,8 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         ) as progress:
             total = sum(f.stat().st_size for f in files if f.is_file())
             task = progress.add_task("pages", total=total)
-            for outcome in ingest_files(conn, files, zone):
+            parser = ParsePool(Settings.from_env().parse_budget_seconds)
+            for outcome in ingest_files(conn, files, zone, parser):
                 progress.advance(task, outcome.progress)
                 if outcome.error is not None:
                     failures.append(f"{outcome.where}: {outcome.error}")

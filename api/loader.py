@@ -9,7 +9,9 @@ from datetime import tzinfo
 from pathlib import Path
 
 from api.ingest.errors import PageError
+from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
+from api.parse_pool import ParsePool
 from api.records import is_record_file, parse_date, read_records
 from api.store.writes import IngestResult, Source, store_page
 
@@ -48,8 +50,19 @@ def read_text(path: Path) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def _parse(text: str, timezone: tzinfo, parser: ParsePool | None) -> ParsedPage:
+    """Parse in `parser`'s process within its budget (ParseBudgetExceeded is a PageError,
+    so a page over budget is reported and skipped), or here when there is no parser."""
+    if parser is None:
+        return parse_page(text, timezone)
+    return parser.run(parse_page, text, timezone)
+
+
 def ingest_files(
-    conn: sqlite3.Connection, paths: Iterable[Path], timezone: tzinfo
+    conn: sqlite3.Connection,
+    paths: Iterable[Path],
+    timezone: tzinfo,
+    parser: ParsePool | None = None,
 ) -> Iterator[Outcome]:
     """Parse and store each page in its own transaction; a bad one is reported, not fatal.
 
@@ -57,11 +70,11 @@ def ingest_files(
     """
     for path in paths:
         if is_record_file(path):
-            yield from _ingest_records(conn, path, timezone)
+            yield from _ingest_records(conn, path, timezone, parser)
             continue
         size = path.stat().st_size if path.exists() else 0
         try:
-            page = parse_page(read_text(path), timezone)
+            page = _parse(read_text(path), timezone, parser)
         except OSError as exc:
             yield Outcome(str(path), error=f"cannot read: {exc.strerror or exc}", progress=size)
             continue
@@ -71,7 +84,9 @@ def ingest_files(
         yield Outcome(str(path), result=store_page(conn, page), progress=size)
 
 
-def _ingest_records(conn: sqlite3.Connection, path: Path, timezone: tzinfo) -> Iterator[Outcome]:
+def _ingest_records(
+    conn: sqlite3.Connection, path: Path, timezone: tzinfo, parser: ParsePool | None
+) -> Iterator[Outcome]:
     consumed = 0
     for line in read_records(path):
         where, step = f"{path}:{line.number}", line.offset - consumed
@@ -80,7 +95,7 @@ def _ingest_records(conn: sqlite3.Connection, path: Path, timezone: tzinfo) -> I
             yield Outcome(where, error=line.error, progress=step)
             continue
         try:
-            page = parse_page(line.record.text, timezone)
+            page = _parse(line.record.text, timezone, parser)
         except PageError as exc:
             yield Outcome(where, error=str(exc), progress=step)
             continue

@@ -24,6 +24,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Largest request body accepted (`THREADBASE_MAX_BODY_BYTES`); more is a 413."""
     cache_max_age: int = 60
     """`Cache-Control: max-age` of public reads, in seconds (`THREADBASE_CACHE_MAX_AGE`)."""
+    parse_budget_seconds: float = 10.0
+    """Longest a page may take to parse (`THREADBASE_PARSE_BUDGET_SECONDS`); more is a 422."""
+    search_deadline_seconds: float = 2.0
+    """Longest a search query may run (`THREADBASE_SEARCH_DEADLINE_SECONDS`); more is a 503."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,4 +39,6 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             rate_limit_per_minute=int(env.get("THREADBASE_RATE_LIMIT", "1200")),
             cache_max_age=int(env.get("THREADBASE_CACHE_MAX_AGE", "60")),
             max_body_bytes=int(env.get("THREADBASE_MAX_BODY_BYTES", "5000000")),
+            parse_budget_seconds=float(env.get("THREADBASE_PARSE_BUDGET_SECONDS", "10")),
+            search_deadline_seconds=float(env.get("THREADBASE_SEARCH_DEADLINE_SECONDS", "2")),
         )

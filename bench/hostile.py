@@ -52,19 +52,20 @@ def fragments(size: int) -> str:
 
 def chain(size: int) -> str:
     """One reply chain as deep as the size allows: each comment answers the one before."""
+    return reply_chain(max(1, size // 80))
+
+
+def reply_chain(depth: int) -> str:
+    """A page of `depth` comments, each replying to the one before (a, b, a, b, ...)."""
     lines = ["Deep", "", "An article.", ""]
     when = datetime(2020, 1, 1)
-    total, index = 0, 0
-    while total < size:
+    for index in range(depth):
         author, parent = ("a", "b") if index % 2 else ("b", "a")
         names = author if index == 0 else f"{author} {parent}"
-        block = [f"{names} {when:%a, %m/%d/%Y - %H:%M} Permalink", "", f"reply {index}", ""]
+        lines += [f"{names} {when:%a, %m/%d/%Y - %H:%M} Permalink", "", f"reply {index}", ""]
         if index:
-            block += [f"In reply to by {parent}", ""]
-        lines += block
-        total += sum(len(line) + 1 for line in block)
+            lines += [f"In reply to by {parent}", ""]
         when += timedelta(minutes=1)
-        index += 1
     return "\n".join(lines)
 
 

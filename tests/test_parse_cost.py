@@ -101,7 +101,7 @@ def test_every_ingest_regex_is_linear_on_pathological_runs(
 
 
 def _parse_time(text: str) -> float:
-    return _best(lambda: parse_page(text), rounds=2)
+    return _best(lambda: parse_page(text), rounds=3)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_pathological_pages_parse_in_linear_time(kind: str, normal_per_char: flo
     small, large = PAGES[kind](25_000), PAGES[kind](100_000)
     t_small, t_large = _parse_time(small), _parse_time(large)
     # Linear: 4x the text, about 4x the time (quadratic would be 16x).
-    assert t_large < 8 * t_small + 0.02, (t_small, t_large)
+    assert t_large < 8 * t_small + 0.05, (t_small, t_large)
     # And within a generous constant of an ordinary page of the same size.
     assert t_large / len(large) < 60 * normal_per_char, (t_large, normal_per_char * len(large))
 

@@ -17,6 +17,8 @@ def test_settings_from_the_environment() -> None:
             "THREADBASE_CACHE_MAX_AGE": "5",
             "THREADBASE_MAX_BODY_BYTES": "10",
             "THREADBASE_DEBUG": "true",
+            "THREADBASE_PARSE_BUDGET_SECONDS": "0.5",
+            "THREADBASE_SEARCH_DEADLINE_SECONDS": "0.25",
         }
     )
     assert settings == Settings(
@@ -25,6 +27,8 @@ def test_settings_from_the_environment() -> None:
         cache_max_age=5,
         max_body_bytes=10,
         debug=True,
+        parse_budget_seconds=0.5,
+        search_deadline_seconds=0.25,
     )
     assert Settings.from_env({}) == Settings()
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import aiosqlite
 import msgspec
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from api.db import DeadlinePool
 from api.errors import invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import FilterValue, KeyValue, cut_page, filters_as, merge_filters
@@ -17,8 +17,11 @@ from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.search import (
     MARK_CLOSE,
     MARK_OPEN,
+    MAX_OR,
+    MAX_PREFIXES,
     MAX_QUERY_CHARS,
     MAX_TERMS,
+    MIN_PREFIX_CHARS,
     QueryError,
     excerpt,
     fts_query,
@@ -62,7 +65,10 @@ Mode = Annotated[
     QueryParameter(
         description=(
             "`words` (default): `q` is plain words, never FTS syntax. `fts`: `q` is an FTS5 "
-            "query (phrases, OR, NOT, prefix*); a syntax error is a 400."
+            "query (phrases, OR, NOT, prefix*); a syntax error is a 400, and so is a query over "
+            f"the cost caps: {MAX_TERMS} terms, {MAX_OR} ORs, {MAX_PREFIXES} prefix terms of at "
+            f"least {MIN_PREFIX_CHARS} characters. A search running past its deadline "
+            "(2 s by default) is stopped: 503 with Retry-After."
         )
     ),
 ]
@@ -105,12 +111,12 @@ def _hit(kind: SearchType, score: float, row: Any) -> SearchHit:
         "offsets into `text`."
     ),
     tags=["search"],
-    responses=problem_responses(400),
+    responses=problem_responses(400, 503),
     response_headers=[LINK_HEADER],
 )
 async def search(
     request: Request[Any, Any, Any],
-    db: NamedDependency[aiosqlite.Connection],
+    search_db: NamedDependency[DeadlinePool],
     q: Query = None,
     type: Annotated[SearchType | None, QueryParameter(description=TYPE_HELP)] = None,
     order: Order = None,
@@ -130,16 +136,17 @@ async def search(
     except QueryError as exc:
         raise invalid("q", str(exc)) from exc
     try:
-        found = await reads.search(
-            db,
-            kind,
-            query,
-            order=sort,
-            after=key,
-            floor=floor,
-            limit=limit + 1,
-            marks=(MARK_OPEN, MARK_CLOSE),
-        )
+        async with search_db.connection() as conn:
+            found = await reads.search(
+                conn,
+                kind,
+                query,
+                order=sort,
+                after=key,
+                floor=floor,
+                limit=limit + 1,
+                marks=(MARK_OPEN, MARK_CLOSE),
+            )
     except reads.SearchSyntaxError as exc:
         raise invalid("q", f"is not a valid FTS5 query ({exc})") from exc
 

@@ -55,18 +55,36 @@ def _transaction(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
     return result
 
 
+LARGE_WRITE_ROWS = 2_000
+"""A page with more comments and paragraphs than this is followed by a WAL checkpoint."""
+
+
+def _checkpoint_after(conn: sqlite3.Connection, page: ParsedPage) -> None:
+    """Fold the WAL back into the database after a large write, so it does not keep growing
+    between SQLite's automatic checkpoints (which readers can hold off)."""
+    rows = len(page.comments) + sum(len(s) for s in page.sections)
+    if rows > LARGE_WRITE_ROWS:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
 def store_page(
     conn: sqlite3.Connection, page: ParsedPage, source: Source | None = None
 ) -> IngestResult:
     """Store a parsed page in one transaction; a page already stored is left as it is."""
-    return _transaction(conn, lambda: _store_page(conn, page, source or Source()))
+    result = _transaction(conn, lambda: _store_page(conn, page, source or Source()))
+    if result.created:
+        _checkpoint_after(conn, page)
+    return result
 
 
 def replace_page(
     conn: sqlite3.Connection, article_id: int, page: ParsedPage, source: Source | None = None
 ) -> IngestResult | None:
     """Replace an article's content, keeping its id; None when there is no such article."""
-    return _transaction(conn, lambda: _replace_page(conn, article_id, page, source or Source()))
+    result = _transaction(conn, lambda: _replace_page(conn, article_id, page, source or Source()))
+    if result is not None:
+        _checkpoint_after(conn, page)
+    return result
 
 
 def delete_article(conn: sqlite3.Connection, article_id: int) -> bool:

@@ -83,8 +83,9 @@ def test_a_failing_page_leaves_no_trace(tmp_path: Path) -> None:
     assert dump(path) == before
 
 
-def test_thread_ranks_at_ingest_equal_the_migration_sql(tmp_path: Path) -> None:
-    """Migration 0007 ranks rows stored before it (by their 0005 paths) as ingest does."""
+def test_migration_0007_ranks_a_version_6_database_as_ingest_does(tmp_path: Path) -> None:
+    """A database at version 6 (thread paths) is migrated to thread ranks equal to the ones
+    ingest computes, and loses the path column."""
     from bench.synthetic import page
 
     path = tmp_path / "t.db"
@@ -93,17 +94,20 @@ def test_thread_ranks_at_ingest_equal_the_migration_sql(tmp_path: Path) -> None:
     for seed in range(5):
         store_page(conn, parse_page(page(seed, 60)))
     before = conn.execute("SELECT id, thread_rank FROM comments ORDER BY id").fetchall()
-    conn.execute("UPDATE comments SET thread_rank = -1")
-    conn.execute("DROP INDEX comments_by_thread")
-    conn.execute("ALTER TABLE comments ADD COLUMN thread_path TEXT NOT NULL DEFAULT ''")
-    conn.execute("CREATE INDEX comments_by_thread ON comments (article_id, thread_path)")
-    for version in (5, 7):
-        sql = next(m for m in db.migrations() if m.version == version).sql
-        if version == 5:
-            conn.execute(sql[sql.index("WITH RECURSIVE") :])
-        else:
-            conn.executescript(sql[sql.index("UPDATE") :])
+    # Back to version 6: thread paths as migration 0005 computes them, no ranks.
+    paths = next(m for m in db.migrations() if m.version == 5).sql
+    conn.executescript(
+        "DROP INDEX comments_by_thread;"
+        "ALTER TABLE comments DROP COLUMN thread_rank;"
+        "ALTER TABLE comments ADD COLUMN thread_path TEXT NOT NULL DEFAULT '';"
+        "CREATE INDEX comments_by_thread ON comments (article_id, thread_path);"
+        "PRAGMA user_version = 6;"
+    )
+    conn.execute(paths[paths.index("WITH RECURSIVE") :])
+    assert db.migrate(conn) == db.latest_version()
     after = conn.execute("SELECT id, thread_rank FROM comments ORDER BY id").fetchall()
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(comments)")}
     conn.close()
     assert after == before
     assert sorted({r for _, r in before}) == list(range(60))
+    assert "thread_path" not in columns

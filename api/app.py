@@ -16,12 +16,19 @@ from litestar.stores.base import Store
 
 from api import db
 from api.asgi import Threadbase
-from api.deps import provide_db, provide_writer
+from api.deps import (
+    provide_db,
+    provide_health_db,
+    provide_parser,
+    provide_search_db,
+    provide_writer,
+)
 from api.errors import problem_details_config
 from api.http import ETagMiddleware, compression_config, cors_config, require_acceptable
 from api.openapi_contract import publish_contract
 from api.pagination import Cursors
 from api.params import reject_unknown_query_params
+from api.parse_pool import ParsePool
 from api.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
 from api.reader import docs_render_plugins, reader_routes
 from api.routes.articles import ArticleController
@@ -38,6 +45,7 @@ from api.store.secrets import cursor_secret
 from api.writer import Writer
 
 API_VERSION = "1.0.0"
+SEARCH_CONNECTIONS = 2
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -100,9 +108,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
         app.state.cursors = Cursors(secret)
         app.state.db = await db.connect_reader(settings.db_path)
+        # Health and search have connections of their own: a slow read on one never holds
+        # up the others.
+        app.state.health_db = await db.connect_reader(settings.db_path)
+        app.state.search_db = await db.DeadlinePool.open(
+            settings.db_path, SEARCH_CONNECTIONS, settings.search_deadline_seconds
+        )
+        app.state.parser = ParsePool(settings.parse_budget_seconds)
+        app.state.parser.warm()
         try:
             yield
         finally:
+            await app.state.search_db.close()
+            await app.state.health_db.close()
             await app.state.db.close()
             app.state.writer.close()
 
@@ -128,7 +146,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             *reader_routes(),
         ],
-        dependencies={"db": Provide(provide_db), "writer": Provide(provide_writer)},
+        dependencies={
+            "db": Provide(provide_db),
+            "writer": Provide(provide_writer),
+            "parser": Provide(provide_parser),
+            "search_db": Provide(provide_search_db),
+            "health_db": Provide(provide_health_db),
+        },
         before_request=check_request,
         plugins=[ProblemDetailsPlugin(problem_details_config())],
         middleware=middleware,

@@ -27,6 +27,7 @@ from rich.progress import (
 
 from api import db
 from api.loader import find_pages, ingest_files
+from api.parse_pool import ParsePool
 from api.settings import DEFAULT_DB, Settings
 
 
@@ -131,7 +132,8 @@ def ingest(
         ) as progress:
             total = sum(f.stat().st_size for f in files if f.is_file())
             task = progress.add_task("pages", total=total)
-            for outcome in ingest_files(conn, files, zone, crawled_at):
+            parser = ParsePool(Settings.from_env().parse_budget_seconds)
+            for outcome in ingest_files(conn, files, zone, crawled_at, parser):
                 progress.advance(task, outcome.progress)
                 warnings += [f"{outcome.where}: {w}" for w in outcome.warnings]
                 if outcome.error is not None:

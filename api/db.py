@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -12,6 +16,7 @@ import aiosqlite
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
 BUSY_TIMEOUT_MS = 5_000
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     _configure(conn)
     conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")  # truncate after checkpoints
     migrate(conn)
     return conn
 
@@ -105,3 +111,54 @@ async def connect_reader(path: Path | str) -> aiosqlite.Connection:
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA query_only = ON")
     return conn
+
+
+PROGRESS_STEPS = 1_000  # SQLite VM steps between deadline checks
+
+
+class DeadlinePool:
+    """A few read connections for costly queries (search), each query held to a deadline.
+
+    SQLite's progress handler interrupts a statement past its deadline (an OperationalError
+    "interrupted", answered as a 503). Having its own connections, a slow query never holds up
+    the reads on the main connection, and `size` of them run side by side.
+    """
+
+    def __init__(self, conns: list[aiosqlite.Connection], deadline: float) -> None:
+        self.deadline = deadline
+        self._conns = conns
+        self._free: asyncio.Queue[tuple[aiosqlite.Connection, list[float]]] = asyncio.Queue()
+        self._ready = False
+
+    @classmethod
+    async def open(cls, path: Path | str, size: int, deadline: float) -> DeadlinePool:
+        """`size` read connections on the database at `path`."""
+        pool = cls([await connect_reader(path) for _ in range(size)], deadline)
+        for conn in pool._conns:
+            until = [float("inf")]
+            await conn.set_progress_handler(_past(until), PROGRESS_STEPS)
+            pool._free.put_nowait((conn, until))
+        return pool
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A free connection whose statements are interrupted once the deadline passes."""
+        conn, until = await self._free.get()
+        until[0] = time.monotonic() + self.deadline
+        try:
+            yield conn
+        finally:
+            until[0] = float("inf")
+            self._free.put_nowait((conn, until))
+
+    async def close(self) -> None:
+        """Close every connection."""
+        for conn in self._conns:
+            await conn.close()
+
+
+def _past(until: list[float]) -> Callable[[], int]:
+    def check() -> int:
+        return 1 if time.monotonic() > until[0] else 0
+
+    return check

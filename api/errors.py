@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from litestar import Request, Response
@@ -14,6 +15,7 @@ from litestar.exceptions import (
 )
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
 
+from api.parse_pool import ParserRestarted
 from schemas import InvalidParam
 from schemas.problems import ParamLocation
 
@@ -58,6 +60,57 @@ class ResourceNotFound(ApiProblem):
             title="Resource not found",
             detail=f"No {kind} with {by} {ident}.",
         )
+
+
+class ServiceBusy(ApiProblem):
+    """503: the request could not be served now (a locked database, a deadline, a restarted
+    parser); the same request is expected to succeed later."""
+
+    def __init__(self, detail: str, retry_after: int = 1) -> None:
+        super().__init__(
+            status_code=503,
+            type_=PROBLEM_BASE + "busy",
+            title="Service busy",
+            detail=f"{detail} Retry in {retry_after} s.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+class ParseBudgetProblem(ApiProblem):
+    """422: the page costs more to parse than the parse budget allows."""
+
+    def __init__(self, budget: float) -> None:
+        super().__init__(
+            status_code=422,
+            type_=PROBLEM_BASE + "parse-budget-exceeded",
+            title="Page too costly to parse",
+            detail=(
+                f"Parsing this page took longer than {budget:g} s "
+                "(THREADBASE_PARSE_BUDGET_SECONDS) and was stopped."
+            ),
+            extra={
+                "invalid_params": [
+                    {"name": "body", "location": "body", "reason": "takes too long to parse"}
+                ]
+            },
+        )
+
+
+BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
+
+
+def _from_sqlite(exc: sqlite3.OperationalError) -> ApiProblem:
+    """A locked database or an interrupted query is a 503 to retry; anything else a 500."""
+    message = str(exc)
+    if any(m in message for m in BUSY_MESSAGES):
+        return ServiceBusy("The database is busy with another write.")
+    if "interrupted" in message:
+        return ServiceBusy("The query ran past its time limit.")
+    return _from_unexpected(exc)
+
+
+def _from_parser_restart(exc: ParserRestarted) -> ApiProblem:
+    return ServiceBusy("The parser was restarted while this page waited for it.")
 
 
 def _param_dict(param: InvalidParam) -> dict[str, str]:
@@ -143,6 +196,8 @@ def problem_details_config() -> ProblemDetailsConfig:
             NotFoundException: _from_http,
             MethodNotAllowedException: _from_http,
             HTTPException: _from_http,
+            sqlite3.OperationalError: _from_sqlite,
+            ParserRestarted: _from_parser_restart,
             Exception: _from_unexpected,
         },
     )

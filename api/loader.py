@@ -9,7 +9,9 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from api.ingest.errors import PageError
+from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
+from api.parse_pool import ParsePool
 from api.records import is_record_file, parse_date, read_records
 from api.store.writes import IngestResult, Source, store_page
 
@@ -49,11 +51,22 @@ def read_text(path: Path) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def _parse(
+    text: str, timezone: tzinfo, crawled_at: datetime | None, parser: ParsePool | None
+) -> ParsedPage:
+    """Parse in `parser`'s process within its budget (ParseBudgetExceeded is a PageError,
+    so a page over budget is reported and skipped), or here when there is no parser."""
+    if parser is None:
+        return parse_page(text, timezone, crawled_at)
+    return parser.run(parse_page, text, timezone, crawled_at)
+
+
 def ingest_files(
     conn: sqlite3.Connection,
     paths: Iterable[Path],
     timezone: tzinfo,
     crawled_at: datetime | None = None,
+    parser: ParsePool | None = None,
 ) -> Iterator[Outcome]:
     """Parse and store each page in its own transaction; a bad one is reported, not fatal.
 
@@ -61,11 +74,11 @@ def ingest_files(
     """
     for path in paths:
         if is_record_file(path):
-            yield from _ingest_records(conn, path, timezone, crawled_at)
+            yield from _ingest_records(conn, path, timezone, crawled_at, parser)
             continue
         size = path.stat().st_size if path.exists() else 0
         try:
-            page = parse_page(read_text(path), timezone, crawled_at)
+            page = _parse(read_text(path), timezone, crawled_at, parser)
             result = store_page(conn, page)
         except OSError as exc:
             yield Outcome(str(path), error=f"cannot read: {exc.strerror or exc}", progress=size)
@@ -77,7 +90,11 @@ def ingest_files(
 
 
 def _ingest_records(
-    conn: sqlite3.Connection, path: Path, timezone: tzinfo, crawled_at: datetime | None
+    conn: sqlite3.Connection,
+    path: Path,
+    timezone: tzinfo,
+    crawled_at: datetime | None,
+    parser: ParsePool | None,
 ) -> Iterator[Outcome]:
     consumed = 0
     for line in read_records(path):
@@ -90,7 +107,7 @@ def _ingest_records(
         try:
             crawled = parse_date(line.record.crawled_at)
             when = crawled_at if crawled is None else datetime.fromtimestamp(crawled, UTC)
-            page = parse_page(line.record.text, timezone, when)
+            page = _parse(line.record.text, timezone, when, parser)
             result = store_page(conn, page, source)
         except PageError as exc:
             yield Outcome(where, error=str(exc), progress=step)

@@ -15,7 +15,14 @@ _DESCRIPTIONS = {
     409: "Another article already holds this content.",
     413: "The request body is larger than the server accepts.",
     415: "The body is neither `text/plain` nor `application/json`.",
-    422: "The `Idempotency-Key` was already used with a different request.",
+    422: (
+        "The `Idempotency-Key` was already used with a different request, or the page took "
+        "longer than the parse budget to parse."
+    ),
+    503: (
+        "Busy: the database is locked by another write, a query ran past its deadline, or the "
+        "parser restarted; see `Retry-After`."
+    ),
     429: "The client's request budget is spent; see `Retry-After` and the RateLimit headers.",
 }
 

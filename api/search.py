@@ -11,6 +11,11 @@ from schemas.search import Highlight
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 16
+MAX_OR = 8
+MAX_PREFIXES = 4
+MIN_PREFIX_CHARS = 2
+FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+PREFIX = re.compile(r"(\w*)\*")
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -27,6 +32,7 @@ def fts_query(q: str, *, raw: bool) -> str:
     if raw:
         if not q.strip():
             raise QueryError("is empty")
+        _check_cost(q)
         return q
     words = WORD.findall(q)
     if not words:
@@ -34,6 +40,23 @@ def fts_query(q: str, *, raw: bool) -> str:
     if len(words) > MAX_TERMS:
         raise QueryError(f"has more than {MAX_TERMS} words")
     return " ".join(f'"{w}"' for w in words)
+
+
+def _check_cost(q: str) -> None:
+    """Bound what an FTS5 query may cost: terms, ORs and prefix terms (each prefix expands to
+    every indexed word it starts, so `t*` alone can touch most of the index)."""
+    words = WORD.findall(q)
+    ors = sum(1 for w in words if w == "OR")
+    terms = [w for w in words if w not in FTS_OPERATORS]
+    if len(terms) > MAX_TERMS:
+        raise QueryError(f"has more than {MAX_TERMS} terms")
+    if ors > MAX_OR:
+        raise QueryError(f"has more than {MAX_OR} ORs")
+    prefixes = PREFIX.findall(q)
+    if len(prefixes) > MAX_PREFIXES:
+        raise QueryError(f"has more than {MAX_PREFIXES} prefix terms")
+    if any(len(p) < MIN_PREFIX_CHARS for p in prefixes):
+        raise QueryError(f"has a prefix term shorter than {MIN_PREFIX_CHARS} characters")
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Redis holding the rate-limit counters (`THREADBASE_REDIS_URL`); else a SQLite file."""
     header_timeout: float = 10.0
     """Seconds a connection may take to send a request's headers (`THREADBASE_HEADER_TIMEOUT`)."""
+    parse_budget_seconds: float = 10.0
+    """Longest a page may take to parse (`THREADBASE_PARSE_BUDGET_SECONDS`); more is a 422."""
+    search_deadline_seconds: float = 2.0
+    """Longest a search query may run (`THREADBASE_SEARCH_DEADLINE_SECONDS`); more is a 503."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -45,4 +49,6 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             secret=env.get("THREADBASE_SECRET") or None,
             redis_url=env.get("THREADBASE_REDIS_URL") or None,
             header_timeout=float(env.get("THREADBASE_HEADER_TIMEOUT", "10")),
+            parse_budget_seconds=float(env.get("THREADBASE_PARSE_BUDGET_SECONDS", "10")),
+            search_deadline_seconds=float(env.get("THREADBASE_SEARCH_DEADLINE_SECONDS", "2")),
         )

@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 import httpx
 
+from bench import parse
 from bench.corpus import IngestRate, Spec, build, measure_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -358,7 +359,8 @@ def main() -> None:
         if args.profile:
             profile_text = profile(server.pid, runs[1][1], args.duration, DATA / "profile.txt")
     report = render(results, rate, rss.peak_kb, spec, workers, args, profile_text)
-    args.output.write_text(report)
+    previous = args.output.read_text() if args.output.exists() else ""
+    args.output.write_text(report.rstrip() + "\n\n" + parse.kept_section(previous) + "\n")
     (DATA / "last-run.json").write_text(
         json.dumps({"results": [asdict(r) for r in results], "ingest": asdict(rate)}, indent=2)
     )

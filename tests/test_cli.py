@@ -141,5 +141,5 @@ def test_explain_and_unread_comment_warnings(tmp_path: Path) -> None:
     unread.write_text("Title\n\nSome text.\n\n12 Comments\n\nnothing readable\n", encoding="utf-8")
     result = run("ingest", str(unread), "--db", str(tmp_path / "w.db"))
     assert result.returncode == 0, result.stderr
-    assert "1 with unread comments" in result.stdout
+    assert "1 page with unread comments" in result.stdout
     assert "warning:" in result.stderr

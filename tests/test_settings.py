@@ -18,6 +18,8 @@ def test_settings_from_the_environment() -> None:
             "THREADBASE_MAX_BODY_BYTES": "10",
             "THREADBASE_DEBUG": "true",
             "THREADBASE_SECRET": "s3cret",
+            "THREADBASE_PARSE_BUDGET_SECONDS": "0.5",
+            "THREADBASE_SEARCH_DEADLINE_SECONDS": "0.25",
         }
     )
     assert settings == Settings(
@@ -27,6 +29,8 @@ def test_settings_from_the_environment() -> None:
         max_body_bytes=10,
         debug=True,
         secret="s3cret",
+        parse_budget_seconds=0.5,
+        search_deadline_seconds=0.25,
     )
     assert Settings.from_env({}) == Settings()
 

@@ -83,7 +83,9 @@ def test_a_failing_page_leaves_no_trace(tmp_path: Path) -> None:
     assert dump(path) == before
 
 
-def test_thread_paths_at_ingest_equal_the_migration_sql(tmp_path: Path) -> None:
+def test_migration_0013_ranks_a_database_of_thread_paths_as_ingest_does(tmp_path: Path) -> None:
+    """A database from before migration 0013 (thread paths) is migrated to thread ranks equal
+    to the ones ingest computes, and loses the path column."""
     from bench.synthetic import page
 
     path = tmp_path / "t.db"
@@ -91,10 +93,22 @@ def test_thread_paths_at_ingest_equal_the_migration_sql(tmp_path: Path) -> None:
     store_page(conn, parse_page(SEED.read_text(encoding="utf-8")))
     for seed in range(5):
         store_page(conn, parse_page(page(seed, 60)))
-    before = conn.execute("SELECT id, thread_path FROM comments ORDER BY id").fetchall()
-    migration = next(m for m in db.migrations() if m.version == 5).sql
-    conn.execute(migration[migration.index("WITH RECURSIVE") :])
-    after = conn.execute("SELECT id, thread_path FROM comments ORDER BY id").fetchall()
+    before = conn.execute("SELECT id, thread_rank FROM comments ORDER BY id").fetchall()
+    # Back to the version before 0013: thread paths as migration 0005 computes them, no ranks.
+    previous = max(m.version for m in db.migrations() if m.version < 13)
+    paths = next(m for m in db.migrations() if m.version == 5).sql
+    conn.executescript(
+        "DROP INDEX comments_by_thread;"
+        "ALTER TABLE comments DROP COLUMN thread_rank;"
+        "ALTER TABLE comments ADD COLUMN thread_path TEXT NOT NULL DEFAULT '';"
+        "CREATE INDEX comments_by_thread ON comments (article_id, thread_path);"
+        f"PRAGMA user_version = {previous};"
+    )
+    conn.execute(paths[paths.index("WITH RECURSIVE") :])
+    assert db.migrate(conn) == db.latest_version()
+    after = conn.execute("SELECT id, thread_rank FROM comments ORDER BY id").fetchall()
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(comments)")}
     conn.close()
     assert after == before
-    assert len({p for _, p in before}) > 60
+    assert sorted({r for _, r in before}) == list(range(60))
+    assert "thread_path" not in columns

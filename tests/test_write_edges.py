@@ -183,7 +183,14 @@ def test_migration_0010_gives_stored_articles_their_identity(tmp_path: Path) -> 
     store_page(conn, replace(imported, content_hash="old-import-hash"))
     conn.execute("UPDATE articles SET content_hash = 'old-text-hash' WHERE id = 1")
     conn.execute("UPDATE articles SET content_hash = 'old-import-hash-1' WHERE id = 2")
-    conn.execute("PRAGMA user_version = 9")
+    # Back to version 9, whose comments still held thread paths (0013 turns them into ranks).
+    conn.executescript(
+        "DROP INDEX comments_by_thread;"
+        "ALTER TABLE comments DROP COLUMN thread_rank;"
+        "ALTER TABLE comments ADD COLUMN thread_path TEXT NOT NULL DEFAULT '';"
+        "CREATE INDEX comments_by_thread ON comments (article_id, thread_path);"
+        "PRAGMA user_version = 9;"
+    )
     conn.close()
     conn = db.connect(path)
     hashes = dict(conn.execute("SELECT id, content_hash FROM articles").fetchall())

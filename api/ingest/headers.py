@@ -11,15 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 NOT_VERIFIED = "(not verified)"
+FOOTER_LEAD = "In reply to by "
 
-HEADER_RE = re.compile(
-    r"^(?P<names>\S.*?)\s+(?P<dow>Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s+"
-    r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\s+-\s+"
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})\s+Permalink\s*$"
+# The date and the word Permalink, as the last five whitespace-separated tokens of a header
+# (matched on those tokens only: a pattern with a lazy name run before `\s+` backtracks
+# quadratically over a long run of spaces).
+DATE_TAIL = re.compile(
+    r"(?P<dow>Mon|Tue|Wed|Thu|Fri|Sat|Sun), "
+    r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}) - "
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2}) Permalink"
 )
-FOOTER_RE = re.compile(r"^In reply to by (?P<name>\S.*?)(?P<nv>\s+\(not verified\))?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,10 @@ def match_header(line: str) -> Header | None:
     """Parse a header line; None when the line is not one (or names an impossible time)."""
     if not line.endswith("Permalink"):  # cheap test first: most lines are text
         return None
-    m = HEADER_RE.match(line)
+    parts = line.rsplit(maxsplit=5)
+    if len(parts) != 6 or parts[0][0].isspace():
+        return None
+    m = DATE_TAIL.fullmatch(" ".join(parts[1:]))
     if m is None:
         return None
     try:
@@ -61,15 +68,21 @@ def match_header(line: str) -> Header | None:
         )
     except ValueError:
         return None
-    return Header(names=m["names"].strip(), local_time=when)
+    return Header(names=parts[0].strip(), local_time=when)
 
 
 def match_footer(line: str) -> Footer | None:
-    """Parse an `In reply to by NAME [(not verified)]` line."""
-    m = FOOTER_RE.match(line.strip())
-    if m is None:
+    """Parse an `In reply to by NAME [(not verified)]` line (string tests, no backtracking)."""
+    line = line.strip()
+    if not line.startswith(FOOTER_LEAD):
         return None
-    return Footer(name=m["name"], verified=m["nv"] is None)
+    name = line[len(FOOTER_LEAD) :]
+    if not name or name[0].isspace():
+        return None
+    flagged = name[: -len(NOT_VERIFIED)]
+    if name.endswith(NOT_VERIFIED) and flagged[-1:].isspace() and flagged.strip():
+        return Footer(name=flagged.rstrip(), verified=False)
+    return Footer(name=name, verified=True)
 
 
 def _strip_flag(text: str) -> tuple[str, bool]:
@@ -77,6 +90,11 @@ def _strip_flag(text: str) -> tuple[str, bool]:
     if text.endswith(NOT_VERIFIED):
         return text[: -len(NOT_VERIFIED)].rstrip(), False
     return text, True
+
+
+@lru_cache(maxsize=8)
+def _lengths(known: frozenset[str]) -> frozenset[int]:
+    return frozenset(map(len, known))
 
 
 def split_names(names: str, footer: Footer | None, known: frozenset[str]) -> Names:
@@ -100,11 +118,13 @@ def split_names(names: str, footer: Footer | None, known: frozenset[str]) -> Nam
         parent, parent_verified = _strip_flag(names[inner + len(NOT_VERIFIED) + 2 :].strip())
         return Names(names[:inner], False, parent, parent_verified)
 
-    words = names.split(" ")
-    for cut in range(1, len(words)):
-        head = " ".join(words[:cut])
-        tail, tail_verified = _strip_flag(" ".join(words[cut:]))
-        if head in known and tail in known and tail:
-            return Names(head, True, tail, tail_verified)
+    lengths = _lengths(known)  # only cuts where the head has a known name's length
+    cut = names.find(" ")
+    while cut != -1:
+        if cut in lengths and names[:cut] in known:
+            tail, tail_verified = _strip_flag(names[cut + 1 :])
+            if tail and tail in known:
+                return Names(names[:cut], True, tail, tail_verified)
+        cut = names.find(" ", cut + 1)
     author, verified = _strip_flag(names)
     return Names(author, verified)

@@ -8,12 +8,18 @@ Attribution follows the cues a reader uses, most specific first:
 4. a paragraph that is all quote belongs to the speaker of the paragraphs around it.
 Pronouns resolve to the last person named before the quote. Titles of works (title case) and
 scare quotes (three words or fewer with no cue) are kept, flagged, and never attributed.
+
+Cost is linear in the text: each text's sentences, verbs and names are found once, and the cues
+of a quote are looked for within bounded windows around it (CUE_WINDOW characters after it,
+SUBJECT_WINDOW before it), so a page of thousands of quotes does not rescan the page per quote.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections import defaultdict, deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal, Protocol
@@ -43,6 +49,15 @@ VERB = re.compile(rf"\b(?:{VERBS})\b")
 SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+")
 TITLE_CUES = re.compile(r"\b(?:called|titled|entitled|named|movie|film|book|series|song|its)\s*$")
 MIN_SOURCE_CHARS = 12
+CUE_WINDOW = 300
+"""Characters after a quote searched for a cue (`," says Boris Reitschuster`)."""
+SUBJECT_WINDOW = 400
+"""Characters of the sentence before a quote searched for its reporting verb and subject."""
+TITLE_WINDOW = 80
+"""Characters before a quote searched for a title cue (`the film "…"`)."""
+TITLE_TAIL = 16  # longer than any title cue word, so the cue's word boundary is in view
+MAX_SOURCE_CANDIDATES = 200
+"""Comments examined, at most, for the one a comment's quote repeats."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +82,39 @@ class _Cue:
 
 @dataclass(slots=True)
 class _Context:
-    """What attribution has learnt so far while reading an article in order."""
+    """What attribution has learnt so far while reading an article in order.
+
+    Of the narration already read it keeps only what pronoun resolution asks of it: the last
+    known speaker mentioned, and the last name-like run.
+    """
 
     speakers: dict[str, Speaker]
-    narration: list[str] = field(default_factory=list)
+    prior_speaker: str | None = None
+    prior_name: str | None = None
     last_speaker: str | None = None
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+
+    def speaker_hits(self, narration: str) -> list[tuple[int, str]]:
+        """(end offset, speaker name) of every known speaker's form in `narration`."""
+        if not self.speakers:
+            return []
+        if self._pattern is None:
+            forms = sorted(self.speakers, key=len, reverse=True)
+            self._pattern = re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b")
+        found = self._pattern.finditer(narration)
+        return [(m.end(), self.speakers[m.group(1)].name) for m in found]
+
+    def remember(self, read: _Read) -> None:
+        """Take in a paragraph's narration once it has been read."""
+        hits = self.speaker_hits(read.narration)
+        if hits:
+            self.prior_speaker = hits[-1][1]
+        if read.names:
+            self.prior_name = read.names[-1][1]
+
+    def probe(self) -> _Context:
+        """A copy to read ahead with, leaving this context as it is."""
+        return _Context(self.speakers, self.prior_speaker, self.prior_name, None, self._pattern)
 
 
 def is_title_case(text: str) -> bool:
@@ -86,15 +129,9 @@ def is_title_case(text: str) -> bool:
     return capitalised / len(significant) >= 0.75
 
 
-def sentence_start(text: str, at: int) -> int:
-    """Offset where the sentence holding `at` begins."""
-    start = 0
-    for m in SENTENCE_END.finditer(text, 0, at):
-        start = m.end()
-    return start
-
-
 def _after_cue(after: str) -> _Cue | None:
+    if not after.lstrip(" ,\t\n")[:1].isalpha():  # both cue patterns open with a word
+        return None
     sentence = SENTENCE_END.split(after, maxsplit=1)[0]
     m = AFTER_WHO_VERB.match(sentence)
     if m:
@@ -109,34 +146,46 @@ def _after_cue(after: str) -> _Cue | None:
 
 def subject_of(prefix: str) -> _Cue | None:
     """Who reports in `prefix` (a sentence up to a quote): the subject of its last verb."""
-    verbs = list(VERB.finditer(prefix))
-    if verbs:
-        verb = verbs[-1]
-        before = prefix[: verb.start()].rstrip()
-        phrase = _tail_words(prefix[: verb.end()], 6).strip(" ,")
-        last_word = before.split()[-1] if before.split() else ""
-        if last_word in PRONOUNS:
-            return _Cue(last_word.lower(), f"{last_word} {verb.group(0)}")
-        tail = re.search(rf"(?:{NAME_RUN.pattern})$", before)
-        if tail and clean_name(tail.group(0)):
-            return _Cue(clean_name(tail.group(0)), f"{tail.group(0)} {verb.group(0)}")
-        if before.endswith(","):
-            return _Cue(first_name_in(prefix), phrase)
-        return _Cue(last_name_in(before), phrase)
+    verb = _last(VERB.finditer(prefix))
+    if verb is not None:
+        return _subject(prefix, verb.start(), verb.end())
     if prefix.rstrip().endswith(":"):
         return _Cue(None, _tail_words(prefix.strip(), 6))
     return None
 
 
+def _subject(prefix: str, verb_start: int, verb_end: int) -> _Cue:
+    """The subject of the verb at `prefix[verb_start:verb_end]`; linear in `prefix`."""
+    verb = prefix[verb_start:verb_end]
+    before = prefix[:verb_start].rstrip()
+    phrase = _tail_words(prefix[:verb_end], 6).strip(" ,")
+    words = before.rsplit(maxsplit=1)
+    last_word = words[-1] if words else ""
+    if last_word in PRONOUNS:
+        return _Cue(last_word.lower(), f"{last_word} {verb}")
+    tail = _last(NAME_RUN.finditer(before))
+    if tail is not None and tail.end() == len(before) and clean_name(tail.group(0)):
+        return _Cue(clean_name(tail.group(0)), f"{tail.group(0)} {verb}")
+    if before.endswith(","):
+        return _Cue(first_name_in(prefix), phrase)
+    return _Cue(last_name_in(before), phrase)
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    """The last of `matches`, or None."""
+    last = deque(matches, maxlen=1)
+    return last[0] if last else None
+
+
 def _tail_words(text: str, count: int) -> str:
-    return " ".join(text.split()[-count:])
+    return " ".join(text.rsplit(maxsplit=count)[-count:])
 
 
 def classify(text: str, span: Span, has_cue: bool) -> QuoteKind:
     """speech, title of a work, or scare quote."""
     quoted = text[span.start : span.end].strip()
-    before = text[: max(0, span.start - 1)]
-    if TITLE_CUES.search(before) or (not has_cue and is_title_case(quoted)):
+    before = text[max(0, span.start - 1 - TITLE_WINDOW) : max(0, span.start - 1)].rstrip()
+    if TITLE_CUES.search(before[-TITLE_TAIL:]) or (not has_cue and is_title_case(quoted)):
         return "title"
     words = len(quoted.split())
     if words == 1 or (not has_cue and words <= 3):
@@ -144,24 +193,22 @@ def classify(text: str, span: Span, has_cue: bool) -> QuoteKind:
     return "speech"
 
 
-def _last_person(ctx: _Context, text_before: str) -> str | None:
-    """The last person named in the narration before a quote.
+def _last_before(found: Sequence[tuple[int, str]], at: int) -> str | None:
+    """The last of (end offset, name) pairs that ends by `at`."""
+    index = bisect_right(found, (at, "\U0010ffff"))
+    return found[index - 1][1] if index else None
+
+
+def _last_person(ctx: _Context, read: _Read | None = None, at: int = 0) -> str | None:
+    """The last person named in the narration before offset `at` of `read`, else before it.
 
     People known to speak in this article win; failing them, the last name-like run.
     """
-    chunks = [text_before, *reversed(ctx.narration)]
     if ctx.speakers:
-        forms = sorted(ctx.speakers, key=len, reverse=True)
-        pattern = re.compile(r"\b(" + "|".join(re.escape(f) for f in forms) + r")\b")
-        for chunk in chunks:
-            found = pattern.findall(chunk)
-            if found:
-                return ctx.speakers[found[-1]].name
-    for chunk in chunks:
-        name = last_name_in(chunk)
-        if name:
-            return name
-    return None
+        found = _last_before(read.speaker_hits(ctx), at) if read else None
+        if found or ctx.prior_speaker:
+            return found or ctx.prior_speaker
+    return (_last_before(read.names, at) if read else None) or ctx.prior_name
 
 
 def _narration(text: str, spans: Sequence[Span]) -> str:
@@ -173,53 +220,99 @@ def _narration(text: str, spans: Sequence[Span]) -> str:
     return "".join(chars)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Read:
-    """A text with its quoted spans and its narration, worked out once."""
+    """A text with its quoted spans and its narration, and the narration's sentence starts,
+    reporting verbs and names: worked out once, so each quote looks them up."""
 
     text: str
     spans: list[Span]
     narration: str
+    sentences: list[int]
+    verbs: list[tuple[int, int]]
+    names: list[tuple[int, str]]
+    opens_at: int
+    _hits: tuple[int, list[tuple[int, str]]] | None = None
+
+    def speaker_hits(self, ctx: _Context) -> list[tuple[int, str]]:
+        """Known speakers' mentions in the narration, found once per set of speakers."""
+        if self._hits is None or self._hits[0] != id(ctx.speakers):
+            self._hits = (id(ctx.speakers), ctx.speaker_hits(self.narration))
+        return self._hits[1]
+
+    def prefix(self, at: int) -> tuple[int, str]:
+        """Start offset and text of the sentence up to `at`, at most SUBJECT_WINDOW long."""
+        start = self.sentences[bisect_right(self.sentences, at) - 1]
+        start = max(start, at - SUBJECT_WINDOW)
+        return start, self.narration[start:at]
+
+    def subject_at(self, at: int) -> _Cue | None:
+        """`subject_of` the sentence before offset `at`, using the verbs found once."""
+        start, prefix = self.prefix(at)
+        index = bisect_left(self.verbs, (start, 0))
+        last = None
+        while index < len(self.verbs) and self.verbs[index][1] <= at:
+            last = self.verbs[index]
+            index += 1
+        if last is not None:
+            return _subject(prefix, last[0] - start, last[1] - start)
+        if prefix.rstrip().endswith(":"):
+            return _Cue(None, _tail_words(prefix.strip(), 6))
+        return None
 
 
 def _read(text: str) -> _Read:
     spans = quote_spans(text)
-    return _Read(text, spans, _narration(text, [s for s in spans if not s.nested]))
+    narration = _narration(text, [s for s in spans if not s.nested])
+    names = []
+    for m in NAME_RUN.finditer(narration):
+        name = clean_name(m.group(0))
+        if name:
+            names.append((m.end(), name))
+    stripped = narration.lstrip()
+    return _Read(
+        text,
+        spans,
+        narration,
+        [0, *(m.end() for m in SENTENCE_END.finditer(narration))],
+        [(m.start(), m.end()) for m in VERB.finditer(narration)],
+        names,
+        len(narration) - len(stripped) if stripped else len(narration),
+    )
 
 
-def _resolve(ctx: _Context, who: str | None, narration_before: str) -> str | None:
+def _resolve(ctx: _Context, who: str | None, read: _Read, at: int) -> str | None:
     if who is None:
         return None
     if who.lower() in {"he", "she", "they"}:
-        return _last_person(ctx, narration_before)
+        return _last_person(ctx, read, at)
     speaker = ctx.speakers.get(who)
     return speaker.name if speaker else who
 
 
 def _quotes_in(read: _Read, ctx: _Context, *, pronouns: bool) -> list[FoundQuote]:
-    text, spans, narration = read.text, read.spans, read.narration
+    text, spans = read.text, read.spans
     out: list[FoundQuote] = []
     paragraph_speaker: str | None = None
     for span in spans:
         close = span.end + 1 if span.closed else span.end
         open_ = span.start - 1 if span.start > 0 else 0
-        cue = None if span.nested else _after_cue(text[close:])
+        cue = None if span.nested else _after_cue(text[close : close + CUE_WINDOW])
         if cue is None and not span.nested:
-            cue = subject_of(narration[sentence_start(narration, open_) : open_])
+            cue = read.subject_at(open_)
         kind = classify(text, span, cue is not None)
         quoted = text[span.start : span.end]
         if kind != "speech" or span.nested:
             out.append(FoundQuote(span.start, span.end, quoted, kind, nested=span.nested))
             continue
-        before = narration[:open_]
         speaker: str | None = None
         if cue is not None and (pronouns or cue.who is None or cue.who.lower() not in PRONOUNS):
-            speaker = _resolve(ctx, cue.who, before)
+            speaker = _resolve(ctx, cue.who, read, open_)
             if speaker is None and cue.who is None:
-                speaker = _last_person(ctx, before) if pronouns else None
+                speaker = _last_person(ctx, read, open_) if pronouns else None
         if speaker is None and cue is None:
             speaker = paragraph_speaker or (
-                ctx.last_speaker if pronouns and not before.strip() else None
+                ctx.last_speaker if pronouns and read.opens_at >= open_ else None
             )
         paragraph_speaker = speaker or paragraph_speaker
         out.append(
@@ -243,7 +336,8 @@ def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
         text, spans, narration = read.text, read.spans, read.narration
         mentions += [m.group(0) for m in NAME_RUN.finditer(narration)]
         for span in spans:
-            cue = _after_cue(text[span.end + 1 :]) if span.closed else None
+            close = span.end + 1
+            cue = _after_cue(text[close : close + CUE_WINDOW]) if span.closed else None
             if cue and cue.who and cue.who.lower() not in PRONOUNS:
                 names.append(cue.who)
         start = 0
@@ -271,7 +365,7 @@ def article_quotes(
             following = next(
                 (later for later in _peek_speakers(reads[index + 1 :], ctx) if later), None
             )
-            nearby = ctx.last_speaker or following or _last_person(ctx, "")
+            nearby = ctx.last_speaker or following or _last_person(ctx)
             quotes = [
                 replace(q, speaker=nearby) if q.kind == "speech" and not q.nested else q
                 for q in quotes
@@ -280,14 +374,14 @@ def article_quotes(
         for q in quotes:
             if q.speaker:
                 ctx.last_speaker = q.speaker
-        ctx.narration.append(read.narration)
+        ctx.remember(read)
     speakers = {s.name: s for s in ctx.speakers.values()}
     used = {q.speaker for qs in out for q in qs if q.speaker}
     return out, [speakers.get(n) or Speaker(n, (n,)) for n in sorted(used)]
 
 
 def _peek_speakers(reads: Sequence[_Read], ctx: _Context) -> list[str | None]:
-    probe = _Context(speakers=ctx.speakers, narration=list(ctx.narration))
+    probe = ctx.probe()
     return [q.speaker for read in reads[:2] for q in _quotes_in(read, probe, pronouns=True)]
 
 
@@ -311,6 +405,10 @@ def comment_quotes(
 ) -> list[list[FoundQuote]]:
     """Quotes of every comment; one repeating an earlier comment's words links to it."""
     normal = [_normal(c.body) for c in comments]
+    holding: dict[str, list[int]] = defaultdict(list)  # word -> comments using it, in order
+    for i, words in enumerate(normal):
+        for word in set(words.split()):
+            holding[word].append(i)
     ctx = _Context(speakers=speakers or {})
     out: list[list[FoundQuote]] = []
     for position, comment in enumerate(comments):
@@ -319,12 +417,14 @@ def comment_quotes(
             needle = _normal(q.text)
             source = None
             if len(needle) >= MIN_SOURCE_CHARS and q.kind == "speech" and not q.nested:
+                # Only comments holding the needle's rarest word can hold the needle.
+                rarest = min((holding[w] for w in needle.split()), key=len)
                 source = next(
                     (
                         i
-                        for i, other in enumerate(comments)
+                        for i in rarest[:MAX_SOURCE_CANDIDATES]
                         if i != position
-                        and _not_after(other.posted_at, comment.posted_at, i < position)
+                        and _not_after(comments[i].posted_at, comment.posted_at, i < position)
                         and needle in normal[i]
                     ),
                     None,

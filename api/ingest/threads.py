@@ -16,6 +16,7 @@ an orphan at depth 1 under its absent parent).
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -28,6 +29,10 @@ def time_order(comment: ParsedComment) -> tuple[float, int]:
     among its neighbours (its time counts as the epoch's start)."""
     when = comment.posted_at
     return (when.timestamp() if when is not None else float("-inf"), comment.position)
+
+
+def _when(comment: ParsedComment) -> float:
+    return time_order(comment)[0]
 
 
 def blocks_of(comments: Sequence[ParsedComment]) -> list[int]:
@@ -52,40 +57,62 @@ def by_block_and_author(comments: Sequence[ParsedComment], blocks: Sequence[int]
     return index
 
 
-def candidates_for(
-    reply: ParsedComment, index: Authored, blocks: Sequence[int]
-) -> list[ParsedComment]:
-    """Comments that could be `reply`'s parent, by name, flag, block and time."""
-    key = (blocks[reply.position], reply.parent_author or "")
-    same_block = [
-        c
-        for c in index.get(key, ())
-        if c.position != reply.position
-        and (
-            reply.parent_author_verified is None
-            or c.author_verified == reply.parent_author_verified
-        )
-    ]
-    if reply.posted_at is None or any(c.posted_at is None for c in same_block):
-        return [c for c in same_block if c.position < reply.position] or same_block
-    when = reply.posted_at
-    earlier = [c for c in same_block if c.posted_at is not None and c.posted_at < when]
-    if earlier:
-        return earlier
-    return [c for c in same_block if c.posted_at == when and c.position < reply.position]
+Family = tuple[int, str, bool | None]  # block, author, verified flag (None: either)
 
 
-def choose_parent(reply: ParsedComment, candidates: Sequence[ParsedComment]) -> ParsedComment:
-    """Pick one of several candidates: quoted text, then the nearest above, then below."""
-    sources = {q.source_comment for q in reply.quotes}
-    quoted = [c for c in candidates if c.position in sources]
+def _family_members(index: Authored, key: Family) -> list[ParsedComment]:
+    block, author, verified = key
+    found = index.get((block, author), [])
+    return found if verified is None else [c for c in found if c.author_verified == verified]
+
+
+def _pick(reply: ParsedComment, pool: list[int], hi: int) -> tuple[int | None, ParentResolution]:
+    """Choose among the candidate positions `pool[:hi]` (sorted): none, one, or several
+    (then the one the reply quotes, else the nearest above the reply, else below it)."""
+    if hi == 0:
+        return None, "missing"
+    if hi == 1:
+        return pool[0], "exact"
+    quoted = sorted(
+        s
+        for s in {q.source_comment for q in reply.quotes}
+        if s is not None and (i := bisect_left(pool, s, 0, hi)) < hi and pool[i] == s
+    )
     if len(quoted) == 1:
-        return quoted[0]
-    pool = quoted or list(candidates)
-    above = [c for c in pool if c.position < reply.position]
-    if above:
-        return max(above, key=lambda c: c.position)
-    return min(pool, key=lambda c: c.position)
+        return quoted[0], "inferred"
+    if quoted:
+        pool, hi = quoted, len(quoted)
+    above = bisect_left(pool, reply.position, 0, hi)
+    return (pool[above - 1] if above else pool[0]), "inferred"
+
+
+def _resolve_family(
+    members: list[ParsedComment], replies: list[ParsedComment]
+) -> dict[int, tuple[int | None, ParentResolution]]:
+    """Parents of `replies`, all naming the same family of candidates `members`.
+
+    A reply's candidates are the members posted before it or, failing those, the members of
+    its own minute above it on the page. Replies are taken in time order while members join a
+    sorted list of positions as they become earlier, so each reply costs a few bisections
+    however deep or wide the thread (a scan per reply would be quadratic).
+    """
+    by_time = sorted(members, key=time_order)
+    same_minute: dict[float, list[int]] = defaultdict(list)
+    for c in by_time:
+        same_minute[_when(c)].append(c.position)
+    earlier: list[int] = []
+    joined = 0
+    out: dict[int, tuple[int | None, ParentResolution]] = {}
+    for reply in sorted(replies, key=time_order):
+        while joined < len(by_time) and _when(by_time[joined]) < _when(reply):
+            insort(earlier, by_time[joined].position)
+            joined += 1
+        if earlier:
+            out[reply.position] = _pick(reply, earlier, len(earlier))
+        else:
+            minute = same_minute.get(_when(reply), [])
+            out[reply.position] = _pick(reply, minute, bisect_left(minute, reply.position))
+    return out
 
 
 def resolve_parents(
@@ -94,22 +121,18 @@ def resolve_parents(
     """Each comment's parent position (or None) and how it was resolved."""
     blocks = blocks_of(comments)
     index = by_block_and_author(comments, blocks)
-    out: list[tuple[int | None, ParentResolution]] = []
+    asking: dict[Family, list[ParsedComment]] = defaultdict(list)
+    found: dict[int, tuple[int | None, ParentResolution]] = {}
     for reply in comments:
         if reply.parent_position is not None:
-            out.append((reply.parent_position, "exact"))
-            continue
-        if reply.parent_author is None:
-            out.append((None, "none"))
-            continue
-        found = candidates_for(reply, index, blocks)
-        if not found:
-            out.append((None, "missing"))
-        elif len(found) == 1:
-            out.append((found[0].position, "exact"))
-        else:
-            out.append((choose_parent(reply, found).position, "inferred"))
-    return out
+            # The page shows the parent itself (nesting, a reply number): no search.
+            found[reply.position] = (reply.parent_position, "exact")
+        elif reply.parent_author is not None:
+            key = (blocks[reply.position], reply.parent_author, reply.parent_author_verified)
+            asking[key].append(reply)
+    for key, replies in asking.items():
+        found.update(_resolve_family(_family_members(index, key), replies))
+    return [found.get(c.position, (None, "none")) for c in comments]
 
 
 def resolve_threads(comments: Sequence[ParsedComment]) -> list[ThreadLink]:
@@ -143,21 +166,25 @@ def resolve_threads(comments: Sequence[ParsedComment]) -> list[ThreadLink]:
     ]
 
 
-def thread_paths(comments: Sequence[ParsedComment], links: Sequence[ThreadLink]) -> list[str]:
-    """Each comment's materialised path: depth first, oldest first among siblings, orphans as
-    roots, as 6-digit sibling ranks joined by dots (the order `sort=thread` pages through).
+def thread_ranks(comments: Sequence[ParsedComment], links: Sequence[ThreadLink]) -> list[int]:
+    """Each comment's place in thread order: depth first, oldest first among siblings, orphans
+    as roots (the order `sort=thread` pages through).
 
-    Migration 0005 computes the same paths in SQL for rows stored before it.
+    One integer per comment whatever its depth: a materialised path of the ancestors' ranks
+    would grow with every level, and a chain of thousands of replies with it quadratically.
+    Migration 0007 computes the same ranks in SQL for rows stored before it.
     """
     children: dict[int | None, list[int]] = defaultdict(list)
     for index, link in enumerate(links):
         children[link.parent].append(index)
-    paths = [""] * len(comments)
-    stack: list[tuple[int | None, str]] = [(None, "")]
+    ranks = [0] * len(comments)
+    rank = 0
+    stack: list[int | None] = [None]
     while stack:
-        parent, prefix = stack.pop()
+        parent = stack.pop()
+        if parent is not None:
+            ranks[parent] = rank
+            rank += 1
         kids = sorted(children.get(parent, ()), key=lambda i: time_order(comments[i]))
-        for rank, index in enumerate(kids):
-            paths[index] = f"{prefix}{rank:06d}"
-            stack.append((index, paths[index] + "."))
-    return paths
+        stack.extend(reversed(kids))
+    return ranks

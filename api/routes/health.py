@@ -21,10 +21,10 @@ from schemas import Health
     responses=problem_responses(400, rate_limited=False),
     cache_control=CacheControlHeader(no_store=True),
 )
-async def health(db: NamedDependency[aiosqlite.Connection]) -> Health:
-    """Liveness and the applied schema version."""
+async def health(health_db: NamedDependency[aiosqlite.Connection]) -> Health:
+    """Liveness and the applied schema version, on a connection no other request uses."""
     return Health(
         status="ok",
-        schema_version=await reads.schema_version(db),
-        articles=await reads.count_articles(db),
+        schema_version=await reads.schema_version(health_db),
+        articles=await reads.count_articles(health_db),
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import aiosqlite
 import msgspec
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from msgspec import Meta
 
+from api.db import DeadlinePool
 from api.errors import invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import (
@@ -24,7 +24,18 @@ from api.pagination import (
     merge_filters,
 )
 from api.params import DEFAULT_LIMIT, Cursor, Limit
-from api.search import MAX_QUERY_CHARS, MAX_TERMS, Marks, QueryError, excerpt, fts_query, new_marks
+from api.search import (
+    MAX_OR,
+    MAX_PREFIXES,
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    MIN_PREFIX_CHARS,
+    Marks,
+    QueryError,
+    excerpt,
+    fts_query,
+    new_marks,
+)
 from api.store import reads
 from api.store.reads import RANK_WINDOW
 from api.store.rows import utc
@@ -85,7 +96,10 @@ Mode = Annotated[
     QueryParameter(
         description=(
             "`words` (default): `q` is plain words, never FTS syntax. `fts`: `q` is an FTS5 "
-            "query (phrases, OR, NOT, prefix*); a syntax error is a 400."
+            "query (phrases, OR, NOT, prefix*); a syntax error is a 400, and so is a query over "
+            f"the cost caps: {MAX_TERMS} terms, {MAX_OR} ORs, {MAX_PREFIXES} prefix terms of at "
+            f"least {MIN_PREFIX_CHARS} characters. A search running past its deadline "
+            "(2 s by default) is stopped: 503 with Retry-After."
         ),
         schema_extra={"default": SEARCH_DEFAULTS.mode},
     ),
@@ -126,12 +140,12 @@ def _hit(kind: SearchType, score: float, row: Any, marks: Marks) -> SearchHit:
         "offsets into `text`."
     ),
     tags=["search"],
-    responses=problem_responses(400),
+    responses=problem_responses(400, 503),
     response_headers=[LINK_HEADER],
 )
 async def search(
     request: Request[Any, Any, Any],
-    db: NamedDependency[aiosqlite.Connection],
+    search_db: NamedDependency[DeadlinePool],
     q: Query = None,
     type: SearchKind = None,
     order: Order = None,
@@ -152,16 +166,17 @@ async def search(
     except QueryError as exc:
         raise invalid("q", str(exc)) from exc
     try:
-        found = await reads.search(
-            db,
-            kind,
-            query,
-            order=sort,
-            after=None if shaped is None else list(shaped),
-            floor=floor,
-            limit=limit + 1,
-            new_marks=new_marks,
-        )
+        async with search_db.connection() as conn:
+            found = await reads.search(
+                conn,
+                kind,
+                query,
+                order=sort,
+                after=None if shaped is None else list(shaped),
+                floor=floor,
+                limit=limit + 1,
+                new_marks=new_marks,
+            )
     except reads.SearchSyntaxError as exc:
         columns = ", ".join(reads.FTS_COLUMNS[kind])
         raise invalid(

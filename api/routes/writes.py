@@ -19,7 +19,13 @@ from litestar.params import HeaderParameter, QueryParameter
 
 from api.auth import require_api_key
 from api.bodies import body_text, charset_of, request_body
-from api.errors import PROBLEM_BASE, ApiProblem, ResourceNotFound, invalid
+from api.errors import (
+    PROBLEM_BASE,
+    ApiProblem,
+    ParseBudgetProblem,
+    ResourceNotFound,
+    invalid,
+)
 from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
@@ -28,6 +34,7 @@ from api.ingest.times import RANGE, first_out_of_range, in_range
 from api.openapi_body import PageBodyOperation
 from api.openapi_docs import problem_responses
 from api.params import rfc3339
+from api.parse_pool import ParseBudgetExceeded, ParsePool
 from api.routes.articles import ArticlePath, require_article
 from api.store import keys as key_store
 from api.store import writes
@@ -38,7 +45,7 @@ from schemas.imports import PAGE_MEDIA_TYPE, ArticleImport, PageUpload
 from schemas.problems import ParamLocation
 
 T = TypeVar("T")
-WRITE_ERRORS = (400, 401, 403, 413, 415)
+WRITE_ERRORS = (400, 401, 403, 413, 415, 422, 503)
 Timezone = Annotated[
     str | None,
     QueryParameter(
@@ -135,6 +142,7 @@ class Conflict(ApiProblem):
 
 async def read_page(
     request: Request[Any, Any, Any],
+    parser: ParsePool,
     timezone: str | None,
     url: str | None,
     published_at: str | None,
@@ -143,6 +151,7 @@ async def read_page(
     """The page in the request body, in either form, with its source details and raw body.
 
     The query parameters describe a text/plain page; they are validated whatever the body.
+    Parsing runs in the parser process within the parse budget (422 when over it).
     """
     published = rfc3339("published_at", published_at)
     crawled = rfc3339("crawled_at", crawled_at)
@@ -161,7 +170,10 @@ async def read_page(
             raise PageTooLarge(limit, "the text of this document")
         if data.published_at is not None and not in_range(data.published_at):
             raise invalid("$.published_at", f"must lie from {RANGE}", "body")
-        page = page_from_import(data)
+        try:
+            page = await parser.run_async(page_from_import, data)
+        except ParseBudgetExceeded as exc:
+            raise ParseBudgetProblem(exc.budget) from exc
         late = first_out_of_range(page)
         if late is not None:
             raise invalid(f"$.comments[{late}].posted_at", f"must lie from {RANGE}", "body")
@@ -186,7 +198,9 @@ async def read_page(
         raise PageTooLarge(limit, "this page")
     try:
         crawl_time = None if crawled is None else datetime.fromtimestamp(crawled, UTC)
-        page = parse_page(text, zone, crawl_time)
+        page = await parser.run_async(parse_page, text, zone, crawl_time)
+    except ParseBudgetExceeded as exc:
+        raise ParseBudgetProblem(exc.budget) from exc
     except PageError as exc:
         raise invalid("body", str(exc), "body") from exc
     return page, Source(url, published), body
@@ -280,13 +294,14 @@ WRITE_OPTIONS: dict[str, Any] = {
             description="The same content was stored before: the stored article.",
             generate_examples=False,
         ),
-        **problem_responses(*WRITE_ERRORS, 422),
+        **problem_responses(*WRITE_ERRORS),
     },
 )
 async def create_article(
     request: Request[Any, Any, Any],
     db: NamedDependency[aiosqlite.Connection],
     writer: NamedDependency[Writer],
+    parser: NamedDependency[ParsePool],
     timezone: Timezone = None,
     url: SourceUrl = None,
     published_at: PublishedAt = None,
@@ -294,43 +309,61 @@ async def create_article(
     idempotency_key: IdempotencyKey = None,
 ) -> Response[Article]:
     """Create, or find, the article."""
-    page, source, body = await read_page(request, timezone, url, published_at, crawled_at)
     key_id: int = request.state.api_key_id
-    fingerprint = _fingerprint(request, body)
+    fingerprint = _fingerprint(request, await request.body())
     if idempotency_key is not None:
-        stored = await writer.run(key_store.find_response, key_id, idempotency_key)
+        stored = await writer.run(key_store.claim, key_id, idempotency_key, fingerprint)
         if stored is not None:
-            if stored.fingerprint != fingerprint:
-                raise Conflict(
-                    422,
-                    "idempotency-key-reused",
-                    "Idempotency key reused",
-                    "This Idempotency-Key was used with a different request.",
-                )
-            headers = {"Idempotent-Replayed": "true"}
-            if stored.location:  # as the original: Location for a 201, else Content-Location
-                headers["Location" if stored.status == 201 else "Content-Location"] = (
-                    stored.location
-                )
-            replayed = msgspec.json.decode(stored.body, type=Article)
-            return Response(replayed, status_code=stored.status, headers=headers)
-    result = await writer.run(writes.store_page, page, source)
-    article = await require_article(db, result.article_id)
-    status = 201 if result.created else 200
-    location = _location(result.article_id)
-    encoded = msgspec.json.encode(article)
-    if idempotency_key is not None:
-        await writer.run(
-            key_store.save_response,
-            key_id,
-            idempotency_key,
-            key_store.StoredResponse(fingerprint, status, encoded, location),
-        )
+            return _replay(stored, fingerprint)
+    try:
+        page, source, _ = await read_page(request, parser, timezone, url, published_at, crawled_at)
+        result = await writer.run(writes.store_page, page, source)
+        article = await require_article(db, result.article_id)
+        status = 201 if result.created else 200
+        location = _location(result.article_id)
+        if idempotency_key is not None:
+            await writer.run(
+                key_store.save_response,
+                key_id,
+                idempotency_key,
+                key_store.StoredResponse(
+                    fingerprint, status, msgspec.json.encode(article), location
+                ),
+            )
+    except BaseException:
+        if idempotency_key is not None:
+            await writer.run(key_store.release, key_id, idempotency_key)
+        raise
     header = "Location" if result.created else "Content-Location"
     headers = {header: location}
     if page.warnings:
         headers[WARNING_HEADER] = "; ".join(page.warnings)
     return Response(article, status_code=status, headers=headers)
+
+
+def _replay(stored: key_store.StoredResponse, fingerprint: str) -> Response[Article]:
+    """The recorded response to a key's first request; 422 for another request under the same
+    key, 409 while the first one still runs (as concurrent retries would otherwise race)."""
+    if stored.fingerprint != fingerprint:
+        raise Conflict(
+            422,
+            "idempotency-key-reused",
+            "Idempotency key reused",
+            "This Idempotency-Key was used with a different request.",
+        )
+    if stored.status == key_store.IN_FLIGHT:
+        raise ApiProblem(
+            status_code=409,
+            type_=PROBLEM_BASE + "idempotency-key-in-flight",
+            title="Request in flight",
+            detail="A request with this Idempotency-Key is still running; retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+    headers = {"Idempotent-Replayed": "true"}
+    if stored.location:  # as the original: Location for a 201, else Content-Location
+        headers["Location" if stored.status == 201 else "Content-Location"] = stored.location
+    replayed = msgspec.json.decode(stored.body, type=Article)
+    return Response(replayed, status_code=stored.status, headers=headers)
 
 
 @put(
@@ -346,6 +379,7 @@ async def replace_article(
     request: Request[Any, Any, Any],
     db: NamedDependency[aiosqlite.Connection],
     writer: NamedDependency[Writer],
+    parser: NamedDependency[ParsePool],
     article_id: ArticlePath,
     timezone: Timezone = None,
     url: SourceUrl = None,
@@ -353,7 +387,7 @@ async def replace_article(
     crawled_at: CrawledAt = None,
 ) -> Article:
     """The article as stored after the replacement."""
-    page, source, _ = await read_page(request, timezone, url, published_at, crawled_at)
+    page, source, _ = await read_page(request, parser, timezone, url, published_at, crawled_at)
     try:
         result = await writer.run(writes.replace_page, article_id, page, source)
     except HashConflict as exc:

@@ -83,12 +83,63 @@ def find_response(conn: sqlite3.Connection, key_id: int, key: str) -> StoredResp
     return None if row is None else StoredResponse(row[0], row[1], bytes(row[2]), row[3])
 
 
+IN_FLIGHT = 0  # the status of a claimed key whose request has not answered yet
+STALE_CLAIM_SECONDS = 120
+"""A claim older than this is taken to be of a request that died, and may be taken over."""
+
+
+def claim(
+    conn: sqlite3.Connection, key_id: int, key: str, fingerprint: str
+) -> StoredResponse | None:
+    """Claim an idempotency key for a request about to run: None when this request may run,
+    else the record already there (`status == IN_FLIGHT` while its request still runs).
+
+    One transaction, under the database's write lock, so of concurrent requests with one key
+    (in any number of server processes) exactly one gets None.
+    """
+    now = int(time.time())
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = find_response(conn, key_id, key)
+        created = conn.execute(
+            "SELECT created_at FROM idempotency_keys WHERE api_key_id = ? AND key = ?",
+            (key_id, key),
+        ).fetchone()
+        stale = (
+            found is not None
+            and found.status == IN_FLIGHT
+            and created[0] < now - STALE_CLAIM_SECONDS
+        )
+        if found is None or stale:
+            conn.execute(
+                "INSERT OR REPLACE INTO idempotency_keys "
+                "(api_key_id, key, fingerprint, status, body, location, created_at) "
+                "VALUES (?, ?, ?, ?, ?, NULL, ?)",
+                (key_id, key, fingerprint, IN_FLIGHT, b"", now),
+            )
+            found = None
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+def release(conn: sqlite3.Connection, key_id: int, key: str) -> None:
+    """Give up a claim whose request failed, so a retry runs it again."""
+    conn.execute(
+        "DELETE FROM idempotency_keys WHERE api_key_id = ? AND key = ? AND status = ?",
+        (key_id, key, IN_FLIGHT),
+    )
+
+
 def save_response(
     conn: sqlite3.Connection, key_id: int, key: str, response: StoredResponse
 ) -> None:
-    """Record the response to an idempotent request (inside the caller's transaction)."""
+    """Record the response to an idempotent request, completing its claim."""
     conn.execute(
-        "INSERT INTO idempotency_keys "
+        "INSERT OR REPLACE INTO idempotency_keys "
         "(api_key_id, key, fingerprint, status, body, location, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (

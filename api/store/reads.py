@@ -43,8 +43,8 @@ _COMMENT_ORDER: dict[CommentSort, tuple[str, str]] = {
     ),
     # The key is the last row's position, so a cursor stays short however deep the thread.
     "thread": (
-        "thread_path ASC",
-        "thread_path > (SELECT k.thread_path FROM comments k "
+        "thread_rank ASC",
+        "thread_rank > (SELECT k.thread_rank FROM comments k "
         "WHERE k.article_id = ? AND k.position = ?)",
     ),
 }
@@ -184,16 +184,16 @@ async def list_comments(
     sort: CommentSort,
     after: list[int] | None,
     limit: int,
-) -> tuple[list[Comment], list[str]]:
-    """A page of an article's comments, filtered and sorted, after the keyset `after`
-    (`sort=thread`: the position of the last row), with each row's thread path."""
+) -> tuple[list[Comment], list[int]]:
+    """A page of an article's comments, filtered and sorted, after the keyset `after`,
+    (`sort=thread`: the position of the last row), with each row's thread rank."""
     where, params = _comment_where(article_id, filters)
     order, keyset = _COMMENT_ORDER[sort]
     if after is not None:
         where.append(keyset)
         params.extend([article_id, *after] if sort == "thread" else after)
     sql = (
-        f"SELECT {rows.COMMENT_COLUMNS}, thread_path FROM comments "
+        f"SELECT {rows.COMMENT_COLUMNS}, thread_rank FROM comments "
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
     )
     params.append(limit)

@@ -13,7 +13,7 @@ from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
-from api.ingest.threads import thread_paths
+from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 
 T = TypeVar("T")
@@ -57,18 +57,36 @@ def _transaction(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
     return result
 
 
+LARGE_WRITE_ROWS = 2_000
+"""A page with more comments and paragraphs than this is followed by a WAL checkpoint."""
+
+
+def _checkpoint_after(conn: sqlite3.Connection, page: ParsedPage) -> None:
+    """Fold the WAL back into the database after a large write, so it does not keep growing
+    between SQLite's automatic checkpoints (which readers can hold off)."""
+    rows = len(page.comments) + sum(len(s) for s in page.sections)
+    if rows > LARGE_WRITE_ROWS:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
 def store_page(
     conn: sqlite3.Connection, page: ParsedPage, source: Source | None = None
 ) -> IngestResult:
     """Store a parsed page in one transaction; a page already stored is left as it is."""
-    return _transaction(conn, lambda: _store_page(conn, page, source or Source()))
+    result = _transaction(conn, lambda: _store_page(conn, page, source or Source()))
+    if result.created:
+        _checkpoint_after(conn, page)
+    return result
 
 
 def replace_page(
     conn: sqlite3.Connection, article_id: int, page: ParsedPage, source: Source | None = None
 ) -> IngestResult | None:
     """Replace an article's content, keeping its id; None when there is no such article."""
-    return _transaction(conn, lambda: _replace_page(conn, article_id, page, source or Source()))
+    result = _transaction(conn, lambda: _replace_page(conn, article_id, page, source or Source()))
+    if result is not None:
+        _checkpoint_after(conn, page)
+    return result
 
 
 def delete_article(conn: sqlite3.Connection, article_id: int) -> bool:
@@ -144,7 +162,7 @@ def _replace_page(
 
 
 def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) -> None:
-    """Sections, paragraphs, comments, quotes, links, thread paths, search text, counters."""
+    """Sections, paragraphs, comments, quotes, links, thread ranks, search text, counters."""
     late = first_out_of_range(page)
     if late is not None:  # the API could not encode it: refuse it before anything is written
         raise PageError(f"comment {late + 1} is dated outside {RANGE}")
@@ -200,8 +218,8 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
         "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))"
     ).fetchone()[0]
     rows = []
-    paths = thread_paths(page.comments, page.threads)
-    for comment, link, posted, path in zip(page.comments, page.threads, times, paths, strict=True):
+    ranks = thread_ranks(page.comments, page.threads)
+    for comment, link, posted, rank in zip(page.comments, page.threads, times, ranks, strict=True):
         rows.append(
             (
                 base + comment.position + 1,
@@ -218,7 +236,7 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
                 link.depth,
                 base + link.root + 1,
                 link.reply_count,
-                path,
+                rank,
                 comment.posted_text,
                 comment.kind,
             )
@@ -228,7 +246,7 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
         INSERT INTO comments (
             id, article_id, position, author, author_verified, posted_at, body, parent_id,
             parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
-            thread_path, posted_text, kind
+            thread_rank, posted_text, kind
         ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         rows,

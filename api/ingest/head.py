@@ -21,12 +21,16 @@ BYLINE = re.compile(
     r"^(?:(?:posted|written|published|submitted|story|words|text)\s+)?by:?\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
+# Each run of spaces is tried from its start only (`(?<!\s)`): tried from every space of a
+# long run, the patterns would cost the square of the run.
 CUT = re.compile(
-    r"\s+(?:on|at|in|·|\||—|–|-|/)\s+|,\s|\s*\|\s*|\s+\(|\s+(?:posted|updated|published)\b",
+    r"(?<!\s)\s+(?:on|at|in|·|\||—|–|-|/)\s+|,\s|(?<!\s)\s*\|\s*|(?<!\s)\s+\("
+    r"|(?<!\s)\s+(?:posted|updated|published)\b",
     re.IGNORECASE,
 )
 NO_ON_CUT = re.compile(
-    r",\s|\s*\|\s*|\s+\(|\s+(?:in|·|—|–|-|/)\s+|\s+(?:posted|updated|published)\b",
+    r",\s|(?<!\s)\s*\|\s*|(?<!\s)\s+\(|(?<!\s)\s+(?:in|·|—|–|-|/)\s+"
+    r"|(?<!\s)\s+(?:posted|updated|published)\b",
     re.IGNORECASE,
 )
 INNER_BY = re.compile(r"\sby:?\s+(?P<rest>\S.*)$", re.IGNORECASE)

@@ -15,7 +15,7 @@ VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
     r"|(?P<wrote>[^\n]{1,40}?)\s+(?:wrote|said)\s*:\s*$"
-    r"|in reply to\s+(?P<to>[^\n]{1,40}?)\s*[.:]?\s*$)",
+    r"|in reply to\s+(?P<to>[^\n]{1,40}?)\s*(?:[.:]\s*)?$)",
     re.IGNORECASE,
 )
 

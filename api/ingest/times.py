@@ -41,7 +41,7 @@ TOKEN = re.compile(
     r")(?![\w/:])",
     re.IGNORECASE,
 )
-JOINER = re.compile(r"^[\s,|@-]*(?:at|on|um|à|a las)?[\s,|@-]*$", re.IGNORECASE)
+JOINER = re.compile(r"^[\s,|@-]*(?:(?:at|on|um|à|a las)[\s,|@-]*)?$", re.IGNORECASE)
 RELATIVE = re.compile(
     r"(\d{1,3})\s(second|minute|min|hour|hr|day|week|month|year)s?\s+ago", re.IGNORECASE
 )

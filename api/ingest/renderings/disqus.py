@@ -27,7 +27,7 @@ from api.ingest.times import find_time
 NAME = "disqus"
 URL = re.compile(r"^(?:https?://\S+\s+)+")
 MIN_HEADERS = 3
-POINTS = re.compile(r"\s+\d{1,6}\s+(?:pts?|points)\s*$", re.IGNORECASE)
+POINTS = re.compile(r"(?<!\s)\s+\d{1,6}\s+(?:pts?|points)\s*$", re.IGNORECASE)
 
 
 def _name(line: str) -> str | None:

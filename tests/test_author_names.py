@@ -62,7 +62,7 @@ NAMES = st.text(
 ).filter(lambda n: n.strip() == n and n.strip())
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(names=st.lists(NAMES | st.sampled_from(TRICKY), min_size=1, max_size=8, unique=True))
 def test_any_listed_name_is_addressable(names: list[str]) -> None:
     with TemporaryDirectory() as tmp:

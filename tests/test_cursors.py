@@ -126,3 +126,20 @@ def test_cursors_work_across_the_workers_of_a_server(seeded_db: Path) -> None:
 def test_edge_page_cursor_of_another_article_is_refused(client: TestClient[Litestar]) -> None:
     token = client.get(f"/v1/articles/{EDGE_ID}/comments", params={"limit": 1}).json()
     assert_problem(client.get(COMMENTS, params={"cursor": token["next_cursor"]}), 400, "cursor")
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/v1/search", {"q": "\x01" * 249 + " putin", "limit": 1}),
+        (COMMENTS, {"author": "\x01" * 200, "limit": 1}),
+    ],
+)
+def test_cursors_of_the_longest_filters_are_accepted(
+    client: TestClient[Litestar], url: str, params: dict[str, Any]
+) -> None:
+    first = client.get(url, params=params)
+    assert first.status_code == 200, first.text
+    token = first.json()["next_cursor"]
+    if token is not None:
+        assert client.get(url, params={"cursor": token, "limit": 1}).status_code == 200

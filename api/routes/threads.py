@@ -24,6 +24,7 @@ from api.pagination import (
     key_as,
     merge_filters,
 )
+from api.params import MAX_CURSOR
 from api.routes.articles import ArticlePath, last_modified, require_article
 from api.routes.comments import CommentPath
 from api.store import reads
@@ -90,7 +91,7 @@ TreeCursor = Annotated[
     QueryParameter(
         description="`cursor` of a `more` node; its bounds stay in force.",
         min_length=1,
-        max_length=2048,
+        max_length=MAX_CURSOR,
     ),
 ]
 Ancestors = Annotated[

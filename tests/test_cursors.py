@@ -75,6 +75,7 @@ SIGNED_BUT_BAD = [
     ("/v1/authors", "authors", {}, [BIG]),
     ("/v1/authors", "authors", {}, ["nmewn"]),
     ("/v1/speakers", "speakers", {}, [BIG]),
+    ("/v1/speakers", "speakers", {}, ["Vladimir Putin"]),
     ("/v1/search", "search", {"q": "putin"}, [1.0]),
     ("/v1/search", "search", {"q": "putin"}, [1.0, BIG]),
     ("/v1/search", "search", {"q": "putin", "floor": BIG}, [1.0, 2]),
@@ -143,3 +144,19 @@ def test_cursors_of_the_longest_filters_are_accepted(
     token = first.json()["next_cursor"]
     if token is not None:
         assert client.get(url, params={"cursor": token, "limit": 1}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/v1/speakers", "/v1/authors"])
+def test_name_lists_page_by_anchor_ids(client: TestClient[Litestar], url: str) -> None:
+    whole = [x["name"] for x in client.get(url, params={"limit": 500}).json()["items"]]
+    names: list[str] = []
+    params: dict[str, Any] = {"limit": 1}
+    while True:
+        page = client.get(url, params=params).json()
+        names += [x["name"] for x in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        assert len(page["next_cursor"]) < 60  # an id, whatever the name's length
+        params = {"limit": 1, "cursor": page["next_cursor"]}
+    assert names == whole
+    assert len(names) > 3

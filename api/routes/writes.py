@@ -160,6 +160,9 @@ async def read_page(
         raise invalid("body", "is not UTF-8 text", "body") from exc
     except PageError as exc:
         raise invalid("body", str(exc), "body") from exc
+    late = first_out_of_range(page)  # whichever rendering read the page, the range holds
+    if late is not None:
+        raise invalid("body", f"comment {late + 1} is dated outside {RANGE}", "body")
     return page, Source(url, published), body
 
 

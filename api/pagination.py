@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import msgspec
 from litestar import Request
@@ -117,11 +117,16 @@ def merge_filters(
 
 
 def next_link(request: Request[Any, Any, Any], cursor: str, limit: int) -> str:
-    """`Link` header value pointing at the next page with the same query."""
+    """`Link` header value pointing at the next page with the same query.
+
+    The path is the one the client sent, still percent-encoded: the decoded one would turn
+    an author name's `%2F`, `?` or `#` into URL syntax."""
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in {"cursor", "limit"}]
     query += [("limit", str(limit)), ("cursor", cursor)]
-    url = request.url.with_replacements(query=urlencode(query))
-    return f'<{url}>; rel="next"'
+    raw: bytes = (request.scope.get("raw_path") or b"").partition(b"?")[0]
+    path = raw.decode("latin-1") if raw else quote(request.url.path)
+    url = request.url
+    return f'<{url.scheme}://{url.netloc}{path}?{urlencode(query)}>; rel="next"'
 
 
 def cut_page(

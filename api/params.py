@@ -16,6 +16,9 @@ from api.ingest.times import RANGE, in_range
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+MAX_CURSOR = 4096
+"""Longest cursor accepted: above the longest one issued (a 256-character `q` of characters
+JSON escapes in six bytes, signed), so every cursor the API hands out comes back."""
 
 Limit = Annotated[
     int,
@@ -33,7 +36,7 @@ Cursor = Annotated[
             "same values or left out; a different value is rejected."
         ),
         min_length=1,
-        max_length=2048,
+        max_length=MAX_CURSOR,
     ),
 ]
 

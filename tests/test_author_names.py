@@ -62,10 +62,28 @@ NAMES = st.text(
 ).filter(lambda n: n.strip() == n and n.strip())
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(names=st.lists(NAMES | st.sampled_from(TRICKY), min_size=1, max_size=8, unique=True))
 def test_any_listed_name_is_addressable(names: list[str]) -> None:
     with TemporaryDirectory() as tmp:
         store_authors(Path(tmp) / "t.db", names)
         with TestClient(create_app(Settings(db_path=Path(tmp) / "t.db"))) as client:
             check_every_href(client.get, names)
+
+
+def test_every_page_of_an_odd_name_is_reachable_by_its_link(tmp_path: Path) -> None:
+    names = ["?#&%2F/x", "?#&%2F/x", "?#&%2F/x", "plain"]
+    store_authors(tmp_path / "t.db", names)
+    with TestClient(create_app(Settings(db_path=tmp_path / "t.db"))) as client:
+        [odd] = [a for a in client.get("/v1/authors").json()["items"] if a["name"] != "plain"]
+        r = client.get(odd["href"], params={"limit": 1})
+        seen = 0
+        while True:
+            assert r.status_code == 200, r.text
+            assert [c["author"] for c in r.json()["items"]] == [odd["name"]]
+            seen += 1
+            if "link" not in r.headers:
+                break
+            link = r.headers["link"]
+            r = client.get(link[1 : link.index(">")])
+        assert seen == 3

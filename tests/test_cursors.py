@@ -75,6 +75,7 @@ SIGNED_BUT_BAD = [
     ("/v1/authors", "authors", {}, [BIG]),
     ("/v1/authors", "authors", {}, ["nmewn"]),
     ("/v1/speakers", "speakers", {}, [BIG]),
+    ("/v1/speakers", "speakers", {}, ["Vladimir Putin"]),
     ("/v1/search", "search", {"q": "putin"}, [1.0]),
     ("/v1/search", "search", {"q": "putin"}, [1.0, BIG]),
     ("/v1/search", "search", {"q": "putin", "floor": BIG}, [1.0, 2]),
@@ -126,3 +127,36 @@ def test_cursors_work_across_the_workers_of_a_server(seeded_db: Path) -> None:
 def test_edge_page_cursor_of_another_article_is_refused(client: TestClient[Litestar]) -> None:
     token = client.get(f"/v1/articles/{EDGE_ID}/comments", params={"limit": 1}).json()
     assert_problem(client.get(COMMENTS, params={"cursor": token["next_cursor"]}), 400, "cursor")
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/v1/search", {"q": "\x01" * 249 + " putin", "limit": 1}),
+        (COMMENTS, {"author": "\x01" * 200, "limit": 1}),
+    ],
+)
+def test_cursors_of_the_longest_filters_are_accepted(
+    client: TestClient[Litestar], url: str, params: dict[str, Any]
+) -> None:
+    first = client.get(url, params=params)
+    assert first.status_code == 200, first.text
+    token = first.json()["next_cursor"]
+    if token is not None:
+        assert client.get(url, params={"cursor": token, "limit": 1}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/v1/speakers", "/v1/authors"])
+def test_name_lists_page_by_anchor_ids(client: TestClient[Litestar], url: str) -> None:
+    whole = [x["name"] for x in client.get(url, params={"limit": 500}).json()["items"]]
+    names: list[str] = []
+    params: dict[str, Any] = {"limit": 1}
+    while True:
+        page = client.get(url, params=params).json()
+        names += [x["name"] for x in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        assert len(page["next_cursor"]) < 60  # an id, whatever the name's length
+        params = {"limit": 1, "cursor": page["next_cursor"]}
+    assert names == whole
+    assert len(names) > 3

@@ -8,8 +8,8 @@ import aiosqlite
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
-from msgspec import Meta
 
+from api.errors import invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import (
     FilterValue,
@@ -149,16 +149,18 @@ class QuoteController(Controller):
     ) -> Response[SpeakerPage]:
         """A page of speakers."""
         _, key = merge_filters(request, {}, cursor, "speakers")
-        after = key_as(key, tuple[NameKey])
-        rows = await reads.list_speaker_summaries(
-            db, after_name=None if after is None else after[0], limit=limit + 1
-        )
-        items, next_cursor, headers = cut_page(request, rows, limit, "speakers", {}, _name_key)
+        after = key_as(key, tuple[RowId])
+        try:
+            found = await reads.list_speaker_summaries(
+                db, after_anchor=None if after is None else after[0], limit=limit + 1
+            )
+        except LookupError as exc:
+            raise invalid("cursor", "points at an article since deleted; start again") from exc
+        anchors = {summary.name: anchor for summary, anchor in found}
+
+        def key_of(item: SpeakerSummary) -> list[KeyValue]:
+            return [anchors[item.name]]
+
+        rows = [summary for summary, _ in found]
+        items, next_cursor, headers = cut_page(request, rows, limit, "speakers", {}, key_of)
         return Response(SpeakerPage(items=items, next_cursor=next_cursor), headers=headers)
-
-
-NameKey = Annotated[str, Meta(min_length=1, max_length=1000)]
-
-
-def _name_key(item: SpeakerSummary) -> list[KeyValue]:
-    return [item.name]

@@ -24,6 +24,7 @@ from api.pagination import (
     key_as,
     merge_filters,
 )
+from api.params import MAX_CURSOR
 from api.routes.articles import ArticlePath, last_modified, require_article
 from api.routes.comments import CommentPath
 from api.store import reads
@@ -107,7 +108,7 @@ TreeCursor = Annotated[
             "`depth`, `limit` and `replies_per_node` are the cursor's unless given again."
         ),
         min_length=1,
-        max_length=2048,
+        max_length=MAX_CURSOR,
     ),
 ]
 Ancestors = Annotated[

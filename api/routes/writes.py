@@ -203,6 +203,9 @@ async def read_page(
         raise ParseBudgetProblem(exc.budget) from exc
     except PageError as exc:
         raise invalid("body", str(exc), "body") from exc
+    late = first_out_of_range(page)  # whichever rendering read the page, the range holds
+    if late is not None:
+        raise invalid("body", f"comment {late + 1} is dated outside {RANGE}", "body")
     return page, Source(url, published), body
 
 

@@ -415,11 +415,21 @@ async def list_quotes(
 
 
 async def list_speaker_summaries(
-    conn: aiosqlite.Connection, *, after_name: str | None, limit: int
-) -> list[SpeakerSummary]:
-    """People quoted across articles, by name."""
+    conn: aiosqlite.Connection, *, after_anchor: int | None, limit: int
+) -> list[tuple[SpeakerSummary, int]]:
+    """People quoted across articles, by name, each with an anchor (the lowest speaker id of
+    the name) that stands for the name in cursors. Resumes after the name of the speaker
+    `after_anchor`; a LookupError when that row is gone."""
+    after_name = ""
+    if after_anchor is not None:
+        found = await conn.execute_fetchall(
+            "SELECT name FROM speakers WHERE id = ?", (after_anchor,)
+        )
+        if not found:
+            raise LookupError(after_anchor)
+        after_name = next(iter(found))[0]
     return [
-        rows.speaker_summary(r)
+        (rows.speaker_summary(r), r[4])
         for r in await conn.execute_fetchall(
             """
             SELECT s.name,
@@ -427,10 +437,11 @@ async def list_speaker_summaries(
                            json_each(s2.aliases) a WHERE s2.name = s.name),
                    count(DISTINCT s.article_id),
                    (SELECT count(*) FROM quotes q JOIN speakers s3 ON s3.id = q.speaker_id
-                    WHERE s3.name = s.name AND q.kind = 'speech')
+                    WHERE s3.name = s.name AND q.kind = 'speech'),
+                   min(s.id)
             FROM speakers s WHERE s.name > ? GROUP BY s.name ORDER BY s.name LIMIT ?
             """,
-            ("" if after_name is None else after_name, limit),
+            (after_name, limit),
         )
     ]
 

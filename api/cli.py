@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +24,7 @@ from rich.progress import (
 from api import db
 from api.loader import find_pages, ingest_files
 from api.settings import DEFAULT_DB
+from api.store.crawls import CrawlResult
 
 DB_OPTION = click.option(
     "--db",
@@ -50,11 +52,17 @@ def main() -> None:
     help="IANA zone in which the pages' local times are written.",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds articles.")
-def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool) -> None:
-    """Parse pages and store them, one transaction per page.
+@click.option(
+    "--crawled-at",
+    help="When the pages were fetched (RFC 3339), unless a record says; default: now.",
+)
+def ingest(
+    paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool, crawled_at: str | None
+) -> None:
+    """Parse pages and store them, one transaction per page; re-crawls merge.
 
     PATHS are page files (*.txt), crawl-record files (*.jsonl, *.jsonl.gz: one
-    {"text", "url", "date"} object per line), or folders holding either.
+    {"text", "url", "date", "crawled_at"} object per line), or folders holding either.
     """
     try:
         zone = ZoneInfo(timezone)
@@ -62,6 +70,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         raise click.BadParameter(
             f"unknown time zone {timezone!r}", param_hint="--timezone"
         ) from exc
+    when = _crawl_time(crawled_at)
     console = Console(stderr=True)
     conn = db.connect(db_path)
     try:
@@ -69,7 +78,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
             console.print(f"{db_path} already holds articles; nothing ingested.")
             return
         files = find_pages(paths)
-        created = unchanged = comments = 0
+        tally = Tally()
         failures: list[str] = []
         with Progress(
             TextColumn("[bold]ingest"),
@@ -82,26 +91,63 @@ def ingest(paths: tuple[Path, ...], db_path: Path, timezone: str, if_empty: bool
         ) as progress:
             total = sum(f.stat().st_size for f in files if f.is_file())
             task = progress.add_task("pages", total=total)
-            for outcome in ingest_files(conn, files, zone):
+            for outcome in ingest_files(conn, files, zone, when):
                 progress.advance(task, outcome.progress)
                 if outcome.error is not None:
                     failures.append(f"{outcome.where}: {outcome.error}")
-                elif outcome.result is not None and outcome.result.created:
-                    created += 1
-                    comments += outcome.result.comments
-                else:
-                    unchanged += 1
+                elif outcome.result is not None:
+                    tally.add(outcome.result)
     finally:
         conn.close()
     for line in failures:
         click.echo(f"error: {line}", err=True)
-    pages = created + unchanged + len(failures)
-    click.echo(
-        f"{pages} pages: {created} ingested ({comments} comments), "
-        f"{unchanged} already present, {len(failures)} failed"
-    )
+    click.echo(tally.summary(len(failures)))
     if failures:
         sys.exit(1)
+
+
+def _crawl_time(value: str | None) -> int | None:
+    if value is None:
+        return None
+    from api.records import parse_date
+
+    seconds = parse_date(value)
+    if seconds is None:
+        raise click.BadParameter(f"not an RFC 3339 time: {value!r}", param_hint="--crawled-at")
+    return seconds
+
+
+@dataclass
+class Tally:
+    """What a run of crawls did, for the one-line summary."""
+
+    created: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    added: int = 0
+    edited: int = 0
+    removed: int = 0
+
+    def add(self, result: CrawlResult) -> None:
+        """Count one crawl."""
+        if result.outcome == "created":
+            self.created += 1
+        elif result.outcome == "merged":
+            self.merged += 1
+            self.added += result.added
+            self.edited += result.edited
+            self.removed += result.removed
+        else:
+            self.unchanged += 1
+
+    def summary(self, failed: int) -> str:
+        """`N pages: a new articles, m merged (x comments added, y edited, z removed), ...`"""
+        pages = self.created + self.merged + self.unchanged + failed
+        return (
+            f"{pages} pages: {self.created} new articles, {self.merged} merged "
+            f"({self.added} comments added, {self.edited} edited, {self.removed} removed), "
+            f"{self.unchanged} unchanged, {failed} failed"
+        )
 
 
 @main.command()
@@ -190,6 +236,72 @@ def evaluate(fixtures: tuple[Path, ...]) -> None:
 
     for path in fixtures:
         click.echo(score(path).report())
+
+
+@main.command()
+@DB_OPTION
+@click.option("--article", "article_id", type=click.IntRange(1), help="Only this article.")
+@click.option("--all", "every", is_flag=True, help="Every article.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+def reparse(db_path: Path, article_id: int | None, every: bool, dry_run: bool) -> None:
+    """Re-read stored sources with the current parser and merge the result like a re-crawl
+    (comment ids kept where comments match)."""
+    from api.store.reparse import Reparse, article_ids, reparse_article
+
+    if (article_id is None) == (not every):
+        raise click.UsageError("give either --article ID or --all")
+    conn = db.connect(db_path)
+    try:
+        ids = article_ids(conn) if every else [article_id or 0]
+        results: list[Reparse] = []
+        for one in ids:
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (one,)).fetchone() is None:
+                raise click.ClickException(f"no article with id {one}")
+            results.append(reparse_article(conn, one, dry_run=dry_run))
+    finally:
+        conn.close()
+    for result in results:
+        if result.status != "unchanged" or not every:
+            click.echo(result.report())
+    counts = {s: sum(1 for r in results if r.status == s) for s in Reparse.STATUSES}
+    verb = "would change" if dry_run else "changed"
+    click.echo(
+        f"{len(results)} articles: {counts['changed']} {verb}, {counts['unchanged']} unchanged, "
+        f"{counts['no-source']} without stored source, {counts['failed']} failed"
+        + (" (dry run: nothing written)" if dry_run else "")
+    )
+    if counts["failed"]:
+        sys.exit(1)
+
+
+@main.command()
+@DB_OPTION
+def doctor(db_path: Path) -> None:
+    """Check the database: articles stored apart that are one page (same canonical URL or,
+    without one, the same text), and crawls whose source was not kept. Exits 1 on duplicates;
+    nothing is merged."""
+    from api.store.backfill import articles_without_source, duplicate_articles
+
+    conn = db.connect(db_path)
+    try:
+        duplicates = duplicate_articles(conn)
+        sourceless = articles_without_source(conn)
+    finally:
+        conn.close()
+    for dup in duplicates:
+        ids = ", ".join(str(i) for i in dup.article_ids)
+        click.echo(f"duplicate articles: {dup.identity}: {ids}")
+    if sourceless:
+        click.echo(
+            f"{len(sourceless)} articles have crawls without a stored source (ingested before "
+            "sources were kept); `reparse` cannot re-read them: re-ingest them from files"
+        )
+    click.echo(
+        f"{len(duplicates)} groups of duplicate articles"
+        + ("; merge them by re-ingesting, or delete the extra ones" if duplicates else "")
+    )
+    if duplicates:
+        sys.exit(1)
 
 
 @main.command()

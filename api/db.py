@@ -53,6 +53,9 @@ def connect(path: Path | str) -> sqlite3.Connection:
     _configure(conn)
     conn.execute("PRAGMA journal_mode = WAL")
     migrate(conn)
+    from api.store.backfill import run_backfill  # SQL lives in the store; it imports no db
+
+    run_backfill(conn)
     return conn
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from api.ingest.errors import PageError
 from api.ingest.page import parse_page
 from api.records import is_record_file, parse_date, read_records
-from api.store.writes import IngestResult, Source, store_page
+from api.store.crawls import Crawl, CrawlResult, ingest_crawl
+from api.store.writes import Source
 
 PAGE_SUFFIXES = frozenset({".txt"})
 
@@ -21,7 +22,7 @@ class Outcome:
     """What happened to one page: a file, or one record of a record file (`where` says)."""
 
     where: str
-    result: IngestResult | None = None
+    result: CrawlResult | None = None
     error: str | None = None
     progress: int = 0  # bytes of input consumed since the previous outcome
 
@@ -49,29 +50,39 @@ def read_text(path: Path) -> str:
 
 
 def ingest_files(
-    conn: sqlite3.Connection, paths: Iterable[Path], timezone: tzinfo
+    conn: sqlite3.Connection,
+    paths: Iterable[Path],
+    timezone: tzinfo,
+    crawled_at: int | None = None,
 ) -> Iterator[Outcome]:
-    """Parse and store each page in its own transaction; a bad one is reported, not fatal.
+    """Parse and store each page as a crawl, in its own transaction; a bad one is reported,
+    not fatal. A re-crawl of a stored article is merged into it.
 
     Page files hold one page; record files (JSONL, optionally gzipped) one page per line.
+    Crawl times come from a record's `crawled_at`, else `crawled_at`, else the ingest time.
     """
+    zone = str(timezone)
     for path in paths:
         if is_record_file(path):
-            yield from _ingest_records(conn, path, timezone)
+            yield from _ingest_records(conn, path, timezone, crawled_at)
             continue
         size = path.stat().st_size if path.exists() else 0
         try:
-            page = parse_page(read_text(path), timezone)
+            text = read_text(path)
+            page = parse_page(text, timezone)
         except OSError as exc:
             yield Outcome(str(path), error=f"cannot read: {exc.strerror or exc}", progress=size)
             continue
         except PageError as exc:
             yield Outcome(str(path), error=str(exc), progress=size)
             continue
-        yield Outcome(str(path), result=store_page(conn, page), progress=size)
+        crawl = Crawl(crawled_at, text.encode("utf-8"), "text/plain", zone)
+        yield Outcome(str(path), result=ingest_crawl(conn, page, Source(), crawl), progress=size)
 
 
-def _ingest_records(conn: sqlite3.Connection, path: Path, timezone: tzinfo) -> Iterator[Outcome]:
+def _ingest_records(
+    conn: sqlite3.Connection, path: Path, timezone: tzinfo, crawled_at: int | None
+) -> Iterator[Outcome]:
     consumed = 0
     for line in read_records(path):
         where, step = f"{path}:{line.number}", line.offset - consumed
@@ -84,5 +95,8 @@ def _ingest_records(conn: sqlite3.Connection, path: Path, timezone: tzinfo) -> I
         except PageError as exc:
             yield Outcome(where, error=str(exc), progress=step)
             continue
-        source = Source(url=line.record.url, published_at=parse_date(line.record.date))
-        yield Outcome(where, result=store_page(conn, page, source), progress=step)
+        record = line.record
+        source = Source(url=record.url, published_at=parse_date(record.date))
+        when = parse_date(record.crawled_at) if record.crawled_at else crawled_at
+        crawl = Crawl(when, record.text.encode("utf-8"), "text/plain", str(timezone))
+        yield Outcome(where, result=ingest_crawl(conn, page, source, crawl), progress=step)

@@ -19,7 +19,8 @@ class CrawlRecord(msgspec.Struct, forbid_unknown_fields=False):
 
     text: str
     url: str | None = None
-    date: str | None = None
+    date: str | None = None  # when the source published the page
+    crawled_at: str | None = None  # when the page was fetched
 
 
 @dataclass(frozen=True, slots=True)

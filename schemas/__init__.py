@@ -10,7 +10,15 @@ from schemas.articles import (
     SectionPage,
 )
 from schemas.authors import Author, AuthorPage
-from schemas.comments import Comment, CommentPage, ParentResolution
+from schemas.comments import Comment, CommentPage, CommentRevisions, ParentResolution, Revision
+from schemas.crawls import (
+    ArticleRevision,
+    ArticleRevisions,
+    Crawl,
+    CrawlChanges,
+    CrawlOutcome,
+    CrawlPage,
+)
 from schemas.health import Health
 from schemas.problems import InvalidParam, Problem
 from schemas.quotes import (
@@ -37,12 +45,19 @@ __all__ = [
     "Article",
     "ArticleCounts",
     "ArticlePage",
+    "ArticleRevision",
+    "ArticleRevisions",
     "Author",
     "AuthorPage",
     "Comment",
     "CommentContext",
     "CommentNode",
     "CommentPage",
+    "CommentRevisions",
+    "Crawl",
+    "CrawlChanges",
+    "CrawlOutcome",
+    "CrawlPage",
     "Health",
     "InvalidParam",
     "Link",
@@ -56,6 +71,7 @@ __all__ = [
     "QuoteItem",
     "QuoteKind",
     "QuotePage",
+    "Revision",
     "Section",
     "SectionPage",
     "Speaker",

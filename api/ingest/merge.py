@@ -185,6 +185,12 @@ def merged_order(known: Iterable[Known]) -> list[Known]:
         node = stack.pop()
         out.append(node)
         stack.extend(reversed(children.get(node.key, [])))
+    if len(out) < sum(len(kids) for kids in children.values()):  # an anchor not in the thread
+        shown = {k.key for k in out}
+        out += sorted(
+            (k for kids in children.values() for k in kids if k.key not in shown),
+            key=lambda k: (k.first, k.key),
+        )
     return out
 
 
@@ -289,3 +295,38 @@ def as_parsed(thread: Sequence[Known]) -> list[ParsedComment]:
         )
         for i, k in enumerate(thread)
     ]
+
+
+def rekey(rebuilt: Sequence[Known], stored: Sequence[Known]) -> dict[int, int]:
+    """For each comment of a thread rebuilt from the same crawls (by a newer parser), the
+    stored comment it is: by any shared fingerprint, else by author, flag and time."""
+    exact: dict[Fingerprint, list[int]] = defaultdict(list)
+    loose: dict[tuple[str, bool, int], list[int]] = defaultdict(list)
+    for k in stored:
+        for fp in sorted(k.fingerprints(), key=lambda f: f[3]):
+            exact[fp].append(k.key)
+        if k.posted_at is not None:
+            loose[(k.author, k.author_verified, _seconds(k.posted_at) or 0)].append(k.key)
+    taken: set[int] = set()
+    out: dict[int, int] = {}
+
+    def claim(candidates: Iterable[int]) -> int | None:
+        for key in candidates:
+            if key not in taken:
+                taken.add(key)
+                return key
+        return None
+
+    for k in rebuilt:
+        for fp in sorted(k.fingerprints(), key=lambda f: f[3]):
+            found = claim(exact.get(fp, ()))
+            if found is not None:
+                out[k.key] = found
+                break
+    for k in rebuilt:
+        if k.key in out or k.posted_at is None:
+            continue
+        found = claim(loose.get((k.author, k.author_verified, _seconds(k.posted_at) or 0), ()))
+        if found is not None:
+            out[k.key] = found
+    return out

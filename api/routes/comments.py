@@ -57,6 +57,24 @@ Until = Annotated[
         description="Only comments posted before this RFC 3339 time.", format="date-time"
     ),
 ]
+SeenSince = Annotated[
+    str | None,
+    QueryParameter(
+        description=(
+            "Only comments first seen by a crawl at or after this RFC 3339 time: what is new "
+            "since a client's last visit."
+        ),
+        format="date-time",
+    ),
+]
+Removed = Annotated[
+    bool | None,
+    QueryParameter(
+        description=(
+            "`false`: hide comments gone from the newest crawl; `true`: only those. Default: both."
+        )
+    ),
+]
 Sort = Annotated[
     CommentSort | None,
     QueryParameter(
@@ -78,6 +96,8 @@ class CommentQuery(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     top_level: bool | None = None
     since: int | None = None
     until: int | None = None
+    seen_since: int | None = None
+    removed: bool | None = None
     sort: CommentSort | None = None
 
 
@@ -116,6 +136,8 @@ class CommentController(Controller):
         top_level: TopLevel = None,
         since: Since = None,
         until: Until = None,
+        seen_since: SeenSince = None,
+        removed: Removed = None,
         sort: Sort = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
@@ -130,6 +152,8 @@ class CommentController(Controller):
                 top_level=top_level,
                 since=rfc3339("since", since),
                 until=rfc3339("until", until),
+                seen_since=rfc3339("seen_since", seen_since),
+                removed=removed,
                 sort=sort,
             )
         )
@@ -154,6 +178,8 @@ class CommentController(Controller):
             top_level=query.top_level,
             since=query.since,
             until=query.until,
+            seen_since=query.seen_since,
+            removed=query.removed,
         )
         rows, paths = await reads.list_comments(
             db,

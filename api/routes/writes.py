@@ -25,11 +25,13 @@ from api.openapi_body import PageBodyOperation
 from api.openapi_docs import problem_responses
 from api.params import rfc3339
 from api.routes.articles import ArticlePath, require_article
+from api.store import crawls
 from api.store import keys as key_store
-from api.store import writes
+from api.store.crawls import Crawl, CrawlResult
 from api.store.writes import HashConflict, Source
+from api.store.writes import delete_article as delete_article_rows
 from api.writer import Writer
-from schemas import Article
+from schemas import Article, CrawlChanges
 from schemas.imports import ArticleImport
 
 WRITE_ERRORS = (400, 401, 403, 413, 415)
@@ -48,6 +50,16 @@ PublishedAt = Annotated[
     str | None,
     QueryParameter(
         description="For `text/plain`: when the source published the page (RFC 3339).",
+        format="date-time",
+    ),
+]
+CrawledAt = Annotated[
+    str | None,
+    QueryParameter(
+        description=(
+            "When the page was fetched (RFC 3339; default: now). Crawls of one page are merged "
+            "in this order, whatever order they arrive in."
+        ),
         format="date-time",
     ),
 ]
@@ -154,6 +166,34 @@ def _fingerprint(request: Request[Any, Any, Any], body: bytes) -> str:
     return digest.hexdigest()
 
 
+def _crawl(
+    request: Request[Any, Any, Any], body: bytes, crawled_at: str | None, zone: str | None
+) -> Crawl:
+    """The crawl a write records: its time, and the raw page to keep."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return Crawl(rfc3339("crawled_at", crawled_at), body, media_type, zone)
+
+
+def _changes(result: CrawlResult) -> CrawlChanges:
+    return CrawlChanges(
+        outcome=result.outcome,
+        crawl_id=result.crawl_id,
+        comments_added=result.added,
+        comments_edited=result.edited,
+        comments_removed=result.removed,
+        text_edited=result.text_edited,
+    )
+
+
+def _duplicate(exc: HashConflict) -> Conflict:
+    return Conflict(
+        409,
+        "duplicate-content",
+        "Duplicate content",
+        f"Article {exc.article_id} already holds this content.",
+    )
+
+
 def _location(article_id: int) -> str:
     return f"/v1/articles/{article_id}"
 
@@ -171,15 +211,17 @@ WRITE_OPTIONS: dict[str, Any] = {
     operation_id="createArticle",
     summary="Create an article from a page",
     description=(
-        "Parses and stores a page: 201 with `Location` when new, 200 with the stored "
-        "article when the same content was ingested before. Honours `Idempotency-Key`."
+        "Parses and stores a page as a crawl. A page of a new article is a 201 with "
+        "`Location`. A re-crawl of a stored article (same canonical URL, else the same title "
+        "and text) is merged into it: a 200 whose `changes` say what the crawl added, edited "
+        "and removed; comments keep their ids. Honours `Idempotency-Key`."
     ),
     status_code=201,
     operation_class=PageBodyOperation,
     responses={
         200: ResponseSpec(
             data_container=Article,
-            description="The same content was stored before: the stored article.",
+            description="A re-crawl of a stored article, merged: the article and `changes`.",
             generate_examples=False,
         ),
         **problem_responses(*WRITE_ERRORS, 422),
@@ -192,10 +234,12 @@ async def create_article(
     timezone: Timezone = None,
     url: SourceUrl = None,
     published_at: PublishedAt = None,
+    crawled_at: CrawledAt = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[Article]:
-    """Create, or find, the article."""
+    """Create the article, or merge the crawl into it."""
     page, source, body = await read_page(request, timezone, url, published_at)
+    crawl = _crawl(request, body, crawled_at, timezone)
     key_id: int = request.state.api_key_id
     fingerprint = _fingerprint(request, body)
     if idempotency_key is not None:
@@ -213,8 +257,12 @@ async def create_article(
                 headers["Location"] = stored.location
             replayed = msgspec.json.decode(stored.body, type=Article)
             return Response(replayed, status_code=stored.status, headers=headers)
-    result = await writer.run(writes.store_page, page, source)
+    try:
+        result = await writer.run(crawls.ingest_crawl, page, source, crawl)
+    except HashConflict as exc:
+        raise _duplicate(exc) from exc
     article = await require_article(db, result.article_id)
+    article.changes = _changes(result)
     status = 201 if result.created else 200
     location = _location(result.article_id)
     encoded = msgspec.json.encode(article)
@@ -234,7 +282,10 @@ async def create_article(
     **WRITE_OPTIONS,
     operation_id="replaceArticle",
     summary="Replace an article",
-    description="Replaces the article's content with a new page, keeping its id.",
+    description=(
+        "Replaces the article's content with a new page, keeping its id (its comments get new "
+        "ids). Recorded as a crawl."
+    ),
     operation_class=PageBodyOperation,
     responses=problem_responses(*WRITE_ERRORS, 404, 409),
 )
@@ -246,21 +297,20 @@ async def replace_article(
     timezone: Timezone = None,
     url: SourceUrl = None,
     published_at: PublishedAt = None,
+    crawled_at: CrawledAt = None,
 ) -> Article:
     """The article as stored after the replacement."""
-    page, source, _ = await read_page(request, timezone, url, published_at)
+    page, source, body = await read_page(request, timezone, url, published_at)
+    crawl = _crawl(request, body, crawled_at, timezone)
     try:
-        result = await writer.run(writes.replace_page, article_id, page, source)
+        result = await writer.run(crawls.replace_crawl, article_id, page, source, crawl)
     except HashConflict as exc:
-        raise Conflict(
-            409,
-            "duplicate-content",
-            "Duplicate content",
-            f"Article {exc.article_id} already holds this content.",
-        ) from exc
+        raise _duplicate(exc) from exc
     if result is None:
         raise ResourceNotFound("article", article_id)
-    return await require_article(db, article_id)
+    article = await require_article(db, article_id)
+    article.changes = _changes(result)
+    return article
 
 
 @delete(
@@ -273,5 +323,5 @@ async def replace_article(
 )
 async def delete_article(writer: NamedDependency[Writer], article_id: ArticlePath) -> None:
     """204 on success."""
-    if not await writer.run(writes.delete_article, article_id):
+    if not await writer.run(delete_article_rows, article_id):
         raise ResourceNotFound("article", article_id)

@@ -12,6 +12,7 @@ from schemas import (
     ArticleCounts,
     Author,
     Comment,
+    Crawl,
     Link,
     Paragraph,
     Quote,
@@ -50,7 +51,8 @@ COMMENT_COLUMNS = f"""
     id, article_id, position, author, author_verified, posted_at, body, parent_id,
     parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
     {QUOTES_JSON.format(owner="comment_id", table="comments")},
-    {LINKS_JSON.format(owner="comment_id", table="comments")}
+    {LINKS_JSON.format(owner="comment_id", table="comments")},
+    first_seen_at, edited_at, removed_at
 """
 PARAGRAPH_ATTACHMENTS = f"""
     {QUOTES_JSON.format(owner="paragraph_id", table="paragraphs")},
@@ -108,6 +110,9 @@ def comment(row: Any) -> Comment:
         reply_count=row[13],
         quotes=_quotes.decode(row[14]),
         links=_links.decode(row[15]),
+        first_seen_at=utc(row[16]),
+        edited_at=None if row[17] is None else utc(row[17]),
+        removed_at=None if row[18] is None else utc(row[18]),
     )
 
 
@@ -174,4 +179,31 @@ def author(row: Any) -> Author:
         not_verified_comments=row[3],
         first_seen=utc(row[4]),
         last_seen=utc(row[5]),
+    )
+
+
+CRAWL_COLUMNS = """
+    id, article_id, crawled_at, ingested_at, content_hash, url, outcome, comments,
+    comments_added, comments_edited, comments_removed, text_edited, parser_version,
+    source_id IS NOT NULL
+"""
+
+
+def crawl(row: Any) -> Crawl:
+    """Build a Crawl from a `CRAWL_COLUMNS` row."""
+    return Crawl(
+        id=row[0],
+        article_id=row[1],
+        crawled_at=utc(row[2]),
+        ingested_at=utc(row[3]),
+        content_hash=row[4],
+        url=row[5],
+        outcome=row[6],
+        comments=row[7],
+        comments_added=row[8],
+        comments_edited=row[9],
+        comments_removed=row[10],
+        text_edited=bool(row[11]),
+        parser_version=row[12],
+        source_stored=bool(row[13]),
     )

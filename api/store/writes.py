@@ -210,7 +210,8 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
         """,
         rows,
     )
-    _store_quotes_and_links(conn, page, article_id, paragraph_ids, base)
+    comment_ids = range(base + 1, base + 1 + len(page.comments))
+    _store_quotes_and_links(conn, page, article_id, paragraph_ids, comment_ids)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, page.title, "\n".join(b.text for s in page.sections for b in s)),
@@ -222,8 +223,9 @@ def _store_quotes_and_links(
     page: ParsedPage,
     article_id: int,
     paragraph_ids: list[list[int]],
-    comment_base: int,
+    comment_ids: Sequence[int],
 ) -> None:
+    """Speakers, quotes and links of the page; `comment_ids` are its comments' ids."""
     aliases = {speaker.name: list(speaker.aliases) for speaker in page.speakers}
     for comment in page.comments:  # commenters quoted by other comments
         for q in comment.quotes:
@@ -243,7 +245,7 @@ def _store_quotes_and_links(
         for ids, section in zip(paragraph_ids, page.sections, strict=True)
         for pid, block in zip(ids, section, strict=True)
     ]
-    owners += [(None, comment_base + c.position + 1, c.quotes, c.links) for c in page.comments]
+    owners += [(None, comment_ids[c.position], c.quotes, c.links) for c in page.comments]
     quote_rows = [
         (
             article_id,
@@ -257,7 +259,7 @@ def _store_quotes_and_links(
             q.end,
             speaker_ids.get(q.speaker) if q.speaker else None,
             q.cue,
-            None if q.source_comment is None else comment_base + q.source_comment + 1,
+            None if q.source_comment is None else comment_ids[q.source_comment],
         )
         for paragraph_id, comment_id, quotes, _ in owners
         for i, q in enumerate(quotes)

@@ -65,7 +65,8 @@ class Article(Model, kw_only=True):
     ]
     ingested_at: Timestamp
     updated_at: Annotated[
-        Timestamp | None, Meta(description="Last replacement through `PUT`, if any.")
+        Timestamp | None,
+        Meta(description="Last change by a merged re-crawl or a `PUT`, if any."),
     ]
     first_comment_at: Timestamp | None
     last_comment_at: Timestamp | None

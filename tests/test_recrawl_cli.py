@@ -115,3 +115,30 @@ def test_reparse_and_doctor_on_a_database_from_before(tmp_path: Path) -> None:
     fine = run("doctor", "--db", str(clean))
     assert fine.returncode == 0, fine.stdout
     assert "0 groups of duplicate articles" in fine.stdout
+
+
+def test_a_database_from_before_crawls_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "v6.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in db.migrations():
+        if migration.version <= 6:
+            conn.executescript(
+                f"BEGIN;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+            )
+    store_page(conn, parse_page(SEED_TEXT), Source(url="https://E.org/a?utm_source=feed"))
+    conn.close()
+    upgraded = db.connect(path)
+    try:
+        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == db.latest_version()
+        assert upgraded.execute(
+            "SELECT count(*), min(c.first_seen_at = a.ingested_at), count(c.anchor_id) "
+            "FROM comments c JOIN articles a ON a.id = c.article_id"
+        ).fetchone() == (22, 1, 21)
+        assert upgraded.execute("SELECT outcome, comments, source_id FROM crawls").fetchall() == [
+            ("created", 22, None)
+        ]
+        assert upgraded.execute("SELECT canonical_url FROM articles").fetchone() == (
+            "https://e.org/a",
+        )
+    finally:
+        upgraded.close()

@@ -10,7 +10,7 @@ import hashlib
 import sqlite3
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from api.ingest.identity import article_fingerprint, article_text, canonical_url
@@ -110,6 +110,11 @@ def _ingest(
     article_id = find_article(conn, page, source.url)
     if article_id is None:
         stored = writes._store_page(conn, page, source)
+        if crawl.crawled_at is None:  # fetched now: when the article was stored
+            (ingested_at,) = conn.execute(
+                "SELECT ingested_at FROM articles WHERE id = ?", (stored.article_id,)
+            ).fetchone()
+            crawl = replace(crawl, crawled_at=ingested_at)
         crawl_id = _start(conn, stored.article_id, page, source, crawl, "created")
         return CrawlResult(
             stored.article_id, "created", stored.comments, len(page.comments), crawl_id=crawl_id
@@ -311,6 +316,8 @@ def _merge_into(
     save_texts(conn, article_id, texts, crawl_ids)
     if newest:
         _update_article(conn, article_id, page, source, crawl_ids[result.crawls[-1]], outcome)
+    elif outcome == "merged":
+        conn.execute("UPDATE articles SET updated_at = ? WHERE id = ?", (_now(), article_id))
     return CrawlResult(
         article_id,
         outcome,

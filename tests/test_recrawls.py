@@ -200,6 +200,14 @@ async def test_the_canonical_url_is_the_identity(client: Client, keys: Keys) -> 
     assert (other.status_code, other.json()["id"]) == (201, 2)
 
 
+async def test_an_article_keeps_the_first_url_it_was_known_by(client: Client, keys: Keys) -> None:
+    await crawl(client, keys, SEED_TEXT, T1, url="https://example.org/a")
+    mirror = await crawl(client, keys, SEED_TEXT, T2, url="https://mirror.example.net/a")
+    assert (mirror.status_code, mirror.json()["url"]) == (200, "https://example.org/a")
+    grown = await crawl(client, keys, GROWN, T3, url="https://example.org/a?utm_campaign=z")
+    assert (grown.json()["id"], grown.json()["counts"]["comments"]) == (1, 23)
+
+
 async def test_crawled_at_must_be_a_time(client: Client, keys: Keys) -> None:
     r = await client.post(
         "/v1/articles",
@@ -266,3 +274,26 @@ def test_stored_crawls_in_any_order_end_in_the_same_thread(
     finally:
         in_order.close()
         any_order.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=STEPS)
+def test_the_newest_page_seen_again_is_what_a_merge_would_make_of_it(steps: Steps) -> None:
+    crawls = grow(steps)
+    (last_time, last_hash), comments = crawls[-1]
+    fast, merged = store_crawls(crawls), store_crawls(crawls)
+    try:
+        for conn, digest in ((fast, last_hash), (merged, "zz-another-hash")):
+            page = assemble("A growing thread", [[Block("paragraph", "Text.")]], comments, digest)
+            result = ingest_crawl(conn, page, Source(), Crawl(last_time + 1))
+            assert (result.outcome, result.added, result.removed) == ("unchanged", 0, 0)
+        state = (
+            "SELECT id, position, body, first_crawl_id, last_crawl_id, body_crawl_id, "
+            "removed_crawl_id, removed_at, anchor_id, parent_id FROM comments ORDER BY id"
+        )
+        assert fast.execute(state).fetchall() == merged.execute(state).fetchall()
+        versions = "SELECT text, first_crawl_id, last_crawl_id FROM article_versions"
+        assert fast.execute(versions).fetchall() == merged.execute(versions).fetchall()
+    finally:
+        fast.close()
+        merged.close()

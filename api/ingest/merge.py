@@ -267,7 +267,9 @@ def merge(
     restored: list[int] = []
     for k in [*known, *(updated[a] for a in added)]:
         new = updated.get(k.key, k)
-        new = replace(new, removed=removed_at(new.last, all_crawls))
+        gone = removed_at(new.last, all_crawls)
+        if gone != new.removed:
+            new = replace(new, removed=gone)
         if k.key not in added:
             if normalise_body(new.current.body) != normalise_body(k.current.body):
                 edited.append(k.key)

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Server, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
@@ -24,6 +25,7 @@ from api.http import (
     rate_limit_config,
 )
 from api.params import reject_unknown_query_params
+from api.response_cache import Generation, ResponseCache
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
@@ -82,21 +84,26 @@ def openapi_config() -> OpenAPIConfig:
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the ASGI app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
+    generation = Generation(settings.db_path)
+    # ETags name the code's representation too: a new API or schema version issues new ones.
+    cache = ResponseCache(settings.response_cache_bytes, f"{API_VERSION}:{db.latest_version()}")
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.writer = Writer(settings.db_path)  # creates the file, applies migrations
         app.state.db = await db.connect_reader(settings.db_path)
+        generation.open()
         try:
             yield
         finally:
+            generation.close()
             await app.state.db.close()
             app.state.writer.close()
 
     middleware: list[Any] = [RequestIdMiddleware]
     if settings.rate_limit_per_minute > 0:
         middleware.append(rate_limit_config(settings.rate_limit_per_minute).middleware)
-    middleware.append(ETagMiddleware)
+    middleware.append(DefineMiddleware(ETagMiddleware, cache=cache, generation=generation))
 
     return Litestar(
         route_handlers=[

@@ -24,6 +24,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Largest request body accepted (`THREADBASE_MAX_BODY_BYTES`); more is a 413."""
     cache_max_age: int = 60
     """`Cache-Control: max-age` of public reads, in seconds (`THREADBASE_CACHE_MAX_AGE`)."""
+    response_cache_bytes: int = 16_000_000
+    """Encoded responses each worker keeps (`THREADBASE_RESPONSE_CACHE_BYTES`); 0 keeps none."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,4 +37,5 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             rate_limit_per_minute=int(env.get("THREADBASE_RATE_LIMIT", "1200")),
             cache_max_age=int(env.get("THREADBASE_CACHE_MAX_AGE", "60")),
             max_body_bytes=int(env.get("THREADBASE_MAX_BODY_BYTES", "5000000")),
+            response_cache_bytes=int(env.get("THREADBASE_RESPONSE_CACHE_BYTES", "16000000")),
         )

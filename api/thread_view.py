@@ -10,20 +10,21 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from schemas import ThreadSort
 
 SortKey = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Skeleton:
-    """The columns of a comment that shape the tree."""
+class Skeleton(NamedTuple):
+    """The columns of a comment that shape the tree, in the order the store reads them (a
+    tuple, so a row becomes one without Python code per field)."""
 
     id: int
     parent_id: int | None
     parent_author: str | None
-    parent_author_verified: bool | None
+    parent_author_verified: int | None  # 1, 0, or None, as stored
     resolution: str
     posted_at: int
     position: int

@@ -22,7 +22,7 @@ from api.pagination import (
     str_key,
 )
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
-from api.routes.articles import ArticlePath, last_modified, require_article
+from api.routes.articles import ArticlePath, last_modified
 from api.store import reads
 from api.store.reads import CommentFilter, CommentSort
 from schemas import Comment, CommentPage
@@ -146,7 +146,6 @@ class CommentController(Controller):
         else:
             after = int_key(key, KEY_LENGTH[order])
 
-        article = await require_article(db, article_id)
         filters = CommentFilter(
             author=query.author,
             verified=query.verified,
@@ -155,7 +154,7 @@ class CommentController(Controller):
             since=query.since,
             until=query.until,
         )
-        rows, paths = await reads.list_comments(
+        article, rows, paths = await reads.article_comments(
             db,
             article_id,
             filters=filters,
@@ -163,6 +162,8 @@ class CommentController(Controller):
             after=after,
             limit=limit + 1,
         )
+        if article is None:
+            raise ResourceNotFound("article", article_id)
 
         path_of = dict(zip((c.id for c in rows), paths, strict=True))
 

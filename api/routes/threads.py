@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -22,7 +23,7 @@ from api.pagination import (
     int_key,
     merge_filters,
 )
-from api.routes.articles import ArticlePath, last_modified, require_article
+from api.routes.articles import ArticlePath, last_modified
 from api.routes.comments import CommentPath
 from api.store import reads
 from api.thread_view import (
@@ -31,6 +32,7 @@ from api.thread_view import (
     Planned,
     PlannedComment,
     PlannedGroup,
+    Skeleton,
     SortKey,
     Tree,
     layout,
@@ -38,6 +40,7 @@ from api.thread_view import (
 )
 from api.thread_view import ancestors as ancestor_chain
 from schemas import (
+    Article,
     Comment,
     CommentContext,
     CommentNode,
@@ -131,11 +134,29 @@ class _Bounds:
         self.after: SortKey | None = (after[0], after[1]) if after else None
 
 
-async def _render(
-    db: aiosqlite.Connection, article_id: int, planned: list[Planned], bounds: _Bounds
-) -> list[ThreadNode]:
-    comments = await reads.get_comments(db, planned_ids(planned))
+def _plan(
+    parent: Parent, bounds: _Bounds
+) -> Callable[[list[Skeleton]], tuple[list[Planned], list[int]]]:
+    """The layout of the nodes under `parent` within `bounds`, and the comment ids it shows."""
 
+    def plan(skeleton: list[Skeleton]) -> tuple[list[Planned], list[int]]:
+        planned = layout(
+            Tree(skeleton),
+            parent,
+            sort=bounds.sort,
+            depth=bounds.depth,
+            limit=bounds.limit,
+            replies_per_node=bounds.per_node,
+            after=bounds.after,
+        )
+        return planned, planned_ids(planned)
+
+    return plan
+
+
+def _render(
+    article_id: int, planned: list[Planned], comments: dict[int, CommentNode], bounds: _Bounds
+) -> list[ThreadNode]:
     def more_href(parent: Parent, after: SortKey | None) -> tuple[str, str]:
         key: list[KeyValue] | None = list(after) if after is not None else None
         if isinstance(parent, int):
@@ -149,11 +170,9 @@ async def _render(
 
     def build(node: Planned) -> ThreadNode:
         if isinstance(node, PlannedComment):
-            c = comments[node.id]
-            return CommentNode(
-                **{f: getattr(c, f) for f in Comment.__struct_fields__},
-                replies=[build(r) for r in node.replies],
-            )
+            c = comments[node.id]  # each comment appears once in a layout
+            c.replies = [build(r) for r in node.replies]
+            return c
         if isinstance(node, PlannedGroup):
             return MissingParentNode(
                 parent_author=node.parent.author,
@@ -169,19 +188,13 @@ async def _render(
 
 async def _subtree(
     db: aiosqlite.Connection, article_id: int, parent: Parent, bounds: _Bounds
-) -> list[ThreadNode]:
-    """Lay out and render the nodes under `parent` within `bounds`."""
-    tree = Tree(await reads.thread_skeleton(db, article_id))
-    planned = layout(
-        tree,
-        parent,
-        sort=bounds.sort,
-        depth=bounds.depth,
-        limit=bounds.limit,
-        replies_per_node=bounds.per_node,
-        after=bounds.after,
-    )
-    return await _render(db, article_id, planned, bounds)
+) -> tuple[Article | None, list[ThreadNode]]:
+    """The article (None when there is none) and the rendered nodes under `parent` within
+    `bounds`, read in one hand-off."""
+    article, planned, comments = await reads.article_thread(db, article_id, _plan(parent, bounds))
+    if article is None or planned is None:
+        return None, []
+    return article, _render(article_id, planned, comments, bounds)
 
 
 def _given(
@@ -220,9 +233,10 @@ class ThreadController(Controller):
         bounds = _Bounds(
             _given(sort, depth, limit, replies_per_node), cursor, f"thread:{article_id}"
         )
-        article = await require_article(db, article_id)
         parent = _parse_parent(bounds.parent_token)
-        nodes = await _subtree(db, article_id, parent, bounds)
+        article, nodes = await _subtree(db, article_id, parent, bounds)
+        if article is None:
+            raise ResourceNotFound("article", article_id)
         if isinstance(parent, MissingParent):
             nodes = [
                 MissingParentNode(
@@ -258,7 +272,7 @@ class ThreadController(Controller):
             _given(sort, depth, limit, replies_per_node), cursor, f"replies:{comment_id}"
         )
         comment = await _require_comment(db, comment_id)
-        nodes = await _subtree(db, comment.article_id, comment_id, bounds)
+        _, nodes = await _subtree(db, comment.article_id, comment_id, bounds)
         return Thread(
             article_id=comment.article_id, parent_id=comment_id, sort=bounds.sort, nodes=nodes
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import aiosqlite
 
@@ -23,7 +23,9 @@ from schemas import (
     SpeakerSummary,
 )
 from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
+from schemas.threads import CommentNode
 
+T = TypeVar("T")
 CommentSort = Literal["position", "-position", "posted_at", "-posted_at", "thread"]
 Owner = Literal["paragraph_id", "comment_id"]
 
@@ -160,6 +162,26 @@ async def count_comments(
     return await _scalar(conn, f"SELECT count(*) FROM comments WHERE {' AND '.join(where)}", params)
 
 
+def _comment_page_sql(
+    article_id: int,
+    filters: CommentFilter,
+    sort: CommentSort,
+    after: list[int] | list[str] | None,
+    limit: int,
+) -> tuple[str, list[object]]:
+    where, params = _comment_where(article_id, filters)
+    order, keyset = _COMMENT_ORDER[sort]
+    if after is not None:
+        where.append(keyset)
+        params.extend(after)
+    sql = (
+        f"SELECT {rows.COMMENT_JSON}, thread_path FROM comments "
+        f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
+    )
+    params.append(limit)
+    return sql, params
+
+
 async def list_comments(
     conn: aiosqlite.Connection,
     article_id: int,
@@ -171,38 +193,89 @@ async def list_comments(
 ) -> tuple[list[Comment], list[str]]:
     """A page of an article's comments, filtered and sorted, after the keyset `after`,
     with each row's thread path (the keyset of `sort=thread`)."""
-    where, params = _comment_where(article_id, filters)
-    order, keyset = _COMMENT_ORDER[sort]
-    if after is not None:
-        where.append(keyset)
-        params.extend(after)
-    sql = (
-        f"SELECT {rows.COMMENT_COLUMNS}, thread_path FROM comments "
-        f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
-    )
-    params.append(limit)
+    sql, params = _comment_page_sql(article_id, filters, sort, after, limit)
     found = await conn.execute_fetchall(sql, params)
-    return [rows.comment(r) for r in found], [r[-1] for r in found]
+    return rows.comments(found), [r[-1] for r in found]
+
+
+async def article_comments(
+    conn: aiosqlite.Connection,
+    article_id: int,
+    *,
+    filters: CommentFilter,
+    sort: CommentSort,
+    after: list[int] | list[str] | None,
+    limit: int,
+) -> tuple[Article | None, list[Comment], list[str]]:
+    """The article (None when there is none) and a page of its comments as `list_comments`
+    reads it, both in one hand-off to the connection's thread."""
+    sql, params = _comment_page_sql(article_id, filters, sort, after, limit)
+
+    def work(db: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
+        article = db.execute(
+            f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchall()
+        return article, db.execute(sql, params).fetchall() if article else []
+
+    article, found = await in_thread(conn, work)
+    if not article:
+        return None, [], []
+    return rows.article(article[0]), rows.comments(found), [r[-1] for r in found]
+
+
+async def in_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work(sqlite3 connection)` on the connection's own thread: several statements for
+    the price of one hand-off between the event loop and that thread."""
+    run: Callable[..., Awaitable[T]] = cast(Any, conn)._execute
+    return await run(work, cast(Any, conn)._conn)
 
 
 async def get_comment(conn: aiosqlite.Connection, comment_id: int) -> Comment | None:
     """One comment, or None."""
     found = await conn.execute_fetchall(
-        f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id = ?", (comment_id,)
+        f"SELECT {rows.COMMENT_JSON} FROM comments WHERE id = ?", (comment_id,)
     )
-    return next((rows.comment(r) for r in found), None)
+    return next(iter(rows.comments(found)), None)
+
+
+_SKELETON_SQL = (
+    "SELECT id, parent_id, parent_author, parent_author_verified, parent_resolution, "
+    "posted_at, position, reply_count FROM comments WHERE article_id = ?"
+)
+_NODES_SQL = "SELECT {json} FROM comments WHERE article_id = ? AND id IN ({marks})"
 
 
 async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[Skeleton]:
     """The tree-shaping columns of every comment of an article (no bodies)."""
-    return [
-        Skeleton(r[0], r[1], r[2], None if r[3] is None else bool(r[3]), r[4], r[5], r[6], r[7])
-        for r in await conn.execute_fetchall(
-            "SELECT id, parent_id, parent_author, parent_author_verified, parent_resolution, "
-            "posted_at, position, reply_count FROM comments WHERE article_id = ?",
-            (article_id,),
-        )
-    ]
+    return list(map(Skeleton._make, await conn.execute_fetchall(_SKELETON_SQL, (article_id,))))
+
+
+async def article_thread(
+    conn: aiosqlite.Connection,
+    article_id: int,
+    plan: Callable[[list[Skeleton]], tuple[T, list[int]]],
+) -> tuple[Article | None, T | None, dict[int, CommentNode]]:
+    """An article (None when there is none), `plan` run over its comments' skeleton, and the
+    comments the plan names as reply-tree nodes: one hand-off to the connection's thread,
+    where the (pure) plan runs between the two reads."""
+
+    def work(db: sqlite3.Connection) -> tuple[list[Any], T | None, list[Any]]:
+        article = db.execute(
+            f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchall()
+        if not article:
+            return article, None, []
+        skeleton = list(map(Skeleton._make, db.execute(_SKELETON_SQL, (article_id,))))
+        planned, ids = plan(skeleton)
+        if not ids:
+            return article, planned, []
+        sql = _NODES_SQL.format(json=rows.COMMENT_NODE_JSON, marks=_marks(ids))
+        return article, planned, db.execute(sql, [article_id, *ids]).fetchall()
+
+    article, planned, found = await in_thread(conn, work)
+    if not article:
+        return None, None, {}
+    return rows.article(article[0]), planned, {c.id: c for c in rows.comment_nodes(found)}
 
 
 async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, Comment]:
@@ -210,9 +283,19 @@ async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
     if not ids:
         return {}
     found = await conn.execute_fetchall(
-        f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id IN ({_marks(ids)})", ids
+        f"SELECT {rows.COMMENT_JSON} FROM comments WHERE id IN ({_marks(ids)})", ids
     )
-    return {c.id: c for c in map(rows.comment, found)}
+    return {c.id: c for c in rows.comments(found)}
+
+
+async def get_comment_nodes(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, CommentNode]:
+    """Comments by id as reply-tree nodes (no replies yet), with quotes and links; one query."""
+    if not ids:
+        return {}
+    found = await conn.execute_fetchall(
+        f"SELECT {rows.COMMENT_NODE_JSON} FROM comments WHERE id IN ({_marks(ids)})", ids
+    )
+    return {c.id: c for c in rows.comment_nodes(found)}
 
 
 class SearchSyntaxError(ValueError):
@@ -221,7 +304,8 @@ class SearchSyntaxError(ValueError):
 
 SearchKind = Literal["article", "comment", "quote"]
 # Per kind: the FTS table, its bm25 column weights, and the query that adds the hit's own
-# columns and its snippet for a handful of rowids.
+# columns and its snippet for a handful of rowids. FTS5 cannot seek a `rowid IN (...)` list
+# (it walks every match and filters), so a rowid range bounds the walk and `+rowid` filters.
 _FTS: dict[str, tuple[str, str]] = {
     "article": ("articles_fts", "5.0, 1.0"),
     "comment": ("comments_fts", "1.0, 2.0"),
@@ -231,25 +315,36 @@ _DETAILS: dict[str, str] = {
     "article": """
         SELECT a.id, a.title, snippet(articles_fts, -1, :open, :close, '…', 24)
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        WHERE articles_fts MATCH :query AND articles_fts.rowid IN ({ids})
+        WHERE articles_fts MATCH :query AND articles_fts.rowid BETWEEN :lo AND :hi
+          AND +articles_fts.rowid IN ({ids})
     """,
     "comment": """
         SELECT c.id, c.article_id, c.author, c.posted_at,
                snippet(comments_fts, -1, :open, :close, '…', 24)
         FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
-        WHERE comments_fts MATCH :query AND comments_fts.rowid IN ({ids})
+        WHERE comments_fts MATCH :query AND comments_fts.rowid BETWEEN :lo AND :hi
+          AND +comments_fts.rowid IN ({ids})
     """,
     "quote": """
         SELECT q.id, q.article_id, q.comment_id, s.name,
                snippet(quotes_fts, 0, :open, :close, '…', 24)
         FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
         LEFT JOIN speakers s ON s.id = q.speaker_id
-        WHERE quotes_fts MATCH :query AND quotes_fts.rowid IN ({ids})
+        WHERE quotes_fts MATCH :query AND quotes_fts.rowid BETWEEN :lo AND :hi
+          AND +quotes_fts.rowid IN ({ids})
     """,
 }
 RANK_WINDOW = 2_000
 """bm25 ranks at most this many of the newest matches: the cost of ranking grows with the
 matches, and a word in most documents would otherwise take hundreds of milliseconds."""
+COMMON_SHARE = 0.1
+"""A word found in at least this share of the newest documents is very common. Like a stopword
+it must still match, but it does not score: bm25 would count every document holding it (a walk
+over hundreds of thousands of entries in a large corpus) to give it an IDF of ln 10 or less,
+a fraction of what a rarer word of the same query weighs. When every word of a query is very
+common, its matches come newest first, each with score 0."""
+PROBE = 64
+"""Matches read, newest first, to estimate how common a word is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,13 +355,103 @@ class SearchRows:
     floor: int | None
 
 
-async def _fts(conn: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
-    try:
-        return list(await conn.execute_fetchall(sql, params))
-    except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "syntax" in str(exc):
-            raise SearchSyntaxError(str(exc)) from exc
-        raise
+def _phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _scored_query(db: sqlite3.Connection, table: str, words: list[str]) -> str | None:
+    """The words that are not very common, as the FTS5 query bm25 scores; None if none."""
+    newest = db.execute(f"SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT 1").fetchall()
+    rare: list[str] = []
+    for word in words:
+        probe = db.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (_phrase(word), PROBE - 1),
+        ).fetchall()
+        if not probe or PROBE / (newest[0][0] - probe[0][0] + 1) < COMMON_SHARE:
+            rare.append(_phrase(word))
+    return " ".join(rare) or None
+
+
+def _search(
+    db: sqlite3.Connection,
+    kind: SearchKind,
+    query: str,
+    words: list[str] | None,
+    order: Literal["rank", "newest"],
+    after: list[Any] | None,
+    floor: int | None,
+    limit: int,
+    marks: tuple[str, str],
+) -> SearchRows:
+    table, weights = _FTS[kind]
+    scored = query if words is None else _scored_query(db, table, words)
+    params: dict[str, Any] = {"query": query, "scored": scored, "n": limit}
+    ranked: list[tuple[int, float]]
+    if order == "newest" or scored is None:
+        # Newest first: asked for, or a rank order in which no word scores (all score 0).
+        keyset = ""
+        if after and order == "newest":
+            keyset, params["k0"] = " AND rowid < :k0", after[0]
+        elif after:
+            if after[0] > 0:
+                return SearchRows([], floor)
+            if after[0] == 0:
+                keyset, params["k1"] = " AND rowid < :k1", after[1]
+        ids = [
+            r[0]
+            for r in db.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH :query{keyset} "
+                "ORDER BY rowid DESC LIMIT :n",
+                params,
+            )
+        ]
+        scores: dict[int, float] = {}
+        if scored is not None and ids:
+            scores = dict(
+                db.execute(
+                    f"SELECT rowid, bm25({table}, {weights}) FROM {table} "
+                    f"WHERE {table} MATCH :scored AND rowid BETWEEN :lo AND :hi "
+                    f"AND +rowid IN ({','.join(map(str, ids))})",
+                    {**params, "lo": min(ids), "hi": max(ids)},
+                ).fetchall()
+            )
+        ranked = [(i, scores.get(i, 0.0)) for i in ids]
+    else:
+        if after is None:
+            bound = db.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH :query "
+                "ORDER BY rowid DESC LIMIT 1 OFFSET :skip",
+                {"query": query, "skip": RANK_WINDOW - 1},
+            ).fetchall()
+            floor = bound[0][0] if bound else None
+        params["floor"] = floor or 0
+        # bm25 scores the words that are not very common; the whole query must still match.
+        matching = (
+            ""
+            if scored == query
+            else f" AND +rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH :query "
+            "AND rowid >= :floor)"
+        )
+        keyset = ""
+        if after:
+            keyset = " WHERE score > :k0 OR (score = :k0 AND rowid < :k1)"
+            params.update(k0=after[0], k1=after[1])
+        ranked = db.execute(
+            f"SELECT * FROM (SELECT rowid, bm25({table}, {weights}) AS score FROM {table} "
+            f"WHERE {table} MATCH :scored AND rowid >= :floor{matching}){keyset} "
+            "ORDER BY score, rowid DESC LIMIT :n",
+            params,
+        ).fetchall()
+    if not ranked:
+        return SearchRows([], floor)
+    ids = [int(r[0]) for r in ranked]
+    details = db.execute(
+        _DETAILS[kind].format(ids=",".join(map(str, ids))),
+        {"query": query, "open": marks[0], "close": marks[1], "lo": min(ids), "hi": max(ids)},
+    ).fetchall()
+    by_id = {row[0]: row for row in details}
+    return SearchRows([(r[0], float(r[1]), by_id[r[0]]) for r in ranked if r[0] in by_id], floor)
 
 
 async def search(
@@ -274,56 +459,30 @@ async def search(
     kind: SearchKind,
     query: str,
     *,
+    words: list[str] | None = None,
     order: Literal["rank", "newest"],
     after: list[Any] | None,
     floor: int | None,
     limit: int,
     marks: tuple[str, str],
 ) -> SearchRows:
-    """Matches in rank (bm25, within the newest RANK_WINDOW matches) or newest-first order.
+    """Matches in rank order (bm25 within the newest RANK_WINDOW matches, ties newest first) or
+    newest first, read in one hand-off to the connection's thread.
 
-    The first rank page finds the window's lowest rowid; later pages pass it back (`floor`)
-    so every page ranks the same set.
+    `words` are the plain words `query` is made of (None for raw FTS5 syntax): those that are
+    very common (`COMMON_SHARE`) must match but do not score. The first rank page finds the
+    window's lowest rowid; later pages pass it back (`floor`) so every page ranks the same set.
     """
-    table, weights = _FTS[kind]
-    params: dict[str, Any] = {"query": query, "n": limit}
-    if order == "newest":
-        sql = (
-            f"SELECT rowid, bm25({table}, {weights}) FROM {table} WHERE {table} MATCH :query"
-            + (" AND rowid < :k0" if after else "")
-            + " ORDER BY rowid DESC LIMIT :n"
-        )
-        if after:
-            params["k0"] = after[0]
-    else:
-        if after is None:
-            bound = await _fts(
-                conn,
-                f"SELECT rowid FROM {table} WHERE {table} MATCH :query "
-                "ORDER BY rowid DESC LIMIT 1 OFFSET :skip",
-                {"query": query, "skip": RANK_WINDOW - 1},
-            )
-            floor = bound[0][0] if bound else None
-        sql = (
-            f"SELECT * FROM (SELECT rowid, bm25({table}, {weights}) AS score FROM {table} "
-            f"WHERE {table} MATCH :query AND rowid >= :floor)"
-            + (" WHERE (score, rowid) > (:k0, :k1)" if after else "")
-            + " ORDER BY score, rowid LIMIT :n"
-        )
-        params["floor"] = floor or 0
-        if after:
-            params.update(k0=after[0], k1=after[1])
-    ranked = await _fts(conn, sql, params)
-    if not ranked:
-        return SearchRows([], floor)
-    ids = [r[0] for r in ranked]
-    details = await _fts(
-        conn,
-        _DETAILS[kind].format(ids=",".join(str(int(i)) for i in ids)),
-        {"query": query, "open": marks[0], "close": marks[1]},
-    )
-    by_id = {row[0]: row for row in details}
-    return SearchRows([(r[0], float(r[1]), by_id[r[0]]) for r in ranked if r[0] in by_id], floor)
+
+    def work(db: sqlite3.Connection) -> SearchRows:
+        return _search(db, kind, query, words, order, after, floor, limit, marks)
+
+    try:
+        return await in_thread(conn, work)
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "syntax" in str(exc):
+            raise SearchSyntaxError(str(exc)) from exc
+        raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,14 +570,14 @@ async def list_author_comments(
     conn: aiosqlite.Connection, author: str, *, before: list[int] | None, limit: int
 ) -> list[Comment]:
     """One author's comments across articles, newest first."""
-    sql = f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE author = ?"
+    sql = f"SELECT {rows.COMMENT_JSON} FROM comments WHERE author = ?"
     params: list[object] = [author]
     if before is not None:
         sql += " AND (posted_at, id) < (?, ?)"
         params += before
     sql += " ORDER BY posted_at DESC, id DESC LIMIT ?"
     params.append(limit)
-    return [rows.comment(r) for r in await conn.execute_fetchall(sql, params)]
+    return rows.comments(await conn.execute_fetchall(sql, params))
 
 
 async def article_document(conn: aiosqlite.Connection, article: Article) -> ArticleImport:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
 import aiosqlite
+import msgspec
 
 from api.store import rows
 from api.thread_view import Skeleton
@@ -175,11 +176,22 @@ def _comment_page_sql(
         where.append(keyset)
         params.extend(after)
     sql = (
-        f"SELECT {rows.COMMENT_JSON}, thread_path FROM comments "
+        f"SELECT {rows.COMMENT_JSON} AS c, thread_path AS p FROM comments "
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
     )
     params.append(limit)
     return sql, params
+
+
+def _one_row(sql: str) -> str:
+    """`sql` (rows of a JSON object `c` and a thread path `p`, in order) as one row: a JSON
+    array of the objects and the paths joined by commas. One step of SQLite hands back the
+    whole page, so the reading thread takes the GIL once rather than once per row."""
+    return f"SELECT '[' || group_concat(c, ',') || ']', group_concat(p, ',') FROM ({sql})"
+
+
+def _paths(joined: str | None) -> list[str]:
+    return joined.split(",") if joined else []
 
 
 async def list_comments(
@@ -194,8 +206,8 @@ async def list_comments(
     """A page of an article's comments, filtered and sorted, after the keyset `after`,
     with each row's thread path (the keyset of `sort=thread`)."""
     sql, params = _comment_page_sql(article_id, filters, sort, after, limit)
-    found = await conn.execute_fetchall(sql, params)
-    return rows.comments(found), [r[-1] for r in found]
+    found = list(await conn.execute_fetchall(_one_row(sql), params))
+    return rows.comment_array(found[0][0]), _paths(found[0][1])
 
 
 async def article_comments(
@@ -215,12 +227,12 @@ async def article_comments(
         article = db.execute(
             f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ).fetchall()
-        return article, db.execute(sql, params).fetchall() if article else []
+        return article, db.execute(_one_row(sql), params).fetchall() if article else []
 
     article, found = await in_thread(conn, work)
     if not article:
         return None, [], []
-    return rows.article(article[0]), rows.comments(found), [r[-1] for r in found]
+    return rows.article(article[0]), rows.comment_array(found[0][0]), _paths(found[0][1])
 
 
 async def in_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -238,16 +250,23 @@ async def get_comment(conn: aiosqlite.Connection, comment_id: int) -> Comment | 
     return next(iter(rows.comments(found)), None)
 
 
+# Both in one row (see `_one_row`): the skeleton as a JSON array of `Skeleton` arrays, the
+# nodes as a JSON array of objects.
 _SKELETON_SQL = (
-    "SELECT id, parent_id, parent_author, parent_author_verified, parent_resolution, "
-    "posted_at, position, reply_count FROM comments WHERE article_id = ?"
+    "SELECT json_group_array(json_array(id, parent_id, parent_author, parent_author_verified, "
+    "parent_resolution, posted_at, position, reply_count)) FROM comments WHERE article_id = ?"
 )
-_NODES_SQL = "SELECT {json} FROM comments WHERE article_id = ? AND id IN ({marks})"
+_NODES_SQL = (
+    "SELECT '[' || group_concat(c, ',') || ']' FROM "
+    "(SELECT {json} AS c FROM comments WHERE article_id = ? AND id IN ({marks}))"
+)
+_skeleton = msgspec.json.Decoder(list[Skeleton])
 
 
 async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[Skeleton]:
     """The tree-shaping columns of every comment of an article (no bodies)."""
-    return list(map(Skeleton._make, await conn.execute_fetchall(_SKELETON_SQL, (article_id,))))
+    found = list(await conn.execute_fetchall(_SKELETON_SQL, (article_id,)))
+    return _skeleton.decode(found[0][0])
 
 
 async def article_thread(
@@ -265,7 +284,7 @@ async def article_thread(
         ).fetchall()
         if not article:
             return article, None, []
-        skeleton = list(map(Skeleton._make, db.execute(_SKELETON_SQL, (article_id,))))
+        skeleton = _skeleton.decode(db.execute(_SKELETON_SQL, (article_id,)).fetchall()[0][0])
         planned, ids = plan(skeleton)
         if not ids:
             return article, planned, []
@@ -275,7 +294,8 @@ async def article_thread(
     article, planned, found = await in_thread(conn, work)
     if not article:
         return None, None, {}
-    return rows.article(article[0]), planned, {c.id: c for c in rows.comment_nodes(found)}
+    nodes = rows.comment_node_array(found[0][0] if found else None)
+    return rows.article(article[0]), planned, {c.id: c for c in nodes}
 
 
 async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, Comment]:
@@ -286,16 +306,6 @@ async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
         f"SELECT {rows.COMMENT_JSON} FROM comments WHERE id IN ({_marks(ids)})", ids
     )
     return {c.id: c for c in rows.comments(found)}
-
-
-async def get_comment_nodes(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, CommentNode]:
-    """Comments by id as reply-tree nodes (no replies yet), with quotes and links; one query."""
-    if not ids:
-        return {}
-    found = await conn.execute_fetchall(
-        f"SELECT {rows.COMMENT_NODE_JSON} FROM comments WHERE id IN ({_marks(ids)})", ids
-    )
-    return {c.id: c for c in rows.comment_nodes(found)}
 
 
 class SearchSyntaxError(ValueError):

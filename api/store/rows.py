@@ -103,14 +103,19 @@ def article(row: Any) -> Article:
     )
 
 
+def comment_array(found: str | None) -> list[Comment]:
+    """Decode a JSON array of `COMMENT_JSON` objects (None: no rows), in one call."""
+    return _comments.decode(found or "[]")
+
+
+def comment_node_array(found: str | None) -> list[CommentNode]:
+    """Decode a JSON array of `COMMENT_NODE_JSON` objects (None: no rows), in one call."""
+    return _comment_nodes.decode(found or "[]")
+
+
 def comments(found: Iterable[Any]) -> list[Comment]:
     """Decode rows whose first column is a `COMMENT_JSON` object, in one call."""
     return _comments.decode(_array(found))
-
-
-def comment_nodes(found: Iterable[Any]) -> list[CommentNode]:
-    """Decode rows whose first column is a `COMMENT_NODE_JSON` object, in one call."""
-    return _comment_nodes.decode(_array(found))
 
 
 def _array(found: Iterable[Any]) -> str:

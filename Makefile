@@ -34,7 +34,7 @@ typecheck: $(VENV)/.test-deps
 pytest: $(VENV)/.test-deps
 	$(BIN)/pytest
 
-# Load test against Datasette and a fixed-bytes ceiling; writes BENCHMARKS.md. Needs wrk
+# Load test against Datasette, a minimal handler and fixed-bytes ceilings; writes BENCHMARKS.md. Needs wrk
 # (Debian's package, installed here when missing) and the bench extras (Datasette, py-spy).
 bench: $(VENV)/.bench-deps
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)

@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
+from litestar.openapi.spec import OpenAPI
 
 import schemas
 from api.openapi_body import BODY_COMPONENTS, REF_TEMPLATE
@@ -303,27 +304,37 @@ def walk(node: Any) -> Iterator[JSONObject]:
             yield from walk(value)
 
 
+class _FinishedOpenAPI(OpenAPI):
+    """Litestar's document object, whose dictionary form is the finished contract."""
+
+    def to_schema(self) -> dict[str, Any]:
+        return finish(super().to_schema())
+
+
 class _ContractPlugin(OpenAPIPlugin):
-    """Litestar's OpenAPI plugin, serving the finished document (built on first use)."""
+    """Litestar's OpenAPI plugin, handing out the document as `_FinishedOpenAPI`, so every
+    consumer (`app.openapi_schema`, /docs, `threadbase openapi`) sees the contract."""
 
     __slots__ = ()
 
-    def provide_openapi_schema(self) -> dict[str, Any]:
-        if not self._openapi_schema:
-            self._openapi_schema = finish(self.provide_openapi().to_schema())
-        return self._openapi_schema
+    def provide_openapi(self) -> OpenAPI:
+        document = super().provide_openapi()
+        if type(document) is OpenAPI:
+            document.__class__ = _FinishedOpenAPI
+        return document
 
 
 def contract(app: Litestar) -> JSONObject:
     """The finished document `app` serves at /docs and its JSON and YAML routes."""
-    return app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
+    return app.openapi_schema.to_schema()
 
 
 def publish_contract(app: Litestar) -> None:
     """Make `app` serve the finished document rather than the generated one.
 
     Litestar caches the document on its OpenAPI plugin, which it creates itself and finds by
-    type; the instance is given the subclass above (same layout, one method overridden).
+    type; the instance is given the subclass above (same layout, one method overridden), and
+    the document it builds the subclass whose dictionary form is finished.
     """
     plugin = app.plugins.get(OpenAPIPlugin)
     plugin.__class__ = _ContractPlugin

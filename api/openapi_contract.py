@@ -190,6 +190,12 @@ def _finish_response(
             headers["Last-Modified"] = LAST_MODIFIED
     if status == "201":
         headers["Location"] = {"description": "URL of the new article.", "schema": _STRING}
+    if status in ("200", "201") and operation.get("operationId") == "createArticle":
+        headers["Threadbase-Warning"] = {
+            "description": "Present when the page looks like it has comments that no "
+            "rendering could read; says so in words.",
+            "schema": _STRING,
+        }
     if status == "200" and operation.get("operationId") == "createArticle":
         headers["Content-Location"] = {
             "description": "URL of the stored article this content already is.",

@@ -176,6 +176,7 @@ def test_headers_statuses_and_security_are_declared(spec: dict[str, Any]) -> Non
     created = spec["paths"]["/v1/articles"]["post"]["responses"]
     assert "Location" in created["201"]["headers"]
     assert "Content-Location" in created["200"]["headers"]
+    assert "Threadbase-Warning" in created["201"]["headers"]
 
 
 def test_objects_are_closed(spec: dict[str, Any]) -> None:

@@ -145,6 +145,14 @@ def cut_page(
     return rows, cursor, {"Link": next_link(request, cursor, limit)}
 
 
+def anchored_page(
+    request: Request[Any, Any, Any], found: list[tuple[T, int]], limit: int, scope: str
+) -> tuple[list[T], str | None, dict[str, str]]:
+    """`cut_page` for rows fetched with the id a cursor resumes after (their anchor)."""
+    page, cursor, headers = cut_page(request, found, limit, scope, {}, lambda row: [row[1]])
+    return [item for item, _ in page], cursor, headers
+
+
 def key_as(key: list[KeyValue] | None, shape: type[K]) -> K | None:
     """A cursor's key as `shape` (a bounded tuple type), or a 400 naming `cursor`."""
     if key is None:

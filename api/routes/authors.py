@@ -17,6 +17,7 @@ from api.pagination import (
     Epoch,
     KeyValue,
     RowId,
+    anchored_page,
     cut_page,
     key_as,
     merge_filters,
@@ -24,7 +25,7 @@ from api.pagination import (
 )
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.store import reads
-from schemas import Author, AuthorPage, Comment, CommentPage
+from schemas import AuthorPage, Comment, CommentPage
 
 AuthorName = Annotated[
     str,
@@ -69,13 +70,7 @@ class AuthorController(Controller):
             )
         except LookupError as exc:
             raise invalid("cursor", "points at comments since deleted; start again") from exc
-        anchors = {author.name: anchor for author, anchor in found}
-
-        def key_of(author: Author) -> list[KeyValue]:
-            return [anchors[author.name]]
-
-        rows = [author for author, _ in found]
-        items, next_cursor, headers = cut_page(request, rows, limit, "authors", {}, key_of)
+        items, next_cursor, headers = anchored_page(request, found, limit, "authors")
         return Response(AuthorPage(items=items, next_cursor=next_cursor), headers=headers)
 
     @get(

@@ -15,6 +15,7 @@ from api.pagination import (
     FilterValue,
     KeyValue,
     RowId,
+    anchored_page,
     cut_page,
     filters_as,
     key_as,
@@ -24,7 +25,7 @@ from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.routes.articles import ArticlePath, require_article
 from api.store import reads
 from api.store.reads import QuoteFilter
-from schemas import QuoteItem, QuoteKind, QuotePage, SpeakerPage, SpeakerSummary
+from schemas import QuoteItem, QuoteKind, QuotePage, SpeakerPage
 from schemas.common import MAX_ID
 
 SpeakerName = Annotated[
@@ -156,11 +157,5 @@ class QuoteController(Controller):
             )
         except LookupError as exc:
             raise invalid("cursor", "points at an article since deleted; start again") from exc
-        anchors = {summary.name: anchor for summary, anchor in found}
-
-        def key_of(item: SpeakerSummary) -> list[KeyValue]:
-            return [anchors[item.name]]
-
-        rows = [summary for summary, _ in found]
-        items, next_cursor, headers = cut_page(request, rows, limit, "speakers", {}, key_of)
+        items, next_cursor, headers = anchored_page(request, found, limit, "speakers")
         return Response(SpeakerPage(items=items, next_cursor=next_cursor), headers=headers)

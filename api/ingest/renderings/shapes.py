@@ -282,21 +282,24 @@ def from_headers(
         if times_after and posted is None:
             posted, stop = time_after(lines, first, stop)
         body = drop_name_label(meta.author, body_text(lines, first, stop))
-        author, kind = kind_of(meta.author, body)
-        author, flag = verified(author)
-        comments.append(
-            RawComment(
-                author=author,
-                author_verified=flag,
-                body=body,
-                line=meta.line,
-                posted_text=posted,
-                kind=kind,
-                depth=meta.depth,
-                subject=meta.subject,
-            )
-        )
+        comments.append(_comment(meta, body, posted, meta.subject))
     return Section(start, end, comments, [m.line for m in metas])
+
+
+def _comment(meta: Meta, body: str, posted: str | None, subject: str | None) -> RawComment:
+    """One comment from its meta line and body: trackbacks told apart, `(not verified)` read."""
+    author, kind = kind_of(meta.author, body)
+    author, flag = verified(author)
+    return RawComment(
+        author=author,
+        author_verified=flag,
+        body=body,
+        line=meta.line,
+        posted_text=posted,
+        kind=kind,
+        depth=meta.depth,
+        subject=subject,
+    )
 
 
 def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Section | None:
@@ -310,19 +313,7 @@ def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Sec
         while first < meta.line and (blank(lines[first]) or is_heading(lines[first])):
             first += 1
         body = drop_name_label(meta.author, body_text(lines, first, meta.line))
-        author, kind = kind_of(meta.author, body)
-        author, flag = verified(author)
-        comments.append(
-            RawComment(
-                author=author,
-                author_verified=flag,
-                body=body,
-                line=meta.line,
-                posted_text=meta.posted_text,
-                kind=kind,
-                depth=meta.depth,
-            )
-        )
+        comments.append(_comment(meta, body, meta.posted_text, None))
         first = (meta.last if meta.last is not None else meta.line) + 1
     end = first
     while end < len(lines) and (blank(lines[end]) or is_ui(lines[end])):

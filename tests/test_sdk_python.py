@@ -3,7 +3,6 @@ clean, and every operation driven against a real server by sdk/python/usage.py."
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -11,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from api import db
-from api.keys import make_key
-from api.store.keys import create_key, revoke_key
-from tests.conftest import ROOT, SEED, ingest, served
+from tests.conftest import ROOT, served
+from tests.sdk_support import seeded_with_keys, unexercised
 
 BIN = Path(sys.executable).parent
 SDK = ROOT / "sdk" / "python"
@@ -68,24 +65,15 @@ def test_the_generated_client_and_its_use_type_check_strictly(generated: Path) -
 
 def test_the_generated_client_drives_every_operation(generated: Path, tmp_path: Path) -> None:
     path = tmp_path / "sdk.db"
-    ingest(path, SEED)
-    conn = db.connect(path)
-    live, revoked = make_key(), make_key()
-    create_key(conn, "sdk", live)
-    create_key(conn, "old", revoked)
-    revoke_key(conn, revoked.prefix)
-    conn.close()
+    live, revoked = seeded_with_keys(path)
     with served(path, env={"THREADBASE_RATE_LIMIT": "400"}) as base:
         used = run(
             sys.executable,
             SDK / "usage.py",
             base,
-            live.token,
-            revoked.token,
+            live,
+            revoked,
             PYTHONPATH=str(generated),
         )
     assert used.returncode == 0, used.stdout + used.stderr
-    exercised = {line.split()[1] for line in used.stdout.splitlines() if line.startswith("ok ")}
-    spec = json.loads((ROOT / "openapi.json").read_text())
-    operations = {op["operationId"] for item in spec["paths"].values() for op in item.values()}
-    assert operations - exercised == set()
+    assert unexercised(used.stdout) == set()

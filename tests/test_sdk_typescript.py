@@ -5,17 +5,14 @@ lockfile and installed by `make test` (`npm ci`)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from api import db
-from api.keys import make_key
-from api.store.keys import create_key, revoke_key
-from tests.conftest import ROOT, SEED, ingest, served
+from tests.conftest import ROOT, served
+from tests.sdk_support import seeded_with_keys, unexercised
 
 SDK = ROOT / "sdk" / "typescript"
 BIN = SDK / "node_modules" / ".bin"
@@ -50,17 +47,8 @@ def compiled() -> Path:
 
 def test_every_operation_from_typescript(compiled: Path, tmp_path: Path) -> None:
     path = tmp_path / "ts.db"
-    ingest(path, SEED)
-    conn = db.connect(path)
-    live, revoked = make_key(), make_key()
-    create_key(conn, "ts", live)
-    create_key(conn, "old", revoked)
-    revoke_key(conn, revoked.prefix)
-    conn.close()
+    live, revoked = seeded_with_keys(path)
     with served(path) as base:
-        used = run("node", compiled, base, live.token, revoked.token)
+        used = run("node", compiled, base, live, revoked)
     assert used.returncode == 0, used.stdout + used.stderr
-    exercised = {line.split()[1] for line in used.stdout.splitlines() if line.startswith("ok ")}
-    spec = json.loads((ROOT / "openapi.json").read_text())
-    operations = {op["operationId"] for item in spec["paths"].values() for op in item.values()}
-    assert operations - exercised == set()
+    assert unexercised(used.stdout) == set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from api.ingest.renderings import generic
 from api.ingest.renderings.base import Section
 from api.ingest.renderings.generic import skip_head
 from api.ingest.renderings.shapes import (
@@ -79,7 +80,15 @@ def _find(lines: Sequence[str]) -> list[Meta]:
 
 
 def detect(lines: Sequence[str]) -> float:
-    return 0.2 if _metas(lines) else 0.0
+    """Sure enough, unless every name-only line lies above the page's recurring dated
+    headers: then they are the article's subheadings and the dated lines open comments."""
+    metas = _metas(lines)
+    if not metas:
+        return 0.0
+    dated = generic.find_metas(lines)
+    if len(dated) >= 2 and metas[-1].line < dated[0].line:
+        return 0.0
+    return 0.2
 
 
 def split(lines: Sequence[str]) -> Section | None:

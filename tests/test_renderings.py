@@ -171,6 +171,17 @@ def test_subheadings_above_dated_comments_stay_in_the_article() -> None:
     assert "Keep Copies" in article
 
 
+def test_two_name_only_comments_after_the_article_are_read() -> None:
+    section = (
+        "Quillon\n\nThe small car is not selling. Few want to pay that much for it.\n\n"
+        "Prices of batteries have stalled too.\n\nNorbury88\n\nOh dear.\n"
+        "Not even with the credit at the point of sale.\n"
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert [c.author for c in page.comments] == ["Quillon", "Norbury88"]
+    assert page.comments[1].body.startswith("Oh dear.")
+
+
 def test_relative_times_need_the_crawl_time() -> None:
     unknown = parse_page(DISQUS)
     assert [c.author for c in unknown.comments] == ["Alice", "Bob"]

@@ -76,7 +76,7 @@ def _find(lines: Sequence[str]) -> list[Meta]:
             loose.append(Meta(i, name))
     if strong >= MIN_HEADERS - 1 and len(metas) >= MIN_HEADERS:
         return metas
-    return loose if len(loose) >= MIN_HEADERS else []
+    return loose if len(loose) >= MIN_HEADERS - 1 else []
 
 
 def detect(lines: Sequence[str]) -> float:
@@ -88,7 +88,7 @@ def detect(lines: Sequence[str]) -> float:
     dated = generic.find_metas(lines)
     if len(dated) >= 2 and metas[-1].line < dated[0].line:
         return 0.0
-    return 0.2
+    return 0.2 if len(metas) >= MIN_HEADERS else 0.05
 
 
 def split(lines: Sequence[str]) -> Section | None:

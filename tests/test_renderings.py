@@ -182,6 +182,15 @@ def test_two_name_only_comments_after_the_article_are_read() -> None:
     assert page.comments[1].body.startswith("Oh dear.")
 
 
+def test_a_lone_scored_name_opens_a_comment() -> None:
+    page = parse_page(ARTICLE + GAP + "Quillon 12 pts\n\nThis money goes to the lenders.\n")
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Quillon", "This money goes to the lenders.")
+    ]
+    unscored = parse_page(ARTICLE + GAP + "Quillon\n\nThis money goes to the lenders.\n")
+    assert unscored.comments == []
+
+
 def test_relative_times_need_the_crawl_time() -> None:
     unknown = parse_page(DISQUS)
     assert [c.author for c in unknown.comments] == ["Alice", "Bob"]

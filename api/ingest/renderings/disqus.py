@@ -55,7 +55,8 @@ def _metas(lines: Sequence[str]) -> list[Meta]:
 
 def _find(lines: Sequence[str]) -> list[Meta]:
     """Name-only headers. Either they hug the previous body (strong), or the first follows
-    the gap that opens the comment section and short names recur after it."""
+    the gap that opens the comment section and short names recur after it, or it stands
+    alone there with its score ("NAME 5 pts")."""
     metas: list[Meta] = []
     loose: list[Meta] = []
     strong = 0
@@ -76,7 +77,9 @@ def _find(lines: Sequence[str]) -> list[Meta]:
             loose.append(Meta(i, name))
     if strong >= MIN_HEADERS - 1 and len(metas) >= MIN_HEADERS:
         return metas
-    return loose if len(loose) >= MIN_HEADERS - 1 else []
+    if len(loose) == 1 and POINTS.search(lines[loose[0].line]) is None:
+        return []  # a lone name is a comment's only when its score marks it ("5 pts")
+    return loose
 
 
 def detect(lines: Sequence[str]) -> float:

@@ -191,6 +191,26 @@ def test_a_lone_scored_name_opens_a_comment() -> None:
     assert unscored.comments == []
 
 
+def test_a_wrote_line_amid_the_article_is_a_quotation() -> None:
+    page = parse_page(
+        "Photos of the Storm\n\nOur neighbour has kept taking photos.\n\n"
+        "On Saturday Quillon wrote:\n\n    Today the drive for food restored my faith.\n\n"
+        "And the photos travel far.\n" + GAP + "Such a sad sight for us who live here.\n"
+    )
+    assert page.comments == []
+    article = " ".join(b.text for s in page.sections for b in s)
+    assert "restored my faith" in article
+
+
+def test_a_name_ending_in_an_exclamation_mark_says() -> None:
+    section = "\n".join(
+        f"{name} said:\n\nA nice mix, I will bring it along.\nNovember {d}, 2012 8:22 am\n"
+        for name, d in [("Quill in the Garden!", 8), ("Norbury", 9), ("Ada", 10)]
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert [c.author for c in page.comments] == ["Quill in the Garden!", "Norbury", "Ada"]
+
+
 def test_relative_times_need_the_crawl_time() -> None:
     unknown = parse_page(DISQUS)
     assert [c.author for c in unknown.comments] == ["Alice", "Bob"]

@@ -173,7 +173,7 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         # No template recurs and none shows a time of day: the page's last meta line is a
         # lone comment's only when a wide gap sets its comment apart at the page's end.
         lone = found[-1][1]
-        return with_depths(lines, [lone]) if _set_apart(lines, lone) else []
+        return with_depths(lines, [lone]) if set_apart(lines, lone) else []
     return with_depths(lines, [m for k, m in found if k == best])
 
 
@@ -184,7 +184,7 @@ def _gap_before(lines: Sequence[str], at: int) -> int:
     return run
 
 
-def _set_apart(lines: Sequence[str], meta: Meta) -> bool:
+def set_apart(lines: Sequence[str], meta: Meta) -> bool:
     """Whether a lone meta line opens or closes the page's last block: a gap of GAP blank
     lines above it (a header) or above the few lines it closes (a footer), and only a few
     lines after it."""

@@ -101,6 +101,116 @@ def test_blogger_page_time_after_body() -> None:
     assert page.comments[0].body == "That is exactly what I need."
 
 
+GAP = "\n\n\n\n\n"
+ARTICLE = (
+    "Cheaper Servers by Choosing Well\nThursday, October 18, 2012\n\n"
+    "Some machines of one type run faster than others.\n\n"
+    "Picking the fast ones saves money over a year of use.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("section", "author", "posted"),
+    [
+        (
+            "The gap between the two is large.\nOctober 19, 2012 Olga Brandt\n",
+            "Olga Brandt",
+            "October 19, 2012",
+        ),
+        (
+            "Pemberton Monday, November 5 2012\n\n.. and it is down again!\n",
+            "Pemberton",
+            "Monday, November 5 2012",
+        ),
+        ("   qwerty9  •  15 minutes ago\n\n    Keep trying!\n", "qwerty9", "15 minutes ago"),
+    ],
+)
+def test_a_lone_comment_set_apart_from_the_article_is_read(
+    section: str, author: str, posted: str
+) -> None:
+    page = parse_page(ARTICLE + GAP + section)
+    assert [(c.author, c.posted_text) for c in page.comments] == [(author, posted)]
+    article = " ".join(b.text for s in page.sections for b in s)
+    assert author not in article
+
+
+def test_a_dated_line_inside_the_article_is_not_a_lone_comment() -> None:
+    page = parse_page(
+        ARTICLE + "\nWe measured it again on October 19, 2012 with Olga Brandt.\n\n"
+        "More results follow next week, on a larger cluster.\n"
+    )
+    assert page.comments == []
+
+
+def test_cited_dates_in_the_article_are_not_comment_headers() -> None:
+    items = "\n\n".join(f"{n}. Essay Title {n} (May {n}, 2004)" for n in range(1, 13))
+    comments = "\n\n".join(
+        f"A thought about essay {n}, and why it matters.\n    Reader{n} : {n}:15 PM"
+        for n in range(1, 4)
+    )
+    page = parse_page(ARTICLE + "\n" + items + GAP + comments + "\n")
+    assert [c.author for c in page.comments] == ["Reader1", "Reader2", "Reader3"]
+    article = " ".join(b.text for s in page.sections for b in s)
+    assert "Essay Title 12" in article
+
+
+def test_subheadings_above_dated_comments_stay_in_the_article() -> None:
+    titles = ["Know Your Terms", "Ask Before Sending", "Keep Copies", "Sign First"]
+    body = "\n".join(
+        f"Part {n} of the advice runs over several sentences.\n{title}\n"
+        for n, title in enumerate(titles)
+    )
+    body += "\nThe last part of the advice closes the article.\n"
+    comments = "\n\n".join(
+        f"{name}\nNovember {day}th\n\nThanks for this, it helped.\n"
+        for name, day in [("kpl", 8), ("Ola Nordmann", 9), ("Per Hansen", 12)]
+    )
+    page = parse_page(ARTICLE + "\n" + body + GAP + comments)
+    assert [c.author for c in page.comments] == ["kpl", "Ola Nordmann", "Per Hansen"]
+    article = " ".join(b.text for s in page.sections for b in s)
+    assert "Keep Copies" in article
+
+
+def test_two_name_only_comments_after_the_article_are_read() -> None:
+    section = (
+        "Quillon\n\nThe small car is not selling. Few want to pay that much for it.\n\n"
+        "Prices of batteries have stalled too.\n\nNorbury88\n\nOh dear.\n"
+        "Not even with the credit at the point of sale.\n"
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert [c.author for c in page.comments] == ["Quillon", "Norbury88"]
+    assert page.comments[1].body.startswith("Oh dear.")
+
+
+def test_a_lone_scored_name_opens_a_comment() -> None:
+    page = parse_page(ARTICLE + GAP + "Quillon 12 pts\n\nThis money goes to the lenders.\n")
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Quillon", "This money goes to the lenders.")
+    ]
+    unscored = parse_page(ARTICLE + GAP + "Quillon\n\nThis money goes to the lenders.\n")
+    assert unscored.comments == []
+
+
+def test_a_wrote_line_amid_the_article_is_a_quotation() -> None:
+    page = parse_page(
+        "Photos of the Storm\n\nOur neighbour has kept taking photos.\n\n"
+        "On Saturday Quillon wrote:\n\n    Today the drive for food restored my faith.\n\n"
+        "And the photos travel far.\n" + GAP + "Such a sad sight for us who live here.\n"
+    )
+    assert page.comments == []
+    article = " ".join(b.text for s in page.sections for b in s)
+    assert "restored my faith" in article
+
+
+def test_a_name_ending_in_an_exclamation_mark_says() -> None:
+    section = "\n".join(
+        f"{name} said:\n\nA nice mix, I will bring it along.\nNovember {d}, 2012 8:22 am\n"
+        for name, d in [("Quill in the Garden!", 8), ("Norbury", 9), ("Ada", 10)]
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert [c.author for c in page.comments] == ["Quill in the Garden!", "Norbury", "Ada"]
+
+
 def test_relative_times_need_the_crawl_time() -> None:
     unknown = parse_page(DISQUS)
     assert [c.author for c in unknown.comments] == ["Alice", "Bob"]

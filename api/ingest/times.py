@@ -28,7 +28,7 @@ MONTH = (
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?"
 TOKEN = re.compile(
-    rf"(?<![\d/.:-])(?:(?:{WEEKDAY}\s{{1,3}})?(?:"
+    rf"(?<![\d/.:-])(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
     rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
     rf"|{DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul 2012, 09. Jul, 2012
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012

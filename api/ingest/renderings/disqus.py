@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from api.ingest.renderings import generic
 from api.ingest.renderings.base import Section
 from api.ingest.renderings.generic import skip_head
 from api.ingest.renderings.shapes import (
@@ -54,7 +55,8 @@ def _metas(lines: Sequence[str]) -> list[Meta]:
 
 def _find(lines: Sequence[str]) -> list[Meta]:
     """Name-only headers. Either they hug the previous body (strong), or the first follows
-    the gap that opens the comment section and short names recur after it."""
+    the gap that opens the comment section and short names recur after it, or it stands
+    alone there with its score ("NAME 5 pts")."""
     metas: list[Meta] = []
     loose: list[Meta] = []
     strong = 0
@@ -75,11 +77,21 @@ def _find(lines: Sequence[str]) -> list[Meta]:
             loose.append(Meta(i, name))
     if strong >= MIN_HEADERS - 1 and len(metas) >= MIN_HEADERS:
         return metas
-    return loose if len(loose) >= MIN_HEADERS else []
+    if len(loose) == 1 and POINTS.search(lines[loose[0].line]) is None:
+        return []  # a lone name is a comment's only when its score marks it ("5 pts")
+    return loose
 
 
 def detect(lines: Sequence[str]) -> float:
-    return 0.2 if _metas(lines) else 0.0
+    """Sure enough, unless every name-only line lies above the page's recurring dated
+    headers: then they are the article's subheadings and the dated lines open comments."""
+    metas = _metas(lines)
+    if not metas:
+        return 0.0
+    dated = generic.find_metas(lines)
+    if len(dated) >= 2 and metas[-1].line < dated[0].line:
+        return 0.0
+    return 0.2 if len(metas) >= MIN_HEADERS else 0.05
 
 
 def split(lines: Sequence[str]) -> Section | None:

@@ -56,7 +56,8 @@ def skip_head(lines: Sequence[str]) -> int:
 
 
 def _template(text: str, name: str) -> str:
-    shape = text.replace(name, "N", 1) if name else text
+    shape = " ".join(text.split())
+    shape = shape.replace(name, "N", 1) if name else shape
     shape = LEADING_NUMBER.sub("", shape)
     return DIGITS.sub("0", WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", shape))
 
@@ -76,6 +77,12 @@ def _time_only(line: str) -> bool:
     )
 
 
+def _clock(when: str) -> str:
+    """Part of a template: whether its time shows the time of day (a page's comments show
+    it alike; dates in the article's text seldom do)."""
+    return "T" if CLOCK.search(when) else ""
+
+
 def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
     """The template and meta of a line holding a name and a time, or of a date line with a
     name line beside it."""
@@ -88,6 +95,8 @@ def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
     if not any(c.isdigit() for c in when) and line.count(" ") > 5:
         return None  # "today" in a sentence
+    if before.count("(") > before.count(")") and len(before.split()) > 3:
+        return None  # "A Title (Source, DATE)": a citation, not a comment's meta line
     name = clean_name(before)
     where = "before"
     tail = clean_name(after)
@@ -103,12 +112,16 @@ def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
         if where == "after":  # what follows the date varies ("via mobile", "Reply")
             key += _template(after, name)[:12]
         del text
-        return key, Meta(at, name, when.strip())
+        return key + _clock(when), Meta(at, name, when.strip())
     # A date alone: the name is on the line above (or below); a time alone may follow it.
     clock = at + 1 < len(lines) and _time_only(lines[at + 1])
     if clock and not CLOCK.search(when):
         when = f"{when.strip()} {lines[at + 1].strip()}"
-    for step, key in ((-1, "N/D"), (1, "D/N")):
+    steps = ((-1, "N/D"), (1, "D/N"))
+    hugs_below = at + 1 < len(lines) and not blank(lines[at + 1])
+    if hugs_below and not clock and (at == 0 or blank(lines[at - 1])):
+        steps = steps[::-1]  # the name hugs the date from below: read it first
+    for step, key in steps:
         if step > 0 and clock:
             break
         other = _neighbour(lines, at, step)
@@ -117,7 +130,7 @@ def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
         candidate = clean_name(lines[other])
         if plausible_name(candidate) and find_time(lines[other]) is None:
             first, last = (other, at + int(clock)) if step < 0 else (at, other)
-            return key + _template(lines[other].strip(), candidate), Meta(
+            return key + _clock(when) + _template(lines[other].strip(), candidate), Meta(
                 first, candidate, when.strip(), last=last
             )
     return None
@@ -155,10 +168,39 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         tally = counts.setdefault(key, [0, 0])
         tally[0] += 1
         tally[1] += int(meta.posted_text is not None and CLOCK.search(meta.posted_text) is not None)
-    best = max(counts, key=lambda k: (counts[k][0], counts[k][1]))
+    best = max(counts, key=lambda k: (counts[k][0] + counts[k][1], counts[k][1]))
     if counts[best][0] < 2 and not counts[best][1]:
-        return []  # one comment: only a header that also shows the time of day
+        # No template recurs and none shows a time of day: the page's last meta line is a
+        # lone comment's only when a wide gap sets its comment apart at the page's end.
+        lone = found[-1][1]
+        return with_depths(lines, [lone]) if set_apart(lines, lone) else []
     return with_depths(lines, [m for k, m in found if k == best])
+
+
+def _gap_before(lines: Sequence[str], at: int) -> int:
+    run = 0
+    while at - run - 1 >= 0 and blank(lines[at - run - 1]):
+        run += 1
+    return run
+
+
+def set_apart(lines: Sequence[str], meta: Meta) -> bool:
+    """Whether a lone meta line opens or closes the page's last block: a gap of GAP blank
+    lines above it (a header) or above the few lines it closes (a footer), and only a few
+    lines after it."""
+    last = meta.last if meta.last is not None else meta.line
+    start = meta.line
+    if _gap_before(lines, start) < GAP:
+        above = 0
+        while start > 0 and _gap_before(lines, start) < GAP:
+            start -= 1
+            above += int(not blank(lines[start]))
+            if above > 12:
+                return False
+        if start == 0:
+            return False
+    tail = sum(1 for line in lines[last + 1 :] if not blank(line))
+    return tail + (meta.line - start) > 0 and tail <= 12
 
 
 def detect(lines: Sequence[str]) -> float:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from api.ingest.renderings.base import Section
+from api.ingest.renderings.generic import set_apart
 from api.ingest.renderings.shapes import (
     Meta,
     blank,
@@ -44,7 +45,11 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
             continue
         name = clean_name(re.sub(r"^\W*on\b", "", rest.strip(), flags=re.I))
         # The verb vouches for the header: a pingback's "name" is a whole post title.
-        if not (plausible_name(name) or (0 < len(name) <= 160 and name[-1] not in "?!;:")):
+        if not (
+            plausible_name(name)
+            or (0 < len(name) <= 160 and name[-1] not in "?!;:")
+            or (name[-1:] == "!" and len(name.split()) <= 5)  # "Arthur in the Garden!"
+        ):
             continue
         posted = None if span is None else text[span[0] : span[1]].strip()
         last = None
@@ -84,7 +89,15 @@ def split_said(lines: Sequence[str], verb: re.Pattern[str]) -> Section | None:
     metas = said_metas(lines, verb)
     if len(metas) < 1:
         return None
-    return from_headers(lines, metas, times_after=True)
+    section = from_headers(lines, metas, times_after=True)
+    if (
+        len(metas) == 1
+        and section is not None
+        and section.comments[0].posted_text is None
+        and not set_apart(lines, metas[0])
+    ):
+        return None  # "On Saturday NAME wrote:" amid the article: a quotation, not a comment
+    return section
 
 
 def score(lines: Sequence[str], verb: re.Pattern[str]) -> float:

@@ -211,6 +211,27 @@ def test_a_name_ending_in_an_exclamation_mark_says() -> None:
     assert [c.author for c in page.comments] == ["Quill in the Garden!", "Norbury", "Ada"]
 
 
+def test_slashdot_read_without_bylines_opens_comments_at_scored_subjects() -> None:
+    section = (
+        "    Eyesore? (1, Insightful)\n\n    It looks more like an eyesore to me.\n"
+        "        Re:\n        No joke, in a bad way.\n"
+        "            1 reply beneath your current threshold.\n"
+        "    Wow (2)\n\n    What an ugly thing.\n"
+        "    Total Comments (3)\n"
+        "    Not a fan but (1)\n\n    They are usually well made. Not this.\n"
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert page.comment_rendering == "slashdot"
+    assert [c.body.split("\n")[0] for c in page.comments] == [
+        "It looks more like an eyesore to me.",
+        "No joke, in a bad way.",
+        "What an ugly thing.",  # "Total Comments (3)" counts comments: no header
+        "They are usually well made. Not this.",
+    ]
+    assert {c.author for c in page.comments} == {""}
+    assert page.comments[1].parent_position == 0
+
+
 def test_relative_times_need_the_crawl_time() -> None:
     unknown = parse_page(DISQUS)
     assert [c.author for c in unknown.comments] == ["Alice", "Bob"]

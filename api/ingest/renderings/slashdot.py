@@ -1,5 +1,6 @@
 """Slashdot: a subject line, then `by NAME (UID) [on DATE] (#ID)`, replies nested by
-indentation, `Re:` subjects."""
+indentation, `Re:` subjects. Read without its bylines, each comment opens with its subject
+and score alone ("Subject (1, Insightful)", "Re:"): the author is then not shown ("")."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from api.ingest.renderings.base import Section
-from api.ingest.renderings.shapes import Meta, blank, from_headers, short, with_depths
+from api.ingest.renderings.shapes import (
+    Meta,
+    blank,
+    from_headers,
+    short,
+    with_depths,
+)
 
 NAME = "slashdot"
 HEADER = re.compile(
@@ -36,15 +43,45 @@ def _metas(lines: Sequence[str]) -> list[Meta]:
     return metas
 
 
+SCORED = re.compile(
+    r"^\s*(?P<subject>[^\s()][^()]{0,100}?)\s*\((?:-1|\d)(?:,\s*[A-Z][a-z]{2,15})?\)\s*$"
+)
+REPLY_SUBJECT = re.compile(r"^\s*Re:(?:\s[^()]{0,100})?\s*$")
+HIDDEN = re.compile(r"^\s*\d{1,5} (?:more )?repl(?:y|ies)\b[^.]{0,60}\.?\s*$", re.IGNORECASE)
+COUNTED = re.compile(
+    r"\b(?:comments?|repl(?:y|ies)|responses?)\s*$", re.IGNORECASE
+)  # "Total Comments (4)"
+MIN_SCORED = 3
+
+
+def _subjects(lines: Sequence[str]) -> list[Meta]:
+    """Subject-and-score lines and `Re:` lines: the headers of a Slashdot page read
+    without its bylines."""
+    metas: list[Meta] = []
+    scored = 0
+    for i, line in enumerate(lines):
+        if len(line) > 160 or ("(" not in line and "Re:" not in line):
+            continue
+        m = SCORED.match(line)
+        if m is not None and COUNTED.search(m["subject"]) is None:
+            scored += 1
+            metas.append(Meta(i, "", None, subject=m["subject"].strip()))
+        elif REPLY_SUBJECT.match(line) is not None:
+            metas.append(Meta(i, "", None, subject=line.strip()))
+    return with_depths(lines, metas) if scored >= MIN_SCORED else []
+
+
 def detect(lines: Sequence[str]) -> float:
     uids = sum(1 for line in lines if "(" in line and HEADER.match(line) is not None)
-    return 0.9 if uids >= 3 else 0.0
+    if uids >= 3:
+        return 0.9
+    return 0.5 if _subjects(lines) else 0.0
 
 
 def split(lines: Sequence[str]) -> Section | None:
     metas = _metas(lines)
     if not metas:
-        return None
+        return _split_subjects(lines)
     metas = with_depths(lines, metas)
     section = from_headers(lines, metas)
     if section is None:
@@ -59,3 +96,12 @@ def split(lines: Sequence[str]) -> Section | None:
                     comments[index - 1], body=body[: -len(meta.subject)].rstrip()
                 )
     return replace(section, comments=comments)
+
+
+def _split_subjects(lines: Sequence[str]) -> Section | None:
+    """Comments headed by their subject alone; "N replies beneath …" lines are not text."""
+    metas = _subjects(lines)
+    if not metas:
+        return None
+    kept = [("" if HIDDEN.match(line) else line) for line in lines]
+    return from_headers(kept, metas)

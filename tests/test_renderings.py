@@ -232,6 +232,19 @@ def test_slashdot_read_without_bylines_opens_comments_at_scored_subjects() -> No
     assert page.comments[1].parent_position == 0
 
 
+def test_a_deck_under_the_headline_is_not_the_title() -> None:
+    page = parse_page(
+        "State Still Awaits The Governor's Health Decisions\n"
+        "No word yet on exchanges or the expansion\n\n"
+        "By: Jane Roe  |  November 12th, 2012 at 04:00 PM\n\n"
+        "The governor has not announced a decision yet.\n"
+    )
+    assert (page.title, page.byline) == (
+        "State Still Awaits The Governor's Health Decisions",
+        "Jane Roe",
+    )
+
+
 def test_relative_times_need_the_crawl_time() -> None:
     unknown = parse_page(DISQUS)
     assert [c.author for c in unknown.comments] == ["Alice", "Bob"]

@@ -390,5 +390,7 @@ def test_stated_replies_link_to_the_named_comment() -> None:
     lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "@Ann - I agree.", ""]
     lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Bob Ray, not so.", ""]
     lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Nobody, this names no one.", ""]
+    lines += ["Fay Go July 7, 2012 at 10:12 am", "Response to Bob Ray, 7 July 2012 10:05AM", ""]
+    lines += ["Second to the second.", ""]
     page = parse_page("\n".join(lines))
-    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None, 1]

@@ -232,6 +232,19 @@ def test_slashdot_read_without_bylines_opens_comments_at_scored_subjects() -> No
     assert page.comments[1].parent_position == 0
 
 
+def test_a_deck_under_the_headline_is_not_the_title() -> None:
+    page = parse_page(
+        "State Still Awaits The Governor's Health Decisions\n"
+        "No word yet on exchanges or the expansion\n\n"
+        "By: Jane Roe  |  November 12th, 2012 at 04:00 PM\n\n"
+        "The governor has not announced a decision yet.\n"
+    )
+    assert (page.title, page.byline) == (
+        "State Still Awaits The Governor's Health Decisions",
+        "Jane Roe",
+    )
+
+
 def test_relative_times_need_the_crawl_time() -> None:
     unknown = parse_page(DISQUS)
     assert [c.author for c in unknown.comments] == ["Alice", "Bob"]
@@ -377,5 +390,7 @@ def test_stated_replies_link_to_the_named_comment() -> None:
     lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "@Ann - I agree.", ""]
     lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Bob Ray, not so.", ""]
     lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Nobody, this names no one.", ""]
+    lines += ["Fay Go July 7, 2012 at 10:12 am", "Response to Bob Ray, 7 July 2012 10:05AM", ""]
+    lines += ["Second to the second.", ""]
     page = parse_page("\n".join(lines))
-    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None, 1]

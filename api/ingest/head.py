@@ -120,6 +120,17 @@ def _is_name(name: str) -> bool:
     return bool(name) and plausible_name(name) and name.split()[0].lower() not in NOT_NAMES
 
 
+def _title_case(line: str) -> bool:
+    words = [w for w in line.split() if w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _deck_under(lines: Sequence[str], above: int, at: int) -> bool:
+    """Whether line `at` is a deck (a sentence-case subtitle) right under the title-case
+    headline at `above`."""
+    return at == above + 1 and _title_case(lines[above]) and not _title_case(lines[at])
+
+
 def read_head(lines: Sequence[str], end: int) -> Head:
     """Title, byline and date from the first lines of the page (before line `end`)."""
     top = [i for i in range(min(end, len(lines))) if lines[i].strip()][:HEAD_LINES]
@@ -136,6 +147,8 @@ def read_head(lines: Sequence[str], end: int) -> Head:
             before = [c for c in candidates if c < i]
             if before and i - before[-1] <= 4:
                 title_at = before[-1]
+                if len(before) > 1 and _deck_under(lines, before[-2], title_at):
+                    title_at = before[-2]
             byline, published = found[0], found[1] or published
             last = max(last, i)
         elif is_date_line(lines[i]) and published is None and abs(i - title_at) <= 4:

@@ -1,5 +1,6 @@
 """Replies a comment states in its own text: `@name`, `NAME,` or `NAME -` opening the body,
-`NAME wrote:`, "Originally posted ... by NAME", "In reply to NAME". Pure.
+`NAME wrote:`, "Originally posted ... by NAME", "In reply to NAME", "Response to NAME, DATE".
+Pure.
 
 Each names an earlier comment's author; the nearest such comment above is the parent. Names
 are looked up in a dict as the page is read, so the cost stays linear.
@@ -15,7 +16,7 @@ VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
     r"|(?P<wrote>[^\n]{1,40}?)\s+(?:wrote|said)\s*:\s*$"
-    r"|in reply to\s+(?P<to>[^\n]{1,40}?)\s*(?:[.:]\s*)?$)",
+    r"|(?:in\s+)?(?:reply|response)\s+to\s+(?P<to>[^\n,]{1,40}?)\s*(?:,[^\n]{0,40})?(?:[.:]\s*)?$)",
     re.IGNORECASE,
 )
 

@@ -245,6 +245,23 @@ def test_a_deck_under_the_headline_is_not_the_title() -> None:
     )
 
 
+def test_a_subject_line_above_each_header_does_not_make_it_a_footer() -> None:
+    section = "\n\n\n".join(
+        f"{subject}\nwritten by {name}, October {day}, 2012\n{body}\n"
+        for subject, name, day, body in [
+            ("Chairman of the board", "Quill Hamm", 24, "The energy cost is the problem."),
+            ("Tech", "Norbury Works", 25, "Is anyone else impressed by this?"),
+            ("Not going to work", "ada", 25, "Far too much energy for this."),
+        ]
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert [(c.author, c.body.split("\n")[0]) for c in page.comments] == [
+        ("Quill Hamm", "The energy cost is the problem."),
+        ("Norbury Works", "Is anyone else impressed by this?"),
+        ("ada", "Far too much energy for this."),
+    ]
+
+
 def test_relative_times_need_the_crawl_time() -> None:
     unknown = parse_page(DISQUS)
     assert [c.author for c in unknown.comments] == ["Alice", "Bob"]

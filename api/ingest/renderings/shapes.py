@@ -352,7 +352,8 @@ def placement(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> str:
     gap = 0
     while gap < first_body and blank(lines[first_body - gap - 1]):
         gap += 1
-    if gap >= GAP:  # a block of text opens the section, then the first meta line closes it
+    subject = before == 1 and after and short(lines[metas[0].line - 1], 8)
+    if gap >= GAP and not subject:  # a block of text opens the section, the first meta closes it
         return "footer"
     # Both or neither: which side of the meta line hugs the text?
     above = sum(1 for m in metas if m.line > 0 and not blank(lines[m.line - 1]))

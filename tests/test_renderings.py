@@ -262,6 +262,18 @@ def test_a_subject_line_above_each_header_does_not_make_it_a_footer() -> None:
     ]
 
 
+def test_added_is_the_header_verb_not_part_of_the_name() -> None:
+    section = "\n\n".join(
+        f"{name} added 1 day ago\n\n{body}\n"
+        for name, body in [("quillon", "Thank you for this."), ("Ada K", "Lovely bird!")]
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert [(c.author, c.posted_text) for c in page.comments] == [
+        ("quillon", "1 day ago"),
+        ("Ada K", "1 day ago"),
+    ]
+
+
 def test_relative_times_need_the_crawl_time() -> None:
     unknown = parse_page(DISQUS)
     assert [c.author for c in unknown.comments] == ["Alice", "Bob"]

@@ -44,7 +44,7 @@ UI_WORDS = frozenset(
 )
 LEAD_WORDS = frozenset("posted written submitted comment commented reply added by on from".split())
 TAIL_WORDS = frozenset(
-    "says said wrote writes replied commented posted on at by | / • · - – — ,".split()
+    "says said wrote writes added replied commented posted on at by | / • · - – — ,".split()
 )
 NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
 TAIL_MARKS = ".:…,|/•·—–-"

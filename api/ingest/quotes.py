@@ -230,9 +230,21 @@ class _Read:
     narration: str
     sentences: list[int]
     verbs: list[tuple[int, int]]
-    names: list[tuple[int, str]]
     opens_at: int
     _hits: tuple[int, list[tuple[int, str]]] | None = None
+    _names: list[tuple[int, str]] | None = None
+
+    @property
+    def names(self) -> list[tuple[int, str]]:
+        """(end offset, name) of every name-like run of the narration, found when first asked
+        (quotes in comments never resolve pronouns, so they never ask)."""
+        if self._names is None:
+            self._names = []
+            for m in NAME_RUN.finditer(self.narration):
+                name = clean_name(m.group(0))
+                if name:
+                    self._names.append((m.end(), name))
+        return self._names
 
     def speaker_hits(self, ctx: _Context) -> list[tuple[int, str]]:
         """Known speakers' mentions in the narration, found once per set of speakers."""
@@ -261,14 +273,11 @@ class _Read:
         return None
 
 
-def _read(text: str) -> _Read:
-    spans = quote_spans(text)
+def _read(text: str, spans: list[Span] | None = None) -> _Read:
+    """`text` read once; `spans` are its `quote_spans` when the caller has them already."""
+    if spans is None:
+        spans = quote_spans(text)
     narration = _narration(text, [s for s in spans if not s.nested])
-    names = []
-    for m in NAME_RUN.finditer(narration):
-        name = clean_name(m.group(0))
-        if name:
-            names.append((m.end(), name))
     stripped = narration.lstrip()
     return _Read(
         text,
@@ -276,7 +285,6 @@ def _read(text: str) -> _Read:
         narration,
         [0, *(m.end() for m in SENTENCE_END.finditer(narration))],
         [(m.start(), m.end()) for m in VERB.finditer(narration)],
-        names,
         len(narration) - len(stripped) if stripped else len(narration),
     )
 
@@ -400,35 +408,57 @@ class CommentLike(Protocol):
     def posted_at(self) -> datetime | None: ...
 
 
+@dataclass(slots=True)
+class _Words:
+    """Every comment's words, normalised, and the comments holding each word: built when a
+    quote first needs a source (most comments quote nothing)."""
+
+    comments: Sequence[CommentLike]
+    normal: list[str] = field(default_factory=list)
+    holding: dict[str, list[int]] = field(default_factory=dict)  # word -> comments, in order
+
+    def candidates(self, needle: str) -> tuple[list[int], list[str]]:
+        """The comments holding the needle's rarest word (only they can hold the needle),
+        and every comment's normalised text."""
+        if not self.normal and self.comments:
+            self.normal = [_normal(c.body) for c in self.comments]
+            holding: dict[str, list[int]] = defaultdict(list)
+            for i, words in enumerate(self.normal):
+                for word in set(words.split()):
+                    holding[word].append(i)
+            self.holding = holding
+        return min((self.holding.get(w, []) for w in needle.split()), key=len), self.normal
+
+
 def comment_quotes(
     comments: Sequence[CommentLike], speakers: dict[str, Speaker] | None = None
 ) -> list[list[FoundQuote]]:
     """Quotes of every comment; one repeating an earlier comment's words links to it."""
-    normal = [_normal(c.body) for c in comments]
-    holding: dict[str, list[int]] = defaultdict(list)  # word -> comments using it, in order
-    for i, words in enumerate(normal):
-        for word in set(words.split()):
-            holding[word].append(i)
+    words = _Words(comments)
     ctx = _Context(speakers=speakers or {})
     out: list[list[FoundQuote]] = []
     for position, comment in enumerate(comments):
+        spans = quote_spans(comment.body)
+        if not spans:  # no quote marks: nothing to read
+            out.append([])
+            continue
         found = []
-        for q in _quotes_in(_read(comment.body), ctx, pronouns=False):
-            needle = _normal(q.text)
+        for q in _quotes_in(_read(comment.body, spans), ctx, pronouns=False):
             source = None
-            if len(needle) >= MIN_SOURCE_CHARS and q.kind == "speech" and not q.nested:
-                # Only comments holding the needle's rarest word can hold the needle.
-                rarest = min((holding[w] for w in needle.split()), key=len)
-                source = next(
-                    (
-                        i
-                        for i in rarest[:MAX_SOURCE_CANDIDATES]
-                        if i != position
-                        and _not_after(comments[i].posted_at, comment.posted_at, i < position)
-                        and needle in normal[i]
-                    ),
-                    None,
-                )
+            if q.kind == "speech" and not q.nested:
+                needle = _normal(q.text)
+                if len(needle) >= MIN_SOURCE_CHARS:
+                    rarest, normal = words.candidates(needle)
+                    source = next(
+                        (
+                            i
+                            for i in rarest[:MAX_SOURCE_CANDIDATES]
+                            if i != position
+                            and _not_after(comments[i].posted_at, comment.posted_at, i < position)
+                            and needle in normal[i]
+                        ),
+                        None,
+                    )
             if source is not None:
                 q = replace(
                     q,

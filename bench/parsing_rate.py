@@ -34,7 +34,7 @@ STAGES = {
     "read_head": "article header",
     "parse_blocks": "article blocks",
     "build_comments": "comment headers to comments",
-    "read_time": "times (python-dateutil)",
+    "read_time": "reading times",
     "_annotate_sections": "article quotes and links",
     "_annotate_comments": "comment quotes and links",
     "resolve_threads": "reply tree",

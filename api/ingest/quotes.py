@@ -49,6 +49,7 @@ VERB = re.compile(rf"\b(?:{VERBS})\b")
 SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+")
 TITLE_CUES = re.compile(r"\b(?:called|titled|entitled|named|movie|film|book|series|song|its)\s*$")
 MIN_SOURCE_CHARS = 12
+WORD = re.compile(r"\w+")
 CUE_WINDOW = 300
 """Characters after a quote searched for a cue (`," says Boris Reitschuster`)."""
 SUBJECT_WINDOW = 400
@@ -394,7 +395,7 @@ def _peek_speakers(reads: Sequence[_Read], ctx: _Context) -> list[str | None]:
 
 
 def _normal(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(WORD.findall(text.lower()))
 
 
 class CommentLike(Protocol):
@@ -408,57 +409,69 @@ class CommentLike(Protocol):
     def posted_at(self) -> datetime | None: ...
 
 
-@dataclass(slots=True)
-class _Words:
-    """Every comment's words, normalised, and the comments holding each word: built when a
-    quote first needs a source (most comments quote nothing)."""
-
-    comments: Sequence[CommentLike]
-    normal: list[str] = field(default_factory=list)
-    holding: dict[str, list[int]] = field(default_factory=dict)  # word -> comments, in order
-
-    def candidates(self, needle: str) -> tuple[list[int], list[str]]:
-        """The comments holding the needle's rarest word (only they can hold the needle),
-        and every comment's normalised text."""
-        if not self.normal and self.comments:
-            self.normal = [_normal(c.body) for c in self.comments]
-            holding: dict[str, list[int]] = defaultdict(list)
-            for i, words in enumerate(self.normal):
-                for word in set(words.split()):
-                    holding[word].append(i)
-            self.holding = holding
-        return min((self.holding.get(w, []) for w in needle.split()), key=len), self.normal
+def _sources(
+    comments: Sequence[CommentLike], needles: dict[str, list[int]]
+) -> dict[tuple[str, int], int]:
+    """For each needle (the normalised words of a quote) and the comment quoting it, the
+    comment it repeats, if any: the first, in page order, of the comments holding the needle's
+    rarest word that holds the whole needle and may be quoted by it (at most
+    MAX_SOURCE_CANDIDATES of them are examined)."""
+    normal = [_normal(c.body) for c in comments]
+    wanted = {word for needle in needles for word in needle.split()}
+    holding: dict[str, list[int]] = defaultdict(list)  # needle word -> comments, in order
+    for i, words in enumerate(normal):
+        for word in wanted.intersection(words.split()):
+            holding[word].append(i)
+    found: dict[tuple[str, int], int] = {}
+    for needle, quoting in needles.items():
+        rarest = min((holding[w] for w in needle.split()), key=len)
+        for position in quoting:
+            source = next(
+                (
+                    i
+                    for i in rarest[:MAX_SOURCE_CANDIDATES]
+                    if i != position
+                    and _not_after(
+                        comments[i].posted_at, comments[position].posted_at, i < position
+                    )
+                    and needle in normal[i]
+                ),
+                None,
+            )
+            if source is not None:
+                found[needle, position] = source
+    return found
 
 
 def comment_quotes(
     comments: Sequence[CommentLike], speakers: dict[str, Speaker] | None = None
 ) -> list[list[FoundQuote]]:
-    """Quotes of every comment; one repeating an earlier comment's words links to it."""
-    words = _Words(comments)
+    """Quotes of every comment; one repeating an earlier comment's words links to it.
+
+    Most comments hold no quotation mark: only those holding one are read, and the comments'
+    words are indexed (for the needle words only) when some quote is long enough to look for."""
     ctx = _Context(speakers=speakers or {})
-    out: list[list[FoundQuote]] = []
+    found: list[list[tuple[FoundQuote, str | None]]] = []
+    needles: dict[str, list[int]] = defaultdict(list)  # needle -> comments quoting it
     for position, comment in enumerate(comments):
         spans = quote_spans(comment.body)
-        if not spans:  # no quote marks: nothing to read
-            out.append([])
-            continue
-        found = []
-        for q in _quotes_in(_read(comment.body, spans), ctx, pronouns=False):
-            source = None
-            if q.kind == "speech" and not q.nested:
-                needle = _normal(q.text)
-                if len(needle) >= MIN_SOURCE_CHARS:
-                    rarest, normal = words.candidates(needle)
-                    source = next(
-                        (
-                            i
-                            for i in rarest[:MAX_SOURCE_CANDIDATES]
-                            if i != position
-                            and _not_after(comments[i].posted_at, comment.posted_at, i < position)
-                            and needle in normal[i]
-                        ),
-                        None,
-                    )
+        quotes = _quotes_in(_read(comment.body, spans), ctx, pronouns=False) if spans else []
+        marked: list[tuple[FoundQuote, str | None]] = []
+        for q in quotes:
+            needle = _normal(q.text) if q.kind == "speech" and not q.nested else ""
+            if len(needle) < MIN_SOURCE_CHARS:
+                marked.append((q, None))
+                continue
+            marked.append((q, needle))
+            if not needles[needle] or needles[needle][-1] != position:
+                needles[needle].append(position)
+        found.append(marked)
+    sources = _sources(comments, needles) if needles else {}
+    out: list[list[FoundQuote]] = []
+    for position, marked in enumerate(found):
+        quotes = []
+        for q, wanted in marked:
+            source = None if wanted is None else sources.get((wanted, position))
             if source is not None:
                 q = replace(
                     q,
@@ -466,8 +479,8 @@ def comment_quotes(
                     cue="quoting a comment",
                     source_comment=source,
                 )
-            found.append(q)
-        out.append(found)
+            quotes.append(q)
+        out.append(quotes)
     return out
 
 

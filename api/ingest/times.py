@@ -28,8 +28,11 @@ MONTH = (
 )
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?"
+# Every token starts with a digit, "@", a weekday, a month, "yesterday" or "today": the
+# lookahead turns every other start away before the alternatives are tried.
+STARTS = r"[\d@]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 TOKEN = re.compile(
-    rf"(?<![\d/.:-])(?:(?:{WEEKDAY}\s{{1,3}})?(?:"
+    rf"(?={STARTS}|yesterday|today)(?<![\d/.:-])(?:(?:{WEEKDAY}\s{{1,3}})?(?:"
     rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
     rf"|{DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul 2012, 09. Jul, 2012
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012

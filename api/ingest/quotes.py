@@ -233,18 +233,26 @@ class _Read:
     verbs: list[tuple[int, int]]
     opens_at: int
     _hits: tuple[int, list[tuple[int, str]]] | None = None
+    _runs: list[tuple[int, str]] | None = None
     _names: list[tuple[int, str]] | None = None
 
     @property
+    def runs(self) -> list[tuple[int, str]]:
+        """(end offset, text) of every capitalised run of the narration, found when first
+        asked (quotes in comments never resolve pronouns, so they never ask)."""
+        if self._runs is None:
+            self._runs = [(m.end(), m.group(0)) for m in NAME_RUN.finditer(self.narration)]
+        return self._runs
+
+    @property
     def names(self) -> list[tuple[int, str]]:
-        """(end offset, name) of every name-like run of the narration, found when first asked
-        (quotes in comments never resolve pronouns, so they never ask)."""
+        """(end offset, name) of the runs that are names."""
         if self._names is None:
             self._names = []
-            for m in NAME_RUN.finditer(self.narration):
-                name = clean_name(m.group(0))
+            for end, run in self.runs:
+                name = clean_name(run)
                 if name:
-                    self._names.append((m.end(), name))
+                    self._names.append((end, name))
         return self._names
 
     def speaker_hits(self, ctx: _Context) -> list[tuple[int, str]]:
@@ -343,17 +351,25 @@ def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
     mentions: list[str] = []
     for read in reads:
         text, spans, narration = read.text, read.spans, read.narration
-        mentions += [m.group(0) for m in NAME_RUN.finditer(narration)]
+        mentions += [run for _, run in read.runs]
         for span in spans:
             close = span.end + 1
             cue = _after_cue(text[close : close + CUE_WINDOW]) if span.closed else None
             if cue and cue.who and cue.who.lower() not in PRONOUNS:
                 names.append(cue.who)
+        # Each sentence's subject_of, from the verbs found once: the last verb ending in a
+        # sentence is its last verb when it starts there too (verbs never span a sentence end).
         start = 0
+        verbs, seen = read.verbs, 0
         for m in SENTENCE_END.finditer(narration + " "):
-            cue = subject_of(narration[start : m.start() + 1])
-            if cue and cue.who and cue.who.lower() not in PRONOUNS:
-                names.append(cue.who)
+            stop = m.start() + 1
+            while seen < len(verbs) and verbs[seen][1] <= stop:
+                seen += 1
+            if seen and verbs[seen - 1][0] >= start:
+                verb_start, verb_end = verbs[seen - 1]
+                cue = _subject(narration[start:stop], verb_start - start, verb_end - start)
+                if cue.who and cue.who.lower() not in PRONOUNS:
+                    names.append(cue.who)
             start = m.end()
     return names, mentions
 

@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import httpx
 
-from bench import parse
+from bench import parse, parsing_rate
 from bench.corpus import IngestRate, Spec, build, measure_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -360,7 +360,8 @@ def main() -> None:
             profile_text = profile(server.pid, runs[1][1], args.duration, DATA / "profile.txt")
     report = render(results, rate, rss.peak_kb, spec, workers, args, profile_text)
     previous = args.output.read_text() if args.output.exists() else ""
-    args.output.write_text(report.rstrip() + "\n\n" + parse.kept_section(previous) + "\n")
+    kept = [parse.kept_section(previous), parsing_rate.kept_section(previous)]
+    args.output.write_text("\n\n".join([report.rstrip(), *filter(None, kept)]) + "\n")
     (DATA / "last-run.json").write_text(
         json.dumps({"results": [asdict(r) for r in results], "ingest": asdict(rate)}, indent=2)
     )

@@ -49,6 +49,7 @@ VERB = re.compile(rf"\b(?:{VERBS})\b")
 SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+")
 TITLE_CUES = re.compile(r"\b(?:called|titled|entitled|named|movie|film|book|series|song|its)\s*$")
 MIN_SOURCE_CHARS = 12
+WORD = re.compile(r"\w+")
 CUE_WINDOW = 300
 """Characters after a quote searched for a cue (`," says Boris Reitschuster`)."""
 SUBJECT_WINDOW = 400
@@ -230,9 +231,29 @@ class _Read:
     narration: str
     sentences: list[int]
     verbs: list[tuple[int, int]]
-    names: list[tuple[int, str]]
     opens_at: int
     _hits: tuple[int, list[tuple[int, str]]] | None = None
+    _runs: list[tuple[int, str]] | None = None
+    _names: list[tuple[int, str]] | None = None
+
+    @property
+    def runs(self) -> list[tuple[int, str]]:
+        """(end offset, text) of every capitalised run of the narration, found when first
+        asked (quotes in comments never resolve pronouns, so they never ask)."""
+        if self._runs is None:
+            self._runs = [(m.end(), m.group(0)) for m in NAME_RUN.finditer(self.narration)]
+        return self._runs
+
+    @property
+    def names(self) -> list[tuple[int, str]]:
+        """(end offset, name) of the runs that are names."""
+        if self._names is None:
+            self._names = []
+            for end, run in self.runs:
+                name = clean_name(run)
+                if name:
+                    self._names.append((end, name))
+        return self._names
 
     def speaker_hits(self, ctx: _Context) -> list[tuple[int, str]]:
         """Known speakers' mentions in the narration, found once per set of speakers."""
@@ -261,14 +282,11 @@ class _Read:
         return None
 
 
-def _read(text: str) -> _Read:
-    spans = quote_spans(text)
+def _read(text: str, spans: list[Span] | None = None) -> _Read:
+    """`text` read once; `spans` are its `quote_spans` when the caller has them already."""
+    if spans is None:
+        spans = quote_spans(text)
     narration = _narration(text, [s for s in spans if not s.nested])
-    names = []
-    for m in NAME_RUN.finditer(narration):
-        name = clean_name(m.group(0))
-        if name:
-            names.append((m.end(), name))
     stripped = narration.lstrip()
     return _Read(
         text,
@@ -276,7 +294,6 @@ def _read(text: str) -> _Read:
         narration,
         [0, *(m.end() for m in SENTENCE_END.finditer(narration))],
         [(m.start(), m.end()) for m in VERB.finditer(narration)],
-        names,
         len(narration) - len(stripped) if stripped else len(narration),
     )
 
@@ -334,17 +351,25 @@ def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
     mentions: list[str] = []
     for read in reads:
         text, spans, narration = read.text, read.spans, read.narration
-        mentions += [m.group(0) for m in NAME_RUN.finditer(narration)]
+        mentions += [run for _, run in read.runs]
         for span in spans:
             close = span.end + 1
             cue = _after_cue(text[close : close + CUE_WINDOW]) if span.closed else None
             if cue and cue.who and cue.who.lower() not in PRONOUNS:
                 names.append(cue.who)
+        # Each sentence's subject_of, from the verbs found once: the last verb ending in a
+        # sentence is its last verb when it starts there too (verbs never span a sentence end).
         start = 0
+        verbs, seen = read.verbs, 0
         for m in SENTENCE_END.finditer(narration + " "):
-            cue = subject_of(narration[start : m.start() + 1])
-            if cue and cue.who and cue.who.lower() not in PRONOUNS:
-                names.append(cue.who)
+            stop = m.start() + 1
+            while seen < len(verbs) and verbs[seen][1] <= stop:
+                seen += 1
+            if seen and verbs[seen - 1][0] >= start:
+                verb_start, verb_end = verbs[seen - 1]
+                cue = _subject(narration[start:stop], verb_start - start, verb_end - start)
+                if cue.who and cue.who.lower() not in PRONOUNS:
+                    names.append(cue.who)
             start = m.end()
     return names, mentions
 
@@ -386,7 +411,7 @@ def _peek_speakers(reads: Sequence[_Read], ctx: _Context) -> list[str | None]:
 
 
 def _normal(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(WORD.findall(text.lower()))
 
 
 class CommentLike(Protocol):
@@ -400,35 +425,69 @@ class CommentLike(Protocol):
     def posted_at(self) -> datetime | None: ...
 
 
+def _sources(
+    comments: Sequence[CommentLike], needles: dict[str, list[int]]
+) -> dict[tuple[str, int], int]:
+    """For each needle (the normalised words of a quote) and the comment quoting it, the
+    comment it repeats, if any: the first, in page order, of the comments holding the needle's
+    rarest word that holds the whole needle and may be quoted by it (at most
+    MAX_SOURCE_CANDIDATES of them are examined)."""
+    normal = [_normal(c.body) for c in comments]
+    wanted = {word for needle in needles for word in needle.split()}
+    holding: dict[str, list[int]] = defaultdict(list)  # needle word -> comments, in order
+    for i, words in enumerate(normal):
+        for word in wanted.intersection(words.split()):
+            holding[word].append(i)
+    found: dict[tuple[str, int], int] = {}
+    for needle, quoting in needles.items():
+        rarest = min((holding[w] for w in needle.split()), key=len)
+        for position in quoting:
+            source = next(
+                (
+                    i
+                    for i in rarest[:MAX_SOURCE_CANDIDATES]
+                    if i != position
+                    and _not_after(
+                        comments[i].posted_at, comments[position].posted_at, i < position
+                    )
+                    and needle in normal[i]
+                ),
+                None,
+            )
+            if source is not None:
+                found[needle, position] = source
+    return found
+
+
 def comment_quotes(
     comments: Sequence[CommentLike], speakers: dict[str, Speaker] | None = None
 ) -> list[list[FoundQuote]]:
-    """Quotes of every comment; one repeating an earlier comment's words links to it."""
-    normal = [_normal(c.body) for c in comments]
-    holding: dict[str, list[int]] = defaultdict(list)  # word -> comments using it, in order
-    for i, words in enumerate(normal):
-        for word in set(words.split()):
-            holding[word].append(i)
+    """Quotes of every comment; one repeating an earlier comment's words links to it.
+
+    Most comments hold no quotation mark: only those holding one are read, and the comments'
+    words are indexed (for the needle words only) when some quote is long enough to look for."""
     ctx = _Context(speakers=speakers or {})
-    out: list[list[FoundQuote]] = []
+    found: list[list[tuple[FoundQuote, str | None]]] = []
+    needles: dict[str, list[int]] = defaultdict(list)  # needle -> comments quoting it
     for position, comment in enumerate(comments):
-        found = []
-        for q in _quotes_in(_read(comment.body), ctx, pronouns=False):
-            needle = _normal(q.text)
-            source = None
-            if len(needle) >= MIN_SOURCE_CHARS and q.kind == "speech" and not q.nested:
-                # Only comments holding the needle's rarest word can hold the needle.
-                rarest = min((holding[w] for w in needle.split()), key=len)
-                source = next(
-                    (
-                        i
-                        for i in rarest[:MAX_SOURCE_CANDIDATES]
-                        if i != position
-                        and _not_after(comments[i].posted_at, comment.posted_at, i < position)
-                        and needle in normal[i]
-                    ),
-                    None,
-                )
+        spans = quote_spans(comment.body)
+        quotes = _quotes_in(_read(comment.body, spans), ctx, pronouns=False) if spans else []
+        marked: list[tuple[FoundQuote, str | None]] = []
+        for q in quotes:
+            needle = _normal(q.text) if q.kind == "speech" and not q.nested else ""
+            if len(needle) < MIN_SOURCE_CHARS:
+                marked.append((q, None))
+                continue
+            marked.append((q, needle))
+            if not needles[needle] or needles[needle][-1] != position:
+                needles[needle].append(position)
+        found.append(marked)
+    sources = _sources(comments, needles) if needles else {}
+    out: list[list[FoundQuote]] = []
+    for position, marked in enumerate(found):
+        quotes = []
+        for q, wanted in marked:
+            source = None if wanted is None else sources.get((wanted, position))
             if source is not None:
                 q = replace(
                     q,
@@ -436,8 +495,8 @@ def comment_quotes(
                     cue="quoting a comment",
                     source_comment=source,
                 )
-            found.append(q)
-        out.append(found)
+            quotes.append(q)
+        out.append(quotes)
     return out
 
 

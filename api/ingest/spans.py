@@ -98,6 +98,8 @@ def quote_spans(text: str) -> list[Span]:
 def link_spans(text: str) -> list[LinkSpan]:
     """Every http(s) URL in `text`, trailing punctuation left out."""
     out: list[LinkSpan] = []
+    if "://" not in text:  # every URL holds it: most texts hold none
+        return out
     for m in URL.finditer(text):
         url = m.group(0).rstrip(URL_TRAILING)
         if len(url) > len("https://"):

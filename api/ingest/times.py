@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from dateutil import parser as dateutil_parser
 
+from api.ingest.date_shapes import read_common
 from api.ingest.errors import PageError
 
 if TYPE_CHECKING:
@@ -27,8 +28,11 @@ MONTH = (
 )
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?"
+# Every token starts with a digit, "@", a weekday, a month, "yesterday" or "today": the
+# lookahead turns every other start away before the alternatives are tried.
+STARTS = r"[\d@]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 TOKEN = re.compile(
-    rf"(?<![\d/.:-])(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
+    rf"(?={STARTS}|yesterday|today)(?<![\d/.:-])(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
     rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
     rf"|{DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul 2012, 09. Jul, 2012
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012
@@ -59,6 +63,9 @@ UNIT_SECONDS = {
 MAX_LINE = 300
 DIGIT = re.compile(r"\d")
 ZONE = re.compile(r"\b[A-Z]{1,3}[SD]?T\b|\bUTC\b|\bGMT\b")
+ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
+LINK_WORD = re.compile(r"\b(?:at|on|um)\b", re.IGNORECASE)
+YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 
 
 @lru_cache(maxsize=65_536)
@@ -101,20 +108,20 @@ def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
         if "yesterday" in lowered:
             day -= timedelta(days=1)
         return day
-    cleaned = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", text.replace("@", " "))
-    cleaned = re.sub(r"\b(?:at|on|um)\b", " ", cleaned, flags=re.IGNORECASE)
+    cleaned = ORDINAL.sub("", text.replace("@", " "))
+    cleaned = LINK_WORD.sub(" ", cleaned)
     cleaned = ZONE.sub(" ", cleaned)  # the page's zone is given separately
-    has_year = re.search(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", cleaned) is not None
-    if not has_year and crawled_at is None and not re.search(r"\d{1,2}:\d{2}", cleaned):
-        return None
+    if crawled_at is None and YEAR.search(cleaned) is None:
+        return None  # no year on the page and none to borrow
     default = (crawled_at or datetime(1970, 1, 1)).replace(
         tzinfo=None, hour=0, minute=0, second=0, microsecond=0
     )
+    common = read_common(cleaned, default)  # most shapes, without dateutil's cost
+    if common is not None:
+        return common
     try:
         when = dateutil_parser.parse(cleaned, default=default, fuzzy=True, ignoretz=True)
     except (ValueError, OverflowError):
-        return None
-    if not has_year and crawled_at is None:
         return None
     return when.replace(tzinfo=None)
 

@@ -29,11 +29,16 @@ NAME = "disqus"
 URL = re.compile(r"^(?:https?://\S+\s+)+")
 MIN_HEADERS = 3
 POINTS = re.compile(r"(?<!\s)\s+\d{1,6}\s+(?:pts?|points)\s*$", re.IGNORECASE)
+POINTS_LAST = "tTsS\u017f"  # what POINTS may end with (U+017F, long s, is an s to IGNORECASE)
 
 
 def _name(line: str) -> str | None:
     """The author on a name-only line (a profile link before it is dropped), else None."""
-    text = POINTS.sub("", URL.sub("", line.strip()))
+    text = line.strip()
+    if text.startswith("http"):  # cheap tests first: the patterns fit few lines
+        text = URL.sub("", text)
+    if text[-1:] in POINTS_LAST:
+        text = POINTS.sub("", text)
     if not text or len(text) > 50 or len(text.split()) > 4 or text[-1] in '.,;:!?"”)':
         return None
     if find_time(text) is not None or is_ui(text) or is_heading(text) or is_chrome(text):
@@ -48,9 +53,12 @@ _last: tuple[Sequence[str], list[Meta]] | None = None
 def _metas(lines: Sequence[str]) -> list[Meta]:
     """The page's name-only headers (the last page's answer is kept for `split`)."""
     global _last
-    if _last is None or _last[0] is not lines:
-        _last = (lines, _find(lines))
-    return _last[1]
+    last = _last
+    if last is not None and last[0] is lines:
+        return last[1]
+    metas = _find(lines)
+    _last = (lines, metas)
+    return metas
 
 
 def _find(lines: Sequence[str]) -> list[Meta]:
@@ -60,19 +68,20 @@ def _find(lines: Sequence[str]) -> list[Meta]:
     metas: list[Meta] = []
     loose: list[Meta] = []
     strong = 0
+    empty = [blank(line) for line in lines]
     for i in range(skip_head(lines), len(lines) - 2):
-        if blank(lines[i]) or not blank(lines[i + 1]) or blank(lines[i + 2]):
+        if empty[i] or not empty[i + 1] or empty[i + 2]:
             continue
         name = _name(lines[i])
         if name is None:
             continue
-        hugs = not blank(lines[i - 1])  # right under the previous body
-        after_gap = all(blank(lines[j]) for j in range(max(0, i - 2), i))
+        hugs = not empty[i - 1]  # right under the previous body
+        after_gap = all(empty[j] for j in range(max(0, i - 2), i))
         if hugs:
             strong += 1
         if hugs or after_gap:
             metas.append(Meta(i, name))
-        opens = all(blank(lines[j]) for j in range(max(0, i - GAP), i))
+        opens = all(empty[j] for j in range(max(0, i - GAP), i))
         if (loose or opens) and len(name.split()) <= 3:
             loose.append(Meta(i, name))
     if strong >= MIN_HEADERS - 1 and len(metas) >= MIN_HEADERS:

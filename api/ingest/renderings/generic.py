@@ -32,6 +32,7 @@ DIGITS = re.compile(r"\d+")
 CLOCK = re.compile(r"\d:\d\d")
 LEADING_NUMBER = re.compile(r"^\s*#?\d{1,5}[.):]?\s+")
 WORDS = re.compile(r"[^\W\d_]+")
+DIGIT = re.compile(r"\d")
 
 
 def skip_head(lines: Sequence[str]) -> int:
@@ -150,11 +151,22 @@ def find_metas(lines: Sequence[str]) -> list[Meta]:
     return metas
 
 
+def time_lines(lines: Sequence[str]) -> list[int]:
+    """The lines `find_time` may find a time on: those with a digit, "yesterday" or "today"."""
+    return [i for i, line in enumerate(lines) if DIGIT.search(line) or _day_word(line)]
+
+
+def _day_word(line: str) -> bool:
+    lowered = line.lower()
+    return "yesterday" in lowered or "today" in lowered
+
+
 def _find_metas(lines: Sequence[str]) -> list[Meta]:
     found: list[tuple[str, Meta]] = []
     taken = -1
-    for i in range(skip_head(lines), len(lines)):
-        if i <= taken:
+    head = skip_head(lines)
+    for i in time_lines(lines):  # a meta line holds a time: the others are not read
+        if i < head or i <= taken:
             continue
         hit = read_meta(lines, i)
         if hit is not None:

@@ -23,21 +23,29 @@ from api.ingest.renderings.shapes import (
 )
 from api.ingest.times import find_time
 
-VERBS = ("say", "said", "wrote", "added")
+VERBS = re.compile("say|said|wrote|added")  # searched in lowercased lines
+
+_last: tuple[Sequence[str], list[int]] | None = None
 
 
-def _may_hold_verb(line: str) -> bool:
-    """Cheap test first: most lines hold none of the verbs."""
-    lowered = line.lower()
-    return any(v in lowered for v in VERBS)
+def verb_lines(lines: Sequence[str]) -> list[int]:
+    """The lines that may hold one of the verbs, lowercased (a cheap test: most lines hold
+    none). Every reader of the rendering asks, so the last page's answer is kept."""
+    global _last
+    last = _last
+    if last is not None and last[0] is lines:
+        return last[1]
+    found = [i for i, line in enumerate(lines) if VERBS.search(line.lower())]
+    _last = (lines, found)
+    return found
 
 
 def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
     """Header lines ending in the verb; a time on the line or alone on the next line."""
     metas: list[Meta] = []
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if not text or len(text) > 160 or not _may_hold_verb(text) or not short(text, 16):
+    for i in verb_lines(lines):
+        text = lines[i].strip()
+        if not text or len(text) > 160 or not short(text, 16):
             continue
         span = find_time(text)
         rest = text if span is None else text[: span[0]] + " " + text[span[1] :]
@@ -102,8 +110,9 @@ def split_said(lines: Sequence[str], verb: re.Pattern[str]) -> Section | None:
 
 def score(lines: Sequence[str], verb: re.Pattern[str]) -> float:
     count = 0
-    for line in lines:
-        if len(line) >= 160 or not _may_hold_verb(line):
+    for i in verb_lines(lines):
+        line = lines[i]
+        if len(line) >= 160:
             continue
         span = find_time(line)
         rest = line if span is None else line[: span[0]] + line[span[1] :]

@@ -1,0 +1,92 @@
+"""The commonest shapes of a comment's date, read without python-dateutil. Pure.
+
+Most times on comment pages come in a few shapes ("October 29, 2012 1:49 pm", "29 Oct
+2012 14:02", "10/29/2012 - 14:02", "2012-10-29 14:02"). `read_common` reads exactly those, as
+`dateutil.parser.parse(text, default=..., fuzzy=True)` reads them (a test holds the two to
+the same answers), and answers None for anything else, which then goes to dateutil. Every
+field it accepts is in range, so it never has to guess how dateutil would bend a bad one; a
+date the calendar lacks (February 30) goes to dateutil too, which refuses it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Final
+
+# Month and weekday names as python-dateutil's parserinfo knows them (any case).
+MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = "mon|monday|tue|tuesday|wed|wednesday|thu|thursday|fri|friday|sat|saturday|sun|sunday"
+MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
+COMMON = re.compile(
+    rf"(?:(?:{WEEKDAYS}),?[ ]{{1,3}})?(?:"
+    rf"(?P<month>{MONTH_NAME})\.?[ ]{{1,3}}(?P<day>\d{{1,2}}),?[ ]{{1,3}}(?P<year>[1-9]\d{{3}})"
+    rf"|(?P<day2>\d{{1,2}})\.?[ ]{{1,3}}(?P<month2>{MONTH_NAME})\.?,?[ ]{{1,3}}"
+    r"(?P<year2>[1-9]\d{3})"
+    r"|(?P<year3>[1-9]\d{3})-(?P<month3>\d{2})-(?P<day3>\d{2})"
+    r"|(?P<first>\d{1,2})(?P<mark>[/.-])(?P<second>\d{1,2})(?P=mark)(?P<year4>[1-9]\d{3}))"
+    r"(?:(?:,?[ ]{1,4}|[ ]{1,3}-[ ]{1,3})"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2}))?(?:[ ]?(?P<half>[ap]m))?)?",
+    re.IGNORECASE,
+)
+
+
+def read_common(text: str, default: datetime) -> datetime | None:
+    """The naive time `text` names when it is in a common shape, else None. `default` gives
+    what the text leaves out: nothing but the time of day, which it takes whole."""
+    m = COMMON.fullmatch(text.strip())
+    if m is None:
+        return None
+    if m["month"] is not None:
+        year, month, day = int(m["year"]), MONTHS[m["month"].lower()], int(m["day"])
+    elif m["month2"] is not None:
+        year, month, day = int(m["year2"]), MONTHS[m["month2"].lower()], int(m["day2"])
+    elif m["year3"] is not None:
+        year, month, day = int(m["year3"]), int(m["month3"]), int(m["day3"])
+    else:  # month first unless it cannot be (10/8/2012, 18/10/2012), as dateutil reads it
+        year, month, day = int(m["year4"]), int(m["first"]), int(m["second"])
+        if month > 12:
+            month, day = day, month
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    if m["hour"] is None:
+        hour, minute, second = default.hour, default.minute, default.second
+    else:
+        hour, minute = int(m["hour"]), int(m["minute"])
+        second = 0 if m["sec"] is None else int(m["sec"])
+        if minute > 59 or second > 59:
+            return None
+        half = m["half"]
+        if half is None:
+            if hour > 23:
+                return None
+        elif not 1 <= hour <= 12:
+            return None
+        elif half.lower() == "pm":
+            hour = hour % 12 + 12
+        else:
+            hour %= 12
+    try:
+        return datetime(year, month, day, hour, minute, second, default.microsecond)
+    except ValueError:  # a day the month does not have: dateutil's to refuse
+        return None

@@ -1,0 +1,84 @@
+"""The renderings' cheap line tests pass every line their full tests could match."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from api.ingest.renderings import disqus
+from api.ingest.renderings.generic import time_lines
+from api.ingest.renderings.said import verb_lines
+from api.ingest.times import STARTS, TOKEN
+
+PIECES = ["say", "SAYS", "Said", "sAiD", "wrote", "WROTE", "added", "ADDed", "saİd", "\u017fays"]
+FILLER = ["x", " ", "Kelvin \u212a", "İ", "s", "a", "pts", "3 points", "\t", "é", ":"]
+
+
+def _line(rng: random.Random) -> str:
+    return "".join(rng.choice(PIECES if rng.random() < 0.2 else FILLER) for _ in range(6))
+
+
+def test_verb_lines_are_the_lines_whose_lowercase_holds_a_verb() -> None:
+    rng = random.Random(7)
+    lines = [_line(rng) for _ in range(3_000)]
+    verbs = ("say", "said", "wrote", "added")
+    expected = [i for i, line in enumerate(lines) if any(v in line.lower() for v in verbs)]
+    assert verb_lines(lines) == expected
+    assert 0 < len(expected) < len(lines)
+
+
+def test_points_are_only_looked_for_on_lines_that_can_end_with_them() -> None:
+    rng = random.Random(8)
+    units = ["pt", "PTS", "points", "Point\u017f", "pt\u017f", "pTs", "pointz"]
+    for _ in range(2_000):
+        text = f"Ann {rng.randint(0, 99)} {rng.choice(units)}"
+        if disqus.POINTS.search(text) is not None:
+            assert text[-1:] in disqus.POINTS_LAST, text
+
+
+def test_time_lines_are_the_lines_find_time_looks_at() -> None:
+    rng = random.Random(9)
+    pieces = ["3", "٣", "TODAY", "yesterDay", "toda", "Yesterda y", "İ", "x", " "]
+    lines = ["".join(rng.choice(pieces) for _ in range(4)) for _ in range(3_000)]
+    expected = [
+        i
+        for i, line in enumerate(lines)
+        if any(c.isdigit() for c in line) or "yesterday" in line.lower() or "today" in line.lower()
+    ]
+    assert time_lines(lines) == expected
+    assert 0 < len(expected) < len(lines)
+
+
+def test_the_time_tokens_lookahead_turns_away_no_token() -> None:
+    plain = re.compile(TOKEN.pattern.removeprefix(f"(?={STARTS}|yesterday|today)"), TOKEN.flags)
+    assert plain.pattern != TOKEN.pattern
+    rng = random.Random(10)
+    pieces = [
+        "Mon",
+        "\u017fat",
+        "SEPT",
+        "may",
+        "12",
+        "3:04",
+        "@",
+        "pm",
+        " ",
+        "ago",
+        "2 days",
+        "TODAY",
+        "yesterday",
+        "/",
+        "-",
+        ".",
+        "2012",
+        "x",
+        ", ",
+        "th",
+        "UTC",
+        "ET",
+        "İ",
+    ]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(8))
+        spans = [m.span() for m in TOKEN.finditer(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], text

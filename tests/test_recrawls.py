@@ -27,6 +27,7 @@ from api.store.writes import Source
 from tests.conftest import SEED, assert_problem
 from tests.test_api_writes import Keys, text_headers
 from tests.test_merge import STEPS, grow
+from tests.test_renderings import DISQUS
 
 Client = AsyncTestClient[Litestar]
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -157,6 +158,50 @@ async def test_seen_since_lists_what_is_new_and_answers_304_when_nothing_is(
         400,
         "seen_since",
     )
+
+
+async def test_seen_since_and_removed_stay_with_the_cursor(client: Client, keys: Keys) -> None:
+    await crawl(client, keys, GROWN, T1)
+    await crawl(client, keys, EDITED.replace("Late to this thread", "Late, but"), T2)
+    await crawl(client, keys, WITHOUT_MARY, T3)
+    query = {"seen_since": T1, "removed": "false", "limit": "5"}
+    first = await client.get("/v1/articles/1/comments", params=query)
+    assert first.status_code == 200, first.text
+    seen = [c["id"] for c in first.json()["items"]]
+    cursor = first.json()["next_cursor"]
+    while cursor is not None:
+        page = await client.get("/v1/articles/1/comments", params={"cursor": cursor, "limit": "5"})
+        seen += [c["id"] for c in page.json()["items"]]
+        cursor = page.json()["next_cursor"]
+    assert len(seen) == 22
+    assert MARY_ID not in seen
+    other = await client.get(
+        "/v1/articles/1/comments",
+        params={"cursor": first.json()["next_cursor"], "removed": "true"},
+    )
+    assert_problem(other, 400, "removed")
+    later = await client.get(
+        "/v1/articles/1/comments",
+        params={"cursor": first.json()["next_cursor"], "seen_since": T2},
+    )
+    assert_problem(later, 400, "seen_since")
+
+
+async def test_relative_times_read_against_each_crawl_are_one_comment(
+    client: Client, keys: Keys
+) -> None:
+    """ "2 hours ago" read on two days is two times but one comment, dated by its first crawl."""
+    first = await crawl(client, keys, DISQUS, "2020-01-02T12:00:00Z")
+    assert first.status_code == 201
+    before = await comments(client)
+    again = await crawl(client, keys, DISQUS, "2020-01-03T12:00:00Z")
+    assert again.status_code == 200
+    assert again.json()["changes"]["comments_added"] == 0
+    assert again.json()["counts"]["comments"] == len(before) == 2
+    after = await comments(client)
+    assert [(c["id"], c["posted_at"], c["removed_at"]) for c in after] == [
+        (c["id"], c["posted_at"], None) for c in before
+    ]
 
 
 async def test_an_older_crawl_neither_resurrects_nor_undoes(client: Client, keys: Keys) -> None:

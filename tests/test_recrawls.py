@@ -253,6 +253,26 @@ async def test_an_article_keeps_the_first_url_it_was_known_by(client: Client, ke
     assert (grown.json()["id"], grown.json()["counts"]["comments"]) == (1, 23)
 
 
+async def test_put_replaces_the_content_and_starts_the_history_again(
+    client: Client, keys: Keys
+) -> None:
+    await crawl(client, keys, SEED_TEXT, T1)
+    await crawl(client, keys, GROWN, T2)
+    r = await client.put(
+        "/v1/articles/1", content=EDITED, headers=text_headers(keys), params={"crawled_at": T3}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["changes"]["outcome"] == "replaced"
+    history = (await client.get("/v1/articles/1/crawls")).json()["items"]
+    assert [(c["crawled_at"], c["outcome"]) for c in history] == [
+        (T3.replace(".000", ""), "replaced")
+    ]
+    after = await comments(client)
+    assert min(c["id"] for c in after) > 23  # a full replace: new comment ids
+    assert {c["first_seen_at"] for c in after} == {T3}
+    assert (await client.get("/v1/articles/1/revisions")).json()["items"] == []
+
+
 async def test_crawled_at_must_be_a_time(client: Client, keys: Keys) -> None:
     r = await client.post(
         "/v1/articles",

@@ -71,13 +71,16 @@ def ingest_crawl(
 def replace_crawl(
     conn: sqlite3.Connection, article_id: int, page: ParsedPage, source: Source, crawl: Crawl
 ) -> CrawlResult | None:
-    """PUT: replace an article's content (comments get new ids), recorded as a crawl."""
+    """PUT: replace an article's content (comments get new ids). Its history starts again
+    with this crawl: the earlier ones no longer describe what is stored, and `reparse` must
+    not merge them back in."""
 
     def work() -> CrawlResult | None:
         done = writes._replace_page(conn, article_id, page, source)
         if done is None:
             return None
         conn.execute("DELETE FROM article_versions WHERE article_id = ?", (article_id,))
+        conn.execute("DELETE FROM crawls WHERE article_id = ?", (article_id,))
         crawl_id = _start(conn, article_id, page, source, crawl, "replaced")
         return CrawlResult(article_id, "replaced", len(page.comments), crawl_id=crawl_id)
 

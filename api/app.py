@@ -34,6 +34,7 @@ from api.reader import docs_render_plugins, reader_routes
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
+from api.routes.crawls import CrawlController
 from api.routes.exports import ExportController
 from api.routes.health import health
 from api.routes.quotes import QuoteController
@@ -64,6 +65,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="articles", description="Ingested articles and their text."),
             Tag(name="comments", description="Reader comments and the rebuilt reply tree."),
             Tag(name="threads", description="Comments nested as bounded reply trees."),
+            Tag(name="crawls", description="Every ingest of a page, and what it changed."),
             Tag(name="search", description="Full-text search."),
             Tag(name="quotes", description="Quotations and the people quoted."),
             Tag(name="authors", description="People who comment."),
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             ArticleController,
             CommentController,
+            CrawlController,
             ThreadController,
             QuoteController,
             AuthorController,

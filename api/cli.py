@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -29,6 +30,7 @@ from api import db
 from api.loader import find_pages, ingest_files
 from api.parse_pool import ParsePool
 from api.settings import DEFAULT_DB, Settings
+from api.store.crawls import CrawlResult
 
 
 def _database(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
@@ -76,7 +78,10 @@ def main() -> None:
     "--crawled-at",
     type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
     default=None,
-    help='When the pages were crawled: relative times ("2 hours ago") are read against it.',
+    help=(
+        'When the pages were crawled, unless a record says: relative times ("2 hours ago") '
+        "are read against it, and re-crawls of a page merge in this order. Default: now."
+    ),
 )
 @click.option(
     "--explain",
@@ -91,10 +96,10 @@ def ingest(
     crawled_at: datetime | None,
     explain: bool,
 ) -> None:
-    """Parse pages and store them, one transaction per page.
+    """Parse pages and store them, one transaction per page; re-crawls merge.
 
     PATHS are page files (*.txt), crawl-record files (*.jsonl, *.jsonl.gz: one
-    {"text", "url", "date"} object per line), or folders holding either.
+    {"text", "url", "date", "crawled_at"} object per line), or folders holding either.
     """
     try:
         zone = ZoneInfo(timezone)
@@ -118,7 +123,7 @@ def ingest(
             console.print(f"{db_path} already holds articles; nothing ingested.")
             return
         files = find_pages(paths)
-        created = unchanged = comments = 0
+        tally = Tally()
         failures: list[str] = []
         warnings: list[str] = []
         with Progress(
@@ -138,24 +143,121 @@ def ingest(
                 warnings += [f"{outcome.where}: {w}" for w in outcome.warnings]
                 if outcome.error is not None:
                     failures.append(f"{outcome.where}: {outcome.error}")
-                elif outcome.result is not None and outcome.result.created:
-                    created += 1
-                    comments += outcome.result.comments
-                else:
-                    unchanged += 1
+                elif outcome.result is not None:
+                    tally.add(outcome.result)
     finally:
         conn.close()
     for line in failures:
         click.echo(f"error: {line}", err=True)
     for line in warnings:
         click.echo(f"warning: {line}", err=True)
-    pages = created + unchanged + len(failures)
     click.echo(
-        f"{plural(pages, 'page')}: {created:,} ingested ({plural(comments, 'comment')}), "
-        f"{unchanged:,} already present, {len(failures):,} failed"
+        tally.summary(len(failures))
         + (f", {plural(len(warnings), 'page')} with unread comments" if warnings else "")
     )
     if failures:
+        sys.exit(1)
+
+
+@dataclass
+class Tally:
+    """What a run of crawls did, for the one-line summary."""
+
+    created: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    added: int = 0
+    edited: int = 0
+    removed: int = 0
+
+    def add(self, result: CrawlResult) -> None:
+        """Count one crawl."""
+        if result.outcome == "created":
+            self.created += 1
+        elif result.outcome == "merged":
+            self.merged += 1
+            self.added += result.added
+            self.edited += result.edited
+            self.removed += result.removed
+        else:
+            self.unchanged += 1
+
+    def summary(self, failed: int) -> str:
+        """`N pages: a new articles, m merged (x comments added, y edited, z removed), ...`"""
+        pages = self.created + self.merged + self.unchanged + failed
+        return (
+            f"{plural(pages, 'page')}: {plural(self.created, 'new article')}, "
+            f"{self.merged:,} merged ({plural(self.added, 'comment')} added, "
+            f"{self.edited:,} edited, {self.removed:,} removed), "
+            f"{self.unchanged:,} unchanged, {failed:,} failed"
+        )
+
+
+@main.command()
+@DB_OPTION
+@click.option("--article", "article_id", type=click.IntRange(1), help="Only this article.")
+@click.option("--all", "every", is_flag=True, help="Every article.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+def reparse(db_path: Path, article_id: int | None, every: bool, dry_run: bool) -> None:
+    """Re-read stored sources with the current parser and merge the result like a re-crawl
+    (comment ids kept where comments match)."""
+    from api.store.reparse import Reparse, article_ids, reparse_article
+
+    if (article_id is None) == (not every):
+        raise click.UsageError("give either --article ID or --all")
+    parser = ParsePool(Settings.from_env().parse_budget_seconds)
+    conn = db.connect(db_path)
+    try:
+        ids = article_ids(conn) if every else [article_id or 0]
+        results: list[Reparse] = []
+        for one in ids:
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (one,)).fetchone() is None:
+                raise click.ClickException(f"no article with id {one}")
+            results.append(reparse_article(conn, one, dry_run=dry_run, parser=parser))
+    finally:
+        conn.close()
+    for result in results:
+        if result.status != "unchanged" or not every:
+            click.echo(result.report())
+    counts = {s: sum(1 for r in results if r.status == s) for s in Reparse.STATUSES}
+    verb = "would change" if dry_run else "changed"
+    click.echo(
+        f"{plural(len(results), 'article')}: {counts['changed']:,} {verb}, "
+        f"{counts['unchanged']:,} unchanged, {counts['no-source']:,} without stored source, "
+        f"{counts['failed']:,} failed" + (" (dry run: nothing written)" if dry_run else "")
+    )
+    if counts["failed"]:
+        sys.exit(1)
+
+
+@main.command()
+@DB_OPTION
+def doctor(db_path: Path) -> None:
+    """Check the database: articles stored apart that are one page (same canonical URL or,
+    without one, the same title and text), and crawls whose source was not kept. Exits 1 on
+    duplicates; nothing is merged."""
+    from api.store.backfill import articles_without_source, duplicate_articles
+
+    conn = db.connect(db_path)
+    try:
+        duplicates = duplicate_articles(conn)
+        sourceless = articles_without_source(conn)
+    finally:
+        conn.close()
+    for dup in duplicates:
+        ids = ", ".join(str(i) for i in dup.article_ids)
+        click.echo(f"duplicate articles: {dup.identity}: {ids}")
+    if sourceless:
+        click.echo(
+            f"{plural(len(sourceless), 'article')} with crawls without a stored source (ingested "
+            "before sources were kept, or by store_page); `reparse` cannot re-read them: "
+            "re-ingest them from files"
+        )
+    click.echo(
+        f"{plural(len(duplicates), 'group')} of duplicate articles"
+        + ("; merge them by re-ingesting, or delete the extra ones" if duplicates else "")
+    )
+    if duplicates:
         sys.exit(1)
 
 

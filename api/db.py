@@ -102,6 +102,10 @@ def _python_step(conn: sqlite3.Connection, version: int) -> None:
         from api.store.identity import rehash_articles
 
         rehash_articles(conn)
+    elif version == 14:
+        from api.store.backfill import backfill
+
+        backfill(conn)
 
 
 async def connect_reader(path: Path | str) -> aiosqlite.Connection:

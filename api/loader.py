@@ -13,7 +13,8 @@ from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
 from api.parse_pool import ParsePool
 from api.records import is_record_file, parse_date, read_records
-from api.store.writes import IngestResult, Source, store_page
+from api.store.crawls import Crawl, CrawlResult, ingest_crawl
+from api.store.writes import HashConflict, Source
 
 PAGE_SUFFIXES = frozenset({".txt"})
 
@@ -23,7 +24,7 @@ class Outcome:
     """What happened to one page: a file, or one record of a record file (`where` says)."""
 
     where: str
-    result: IngestResult | None = None
+    result: CrawlResult | None = None
     error: str | None = None
     progress: int = 0  # bytes of input consumed since the previous outcome
     warnings: tuple[str, ...] = ()
@@ -61,6 +62,15 @@ def _parse(
     return parser.run(parse_page, text, timezone, crawled_at)
 
 
+def _seconds(when: datetime | None) -> int | None:
+    return None if when is None else int(when.timestamp())
+
+
+def _raw(text: str, timezone: tzinfo) -> Crawl:
+    """The page to keep with its crawl, and the zone its times were read in."""
+    return Crawl(text.encode("utf-8"), "text/plain", str(timezone))
+
+
 def ingest_files(
     conn: sqlite3.Connection,
     paths: Iterable[Path],
@@ -68,9 +78,11 @@ def ingest_files(
     crawled_at: datetime | None = None,
     parser: ParsePool | None = None,
 ) -> Iterator[Outcome]:
-    """Parse and store each page in its own transaction; a bad one is reported, not fatal.
+    """Parse and store each page as a crawl, in its own transaction; a bad one is reported,
+    not fatal. A re-crawl of a stored article is merged into it.
 
     Page files hold one page; record files (JSONL, optionally gzipped) one page per line.
+    Crawl times come from a record's `crawled_at`, else `crawled_at`, else the ingest time.
     """
     for path in paths:
         if is_record_file(path):
@@ -78,12 +90,14 @@ def ingest_files(
             continue
         size = path.stat().st_size if path.exists() else 0
         try:
-            page = _parse(read_text(path), timezone, crawled_at, parser)
-            result = store_page(conn, page)
+            text = read_text(path)
+            page = _parse(text, timezone, crawled_at, parser)
+            source = Source(crawled_at=_seconds(crawled_at))
+            result = ingest_crawl(conn, page, source, _raw(text, timezone))
         except OSError as exc:
             yield Outcome(str(path), error=f"cannot read: {exc.strerror or exc}", progress=size)
             continue
-        except PageError as exc:
+        except (PageError, HashConflict) as exc:
             yield Outcome(str(path), error=str(exc), progress=size)
             continue
         yield Outcome(str(path), result=result, progress=size, warnings=tuple(page.warnings))
@@ -103,13 +117,13 @@ def _ingest_records(
         if line.record is None:
             yield Outcome(where, error=line.error, progress=step)
             continue
-        source = Source(url=line.record.url, published_at=parse_date(line.record.date))
         try:
             crawled = parse_date(line.record.crawled_at)
             when = crawled_at if crawled is None else datetime.fromtimestamp(crawled, UTC)
+            source = Source(line.record.url, parse_date(line.record.date), _seconds(when))
             page = _parse(line.record.text, timezone, when, parser)
-            result = store_page(conn, page, source)
-        except PageError as exc:
+            result = ingest_crawl(conn, page, source, _raw(line.record.text, timezone))
+        except (PageError, HashConflict) as exc:
             yield Outcome(where, error=str(exc), progress=step)
             continue
         yield Outcome(where, result=result, progress=step, warnings=tuple(page.warnings))

@@ -11,7 +11,23 @@ from schemas.articles import (
     SectionPage,
 )
 from schemas.authors import Author, AuthorPage
-from schemas.comments import Comment, CommentKind, CommentPage, CommentSort, ParentResolution
+from schemas.comments import (
+    Comment,
+    CommentKind,
+    CommentPage,
+    CommentRevisions,
+    CommentSort,
+    ParentResolution,
+    Revision,
+)
+from schemas.crawls import (
+    ArticleRevision,
+    ArticleRevisions,
+    Crawl,
+    CrawlChanges,
+    CrawlOutcome,
+    CrawlPage,
+)
 from schemas.health import Health
 from schemas.problems import InvalidParam, ParamLocation, Problem
 from schemas.quotes import (
@@ -41,6 +57,8 @@ __all__ = [
     "ArticleCounts",
     "ArticleInclude",
     "ArticlePage",
+    "ArticleRevision",
+    "ArticleRevisions",
     "Author",
     "AuthorPage",
     "Comment",
@@ -48,7 +66,12 @@ __all__ = [
     "CommentKind",
     "CommentNode",
     "CommentPage",
+    "CommentRevisions",
     "CommentSort",
+    "Crawl",
+    "CrawlChanges",
+    "CrawlOutcome",
+    "CrawlPage",
     "Health",
     "InvalidParam",
     "Link",
@@ -63,6 +86,7 @@ __all__ = [
     "QuoteItem",
     "QuoteKind",
     "QuotePage",
+    "Revision",
     "SearchMode",
     "SearchOrder",
     "SearchType",
@@ -81,6 +105,7 @@ ENUMS = (
     "ArticleInclude",
     "CommentKind",
     "CommentSort",
+    "CrawlOutcome",
     "ParagraphKind",
     "ParamLocation",
     "ParentResolution",

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, UnsetType
 
 from schemas.common import ArticleId, Model, NextCursor, Timestamp
+from schemas.crawls import CrawlChanges
 from schemas.quotes import Link, Quote, Speaker
 
 ParagraphKind = Literal["paragraph", "caption", "list"]
@@ -98,7 +99,8 @@ class Article(Model, kw_only=True):
     ]
     ingested_at: Timestamp
     updated_at: Annotated[
-        Timestamp | None, Meta(description="Last replacement through `PUT`, if any.")
+        Timestamp | None,
+        Meta(description="Last change by a merged re-crawl or a `PUT`, if any."),
     ]
     first_comment_at: Timestamp | None
     last_comment_at: Timestamp | None
@@ -110,6 +112,10 @@ class Article(Model, kw_only=True):
     speakers: Annotated[
         list[Speaker] | UnsetType,
         Meta(description="Present only with `include=speakers`: the people quoted."),
+    ] = UNSET
+    changes: Annotated[
+        CrawlChanges | UnsetType,
+        Meta(description="Present only in answers to `POST` and `PUT`: what the page changed."),
     ] = UNSET
 
 

@@ -81,6 +81,27 @@ class Comment(Model, kw_only=True):
     reply_count: Annotated[int, Meta(ge=0, description="Direct replies on the page.")]
     quotes: list[Quote]
     links: list[Link]
+    first_seen_at: Annotated[
+        Timestamp, Meta(description="`crawled_at` of the first crawl that showed the comment.")
+    ]
+    edited_at: Annotated[
+        Timestamp | None,
+        Meta(
+            description=(
+                "When the current body was first seen, if the comment had another before "
+                "(see `/v1/comments/{id}/revisions`)."
+            )
+        ),
+    ]
+    removed_at: Annotated[
+        Timestamp | None,
+        Meta(
+            description=(
+                "`crawled_at` of the first crawl after its last sighting that no longer showed "
+                "it; null while the newest crawl shows it. Removed comments are still served."
+            )
+        ),
+    ]
 
 
 class CommentPage(Model, kw_only=True):
@@ -92,3 +113,20 @@ class CommentPage(Model, kw_only=True):
         int | UnsetType,
         Meta(description="Present with `include_total=true`: all rows matching the filters."),
     ] = UNSET
+
+
+class Revision(Model, kw_only=True):
+    """An earlier body of a comment, and the crawls that showed it."""
+
+    body: str
+    first_seen_at: Timestamp
+    last_seen_at: Timestamp
+
+
+class CommentRevisions(Model, kw_only=True):
+    """A comment's current body and its earlier ones, oldest first."""
+
+    comment_id: CommentId
+    body: Annotated[str, Meta(description="The current body.")]
+    edited_at: Timestamp | None
+    items: Annotated[list[Revision], Meta(description="Earlier bodies, oldest first.")]

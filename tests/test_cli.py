@@ -26,9 +26,15 @@ def test_ingest_files_and_folders_then_again(tmp_path: Path) -> None:
     target = tmp_path / "db" / "t.db"
     first = run("ingest", str(SEED), str(EDGE.parent), "--db", str(target))
     assert first.returncode == 0, first.stderr
-    assert "2 pages: 2 ingested (28 comments), 0 already present, 0 failed" in first.stdout
+    assert (
+        "2 pages: 2 new articles, 0 merged (0 comments added, 0 edited, 0 removed), "
+        "0 unchanged, 0 failed" in first.stdout
+    )
     second = run("ingest", str(SEED), "--db", str(target))
-    assert "1 page: 0 ingested (0 comments), 1 already present, 0 failed" in second.stdout
+    assert (
+        "1 page: 0 new articles, 0 merged (0 comments added, 0 edited, 0 removed), "
+        "1 unchanged, 0 failed" in second.stdout
+    )
 
 
 def test_ingest_reads_the_db_from_the_environment(tmp_path: Path) -> None:
@@ -48,7 +54,10 @@ def test_bad_pages_are_reported_and_the_rest_ingested(tmp_path: Path) -> None:
     (pages / "c-headless.txt").write_text("bob Sun, 06/18/2017 - 22:09 Permalink\nhi\n")
     result = run("ingest", str(pages), "--db", str(tmp_path / "t.db"))
     assert result.returncode == 1
-    assert "3 pages: 1 ingested (22 comments), 0 already present, 2 failed" in result.stdout
+    assert (
+        "3 pages: 1 new article, 0 merged (0 comments added, 0 edited, 0 removed), "
+        "0 unchanged, 2 failed" in result.stdout
+    )
     assert "a-empty.txt: page is empty\n" in result.stderr
     assert "c-headless.txt: line 1: page has no title" in result.stderr
 

@@ -124,4 +124,7 @@ def test_ingest_reports_a_bad_record_by_line_and_ingests_the_rest(tmp_path: Path
     assert result.returncode == 1
     assert f"error: {records}:1: line 5:" in result.stderr
     assert "Traceback" not in result.stderr
-    assert "2 pages: 1 ingested (22 comments), 0 already present, 1 failed" in result.stdout
+    assert (
+        "2 pages: 1 new article, 0 merged (0 comments added, 0 edited, 0 removed), "
+        "0 unchanged, 1 failed" in result.stdout
+    )

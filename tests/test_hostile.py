@@ -246,7 +246,9 @@ def deep_chain_cli(target: Target) -> list[httpx.Response]:
             stop.set()
         others = side.result()
     assert done.returncode == 0, done.stderr
-    assert f"({CHAIN_DEPTH:,} comments)" in done.stdout
+    assert "1 page: 1 new article, 0 merged" in done.stdout
+    with sqlite3.connect(target.db_path) as conn:
+        assert conn.execute("SELECT max(comment_count) FROM articles").fetchone() == (CHAIN_DEPTH,)
     assert target.db_bytes() < DB_BOUND_BYTES
     return others
 

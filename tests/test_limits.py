@@ -74,7 +74,7 @@ def test_the_cli_reports_a_page_over_the_budget_and_ingests_the_rest(tmp_path: P
     )
     assert done.returncode == 1
     assert "a-hostile.txt: page took longer than 1 s to parse" in done.stderr
-    assert "1 ingested (22 comments)" in done.stdout
+    assert "1 new article, 0 merged" in done.stdout
 
 
 async def test_a_locked_database_is_a_503_with_retry_after(

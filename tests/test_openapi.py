@@ -65,6 +65,8 @@ def test_list_parameters_are_documented(spec: dict[str, Any]) -> None:
         "top_level",
         "since",
         "until",
+        "seen_since",
+        "removed",
         "sort",
         "limit",
         "cursor",

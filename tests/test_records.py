@@ -33,7 +33,10 @@ def test_good_and_bad_records(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     result = run("ingest", str(records), "--db", str(db))
     assert result.returncode == 1
-    assert "5 pages: 2 ingested (27 comments), 0 already present, 3 failed" in result.stdout
+    assert (
+        "5 pages: 2 new articles, 0 merged (0 comments added, 0 edited, 0 removed), "
+        "0 unchanged, 3 failed" in result.stdout
+    )
     assert f"{records}:2: not a crawl record" in result.stderr
     assert f"{records}:3: not a crawl record: Object missing required field `text`" in result.stderr
     assert f"{records}:4: page is empty" in result.stderr
@@ -42,7 +45,10 @@ def test_good_and_bad_records(tmp_path: Path) -> None:
     conn.close()
     assert rows == [("https://e.org/s", 1497744000), (None, 1672646400)]
     again = run("ingest", str(records), "--db", str(db))
-    assert "5 pages: 0 ingested (0 comments), 2 already present, 3 failed" in again.stdout
+    assert (
+        "5 pages: 0 new articles, 0 merged (0 comments added, 0 edited, 0 removed), "
+        "2 unchanged, 3 failed" in again.stdout
+    )
 
 
 def test_truncated_gzip_keeps_what_was_read(tmp_path: Path) -> None:
@@ -68,4 +74,4 @@ def test_folders_hold_pages_and_records(tmp_path: Path) -> None:
     (folder / "ignored.csv").write_text("x")
     result = run("ingest", str(folder), "--db", str(tmp_path / "t.db"))
     assert result.returncode == 0, result.stderr
-    assert "2 pages: 2 ingested (26 comments)" in result.stdout
+    assert "2 pages: 2 new articles, 0 merged" in result.stdout

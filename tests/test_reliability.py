@@ -98,7 +98,7 @@ def test_concurrent_ingest_while_readers_page(server: tuple[str, Path], tmp_path
     print(f"reads during ingest: {sum(counts)} by {READERS} readers")
     out, err = writer.communicate(timeout=60)
     assert writer.returncode == 0, err
-    assert "120 pages: 120 ingested" in out
+    assert "120 pages: 120 new articles" in out
     assert sum(counts) > 200
     assert all(c > 0 for c in counts)
     final = httpx.get(f"{base}/v1/articles", params={"include_total": "true"}).json()
@@ -152,6 +152,6 @@ def test_kill_9_mid_ingest_then_resume(tmp_path: Path) -> None:
 
     resumed = run("ingest", str(crawl), "--db", str(db))
     assert resumed.returncode == 0, resumed.stderr
-    assert f"150 pages: {150 - before} ingested" in resumed.stdout
-    assert f"{before} already present, 0 failed" in resumed.stdout
+    assert f"150 pages: {150 - before} new article" in resumed.stdout
+    assert f"{before} unchanged, 0 failed" in resumed.stdout
     assert check_consistent(db) == 150

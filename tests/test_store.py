@@ -12,6 +12,7 @@ from api import db
 from api.ingest.page import parse_page
 from api.store.writes import store_page
 from tests.conftest import EDGE, SEED
+from tests.migration_support import undo_recrawls
 
 
 def dump(path: Path) -> list[tuple[object, ...]]:
@@ -97,6 +98,7 @@ def test_migration_0013_ranks_a_database_of_thread_paths_as_ingest_does(tmp_path
     # Back to the version before 0013: thread paths as migration 0005 computes them, no ranks.
     previous = max(m.version for m in db.migrations() if m.version < 13)
     paths = next(m for m in db.migrations() if m.version == 5).sql
+    undo_recrawls(conn)
     conn.executescript(
         "DROP INDEX comments_by_thread;"
         "ALTER TABLE comments DROP COLUMN thread_rank;"

@@ -23,6 +23,7 @@ from api.settings import Settings
 from api.store.writes import store_page
 from schemas.imports import ArticleImport
 from tests.conftest import SEED, assert_problem
+from tests.migration_support import undo_recrawls
 from tests.test_api_writes import IMPORT, Keys, text_headers
 
 Client = AsyncTestClient[Litestar]
@@ -184,6 +185,7 @@ def test_migration_0010_gives_stored_articles_their_identity(tmp_path: Path) -> 
     conn.execute("UPDATE articles SET content_hash = 'old-text-hash' WHERE id = 1")
     conn.execute("UPDATE articles SET content_hash = 'old-import-hash-1' WHERE id = 2")
     # Back to version 9, whose comments still held thread paths (0013 turns them into ranks).
+    undo_recrawls(conn)
     conn.executescript(
         "DROP INDEX comments_by_thread;"
         "ALTER TABLE comments DROP COLUMN thread_rank;"

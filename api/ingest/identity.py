@@ -1,16 +1,26 @@
-"""Content identity: one hash for one article, whichever form it arrived in. Pure.
+"""What makes two ingests the same article, and the same content. Pure.
 
-The hash covers the article as parsed, not the bytes that carried it: its title, the kind and
-text of every block of every non-empty section, and every comment's author, verified flag, time
-(whole Unix seconds, as stored), body and named parent. A raw page and the structured document
-that `GET /v1/articles/{id}/document` returns for it are therefore the same content, and so is
-anything the parser reads the same way. The source's `url` and `published_at` are not content.
+Two identities, for two questions:
+
+- **Article identity** (is this page a re-crawl of a stored article?): the canonical URL when
+  the crawl knows one (`canonical_url`: scheme and host case, default port, fragment and
+  tracking parameters removed), else a fingerprint of the article's own title and text
+  (`article_fingerprint`), never of its comments, which change from crawl to crawl.
+- **Content identity** (did anything change?): one hash of the article as parsed, not the bytes
+  that carried it: its title, the kind and text of every block of every non-empty section, and
+  every comment's author, verified flag, time (whole Unix seconds, as stored), body and named
+  parent. A raw page and the structured document that `GET /v1/articles/{id}/document` returns
+  for it are therefore the same content, and so is anything the parser reads the same way. The
+  source's `url` and `published_at` are not content. A crawl with the content of one already
+  merged changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Sequence
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
@@ -21,6 +31,58 @@ CanonicalBlock = tuple[str, str]  # kind, text
 CanonicalComment = tuple[str, bool, int | None, str, str | None, bool | None]
 """author, author_verified, posted_at (Unix seconds; None when the page shows none), body,
 parent_author, parent_author_verified."""
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_NAMES = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid", "_ga", "_hsenc"}
+)
+
+
+def normalise_body(body: str) -> str:
+    """Text for matching: NFC, every run of whitespace as one space, trimmed."""
+    return " ".join(unicodedata.normalize("NFC", body).split())
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL with scheme and host in lower case, no default port, no fragment and no
+    tracking parameters (`utm_*`, `fbclid`, ...); None for no URL."""
+    if url is None or not url.strip():
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return url.strip()
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    query = urlencode(
+        [
+            (name, value)
+            for name, value in parse_qsl(parts.query, keep_blank_values=True)
+            if not name.lower().startswith(TRACKING_PREFIXES) and name.lower() not in TRACKING_NAMES
+        ]
+    )
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+def article_fingerprint(title: str, sections: Sequence[Sequence[Block]]) -> str:
+    """SHA-256 of the normalised title and article text (never its comments)."""
+    text = "\n".join(
+        [normalise_body(title), *(normalise_body(b.text) for s in sections for b in s)]
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def article_text(title: str, sections: Sequence[Sequence[Block]]) -> str:
+    """An article's own text as one string (title, then blocks; sections split by `* * *`),
+    the form its revisions are kept in."""
+    body = "\n\n* * *\n\n".join("\n\n".join(b.text for b in s) for s in sections)
+    return f"{title}\n\n{body}" if body else title
 
 
 def content_identity(

@@ -60,6 +60,24 @@ Until = Annotated[
         description="Only comments posted before this RFC 3339 time.", format="date-time"
     ),
 ]
+SeenSince = Annotated[
+    str | None,
+    QueryParameter(
+        description=(
+            "Only comments first seen by a crawl at or after this RFC 3339 time: what is new "
+            "since a client's last visit."
+        ),
+        format="date-time",
+    ),
+]
+Removed = Annotated[
+    bool | None,
+    QueryParameter(
+        description=(
+            "`false`: hide comments gone from the newest crawl; `true`: only those. Default: both."
+        )
+    ),
+]
 Sort = Annotated[
     CommentSort | None,
     QueryParameter(
@@ -82,6 +100,8 @@ class CommentQuery(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     top_level: bool | None = None
     since: Epoch | None = None
     until: Epoch | None = None
+    seen_since: Epoch | None = None
+    removed: bool | None = None
     sort: CommentSort | None = None
 
 
@@ -121,6 +141,8 @@ class CommentController(Controller):
         top_level: TopLevel = None,
         since: Since = None,
         until: Until = None,
+        seen_since: SeenSince = None,
+        removed: Removed = None,
         sort: Sort = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
@@ -135,6 +157,8 @@ class CommentController(Controller):
                 top_level=top_level,
                 since=rfc3339("since", since),
                 until=rfc3339("until", until),
+                seen_since=rfc3339("seen_since", seen_since),
+                removed=removed,
                 sort=sort,
             )
         )
@@ -155,6 +179,8 @@ class CommentController(Controller):
             top_level=query.top_level,
             since=query.since,
             until=query.until,
+            seen_since=query.seen_since,
+            removed=query.removed,
         )
         rows, _ = await reads.list_comments(
             db,

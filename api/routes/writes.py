@@ -36,11 +36,12 @@ from api.openapi_docs import problem_responses
 from api.params import rfc3339
 from api.parse_pool import ParseBudgetExceeded, ParsePool
 from api.routes.articles import ArticlePath, require_article
+from api.store import crawls, writes
 from api.store import keys as key_store
-from api.store import writes
+from api.store.crawls import Crawl, CrawlResult
 from api.store.writes import HashConflict, Source
 from api.writer import Writer
-from schemas import Article
+from schemas import Article, CrawlChanges
 from schemas.imports import PAGE_MEDIA_TYPE, ArticleImport, PageUpload
 from schemas.problems import ParamLocation
 
@@ -70,8 +71,9 @@ CrawledAt = Annotated[
     str | None,
     QueryParameter(
         description=(
-            "For `text/plain`: when the page was crawled (RFC 3339); relative comment times "
-            "such as `2 hours ago` are read against it, and are null without it."
+            "For `text/plain`: when the page was crawled (RFC 3339). Relative comment times "
+            "such as `2 hours ago` are read against it (null without it), and crawls of one "
+            "page are merged in this order, whatever order they arrive in (default: now)."
         ),
         format="date-time",
     ),
@@ -147,8 +149,9 @@ async def read_page(
     url: str | None,
     published_at: str | None,
     crawled_at: str | None = None,
-) -> tuple[ParsedPage, Source, bytes]:
-    """The page in the request body, in either form, with its source details and raw body.
+) -> tuple[ParsedPage, Source, Crawl]:
+    """The page in the request body, in either form, with its source details and the raw
+    page to keep (the JSON import as sent; a page as its text, with the zone it was read in).
 
     The query parameters describe a text/plain page; they are validated whatever the body.
     Parsing runs in the parser process within the parse budget (422 when over it).
@@ -177,7 +180,8 @@ async def read_page(
         late = first_out_of_range(page)
         if late is not None:
             raise invalid(f"$.comments[{late}].posted_at", f"must lie from {RANGE}", "body")
-        return page, Source(data.url, _epoch(data.published_at)), body
+        source = Source(data.url, _epoch(data.published_at), crawled)
+        return page, source, Crawl(body, "application/json")
     if media_type == PAGE_MEDIA_TYPE:
         upload = _decode(body, PageUpload)
         web_url("$.url", upload.url, "body")
@@ -206,7 +210,11 @@ async def read_page(
     late = first_out_of_range(page)  # whichever rendering read the page, the range holds
     if late is not None:
         raise invalid("body", f"comment {late + 1} is dated outside {RANGE}", "body")
-    return page, Source(url, published), body
+    return (
+        page,
+        Source(url, published, crawled),
+        Crawl(text.encode("utf-8"), "text/plain", zone.key),
+    )
 
 
 def _zone(name: str | None, location: ParamLocation) -> ZoneInfo:
@@ -268,6 +276,26 @@ def _fingerprint(request: Request[Any, Any, Any], body: bytes) -> str:
     return digest.hexdigest()
 
 
+def _changes(result: CrawlResult) -> CrawlChanges:
+    return CrawlChanges(
+        outcome=result.outcome,
+        crawl_id=result.crawl_id,
+        comments_added=result.added,
+        comments_edited=result.edited,
+        comments_removed=result.removed,
+        text_edited=result.text_edited,
+    )
+
+
+def _duplicate(exc: HashConflict) -> Conflict:
+    return Conflict(
+        409,
+        "duplicate-content",
+        "Duplicate content",
+        f"Article {exc.article_id} already holds this content.",
+    )
+
+
 def _location(article_id: int) -> str:
     return f"/v1/articles/{article_id}"
 
@@ -286,18 +314,21 @@ WRITE_OPTIONS: dict[str, Any] = {
     operation_id="createArticle",
     summary="Create an article from a page",
     description=(
-        "Parses and stores a page: 201 with `Location` when new, 200 with the stored "
-        "article when the same content was ingested before. Honours `Idempotency-Key`."
+        "Parses and stores a page as a crawl. A page of a new article is a 201 with "
+        "`Location`. A re-crawl of a stored article (same canonical URL, else the same title "
+        "and text, else the same content) is merged into it: a 200 whose `changes` say what "
+        "the crawl added, edited and removed; comments keep their ids. Honours "
+        "`Idempotency-Key`."
     ),
     status_code=201,
     operation_class=PageBodyOperation,
     responses={
         200: ResponseSpec(
             data_container=Article,
-            description="The same content was stored before: the stored article.",
+            description="A re-crawl of a stored article, merged: the article and `changes`.",
             generate_examples=False,
         ),
-        **problem_responses(*WRITE_ERRORS),
+        **problem_responses(*WRITE_ERRORS, 409),
     },
 )
 async def create_article(
@@ -311,7 +342,7 @@ async def create_article(
     crawled_at: CrawledAt = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[Article]:
-    """Create, or find, the article."""
+    """Create the article, or merge the crawl into it."""
     key_id: int = request.state.api_key_id
     fingerprint = _fingerprint(request, await request.body())
     if idempotency_key is not None:
@@ -319,9 +350,15 @@ async def create_article(
         if stored is not None:
             return _replay(stored, fingerprint)
     try:
-        page, source, _ = await read_page(request, parser, timezone, url, published_at, crawled_at)
-        result = await writer.run(writes.store_page, page, source)
+        page, source, crawl = await read_page(
+            request, parser, timezone, url, published_at, crawled_at
+        )
+        try:
+            result = await writer.run(crawls.ingest_crawl, page, source, crawl)
+        except HashConflict as exc:
+            raise _duplicate(exc) from exc
         article = await require_article(db, result.article_id)
+        article.changes = _changes(result)
         status = 201 if result.created else 200
         location = _location(result.article_id)
         if idempotency_key is not None:
@@ -374,7 +411,10 @@ def _replay(stored: key_store.StoredResponse, fingerprint: str) -> Response[Arti
     **WRITE_OPTIONS,
     operation_id="replaceArticle",
     summary="Replace an article",
-    description="Replaces the article's content with a new page, keeping its id.",
+    description=(
+        "Replaces the article's content with a new page, keeping its id (its comments get new "
+        "ids and its crawl history starts again). Recorded as a crawl."
+    ),
     operation_class=PageBodyOperation,
     responses=problem_responses(*WRITE_ERRORS, 404, 409),
 )
@@ -390,19 +430,16 @@ async def replace_article(
     crawled_at: CrawledAt = None,
 ) -> Article:
     """The article as stored after the replacement."""
-    page, source, _ = await read_page(request, parser, timezone, url, published_at, crawled_at)
+    page, source, crawl = await read_page(request, parser, timezone, url, published_at, crawled_at)
     try:
-        result = await writer.run(writes.replace_page, article_id, page, source)
+        result = await writer.run(crawls.replace_crawl, article_id, page, source, crawl)
     except HashConflict as exc:
-        raise Conflict(
-            409,
-            "duplicate-content",
-            "Duplicate content",
-            f"Article {exc.article_id} already holds this content.",
-        ) from exc
+        raise _duplicate(exc) from exc
     if result is None:
         raise ResourceNotFound("article", article_id)
-    return await require_article(db, article_id)
+    article = await require_article(db, article_id)
+    article.changes = _changes(result)
+    return article
 
 
 @delete(

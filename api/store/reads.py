@@ -60,6 +60,8 @@ class CommentFilter:
     top_level: bool | None = None
     since: int | None = None
     until: int | None = None
+    seen_since: int | None = None
+    removed: bool | None = None
 
 
 async def _scalar(conn: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> int:
@@ -163,6 +165,11 @@ def _comment_where(article_id: int, filters: CommentFilter) -> tuple[list[str], 
     if filters.until is not None:
         where.append("posted_at < ?")
         params.append(filters.until)
+    if filters.seen_since is not None:
+        where.append("first_seen_at >= ?")
+        params.append(filters.seen_since)
+    if filters.removed is not None:
+        where.append("removed_at IS NOT NULL" if filters.removed else "removed_at IS NULL")
     return where, params
 
 

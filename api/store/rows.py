@@ -14,6 +14,7 @@ from schemas import (
     ArticleCounts,
     Author,
     Comment,
+    Crawl,
     Link,
     Paragraph,
     Quote,
@@ -55,7 +56,8 @@ COMMENT_COLUMNS = f"""
     parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
     posted_text, kind,
     {QUOTES_JSON.format(owner="comment_id", table="comments")},
-    {LINKS_JSON.format(owner="comment_id", table="comments")}
+    {LINKS_JSON.format(owner="comment_id", table="comments")},
+    first_seen_at, edited_at, removed_at
 """
 PARAGRAPH_ATTACHMENTS = f"""
     {QUOTES_JSON.format(owner="paragraph_id", table="paragraphs")},
@@ -120,6 +122,9 @@ def comment(row: Any) -> Comment:
         reply_count=row[13],
         quotes=_quotes.decode(row[16]),
         links=_links.decode(row[17]),
+        first_seen_at=utc(row[18]),
+        edited_at=None if row[19] is None else utc(row[19]),
+        removed_at=None if row[20] is None else utc(row[20]),
     )
 
 
@@ -204,3 +209,30 @@ def author_href(name: str) -> str:
     if set(name) == {"."}:
         segment = segment.replace(".", "%2E")
     return f"/v1/authors/{segment}/comments"
+
+
+CRAWL_COLUMNS = """
+    id, article_id, crawled_at, ingested_at, content_hash, url, outcome, comments,
+    comments_added, comments_edited, comments_removed, text_edited, parser_version,
+    source_id IS NOT NULL
+"""
+
+
+def crawl(row: Any) -> Crawl:
+    """Build a Crawl from a `CRAWL_COLUMNS` row."""
+    return Crawl(
+        id=row[0],
+        article_id=row[1],
+        crawled_at=utc(row[2]),
+        ingested_at=utc(row[3]),
+        content_hash=row[4],
+        url=row[5],
+        outcome=row[6],
+        comments=row[7],
+        comments_added=row[8],
+        comments_edited=row[9],
+        comments_removed=row[10],
+        text_edited=bool(row[11]),
+        parser_version=row[12],
+        source_stored=bool(row[13]),
+    )

@@ -15,6 +15,7 @@ from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
+from api.store.backfill import adopt
 
 T = TypeVar("T")
 
@@ -34,6 +35,7 @@ class Source:
 
     url: str | None = None
     published_at: int | None = None  # Unix seconds
+    crawled_at: int | None = None  # Unix seconds: when the page was fetched; None: now
 
 
 class HashConflict(Exception):
@@ -72,19 +74,18 @@ def _checkpoint_after(conn: sqlite3.Connection, page: ParsedPage) -> None:
 def store_page(
     conn: sqlite3.Connection, page: ParsedPage, source: Source | None = None
 ) -> IngestResult:
-    """Store a parsed page in one transaction; a page already stored is left as it is."""
-    result = _transaction(conn, lambda: _store_page(conn, page, source or Source()))
+    """Store a parsed page in one transaction; a page already stored is left as it is. Its
+    raw source is not kept (`api.store.crawls.ingest_crawl` keeps it, and merges re-crawls):
+    the article gets one crawl, at its ingest time, without a source."""
+
+    def work() -> IngestResult:
+        result = _store_page(conn, page, source or Source())
+        if result.created:
+            adopt(conn, result.article_id)
+        return result
+
+    result = _transaction(conn, work)
     if result.created:
-        _checkpoint_after(conn, page)
-    return result
-
-
-def replace_page(
-    conn: sqlite3.Connection, article_id: int, page: ParsedPage, source: Source | None = None
-) -> IngestResult | None:
-    """Replace an article's content, keeping its id; None when there is no such article."""
-    result = _transaction(conn, lambda: _replace_page(conn, article_id, page, source or Source()))
-    if result is not None:
         _checkpoint_after(conn, page)
     return result
 
@@ -239,6 +240,7 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
                 rank,
                 comment.posted_text,
                 comment.kind,
+                None if comment.parent_position is None else base + comment.parent_position + 1,
             )
         )
     conn.executemany(
@@ -246,12 +248,13 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
         INSERT INTO comments (
             id, article_id, position, author, author_verified, posted_at, body, parent_id,
             parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
-            thread_rank, posted_text, kind
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            thread_rank, posted_text, kind, page_parent_id
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         rows,
     )
-    _store_quotes_and_links(conn, page, article_id, paragraph_ids, base)
+    comment_ids = range(base + 1, base + 1 + len(page.comments))
+    _store_quotes_and_links(conn, page, article_id, paragraph_ids, comment_ids)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, page.title, "\n".join(b.text for s in page.sections for b in s)),
@@ -263,8 +266,9 @@ def _store_quotes_and_links(
     page: ParsedPage,
     article_id: int,
     paragraph_ids: list[list[int]],
-    comment_base: int,
+    comment_ids: Sequence[int],
 ) -> None:
+    """Speakers, quotes and links of the page; `comment_ids` are its comments' ids."""
     aliases = {speaker.name: list(speaker.aliases) for speaker in page.speakers}
     for comment in page.comments:  # commenters quoted by other comments
         for q in comment.quotes:
@@ -284,7 +288,7 @@ def _store_quotes_and_links(
         for ids, section in zip(paragraph_ids, page.sections, strict=True)
         for pid, block in zip(ids, section, strict=True)
     ]
-    owners += [(None, comment_base + c.position + 1, c.quotes, c.links) for c in page.comments]
+    owners += [(None, comment_ids[c.position], c.quotes, c.links) for c in page.comments]
     quote_rows = [
         (
             article_id,
@@ -298,7 +302,7 @@ def _store_quotes_and_links(
             q.end,
             speaker_ids.get(q.speaker) if q.speaker else None,
             q.cue,
-            None if q.source_comment is None else comment_base + q.source_comment + 1,
+            None if q.source_comment is None else comment_ids[q.source_comment],
         )
         for paragraph_id, comment_id, quotes, _ in owners
         for i, q in enumerate(quotes)

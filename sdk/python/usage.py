@@ -25,6 +25,11 @@ from threadbase_client.api.articles import (
 )
 from threadbase_client.api.authors import list_author_comments, list_authors
 from threadbase_client.api.comments import get_comment, list_article_comments
+from threadbase_client.api.crawls import (
+    list_article_crawls,
+    list_article_revisions,
+    list_comment_revisions,
+)
 from threadbase_client.api.exports import (
     export_article_comments_csv,
     export_article_comments_ndjson,
@@ -42,12 +47,15 @@ from threadbase_client.models import (
     ArticleImport,
     ArticleInclude,
     ArticlePage,
+    ArticleRevisions,
     AuthorPage,
     Comment,
     CommentContext,
     CommentNode,
     CommentPage,
+    CommentRevisions,
     CommentSort,
+    CrawlPage,
     Health,
     ImportComment,
     ImportParagraph,
@@ -193,6 +201,24 @@ def main(base_url: str, key: str, revoked: str) -> None:
     first = by_position[0]
     assert expect(get_comment.sync_detailed(first.id, client=anonymous), 200, Comment) == first
     ok("getComment")
+
+    crawls = expect(
+        list_article_crawls.sync_detailed(ARTICLE, client=anonymous), 200, CrawlPage
+    ).items
+    assert [c.outcome for c in crawls] == ["created"]
+    assert crawls[0].comments == article.counts.comments
+    ok("listArticleCrawls")
+    texts = expect(
+        list_article_revisions.sync_detailed(ARTICLE, client=anonymous), 200, ArticleRevisions
+    )
+    assert texts.items == []
+    ok("listArticleRevisions")
+    bodies = expect(
+        list_comment_revisions.sync_detailed(first.id, client=anonymous), 200, CommentRevisions
+    )
+    assert (bodies.body, bodies.items) == (first.body, [])
+    problem(list_comment_revisions.sync_detailed(10**9, client=anonymous), 404)
+    ok("listCommentRevisions")
 
     reply = next(c for c in by_position if c.parent_id is not None)
     context = expect(

@@ -127,6 +127,26 @@ async function main(): Promise<void> {
   check(need(one.data, "getComment").body === first.body, "comment differs");
   ok("getComment");
 
+  const crawls = await api.GET("/v1/articles/{article_id}/crawls", {
+    params: { path: { article_id: ARTICLE } },
+  });
+  check(need(crawls.data, "listArticleCrawls").items[0]?.outcome === "created", "no first crawl");
+  ok("listArticleCrawls");
+  const texts = await api.GET("/v1/articles/{article_id}/revisions", {
+    params: { path: { article_id: ARTICLE } },
+  });
+  check(need(texts.data, "listArticleRevisions").items.length === 0, "unexpected text revisions");
+  ok("listArticleRevisions");
+  const bodies = await api.GET("/v1/comments/{comment_id}/revisions", {
+    params: { path: { comment_id: first.id } },
+  });
+  check(need(bodies.data, "listCommentRevisions").body === first.body, "revisions differ");
+  const none = await api.GET("/v1/comments/{comment_id}/revisions", {
+    params: { path: { comment_id: 1_000_000_000 } },
+  });
+  isProblem(none.error, 404);
+  ok("listCommentRevisions");
+
   const reply = comments.find((c) => c.parent_id !== null);
   check(reply !== undefined, "no replies");
   const context = await api.GET("/v1/comments/{comment_id}/context", {

@@ -1,0 +1,613 @@
+"""Writes for re-crawls: find a page's article, merge the crawl into it, keep the crawl.
+
+One transaction per crawl. The merge itself is `api.ingest.merge` (pure); this module loads the
+thread it needs, and writes back what it decided, keeping every comment id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+from api.ingest.errors import PageError
+from api.ingest.identity import article_fingerprint, article_text, canonical_url
+from api.ingest.merge import Known, Stamp, Version, as_parsed, merge, observe
+from api.ingest.model import Block, ParsedPage
+from api.ingest.page import assemble
+from api.ingest.threads import thread_ranks
+from api.ingest.times import RANGE, first_out_of_range
+from api.ingest.version import parser_version
+from api.store import writes
+from api.store.backfill import load_blocks, start_thread
+from api.store.rows import utc
+from api.store.writes import HashConflict, Source
+
+Outcome = Literal["created", "merged", "unchanged", "replaced"]
+
+
+@dataclass(frozen=True, slots=True)
+class Crawl:
+    """The raw page as received, kept (compressed) to be re-read by a later parser; when it
+    was fetched is the source's `crawled_at`."""
+
+    raw: bytes | None = None
+    media_type: str = "text/plain"  # or application/json: the structured import
+    timezone: str | None = None  # the zone a text page's times were read in
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlResult:
+    """What one crawl did to its article."""
+
+    article_id: int
+    outcome: Outcome
+    comments: int  # comments the article has now (removed ones included)
+    added: int = 0
+    edited: int = 0
+    removed: int = 0
+    text_edited: bool = False
+    crawl_id: int | None = None  # None: this very crawl was stored before
+
+    @property
+    def created(self) -> bool:
+        """Whether the crawl made a new article."""
+        return self.outcome == "created"
+
+
+def ingest_crawl(
+    conn: sqlite3.Connection, page: ParsedPage, source: Source, crawl: Crawl
+) -> CrawlResult:
+    """Store a crawled page in one transaction: a new article, or a merge into its own."""
+    result = writes._transaction(conn, lambda: _ingest(conn, page, source, crawl))
+    if result.outcome != "unchanged":
+        writes._checkpoint_after(conn, page)
+    return result
+
+
+def replace_crawl(
+    conn: sqlite3.Connection, article_id: int, page: ParsedPage, source: Source, crawl: Crawl
+) -> CrawlResult | None:
+    """PUT: replace an article's content (comments get new ids). Its history starts again
+    with this crawl: the earlier ones no longer describe what is stored, and `reparse` must
+    not merge them back in."""
+
+    def work() -> CrawlResult | None:
+        done = writes._replace_page(conn, article_id, page, source)
+        if done is None:
+            return None
+        conn.execute("DELETE FROM article_versions WHERE article_id = ?", (article_id,))
+        conn.execute("DELETE FROM crawls WHERE article_id = ?", (article_id,))
+        crawl_id = _start(conn, article_id, page, source, crawl, "replaced")
+        return CrawlResult(article_id, "replaced", len(page.comments), crawl_id=crawl_id)
+
+    result = writes._transaction(conn, work)
+    if result is not None:
+        writes._checkpoint_after(conn, page)
+    return result
+
+
+def find_article(conn: sqlite3.Connection, page: ParsedPage, url: str | None) -> int | None:
+    """The article a page is a crawl of: by canonical URL, else by its own text, else by the
+    same content."""
+    canonical = canonical_url(url)
+    if canonical is not None:
+        row = conn.execute(
+            "SELECT id FROM articles WHERE canonical_url = ? ORDER BY id LIMIT 1", (canonical,)
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+    fingerprint = article_fingerprint(page.title, page.sections)
+    row = conn.execute(
+        "SELECT id FROM articles WHERE text_fingerprint = ? "
+        + ("AND canonical_url IS NULL " if canonical is not None else "")
+        + "ORDER BY canonical_url IS NOT NULL, id LIMIT 1",
+        (fingerprint,),
+    ).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT id FROM articles WHERE content_hash = ?", (page.content_hash,)
+        ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _ingest(
+    conn: sqlite3.Connection, page: ParsedPage, source: Source, crawl: Crawl
+) -> CrawlResult:
+    late = first_out_of_range(page)
+    if late is not None:  # the API could not encode it: refuse it before anything is written
+        raise PageError(f"comment {late + 1} is dated outside {RANGE}")
+    article_id = find_article(conn, page, source.url)
+    if article_id is None:
+        stored = writes._store_page(conn, page, source)
+        crawl_id = _start(conn, stored.article_id, page, source, crawl, "created")
+        return CrawlResult(
+            stored.article_id, "created", stored.comments, len(page.comments), crawl_id=crawl_id
+        )
+    return _merge_into(conn, article_id, page, source, crawl)
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+def store_source(conn: sqlite3.Connection, raw: bytes, media_type: str) -> int:
+    """Keep a raw page, compressed, once however many crawls share it; its id."""
+    digest = hashlib.sha256(raw).hexdigest()
+    conn.execute(
+        "INSERT OR IGNORE INTO crawl_sources (sha256, media_type, size, data) VALUES (?, ?, ?, ?)",
+        (digest, media_type, len(raw), zlib.compress(raw, 6)),
+    )
+    return int(
+        conn.execute("SELECT id FROM crawl_sources WHERE sha256 = ?", (digest,)).fetchone()[0]
+    )
+
+
+def _insert_crawl(
+    conn: sqlite3.Connection,
+    article_id: int,
+    page: ParsedPage,
+    source: Source,
+    crawl: Crawl,
+    outcome: Outcome,
+    crawled_at: int,
+) -> int:
+    source_id = None if crawl.raw is None else store_source(conn, crawl.raw, crawl.media_type)
+    # A replacement with the time and content of a crawl already stored replaces that record.
+    conn.execute(
+        "DELETE FROM crawls WHERE article_id = ? AND crawled_at = ? AND content_hash = ?",
+        (article_id, crawled_at, page.content_hash),
+    )
+    cursor = conn.execute(
+        "INSERT INTO crawls (article_id, crawled_at, ingested_at, content_hash, url, source_id, "
+        "timezone, parser_version, outcome, comments, comments_added) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            crawled_at,
+            _now(),
+            page.content_hash,
+            source.url,
+            source_id,
+            crawl.timezone,
+            parser_version() if crawl.raw is not None else None,
+            outcome,
+            len(page.comments),
+            len(page.comments) if outcome != "unchanged" else 0,
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _start(
+    conn: sqlite3.Connection,
+    article_id: int,
+    page: ParsedPage,
+    source: Source,
+    crawl: Crawl,
+    outcome: Outcome,
+) -> int:
+    """The first crawl of an article (or its replacement): every comment first seen then (a
+    crawl without a time was fetched when the article was stored)."""
+    crawled_at = source.crawled_at
+    if crawled_at is None:
+        (crawled_at,) = conn.execute(
+            "SELECT coalesce(updated_at, ingested_at) FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+    crawl_id = _insert_crawl(conn, article_id, page, source, crawl, outcome, crawled_at)
+    start_thread(conn, article_id, crawl_id, crawled_at, article_text(page.title, page.sections))
+    conn.execute(
+        "UPDATE articles SET canonical_url = ?, text_fingerprint = ? WHERE id = ?",
+        (
+            canonical_url(source.url),
+            article_fingerprint(page.title, page.sections),
+            article_id,
+        ),
+    )
+    return crawl_id
+
+
+# --- Loading a thread -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Stored:
+    """An article's thread as the merge needs it."""
+
+    crawls: dict[int, Stamp]  # crawl id -> stamp
+    comments: list[Known]  # in stored page order
+    texts: list[Version]
+    title: str
+    content_hash: str
+    blocks: list[list[Block]]
+    bodies: dict[int, str] = field(default_factory=dict)  # stored body by id
+
+    def stamp_ids(self) -> dict[Stamp, int]:
+        return {stamp: crawl_id for crawl_id, stamp in self.crawls.items()}
+
+
+def load_thread(conn: sqlite3.Connection, article_id: int) -> Stored:
+    """Everything of an article a merge reads: crawls, comments with versions, text."""
+    crawls = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT id, crawled_at, content_hash FROM crawls WHERE article_id = ?", (article_id,)
+        )
+    }
+    revisions: dict[int, list[Version]] = {}
+    for r in conn.execute(
+        "SELECT r.comment_id, r.body, r.first_crawl_id, r.last_crawl_id FROM comment_revisions r "
+        "JOIN comments c ON c.id = r.comment_id WHERE c.article_id = ? ORDER BY r.id",
+        (article_id,),
+    ):
+        revisions.setdefault(r[0], []).append(Version(r[1], crawls[r[2]], crawls[r[3]]))
+    comments: list[Known] = []
+    bodies: dict[int, str] = {}
+    for r in conn.execute(
+        "SELECT id, author, author_verified, posted_at, parent_author, parent_author_verified, "
+        "body, body_crawl_id, last_crawl_id, anchor_id, removed_crawl_id, page_parent_id, "
+        "posted_text, kind FROM comments WHERE article_id = ? ORDER BY position",
+        (article_id,),
+    ):
+        bodies[r[0]] = r[6]
+        current = Version(r[6], crawls[r[7]], crawls[r[8]])
+        comments.append(
+            Known(
+                key=r[0],
+                author=r[1],
+                author_verified=bool(r[2]),
+                posted_at=None if r[3] is None else utc(r[3]),
+                parent_author=r[4],
+                parent_author_verified=None if r[5] is None else bool(r[5]),
+                versions=(*revisions.get(r[0], ()), current),
+                anchor=r[9],
+                removed=None if r[10] is None else crawls[r[10]],
+                parent=r[11],
+                posted_text=r[12],
+                kind=r[13],
+            )
+        )
+    texts = [
+        Version(r[0], crawls[r[1]], crawls[r[2]])
+        for r in conn.execute(
+            "SELECT text, first_crawl_id, last_crawl_id FROM article_versions "
+            "WHERE article_id = ? ORDER BY id",
+            (article_id,),
+        )
+    ]
+    title, content_hash = conn.execute(
+        "SELECT title, content_hash FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    return Stored(
+        crawls, comments, texts, title, content_hash, load_blocks(conn, article_id), bodies
+    )
+
+
+# --- Merging ----------------------------------------------------------------------------
+
+
+def _merge_into(
+    conn: sqlite3.Connection, article_id: int, page: ParsedPage, source: Source, crawl: Crawl
+) -> CrawlResult:
+    crawled_at = source.crawled_at if source.crawled_at is not None else _now()
+    stamp: Stamp = (crawled_at, page.content_hash)
+    seen_again = _seen_again(conn, article_id, page, source, crawl, stamp)
+    if seen_again is not None:
+        return seen_again
+    stored = load_thread(conn, article_id)
+    result = merge(stored.comments, list(stored.crawls.values()), stamp, page.comments)
+    total = len(stored.comments) + len(result.added)
+    if result.repeated:
+        return CrawlResult(article_id, "unchanged", total)
+
+    text = article_text(page.title, page.sections)
+    texts = list(observe(stored.texts, text, stamp))
+    current_text = max(texts, key=lambda v: (v.last, v.body))
+    text_edited = current_text.body != max(stored.texts, key=lambda v: (v.last, v.body)).body
+    newest = stamp == result.crawls[-1]
+    structural = (newest and text_edited) or _shape(stored.comments) != _shape(result.comments)
+    outcome: Outcome = "merged" if structural or result.changed else "unchanged"
+    crawl_id = _insert_crawl(conn, article_id, page, source, crawl, outcome, crawled_at)
+    conn.execute(
+        "UPDATE crawls SET comments_added = ?, comments_edited = ?, comments_removed = ?, "
+        "text_edited = ? WHERE id = ?",
+        (len(result.added), len(result.edited), len(result.removed), text_edited, crawl_id),
+    )
+    crawl_ids = {**stored.stamp_ids(), stamp: crawl_id}
+    if newest:
+        title, blocks, digest = page.title, page.sections, page.content_hash
+    else:
+        title, blocks, digest = stored.title, stored.blocks, stored.content_hash
+    save_thread(
+        conn,
+        article_id,
+        result.comments,
+        crawl_ids,
+        stored.bodies,
+        title=title,
+        blocks=blocks if structural else None,
+        digest=digest,
+    )
+    save_texts(conn, article_id, texts, crawl_ids)
+    if newest:
+        _update_article(conn, article_id, page, source, crawl_ids[result.crawls[-1]], outcome)
+    elif outcome == "merged":
+        conn.execute("UPDATE articles SET updated_at = ? WHERE id = ?", (_now(), article_id))
+    return CrawlResult(
+        article_id,
+        outcome,
+        total,
+        len(result.added),
+        len(result.edited),
+        len(result.removed),
+        text_edited,
+        crawl_id,
+    )
+
+
+def _seen_again(
+    conn: sqlite3.Connection,
+    article_id: int,
+    page: ParsedPage,
+    source: Source,
+    crawl: Crawl,
+    stamp: Stamp,
+) -> CrawlResult | None:
+    """The fast path for the page of the newest crawl, read by the same parser, seen again
+    later: what that crawl showed is now last seen by this one, and nothing else changes (the
+    merge would decide the same, comment by comment)."""
+    newest = conn.execute(
+        "SELECT c.id, c.crawled_at, c.content_hash, c.parser_version, a.comment_count "
+        "FROM articles a JOIN crawls c ON c.id = a.last_crawl_id WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    if newest is None or newest[2] != page.content_hash or stamp <= (newest[1], newest[2]):
+        return None
+    if newest[3] is not None and newest[3] != parser_version():
+        return None
+    crawl_id = _insert_crawl(conn, article_id, page, source, crawl, "unchanged", stamp[0])
+    for table in ("comments", "article_versions"):
+        conn.execute(
+            f"UPDATE {table} SET last_crawl_id = ? WHERE article_id = ? AND last_crawl_id = ?",
+            (crawl_id, article_id, newest[0]),
+        )
+    conn.execute("UPDATE articles SET last_crawl_id = ? WHERE id = ?", (crawl_id, article_id))
+    return CrawlResult(article_id, "unchanged", newest[4], crawl_id=crawl_id)
+
+
+def _shape(thread: list[Known]) -> list[tuple[object, ...]]:
+    """What the reply tree, quotes and order are computed from."""
+    return [
+        (
+            k.key,
+            k.current.body,
+            k.parent_author,
+            k.parent_author_verified,
+            k.parent,
+            k.posted_at,
+            k.kind,
+        )
+        for k in thread
+    ]
+
+
+def _update_article(
+    conn: sqlite3.Connection,
+    article_id: int,
+    page: ParsedPage,
+    source: Source,
+    crawl_id: int,
+    outcome: Outcome,
+) -> None:
+    holder = conn.execute(
+        "SELECT id FROM articles WHERE content_hash = ? AND id != ?",
+        (page.content_hash, article_id),
+    ).fetchone()
+    if holder is not None:
+        raise HashConflict(holder[0])
+    conn.execute(
+        "UPDATE articles SET content_hash = ?, title = ?, last_crawl_id = ?, "
+        "url = coalesce(url, ?), canonical_url = coalesce(canonical_url, ?), "
+        "published_at = coalesce(?, published_at), text_fingerprint = ?, "
+        "byline = ?, comment_rendering = coalesce(?, comment_rendering), "
+        "updated_at = iif(?, ?, updated_at) WHERE id = ?",
+        (
+            page.content_hash,
+            page.title,
+            crawl_id,
+            source.url,
+            canonical_url(source.url),
+            writes._published(page, source),
+            article_fingerprint(page.title, page.sections),
+            page.byline,
+            page.comment_rendering,
+            outcome == "merged",
+            _now(),
+            article_id,
+        ),
+    )
+
+
+def save_texts(
+    conn: sqlite3.Connection, article_id: int, texts: list[Version], crawl_ids: dict[Stamp, int]
+) -> None:
+    """Replace an article's text versions."""
+    conn.execute("DELETE FROM article_versions WHERE article_id = ?", (article_id,))
+    conn.executemany(
+        "INSERT INTO article_versions (article_id, text, first_crawl_id, last_crawl_id) "
+        "VALUES (?, ?, ?, ?)",
+        [(article_id, v.body, crawl_ids[v.first], crawl_ids[v.last]) for v in texts],
+    )
+
+
+def save_thread(
+    conn: sqlite3.Connection,
+    article_id: int,
+    thread: list[Known],
+    crawl_ids: dict[Stamp, int],
+    bodies: dict[int, str],
+    *,
+    title: str,
+    blocks: list[list[Block]] | None,
+    digest: str,
+) -> list[int]:
+    """Write a merged thread (in page order) back; new comments (negative keys) get ids.
+
+    With `blocks`, the article's text and everything derived from the thread (order, reply
+    tree, quotes, links, speakers, search text, counters) is rewritten too; without, only what
+    the crawls say about each comment. Returns the ids in page order.
+    """
+    ids: dict[int, int] = {k.key: k.key for k in thread if k.key > 0}
+    conn.execute("UPDATE comments SET position = -1 - position WHERE article_id = ?", (article_id,))
+    for n, k in enumerate(k for k in thread if k.key < 0):
+        cursor = conn.execute(
+            "INSERT INTO comments (article_id, position, author, author_verified, posted_at, "
+            "body, parent_resolution, depth, root_id, posted_text, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'none', 0, 0, ?, ?)",
+            (
+                article_id,
+                len(thread) + n,
+                k.author,
+                k.author_verified,
+                None if k.posted_at is None else int(k.posted_at.timestamp()),
+                k.current.body,
+                k.posted_text,
+                k.kind,
+            ),
+        )
+        assert cursor.lastrowid is not None
+        ids[k.key] = cursor.lastrowid
+        bodies[cursor.lastrowid] = k.current.body
+    order = [ids[k.key] for k in thread]
+    conn.executemany(
+        "UPDATE comments SET body = ? WHERE id = ?",
+        [(k.current.body, ids[k.key]) for k in thread if bodies[ids[k.key]] != k.current.body],
+    )
+    conn.executemany(
+        """
+        UPDATE comments SET position = ?, anchor_id = ?, parent_author = ?,
+            parent_author_verified = ?, first_crawl_id = ?, last_crawl_id = ?, body_crawl_id = ?,
+            removed_crawl_id = ?, first_seen_at = ?, edited_at = ?, removed_at = ?,
+            page_parent_id = ?, posted_at = ?, posted_text = ?, kind = ?
+        WHERE id = ?
+        """,
+        [
+            (
+                i,
+                None if k.anchor is None else ids.get(k.anchor),
+                k.parent_author,
+                k.parent_author_verified,
+                crawl_ids[k.first],
+                crawl_ids[k.last],
+                crawl_ids[k.current.first],
+                None if k.removed is None else crawl_ids[k.removed],
+                k.first[0],
+                None if k.edited is None else k.edited[0],
+                None if k.removed is None else k.removed[0],
+                None if k.parent is None else ids.get(k.parent),
+                None if k.posted_at is None else int(k.posted_at.timestamp()),
+                k.posted_text,
+                k.kind,
+                ids[k.key],
+            )
+            for i, k in enumerate(thread)
+        ],
+    )
+    conn.execute(
+        "DELETE FROM comment_revisions WHERE comment_id IN "
+        "(SELECT id FROM comments WHERE article_id = ?)",
+        (article_id,),
+    )
+    conn.executemany(
+        "INSERT INTO comment_revisions (comment_id, body, first_crawl_id, last_crawl_id) "
+        "VALUES (?, ?, ?, ?)",
+        [
+            (ids[k.key], v.body, crawl_ids[v.first], crawl_ids[v.last])
+            for k in thread
+            for v in k.revisions
+        ],
+    )
+    if blocks is not None:
+        _rewrite_derived(conn, article_id, thread, order, title, blocks, digest)
+    return order
+
+
+def _rewrite_derived(
+    conn: sqlite3.Connection,
+    article_id: int,
+    thread: list[Known],
+    ids: list[int],
+    title: str,
+    blocks: list[list[Block]],
+    digest: str,
+) -> None:
+    """The article's text and the reply tree over the whole merged thread, with quotes,
+    links, speakers, search text and counters."""
+    page = assemble(title, blocks, as_parsed(thread), digest)
+    conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM links WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM speakers WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM sections WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+    paragraph_ids: list[list[int]] = []
+    for position, section in enumerate(page.sections):
+        section_id = conn.execute(
+            "INSERT INTO sections (article_id, position) VALUES (?, ?)", (article_id, position)
+        ).lastrowid
+        found = []
+        for i, b in enumerate(section):
+            cursor = conn.execute(
+                "INSERT INTO paragraphs (section_id, position, kind, text) VALUES (?, ?, ?, ?)",
+                (section_id, i, b.kind, b.text),
+            )
+            assert cursor.lastrowid is not None
+            found.append(cursor.lastrowid)
+        paragraph_ids.append(found)
+    ranks = thread_ranks(page.comments, page.threads)
+    conn.executemany(
+        "UPDATE comments SET parent_id = ?, parent_resolution = ?, depth = ?, root_id = ?, "
+        "reply_count = ?, thread_rank = ? WHERE id = ?",
+        [
+            (
+                None if link.parent is None else ids[link.parent],
+                link.resolution,
+                link.depth,
+                ids[link.root],
+                link.reply_count,
+                rank,
+                ids[i],
+            )
+            for i, (link, rank) in enumerate(zip(page.threads, ranks, strict=True))
+        ],
+    )
+    writes._store_quotes_and_links(conn, page, article_id, paragraph_ids, ids)
+    all_blocks = [b for s in page.sections for b in s]
+    captions = sum(1 for b in all_blocks if b.kind == "caption")
+    times = [int(c.posted_at.timestamp()) for c in page.comments if c.posted_at is not None]
+    conn.execute(
+        """
+        UPDATE articles SET first_comment_at = ?, last_comment_at = ?, section_count = ?,
+            paragraph_count = ?, caption_count = ?, comment_count = ?, top_level_count = ?,
+            commenter_count = ?
+        WHERE id = ?
+        """,
+        (
+            min(times, default=None),
+            max(times, default=None),
+            len(page.sections),
+            len(all_blocks) - captions,
+            captions,
+            len(page.comments),
+            sum(1 for c in page.comments if c.parent_author is None),
+            len({c.author for c in page.comments}),
+            article_id,
+        ),
+    )
+    conn.execute(
+        "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+        (article_id, title, "\n".join(b.text for s in page.sections for b in s)),
+    )

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -177,17 +180,35 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
     if ":" in host and host != "::":
         base = f"http://[{host}]:{port}"
     threading.Thread(target=_announce_when_serving, args=(base,), daemon=True).start()
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        http=cast(Any, partial(HeaderTimeoutProtocol, header_timeout=header_timeout)),
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        proxy_headers=False,
-        server_header=False,
-    )
+    with _metrics_folder(workers):
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            http=cast(Any, partial(HeaderTimeoutProtocol, header_timeout=header_timeout)),
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            proxy_headers=False,
+            server_header=False,
+        )
+
+
+@contextmanager
+def _metrics_folder(workers: int) -> Iterator[None]:
+    """With several workers, a fresh PROMETHEUS_MULTIPROC_DIR they all write their metrics to,
+    so a scrape answered by any one of them reports all (unless the operator set one)."""
+    from api.metrics import MULTIPROC_ENV
+
+    if workers == 1 or os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="threadbase-metrics-") as folder:
+        os.environ[MULTIPROC_ENV] = folder  # before any worker imports prometheus_client
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC_ENV]
 
 
 def _announce_when_serving(base: str, wait_seconds: float = 120) -> None:

@@ -31,6 +31,7 @@ from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
 from api.ingest.times import RANGE, first_out_of_range, in_range
+from api.metrics import ingested
 from api.openapi_body import PageBodyOperation
 from api.openapi_docs import problem_responses
 from api.params import rfc3339
@@ -321,6 +322,7 @@ async def create_article(
     try:
         page, source, _ = await read_page(request, parser, timezone, url, published_at, crawled_at)
         result = await writer.run(writes.store_page, page, source)
+        ingested("created" if result.created else "unchanged", result.comments)
         article = await require_article(db, result.article_id)
         status = 201 if result.created else 200
         location = _location(result.article_id)
@@ -402,6 +404,7 @@ async def replace_article(
         ) from exc
     if result is None:
         raise ResourceNotFound("article", article_id)
+    ingested("replaced", result.comments)
     return await require_article(db, article_id)
 
 

@@ -139,6 +139,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores[STORE_NAME] = rate_limit_store(settings.db_path, settings.redis_url)
     middleware.append(ETagMiddleware)
 
+    json_logs = settings.log_format == "json"
+    # JSON: the logging set up by `threadbase serve` (api/logs.py) stays; else Litestar's own.
+    logging_options: dict[str, Any] = {"logging_config": None} if json_logs else {}
     app = Threadbase(
         route_handlers=[
             ArticleController,
@@ -176,6 +179,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_body_bytes * DOCUMENT_FACTOR,
         state=State({"settings": settings}),
         debug=settings.debug,
+        **logging_options,
     )
+    app.access_log = json_logs
     publish_contract(app)
     return app

@@ -38,7 +38,11 @@ def _database(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
     """The absolute database path, announced on stderr so every command says which file it uses."""
     path = value.expanduser().resolve()
     if not ctx.resilient_parsing:
-        click.echo(f"database: {path}", err=True)
+        if os.environ.get("THREADBASE_LOG_FORMAT", "").strip().lower() == "json":
+            line = {"level": "info", "logger": "threadbase", "message": f"database: {path}"}
+            click.echo(json.dumps(line), err=True)
+        else:
+            click.echo(f"database: {path}", err=True)
     return path
 
 
@@ -171,11 +175,17 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
     """Serve the API with uvicorn."""
     import uvicorn
 
+    from api.logs import uvicorn_log_config
     from api.serving import KEEP_ALIVE_SECONDS, HeaderTimeoutProtocol
 
     os.environ["THREADBASE_DB"] = str(db_path)
     db.connect(db_path).close()  # migrate once, before workers start
-    header_timeout = Settings.from_env().header_timeout
+    settings = Settings.from_env()
+    header_timeout = settings.header_timeout
+    log_config = uvicorn_log_config(settings.log_format)
+    logging_options: dict[str, Any] = {}
+    if log_config is not None:  # JSON: our access line (with the request id) replaces uvicorn's
+        logging_options = {"log_config": log_config, "access_log": False}
     base = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::', ''} else host}:{port}"
     if ":" in host and host != "::":
         base = f"http://[{host}]:{port}"
@@ -191,6 +201,7 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
             proxy_headers=False,
             server_header=False,
+            **logging_options,
         )
 
 

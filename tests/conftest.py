@@ -86,11 +86,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(path: Path, *, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`threadbase serve` on the database at `path`, as a real process; yields its base URL."""
+def served(
+    path: Path,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    stderr: Path | None = None,
+) -> Iterator[str]:
+    """`threadbase serve` on the database at `path`, as a real process; yields its base URL.
+
+    Its output goes to `server-PORT.log` beside the database; its stderr to `stderr` instead,
+    when given.
+    """
     port = free_port()
     log_path = path.parent / f"server-{port}.log"
-    with log_path.open("wb") as log:
+    with log_path.open("wb") as log, (stderr or log_path).open("ab") as errors:
         proc = subprocess.Popen(
             [
                 *THREADBASE,
@@ -103,7 +113,7 @@ def served(path: Path, *, workers: int = 1, env: dict[str, str] | None = None) -
                 str(workers),
             ],
             stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=errors if stderr else subprocess.STDOUT,
             env={**os.environ, **(env or {})},
         )
         base = f"http://127.0.0.1:{port}"

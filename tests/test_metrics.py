@@ -3,6 +3,7 @@ sees both workers (prometheus_client's multiprocess mode, set up by `threadbase 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -46,6 +47,11 @@ def test_metrics_move_with_traffic(tmp_path: Path) -> None:
     conn.close()
     env = {"THREADBASE_RATE_LIMIT": str(BUDGET)}
     with served(path, workers=2, env=env) as base, httpx.Client(base_url=base, timeout=30) as c:
+        # The server answers once one worker is up; wait for the other (a liveness bound).
+        deadline = time.monotonic() + 60
+        while value(scrape(base), "threadbase_db_connections_open", pool="reader") < 2:
+            assert time.monotonic() < deadline, "the second worker never reported"
+            time.sleep(0.2)
         before = scrape(base)
         created = c.post(
             "/v1/articles",

@@ -6,6 +6,7 @@ DB     ?= data/threadbase.db
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 CHROMIUM := /usr/bin/chromium
+REDIS    := /usr/bin/redis-server
 # What `make run` loads into an empty database: the sample pages (not the crawl-record sample).
 # tests/test_readme.py loads the same files before it runs the README's examples.
 SEED_PAGES := $(wildcard fixtures/*.txt)
@@ -48,13 +49,18 @@ lint: $(VENV)/.test-deps
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
-pytest: $(VENV)/.test-deps $(SDK_TS)/node_modules/.package-lock.json $(CHROMIUM)
+pytest: $(VENV)/.test-deps $(SDK_TS)/node_modules/.package-lock.json $(CHROMIUM) $(REDIS)
 	$(BIN)/pytest
 
 # The browser tests drive Debian's chromium through Playwright (no browser download).
 $(CHROMIUM):
 	@echo "installing Debian's chromium for the browser tests"
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# The shared rate limit is tested over a throwaway redis-server (Debian's package).
+$(REDIS):
+	@echo "installing Debian's redis-server for the shared rate-limit tests"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
 
 # Load test against Datasette and a fixed-bytes ceiling; writes BENCHMARKS.md. Needs wrk
 # (Debian's package, installed here when missing) and the bench extras (Datasette, py-spy).

@@ -14,7 +14,7 @@ from litestar.openapi.spec import Components, Contact, License, SecurityScheme, 
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.stores.base import Store
 
-from api import db
+from api import db, metrics
 from api.asgi import Threadbase
 from api.deps import (
     provide_db,
@@ -25,6 +25,7 @@ from api.deps import (
 )
 from api.errors import problem_details_config
 from api.http import ETagMiddleware, compression_config, cors_config, require_acceptable
+from api.metrics_route import MetricsController, metrics_middleware
 from api.openapi_contract import publish_contract
 from api.pagination import Cursors
 from api.params import reject_unknown_query_params
@@ -118,6 +119,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
         app.state.parser = ParsePool(settings.parse_budget_seconds)
         app.state.parser.warm()
+        opened = {"writer": 1, "reader": 1, "health": 1, "search": SEARCH_CONNECTIONS}
+        for pool, count in opened.items():
+            metrics.connections_opened(pool, count)
+        metrics.REPLICA_LAG_SECONDS.set(0)  # one SQLite file: reads never trail writes
         try:
             yield
         finally:
@@ -125,14 +130,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await app.state.health_db.close()
             await app.state.db.close()
             app.state.writer.close()
+            for pool, count in opened.items():
+                metrics.connections_opened(pool, -count)
+            metrics.worker_stopped()
 
-    middleware: list[Any] = []
+    middleware: list[Any] = [metrics_middleware()]
     stores: dict[str, Store] = {}
     if settings.rate_limit_per_minute > 0:
         middleware.append(rate_limit_config(settings.rate_limit_per_minute).middleware)
         stores[STORE_NAME] = rate_limit_store(settings.db_path, settings.redis_url)
     middleware.append(ETagMiddleware)
 
+    json_logs = settings.log_format == "json"
+    # JSON: the logging set up by `threadbase serve` (api/logs.py) stays; else Litestar's own.
+    logging_options: dict[str, Any] = {"logging_config": None} if json_logs else {}
     app = Threadbase(
         route_handlers=[
             ArticleController,
@@ -147,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             delete_article,
             search,
             health,
+            MetricsController,
             *reader_routes(),
         ],
         dependencies={
@@ -170,6 +182,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_body_bytes * DOCUMENT_FACTOR,
         state=State({"settings": settings}),
         debug=settings.debug,
+        **logging_options,
     )
+    app.access_log = json_logs
     publish_contract(app)
     return app

@@ -4,7 +4,8 @@ Litestar's middleware wraps route handlers, so answers made before a handler is 
 routes, 405s, CORS preflights) or by exceptions raised in middleware (429s) pass around it.
 `Threadbase.__call__` sees every request and every response, so here:
 
-- every response carries an `X-Request-Id` (the client's, when well formed);
+- every response carries an `X-Request-Id` (the client's, when well formed), and whatever is
+  logged meanwhile carries it too, with the access line when JSON logs are on;
 - HEAD is answered wherever GET is (RFC 9110 §9.3.2): the GET response without its body, and
   a 405's `Allow` says so;
 - a response to a request that carries credentials is never `Cache-Control: public`;
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from typing import cast
 
 import msgspec
@@ -34,6 +36,7 @@ from litestar.types import (
 )
 
 from api.errors import PROBLEM_BASE
+from api.logs import REQUEST, log_request
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 CREDENTIALS = frozenset({b"authorization", b"x-api-key"})
@@ -67,6 +70,9 @@ def _preflight_problem(scope: Scope, refusal: str, allowed: list[str]) -> bytes:
 class Threadbase(Litestar):
     """The Litestar app, with the guarantees above applied around all of it."""
 
+    access_log = False
+    """Log one line per request (`threadbase.access`); on with JSON logs."""
+
     async def __call__(
         self,
         scope: Scope | LifeSpanScope,
@@ -84,6 +90,8 @@ class Threadbase(Litestar):
     async def _serve_http(self, scope: HTTPScope, receive: Receive, send: Send) -> None:
         given = _header(scope, b"x-request-id")
         request_id = given if given and REQUEST_ID.match(given) else os.urandom(16).hex()
+        started = time.perf_counter()
+        status = 500  # unless a response starts
         head = scope["method"] == "HEAD"
         if head:
             scope = cast("HTTPScope", {**scope, "method": "GET"})
@@ -98,8 +106,9 @@ class Threadbase(Litestar):
         )
 
         async def send_guarded(message: Message) -> None:
-            nonlocal refused
+            nonlocal refused, status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = MutableScopeHeaders(message)
                 headers["X-Request-Id"] = request_id
                 if credentials and "public" in (headers.get("cache-control") or ""):
@@ -126,4 +135,12 @@ class Threadbase(Litestar):
                     message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await super().__call__(scope, receive, send_guarded)
+        method, path = "HEAD" if head else scope["method"], scope["path"]
+        # Whatever is logged while the request runs names it (JSON logs, api/logs.py).
+        token = REQUEST.set({"request_id": request_id, "method": method, "path": path})
+        try:
+            await super().__call__(scope, receive, send_guarded)
+        finally:
+            REQUEST.reset(token)
+            if self.access_log:
+                log_request(method, path, status, started, request_id)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -37,7 +41,11 @@ def _database(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
     """The absolute database path, announced on stderr so every command says which file it uses."""
     path = value.expanduser().resolve()
     if not ctx.resilient_parsing:
-        click.echo(f"database: {path}", err=True)
+        if os.environ.get("THREADBASE_LOG_FORMAT", "").strip().lower() == "json":
+            line = {"level": "info", "logger": "threadbase", "message": f"database: {path}"}
+            click.echo(json.dumps(line), err=True)
+        else:
+            click.echo(f"database: {path}", err=True)
     return path
 
 
@@ -270,26 +278,51 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
     """Serve the API with uvicorn."""
     import uvicorn
 
+    from api.logs import uvicorn_log_config
     from api.serving import KEEP_ALIVE_SECONDS, HeaderTimeoutProtocol
 
     os.environ["THREADBASE_DB"] = str(db_path)
     db.connect(db_path).close()  # migrate once, before workers start
-    header_timeout = Settings.from_env().header_timeout
+    settings = Settings.from_env()
+    header_timeout = settings.header_timeout
+    log_config = uvicorn_log_config(settings.log_format)
+    logging_options: dict[str, Any] = {}
+    if log_config is not None:  # JSON: our access line (with the request id) replaces uvicorn's
+        logging_options = {"log_config": log_config, "access_log": False}
     base = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::', ''} else host}:{port}"
     if ":" in host and host != "::":
         base = f"http://[{host}]:{port}"
     threading.Thread(target=_announce_when_serving, args=(base,), daemon=True).start()
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        http=cast(Any, partial(HeaderTimeoutProtocol, header_timeout=header_timeout)),
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        proxy_headers=False,
-        server_header=False,
-    )
+    with _metrics_folder(workers):
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            http=cast(Any, partial(HeaderTimeoutProtocol, header_timeout=header_timeout)),
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            proxy_headers=False,
+            server_header=False,
+            **logging_options,
+        )
+
+
+@contextmanager
+def _metrics_folder(workers: int) -> Iterator[None]:
+    """With several workers, a fresh PROMETHEUS_MULTIPROC_DIR they all write their metrics to,
+    so a scrape answered by any one of them reports all (unless the operator set one)."""
+    from api.metrics import MULTIPROC_ENV
+
+    if workers == 1 or os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="threadbase-metrics-") as folder:
+        os.environ[MULTIPROC_ENV] = folder  # before any worker imports prometheus_client
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC_ENV]
 
 
 def _announce_when_serving(base: str, wait_seconds: float = 120) -> None:
@@ -314,6 +347,29 @@ def _announce_when_serving(base: str, wait_seconds: float = 120) -> None:
         f"  docs     {base}/docs\n"
         f"  health   {base}/healthz\n"
         f"Press Ctrl+C to stop.\n"
+    )
+
+
+@main.command()
+@click.argument("dest", type=click.Path(path_type=Path, dir_okay=False))
+@DB_OPTION
+def backup(dest: Path, db_path: Path) -> None:
+    """Copy the database to the new file DEST, safely while a server writes to it.
+
+    SQLite's online backup API copies one consistent snapshot; the copy is checked with
+    `PRAGMA integrity_check` before it takes the name DEST. (PostgreSQL: pg_basebackup or
+    pg_dump.)
+    """
+    from api.store.backup import BackupError
+    from api.store.backup import backup as copy_database
+
+    try:
+        done = copy_database(db_path, dest)
+    except (BackupError, sqlite3.Error) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"backed up {plural(done.articles, 'article')} ({plural(done.comments, 'comment')}, "
+        f"{done.bytes / 1_000_000:,.1f} MB) to {done.path}; integrity check: ok"
     )
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from api.metrics import connection_in_use
+
 MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
 BUSY_TIMEOUT_MS = 5_000
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
@@ -150,7 +152,8 @@ class DeadlinePool:
         conn, until = await self._free.get()
         until[0] = time.monotonic() + self.deadline
         try:
-            yield conn
+            with connection_in_use("search"):
+                yield conn
         finally:
             until[0] = float("inf")
             self._free.put_nowait((conn, until))

@@ -24,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from api.ingest.errors import PageError
+from api.metrics import parse_timer
 
 T = TypeVar("T")
 DEFAULT_BUDGET_SECONDS = 10.0
@@ -124,6 +125,10 @@ class ParsePool:
 
     async def run_async(self, work: Callable[..., T], *args: object) -> T:
         """`work(*args)` in the parser process, awaited without blocking the event loop."""
+        with parse_timer():
+            return await self._run_async(work, *args)
+
+    async def _run_async(self, work: Callable[..., T], *args: object) -> T:
         executor, started = _PROCESSES.current()
         try:
             await asyncio.wait_for(asyncio.wrap_future(started), STARTUP_SECONDS)

@@ -35,6 +35,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from api.db import BUSY_TIMEOUT_MS
+from api.metrics import METRICS_PATH, RATE_LIMIT_REJECTIONS
 
 T = TypeVar("T")
 STORE_NAME = "rate_limit"
@@ -232,6 +233,7 @@ class SharedRateLimitMiddleware(RateLimitMiddleware):
             return
         headers = self._headers(count, reset_in)
         if count > self.max_requests:
+            RATE_LIMIT_REJECTIONS.inc()
             raise TooManyRequestsException(headers=headers)
 
         async def send_with_headers(message: Message) -> None:
@@ -258,11 +260,11 @@ class SharedRateLimitMiddleware(RateLimitMiddleware):
 def rate_limit_config(per_minute: int) -> RateLimitConfig:
     """Per-client request budget shared by all workers, with RateLimit-* headers.
 
-    Health checks are exempt.
+    Health checks and the metrics scrape are exempt.
     """
     return RateLimitConfig(
         rate_limit=("minute", per_minute),
-        exclude=[r"^/healthz$"],
+        exclude=[r"^/healthz$", rf"^{METRICS_PATH}$"],
         middleware_class=SharedRateLimitMiddleware,
         store=STORE_NAME,
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 import msgspec
 
 DEFAULT_DB = Path("data/threadbase.db")
+LOG_FORMATS = ("text", "json")
 
 
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
@@ -35,11 +36,16 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Longest a page may take to parse (`THREADBASE_PARSE_BUDGET_SECONDS`); more is a 422."""
     search_deadline_seconds: float = 2.0
     """Longest a search query may run (`THREADBASE_SEARCH_DEADLINE_SECONDS`); more is a 503."""
+    log_format: str = "text"
+    """`text` (uvicorn's lines) or `json`, one object per line (`THREADBASE_LOG_FORMAT`)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from `THREADBASE_*` variables, defaults for the rest."""
         env = os.environ if environ is None else environ
+        log_format = env.get("THREADBASE_LOG_FORMAT", "text").strip().lower() or "text"
+        if log_format not in LOG_FORMATS:
+            raise ValueError(f"THREADBASE_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
         return cls(
             db_path=Path(env.get("THREADBASE_DB", str(DEFAULT_DB))),
             debug=env.get("THREADBASE_DEBUG", "").lower() in {"1", "true", "yes"},
@@ -51,4 +57,5 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             header_timeout=float(env.get("THREADBASE_HEADER_TIMEOUT", "10")),
             parse_budget_seconds=float(env.get("THREADBASE_PARSE_BUDGET_SECONDS", "10")),
             search_deadline_seconds=float(env.get("THREADBASE_SEARCH_DEADLINE_SECONDS", "2")),
+            log_format=log_format,
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from api import db
+from api.metrics import connection_in_use
 
 T = TypeVar("T")
 
@@ -27,7 +28,8 @@ class Writer:
     async def run(self, work: Callable[..., T], *args: object) -> T:
         """Call `work(connection, *args)` in a worker thread, one call at a time."""
         async with self._lock:
-            return await asyncio.to_thread(work, self._conn, *args)
+            with connection_in_use("writer"):
+                return await asyncio.to_thread(work, self._conn, *args)
 
     def close(self) -> None:
         """Close the connection."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -85,11 +86,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(path: Path, *, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`threadbase serve` on the database at `path`, as a real process; yields its base URL."""
+def served(
+    path: Path,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    stderr: Path | None = None,
+) -> Iterator[str]:
+    """`threadbase serve` on the database at `path`, as a real process; yields its base URL.
+
+    Its output goes to `server-PORT.log` beside the database; its stderr to `stderr` instead,
+    when given.
+    """
     port = free_port()
     log_path = path.parent / f"server-{port}.log"
-    with log_path.open("wb") as log:
+    with log_path.open("wb") as log, (stderr or log_path).open("ab") as errors:
         proc = subprocess.Popen(
             [
                 *THREADBASE,
@@ -102,7 +113,7 @@ def served(path: Path, *, workers: int = 1, env: dict[str, str] | None = None) -
                 str(workers),
             ],
             stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=errors if stderr else subprocess.STDOUT,
             env={**os.environ, **(env or {})},
         )
         base = f"http://127.0.0.1:{port}"
@@ -122,3 +133,73 @@ def served(path: Path, *, workers: int = 1, env: dict[str, str] | None = None) -
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+@contextmanager
+def redis_server(home: Path) -> Iterator[str]:
+    """A throwaway redis-server on a free port, its files in `home`; yields its URL.
+
+    Nothing is persisted (no RDB snapshots, no AOF), and the process is stopped afterwards.
+    Debian's `redis-server` package provides it (`make test` installs it when missing).
+    """
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    if not Path(REDIS_SERVER).exists():
+        pytest.fail("redis-server is missing: `make test` installs Debian's redis-server")
+    home.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log_path = home / "redis.log"
+    proc = subprocess.Popen(
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(home),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(log_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = Redis.from_url(url)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.ping()
+                break
+            except RedisConnectionError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    text = log_path.read_text() if log_path.exists() else ""
+                    raise RuntimeError(f"redis-server did not start: {text}") from None
+                time.sleep(0.05)
+        client.close()
+        yield url
+    finally:
+        proc.terminate()
+        with suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One throwaway redis-server for the session; tests keep apart by their own keys."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

@@ -31,6 +31,7 @@ from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
 from api.ingest.times import RANGE, first_out_of_range, in_range
+from api.metrics import ingested
 from api.openapi_body import PageBodyOperation
 from api.openapi_docs import problem_responses
 from api.params import rfc3339
@@ -357,6 +358,7 @@ async def create_article(
             result = await writer.run(crawls.ingest_crawl, page, source, crawl)
         except HashConflict as exc:
             raise _duplicate(exc) from exc
+        ingested(result.outcome, result.comments if result.created else result.added)
         article = await require_article(db, result.article_id)
         article.changes = _changes(result)
         status = 201 if result.created else 200
@@ -437,6 +439,7 @@ async def replace_article(
         raise _duplicate(exc) from exc
     if result is None:
         raise ResourceNotFound("article", article_id)
+    ingested("replaced", result.comments)
     article = await require_article(db, article_id)
     article.changes = _changes(result)
     return article

@@ -16,6 +16,7 @@ from litestar.exceptions import (
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
 
 from api.parse_pool import ParserRestarted
+from api.store.protocol import StoreBusy
 from schemas import InvalidParam
 from schemas.problems import ParamLocation
 
@@ -109,6 +110,10 @@ def _from_sqlite(exc: sqlite3.OperationalError) -> ApiProblem:
     return _from_unexpected(exc)
 
 
+def _from_busy(exc: StoreBusy) -> ApiProblem:
+    return ServiceBusy(str(exc))
+
+
 def _from_parser_restart(exc: ParserRestarted) -> ApiProblem:
     return ServiceBusy("The parser was restarted while this page waited for it.")
 
@@ -197,6 +202,7 @@ def problem_details_config() -> ProblemDetailsConfig:
             MethodNotAllowedException: _from_http,
             HTTPException: _from_http,
             sqlite3.OperationalError: _from_sqlite,
+            StoreBusy: _from_busy,
             ParserRestarted: _from_parser_restart,
             Exception: _from_unexpected,
         },

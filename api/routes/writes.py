@@ -9,7 +9,6 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiosqlite
 import msgspec
 from litestar import Request, Response, delete, post, put
 from litestar.datastructures import CacheControlHeader
@@ -19,6 +18,7 @@ from litestar.params import HeaderParameter, QueryParameter
 
 from api.auth import require_api_key
 from api.bodies import body_text, charset_of, request_body
+from api.deps import StoreDependency
 from api.errors import (
     PROBLEM_BASE,
     ApiProblem,
@@ -37,9 +37,7 @@ from api.params import rfc3339
 from api.parse_pool import ParseBudgetExceeded, ParsePool
 from api.routes.articles import ArticlePath, require_article
 from api.store import keys as key_store
-from api.store import writes
 from api.store.writes import HashConflict, Source
-from api.writer import Writer
 from schemas import Article
 from schemas.imports import PAGE_MEDIA_TYPE, ArticleImport, PageUpload
 from schemas.problems import ParamLocation
@@ -302,8 +300,7 @@ WRITE_OPTIONS: dict[str, Any] = {
 )
 async def create_article(
     request: Request[Any, Any, Any],
-    db: NamedDependency[aiosqlite.Connection],
-    writer: NamedDependency[Writer],
+    store: StoreDependency,
     parser: NamedDependency[ParsePool],
     timezone: Timezone = None,
     url: SourceUrl = None,
@@ -315,18 +312,17 @@ async def create_article(
     key_id: int = request.state.api_key_id
     fingerprint = _fingerprint(request, await request.body())
     if idempotency_key is not None:
-        stored = await writer.run(key_store.claim, key_id, idempotency_key, fingerprint)
+        stored = await store.claim(key_id, idempotency_key, fingerprint)
         if stored is not None:
             return _replay(stored, fingerprint)
     try:
         page, source, _ = await read_page(request, parser, timezone, url, published_at, crawled_at)
-        result = await writer.run(writes.store_page, page, source)
-        article = await require_article(db, result.article_id)
+        result = await store.store_page(page, source)
+        article = await require_article(store, result.article_id)
         status = 201 if result.created else 200
         location = _location(result.article_id)
         if idempotency_key is not None:
-            await writer.run(
-                key_store.save_response,
+            await store.save_response(
                 key_id,
                 idempotency_key,
                 key_store.StoredResponse(
@@ -335,7 +331,7 @@ async def create_article(
             )
     except BaseException:
         if idempotency_key is not None:
-            await writer.run(key_store.release, key_id, idempotency_key)
+            await store.release(key_id, idempotency_key)
         raise
     header = "Location" if result.created else "Content-Location"
     headers = {header: location}
@@ -380,8 +376,7 @@ def _replay(stored: key_store.StoredResponse, fingerprint: str) -> Response[Arti
 )
 async def replace_article(
     request: Request[Any, Any, Any],
-    db: NamedDependency[aiosqlite.Connection],
-    writer: NamedDependency[Writer],
+    store: StoreDependency,
     parser: NamedDependency[ParsePool],
     article_id: ArticlePath,
     timezone: Timezone = None,
@@ -392,7 +387,7 @@ async def replace_article(
     """The article as stored after the replacement."""
     page, source, _ = await read_page(request, parser, timezone, url, published_at, crawled_at)
     try:
-        result = await writer.run(writes.replace_page, article_id, page, source)
+        result = await store.replace_page(article_id, page, source)
     except HashConflict as exc:
         raise Conflict(
             409,
@@ -402,7 +397,7 @@ async def replace_article(
         ) from exc
     if result is None:
         raise ResourceNotFound("article", article_id)
-    return await require_article(db, article_id)
+    return await require_article(store, article_id)
 
 
 @delete(
@@ -413,7 +408,7 @@ async def replace_article(
     description="Deletes the article with its sections, comments, quotes and links.",
     responses=problem_responses(400, 401, 403, 404),
 )
-async def delete_article(writer: NamedDependency[Writer], article_id: ArticlePath) -> None:
+async def delete_article(store: StoreDependency, article_id: ArticlePath) -> None:
     """204 on success."""
-    if not await writer.run(writes.delete_article, article_id):
+    if not await store.delete_article(article_id):
         raise ResourceNotFound("article", article_id)

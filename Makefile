@@ -11,7 +11,7 @@ REDIS    := /usr/bin/redis-server
 # tests/test_readme.py loads the same files before it runs the README's examples.
 SEED_PAGES := $(wildcard fixtures/*.txt)
 
-.PHONY: run test lint typecheck pytest openapi bench clean
+.PHONY: run test lint typecheck pytest postgresql openapi bench clean
 
 $(BIN)/threadbase: pyproject.toml
 	@echo "[1/3] creating $(VENV)"
@@ -49,8 +49,13 @@ lint: $(VENV)/.test-deps
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
-pytest: $(VENV)/.test-deps $(SDK_TS)/node_modules/.package-lock.json $(CHROMIUM) $(REDIS)
+pytest: $(VENV)/.test-deps $(SDK_TS)/node_modules/.package-lock.json $(CHROMIUM) $(REDIS) postgresql
 	$(BIN)/pytest
+
+# The contract tests also run on PostgreSQL: Debian's server programs, installed when missing.
+# The tests start throwaway clusters of their own (tests/pg_cluster.py); none is kept running.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (echo "installing Debian's postgresql for the tests" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
 # The browser tests drive Debian's chromium through Playwright (no browser download).
 $(CHROMIUM):

@@ -14,15 +14,9 @@ from litestar.openapi.spec import Components, Contact, License, SecurityScheme, 
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.stores.base import Store
 
-from api import db, metrics
+from api import metrics
 from api.asgi import Threadbase
-from api.deps import (
-    provide_db,
-    provide_health_db,
-    provide_parser,
-    provide_search_db,
-    provide_writer,
-)
+from api.deps import provide_parser, provide_store
 from api.errors import problem_details_config
 from api.http import ETagMiddleware, compression_config, cors_config, require_acceptable
 from api.metrics_route import MetricsController, metrics_middleware
@@ -43,11 +37,10 @@ from api.routes.search import search
 from api.routes.threads import ThreadController
 from api.routes.writes import DOCUMENT_FACTOR, create_article, delete_article, replace_article
 from api.settings import Settings
-from api.store.secrets import cursor_secret
-from api.writer import Writer
+from api.store.open import open_store
+from api.store.sqlite_store import SqliteStore
 
 API_VERSION = "1.0.0"
-SEARCH_CONNECTIONS = 2
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -103,35 +96,28 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        app.state.writer = Writer(settings.db_path)  # creates the file, applies migrations
+        app.state.store = await open_store(settings)  # applies migrations
         secret = (
             settings.secret.encode("utf-8")
             if settings.secret
-            else await app.state.writer.run(cursor_secret)
+            else await app.state.store.cursor_secret()
         )
         app.state.cursors = Cursors(secret)
-        app.state.db = await db.connect_reader(settings.db_path)
-        # Health and search have connections of their own: a slow read on one never holds
-        # up the others.
-        app.state.health_db = await db.connect_reader(settings.db_path)
-        app.state.search_db = await db.DeadlinePool.open(
-            settings.db_path, SEARCH_CONNECTIONS, settings.search_deadline_seconds
-        )
         app.state.parser = ParsePool(settings.parse_budget_seconds)
         app.state.parser.warm()
-        opened = {"writer": 1, "reader": 1, "health": 1, "search": SEARCH_CONNECTIONS}
+        store = app.state.store
+        opened = SqliteStore.CONNECTIONS if isinstance(store, SqliteStore) else {}
         for pool, count in opened.items():
             metrics.connections_opened(pool, count)
-        metrics.REPLICA_LAG_SECONDS.set(0)  # one SQLite file: reads never trail writes
+        if isinstance(store, SqliteStore):
+            metrics.REPLICA_LAG_SECONDS.set(0)  # one SQLite file: reads never trail writes
         try:
             yield
         finally:
-            await app.state.search_db.close()
-            await app.state.health_db.close()
-            await app.state.db.close()
-            app.state.writer.close()
+            await app.state.store.close()
             for pool, count in opened.items():
                 metrics.connections_opened(pool, -count)
+            metrics.pool_sizes(dict.fromkeys(store.connections(), (0, 0)))
             metrics.worker_stopped()
 
     middleware: list[Any] = [metrics_middleware()]
@@ -140,6 +126,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware.append(rate_limit_config(settings.rate_limit_per_minute).middleware)
         stores[STORE_NAME] = rate_limit_store(settings.db_path, settings.redis_url)
     middleware.append(ETagMiddleware)
+    if settings.database_url is not None and settings.read_database_urls:
+        from api.store.postgres.replicas import ReadRouting
+
+        middleware.insert(0, ReadRouting)
 
     json_logs = settings.log_format == "json"
     # JSON: the logging set up by `threadbase serve` (api/logs.py) stays; else Litestar's own.
@@ -162,11 +152,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *reader_routes(),
         ],
         dependencies={
-            "db": Provide(provide_db),
-            "writer": Provide(provide_writer),
+            "store": Provide(provide_store),
             "parser": Provide(provide_parser),
-            "search_db": Provide(provide_search_db),
-            "health_db": Provide(provide_health_db),
         },
         before_request=check_request,
         plugins=[ProblemDetailsPlugin(problem_details_config())],

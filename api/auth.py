@@ -9,7 +9,6 @@ from litestar.handlers.base import BaseRouteHandler
 
 from api.errors import PROBLEM_BASE, ApiProblem
 from api.keys import matches, prefix_of
-from api.store.keys import find_key
 
 REALM = 'Bearer realm="threadbase"'
 
@@ -56,7 +55,7 @@ async def require_api_key(
             "This operation needs an API key: `Authorization: Bearer <key>`.", invalid=False
         )
     prefix = prefix_of(token)
-    record = None if prefix is None else await find_key(connection.app.state.db, prefix)
+    record = None if prefix is None else await connection.app.state.store.find_key(prefix)
     if record is None or not matches(token, record.digest):
         raise Unauthorized("The API key is not valid.", invalid=True)
     if record.revoked_at is not None:

@@ -9,13 +9,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -35,6 +35,9 @@ from api.loader import find_pages, ingest_files
 from api.parse_pool import ParsePool
 from api.settings import DEFAULT_DB, Settings
 from api.store.crawls import CrawlResult
+
+if TYPE_CHECKING:
+    from api.store.postgres.store import PostgresStore
 
 
 def _database(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
@@ -59,6 +62,41 @@ DB_OPTION = click.option(
     callback=_database,
     help="SQLite file (env THREADBASE_DB); relative paths are from the current directory.",
 )
+
+
+T = TypeVar("T")
+
+
+def _postgres_url() -> str | None:
+    """`THREADBASE_DATABASE_URL` when it names PostgreSQL (then `--db` is not used)."""
+    try:
+        return Settings.from_env().database_url
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _sqlite_only(command: str) -> None:
+    """Refuse a command that works on the SQLite file when the settings name PostgreSQL."""
+    if _postgres_url() is not None:
+        raise click.UsageError(
+            f"{command} works on SQLite only; unset THREADBASE_DATABASE_URL and give --db"
+        )
+
+
+def _on_postgres(url: str, work: Callable[[PostgresStore], Awaitable[T]]) -> T:
+    """Run `work` on the PostgreSQL store at `url` (migrated first), then close it."""
+    import asyncio
+
+    async def run() -> T:
+        from api.store.postgres.store import PostgresStore
+
+        store = await PostgresStore.open(url, search_deadline=Settings().search_deadline_seconds)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
@@ -124,6 +162,11 @@ def ingest(
         for path in paths:
             click.echo(explain_page(read_text(path), zone, crawled_at))
         return
+    if _postgres_url() is not None:
+        raise click.UsageError(
+            "ingest writes to SQLite; for PostgreSQL, ingest into a SQLite file and "
+            "`threadbase copy` it, or POST the pages to a server (/v1/articles)"
+        )
     console = Console(stderr=True)
     conn = db.connect(db_path)
     try:
@@ -211,6 +254,7 @@ def reparse(db_path: Path, article_id: int | None, every: bool, dry_run: bool) -
     (comment ids kept where comments match)."""
     from api.store.reparse import Reparse, article_ids, reparse_article
 
+    _sqlite_only("reparse")
     if (article_id is None) == (not every):
         raise click.UsageError("give either --article ID or --all")
     parser = ParsePool(Settings.from_env().parse_budget_seconds)
@@ -246,6 +290,7 @@ def doctor(db_path: Path) -> None:
     duplicates; nothing is merged."""
     from api.store.backfill import articles_without_source, duplicate_articles
 
+    _sqlite_only("doctor")
     conn = db.connect(db_path)
     try:
         duplicates = duplicate_articles(conn)
@@ -282,7 +327,8 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
     from api.serving import KEEP_ALIVE_SECONDS, HeaderTimeoutProtocol
 
     os.environ["THREADBASE_DB"] = str(db_path)
-    db.connect(db_path).close()  # migrate once, before workers start
+    if _postgres_url() is None:  # PostgreSQL: each worker migrates under an advisory lock
+        db.connect(db_path).close()  # migrate once, before workers start
     settings = Settings.from_env()
     header_timeout = settings.header_timeout
     log_config = uvicorn_log_config(settings.log_format)
@@ -363,6 +409,7 @@ def backup(dest: Path, db_path: Path) -> None:
     from api.store.backup import BackupError
     from api.store.backup import backup as copy_database
 
+    _sqlite_only("backup (on PostgreSQL use pg_basebackup or pg_dump)")
     try:
         done = copy_database(db_path, dest)
     except (BackupError, sqlite3.Error) as exc:
@@ -386,6 +433,11 @@ def keys_create(name: str, db_path: Path) -> None:
     from api.keys import make_key
     from api.store.keys import create_key
 
+    if (url := _postgres_url()) is not None:
+        new = make_key()
+        _on_postgres(url, lambda store: store.create_key(name, new))
+        click.echo(new.token)
+        return
     conn = db.connect(db_path)
     try:
         new = make_key()
@@ -401,11 +453,14 @@ def keys_list(db_path: Path) -> None:
     """Show every key's prefix, state, creation time and name."""
     from api.store.keys import list_keys
 
-    conn = db.connect(db_path)
-    try:
-        records = list_keys(conn)
-    finally:
-        conn.close()
+    if (url := _postgres_url()) is not None:
+        records = _on_postgres(url, lambda store: store.list_keys())
+    else:
+        conn = db.connect(db_path)
+        try:
+            records = list_keys(conn)
+        finally:
+            conn.close()
     if not records:
         click.echo("no keys (make one with `threadbase keys create NAME`)")
         return
@@ -424,11 +479,14 @@ def keys_revoke(prefix: str, db_path: Path) -> None:
     """Revoke the key whose prefix (the 8 characters after `tb_`) is PREFIX."""
     from api.store.keys import revoke_key
 
-    conn = db.connect(db_path)
-    try:
-        done = revoke_key(conn, prefix)
-    finally:
-        conn.close()
+    if (url := _postgres_url()) is not None:
+        done = _on_postgres(url, lambda store: store.revoke_key(prefix))
+    else:
+        conn = db.connect(db_path)
+        try:
+            done = revoke_key(conn, prefix)
+        finally:
+            conn.close()
     if not done:
         raise click.ClickException(f"no active key with prefix {prefix!r}")
     click.echo(f"revoked {prefix}")
@@ -502,3 +560,41 @@ def render_openapi() -> str:
 
     schema = contract(create_app(Settings()))
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@main.command(name="copy")
+@click.option("--from", "source", required=True, help="sqlite:///path or postgresql://…")
+@click.option("--to", "dest", required=True, help="sqlite:///path or postgresql://…")
+def copy_command(source: str, dest: str) -> None:
+    """Copy a whole database to another, SQLite or PostgreSQL, every id kept.
+
+    Run it again after an interruption: it resumes where it stopped. The destination must be
+    empty or an earlier copy of the same source.
+    """
+    import asyncio
+
+    from api.store.copy import copy_database
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        TextColumn("{task.completed:>10,} / {task.total:,} rows"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = progress.add_task(table, total=total)
+            progress.update(tasks[table], completed=done, total=total)
+
+        try:
+            copied = asyncio.run(copy_database(source, dest, report))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+    console.print(
+        f"copied {plural(sum(copied.values()), 'row')} "
+        f"({plural(copied['articles'], 'article')}, {plural(copied['comments'], 'comment')})"
+    )

@@ -71,6 +71,13 @@ def connection_in_use(pool: str) -> Iterator[None]:
         gauge.dec()
 
 
+def pool_sizes(sizes: dict[str, tuple[int, int]]) -> None:
+    """Set the gauges of pools whose size changes: `{pool: (open, in use)}`."""
+    for pool, (opened, in_use) in sizes.items():
+        DB_CONNECTIONS_OPEN.labels(pool).set(opened)
+        DB_CONNECTIONS_IN_USE.labels(pool).set(in_use)
+
+
 def connections_opened(pool: str, count: int) -> None:
     """`count` connections of `pool` were opened (negative: closed)."""
     DB_CONNECTIONS_OPEN.labels(pool).inc(count)

@@ -19,7 +19,8 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.prometheus.middleware import PrometheusMiddleware
 from litestar.types import Message, Receive, Scope, Send
 
-from api.metrics import METRICS_PATH, PREFIX
+from api.deps import StoreDependency
+from api.metrics import METRICS_PATH, PREFIX, pool_sizes
 
 
 class RouteMetricsMiddleware(PrometheusMiddleware):
@@ -106,7 +107,8 @@ class MetricsController(PrometheusController):
     cache_control = CacheControlHeader(no_store=True)
 
     @get(media_type=MediaType.TEXT)
-    async def get(self) -> Response[Any]:
-        """The scrape."""
+    async def get(self, store: StoreDependency) -> Response[Any]:
+        """The scrape (PostgreSQL's pools are read now: their size changes)."""
+        pool_sizes(store.connections())
         response: Response[Any] = await PrometheusController.get.fn(self)
         return response

@@ -16,7 +16,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Everything the app needs to know about its environment."""
 
     db_path: Path = DEFAULT_DB
-    """SQLite file (`THREADBASE_DB`)."""
+    """SQLite file (`THREADBASE_DB`, or `THREADBASE_DATABASE_URL=sqlite:///path`)."""
+    database_url: str | None = None
+    """PostgreSQL to use instead of SQLite (`THREADBASE_DATABASE_URL=postgresql://…`)."""
+    read_database_urls: tuple[str, ...] = ()
+    """PostgreSQL streaming standbys for reads (`THREADBASE_READ_DATABASE_URL`, comma-separated)."""
     debug: bool = False
     """Litestar debug mode (`THREADBASE_DEBUG`); never on in production."""
     rate_limit_per_minute: int = 1200
@@ -46,8 +50,18 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         log_format = env.get("THREADBASE_LOG_FORMAT", "text").strip().lower() or "text"
         if log_format not in LOG_FORMATS:
             raise ValueError(f"THREADBASE_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+        db_path, database_url = parse_database_url(
+            env.get("THREADBASE_DATABASE_URL") or None,
+            Path(env.get("THREADBASE_DB", str(DEFAULT_DB))),
+        )
         return cls(
-            db_path=Path(env.get("THREADBASE_DB", str(DEFAULT_DB))),
+            db_path=db_path,
+            database_url=database_url,
+            read_database_urls=tuple(
+                u.strip()
+                for u in env.get("THREADBASE_READ_DATABASE_URL", "").split(",")
+                if u.strip()
+            ),
             debug=env.get("THREADBASE_DEBUG", "").lower() in {"1", "true", "yes"},
             rate_limit_per_minute=int(env.get("THREADBASE_RATE_LIMIT", "1200")),
             cache_max_age=int(env.get("THREADBASE_CACHE_MAX_AGE", "60")),
@@ -59,3 +73,21 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             search_deadline_seconds=float(env.get("THREADBASE_SEARCH_DEADLINE_SECONDS", "2")),
             log_format=log_format,
         )
+
+
+SQLITE_SCHEME = "sqlite:///"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def parse_database_url(url: str | None, default_path: Path) -> tuple[Path, str | None]:
+    """`(SQLite path, PostgreSQL URL)` for a `THREADBASE_DATABASE_URL`: SQLite at
+    `default_path` when unset, at `path` for `sqlite:///path`; a ValueError for anything else."""
+    if url is None:
+        return default_path, None
+    if url.startswith(SQLITE_SCHEME) and len(url) > len(SQLITE_SCHEME):
+        return Path(url.removeprefix(SQLITE_SCHEME)), None
+    if url.startswith(POSTGRES_SCHEMES):
+        return default_path, url
+    raise ValueError(
+        f"THREADBASE_DATABASE_URL must be sqlite:///path or postgresql://…, not {url!r}"
+    )

@@ -1,18 +1,27 @@
-"""Shared fixtures: real SQLite files with real pages, and HTTP clients over the app."""
+"""Shared fixtures: real databases with real pages, and HTTP clients over the app.
+
+The `app` fixture (and so `client`) runs every test that takes it twice: on the SQLite file and
+on a PostgreSQL database holding the same pages, in a throwaway cluster started once per
+session (`tests.pg_cluster`).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -22,13 +31,19 @@ from api.app import create_app
 from api.ingest.page import parse_page
 from api.pagination import Cursors, FilterValue, KeyValue
 from api.settings import Settings
-from api.store.writes import store_page
+from api.store.open import open_store
+from api.store.postgres.store import PostgresStore
+from api.store.protocol import Store
+from api.store.sqlite_store import SqliteStore
+from api.store.writes import Source, store_page
+from tests import pg_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "putin-kgb-dresden.txt"
 EDGE = Path(__file__).resolve().parent / "pages" / "edge-cases.txt"
 SEED_ID = 1
 EDGE_ID = 2
+T = TypeVar("T")
 THREADBASE = [sys.executable, "-c", "from api.cli import main; main()"]
 TEST_SECRET = "a secret only the tests know"
 
@@ -56,11 +71,112 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pg_cluster.Cluster]:
+    """A PostgreSQL cluster for the session, in a temp dir on a free port."""
+    cluster = pg_cluster.init_cluster()
+    try:
+        cluster.start()
+        yield cluster
+        cluster.stop()
+    finally:
+        pg_cluster.remove(cluster)
+
+
+def ingest_postgres(url: str, *pages: Path) -> None:
+    """Store `pages` into the PostgreSQL database at `url`, in order (migrating it first)."""
+
+    async def run() -> None:
+        store = await PostgresStore.open(url, search_deadline=2)
+        try:
+            for page in pages:
+                await store.store_page(parse_page(page.read_text(encoding="utf-8")), Source())
+        finally:
+            await store.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres(postgres: pg_cluster.Cluster) -> str:
+    """The URL of a PostgreSQL database holding what `seeded_db` holds, with the same ids."""
+    url = postgres.create_database("seeded")
+    ingest_postgres(url, SEED, EDGE)
+    return url
+
+
 @pytest.fixture
-def app(seeded_db: Path) -> Litestar:
+def fresh_postgres(postgres: pg_cluster.Cluster) -> str:
+    """The URL of a new, empty PostgreSQL database."""
+    return postgres.create_database(f"test_{uuid.uuid4().hex}")
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The engine a test's app runs on: every test taking `app` runs on both."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def settings(backend: str, request: pytest.FixtureRequest, seeded_db: Path) -> Settings:
+    """Settings of the seeded database on `backend`."""
+    base = Settings(db_path=seeded_db, secret=TEST_SECRET, rate_limit_per_minute=0)
+    if backend == "postgresql":
+        return msgspec.structs.replace(
+            base, database_url=request.getfixturevalue("seeded_postgres")
+        )
+    return base
+
+
+@pytest.fixture
+def write_settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings of a new, empty database on `backend`, for tests that write."""
+    base = Settings(db_path=tmp_path / "writes.db")
+    if backend == "postgresql":
+        cluster: pg_cluster.Cluster = request.getfixturevalue("postgres")
+        return msgspec.structs.replace(
+            base, database_url=cluster.create_database(f"writes_{uuid.uuid4().hex}")
+        )
+    return base
+
+
+def on_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
+    """Run `work` on the store `settings` name, outside any app (keys, counts, checks)."""
+
+    async def run() -> T:
+        store = await open_store(settings)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+async def count_rows(settings: Settings, tables: list[str]) -> list[int]:
+    """Rows in each of `tables` (from an async test)."""
+    store = await open_store(settings)
+    try:
+        if isinstance(store, SqliteStore):
+            return [
+                next(iter(await store.conn.execute_fetchall(f"SELECT count(*) FROM {t}")))[0]
+                for t in tables
+            ]
+        assert isinstance(store, PostgresStore)
+        return [int(await store.pool.fetchval(f"SELECT count(*) FROM {t}")) for t in tables]
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
     # The request budget is shared by every app serving this file, so tests that count
     # requests make an app of their own.
-    return create_app(Settings(db_path=seeded_db, secret=TEST_SECRET, rate_limit_per_minute=0))
+    return create_app(settings)
 
 
 @pytest.fixture

@@ -65,8 +65,10 @@ async def test_rank_window_keeps_pages_consistent(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from api.store import reads
+    from api.store.postgres import search as postgres_search
 
     monkeypatch.setattr(reads, "RANK_WINDOW", 3)
+    monkeypatch.setattr(postgres_search, "RANK_WINDOW", 3)
     everything = await search(client, q="Putin", order="newest", limit=500)
     newest = {h.comment_id for h in everything.items[:3] if isinstance(h, CommentHit)}
     first = await search(client, q="Putin", limit=2)

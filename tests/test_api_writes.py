@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -11,13 +10,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api import db
 from api.app import create_app
 from api.keys import make_key
 from api.settings import Settings
-from api.store.keys import create_key, revoke_key
+from api.store.protocol import Store
 from schemas import Article, CommentPage
-from tests.conftest import EDGE, SEED, assert_problem
+from tests.conftest import EDGE, SEED, assert_problem, count_rows, on_store
 
 Client = AsyncTestClient[Litestar]
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -39,14 +37,16 @@ IMPORT: dict[str, Any] = {
 
 
 class Keys:
-    def __init__(self, path: Path) -> None:
-        conn = db.connect(path)
+    def __init__(self, settings: Settings) -> None:
         self.live = make_key()
         self.revoked = make_key()
-        create_key(conn, "live", self.live)
-        create_key(conn, "old", self.revoked)
-        revoke_key(conn, self.revoked.prefix)
-        conn.close()
+
+        async def work(store: Store) -> None:
+            await store.create_key("live", self.live)
+            await store.create_key("old", self.revoked)
+            await store.revoke_key(self.revoked.prefix)
+
+        on_store(settings, work)
 
     def auth(self, *, revoked: bool = False) -> dict[str, str]:
         token = (self.revoked if revoked else self.live).token
@@ -54,18 +54,13 @@ class Keys:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "writes.db"
+def keys(write_settings: Settings) -> Keys:
+    return Keys(write_settings)
 
 
 @pytest.fixture
-def keys(db_path: Path) -> Keys:
-    return Keys(db_path)
-
-
-@pytest.fixture
-async def client(db_path: Path, keys: Keys) -> AsyncIterator[Client]:
-    app = create_app(Settings(db_path=db_path, max_body_bytes=200_000))
+async def client(write_settings: Settings, keys: Keys) -> AsyncIterator[Client]:
+    app = create_app(msgspec.structs.replace(write_settings, max_body_bytes=200_000))
     async with AsyncTestClient(app) as c:
         yield c
 
@@ -277,7 +272,9 @@ async def test_replace_keeps_the_id(client: Client, keys: Keys) -> None:
     assert_problem(clash, 409)
 
 
-async def test_delete_removes_everything(client: Client, keys: Keys, db_path: Path) -> None:
+async def test_delete_removes_everything(
+    client: Client, keys: Keys, write_settings: Settings
+) -> None:
     created = (
         await client.post("/v1/articles", content=SEED_TEXT, headers=text_headers(keys))
     ).json()
@@ -287,13 +284,8 @@ async def test_delete_removes_everything(client: Client, keys: Keys, db_path: Pa
     assert_problem(await client.get(url), 404)
     assert_problem(await client.delete(url, headers=keys.auth()), 404)
     assert (await client.get("/v1/search", params={"q": "Putin"})).json()["items"] == []
-    conn = db.connect(db_path)
-    counts = [
-        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-        for t in ("comments", "sections", "paragraphs", "quotes", "links", "speakers")
-    ]
-    conn.close()
-    assert counts == [0, 0, 0, 0, 0, 0]
+    tables = ["comments", "sections", "paragraphs", "quotes", "links", "speakers"]
+    assert await count_rows(write_settings, tables) == [0, 0, 0, 0, 0, 0]
 
 
 async def test_document_round_trip(client: Client, keys: Keys) -> None:
@@ -349,11 +341,12 @@ def dense_page(limit: int) -> str:
     return "\n".join(lines)
 
 
-async def test_what_get_document_returns_put_accepts(db_path: Path, keys: Keys) -> None:
+async def test_what_get_document_returns_put_accepts(write_settings: Settings, keys: Keys) -> None:
     limit = 40_000
     page = dense_page(limit)
     assert len(page.encode()) <= limit
-    async with AsyncTestClient(create_app(Settings(db_path=db_path, max_body_bytes=limit))) as c:
+    settings = msgspec.structs.replace(write_settings, max_body_bytes=limit)
+    async with AsyncTestClient(create_app(settings)) as c:
         created = await c.post("/v1/articles", content=page, headers=text_headers(keys))
         assert created.status_code == 201, created.text
         url = created.headers["location"]

@@ -1,9 +1,9 @@
-"""`mode=fts` takes FTS5 syntax: whatever the query, the answer is hits or a 400 naming `q`."""
+"""`mode=fts` takes FTS5 syntax: whatever the query, the answer is hits or a 400 naming `q`,
+on both engines."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,8 +21,9 @@ WORDS = ["putin", "light", "touch", "a", "0", "1", "é", "\u00a0", "\ue000", "\u
 
 
 @pytest.fixture
-def client(seeded_db: Path) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(Settings(db_path=seeded_db, rate_limit_per_minute=0))) as c:
+def client(settings: Settings) -> Iterator[TestClient[Litestar]]:
+    """On SQLite's FTS5 and on PostgreSQL's reading of the same syntax."""
+    with TestClient(create_app(settings)) as c:
         yield c
 
 

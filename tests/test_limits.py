@@ -33,7 +33,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def keys(db_path: Path) -> Keys:
-    return Keys(db_path)
+    return Keys(Settings(db_path=db_path))
 
 
 async def _client(db_path: Path, **settings: Any) -> AsyncIterator[Client]:
@@ -154,7 +154,7 @@ async def test_health_answers_while_the_shared_read_connection_is_busy(
     async for client in _client(db_path):
         app = client.app
         slow = asyncio.ensure_future(
-            app.state.db.execute_fetchall(
+            app.state.store.conn.execute_fetchall(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
                 "WHERE i < 100000000) SELECT count(*) FROM n"
             )
@@ -164,7 +164,7 @@ async def test_health_answers_while_the_shared_read_connection_is_busy(
         started = time.perf_counter()
         r = await client.get("/healthz")
         elapsed = time.perf_counter() - started
-        await app.state.db.interrupt()
+        await app.state.store.conn.interrupt()
         with pytest.raises(sqlite3.OperationalError):
             await slow
         assert r.status_code == 200

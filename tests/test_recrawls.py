@@ -42,7 +42,7 @@ T1, T2, T3 = "2017-06-19T12:00:00Z", "2017-06-20T12:00:00Z", "2017-06-21T12:00:0
 
 @pytest.fixture
 def keys(tmp_path: Path) -> Keys:
-    return Keys(tmp_path / "recrawl.db")
+    return Keys(Settings(db_path=tmp_path / "recrawl.db"))
 
 
 @pytest.fixture

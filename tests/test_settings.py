@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from api.settings import Settings
 from tests.conftest import ROOT
 
@@ -41,3 +43,24 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     assert len(variables) == len(Settings.__struct_fields__)
     readme = (ROOT / "README.md").read_text()
     assert {v for v in variables if f"`{v}`" not in readme} == set()
+
+
+def test_the_database_url_chooses_the_engine() -> None:
+    # As SQLAlchemy writes them: three slashes and a relative path, four for an absolute one.
+    relative = Settings.from_env({"THREADBASE_DATABASE_URL": "sqlite:///data/tb.db"})
+    assert relative == Settings(db_path=Path("data/tb.db"))
+    absolute = Settings.from_env({"THREADBASE_DATABASE_URL": "sqlite:////srv/tb.db"})
+    assert absolute == Settings(db_path=Path("/srv/tb.db"))
+    postgres = Settings.from_env(
+        {
+            "THREADBASE_DATABASE_URL": "postgresql://tb@db1/threadbase",
+            "THREADBASE_READ_DATABASE_URL": "postgresql://tb@db2/threadbase, postgresql://tb@db3/threadbase",
+        }
+    )
+    assert postgres.database_url == "postgresql://tb@db1/threadbase"
+    assert postgres.read_database_urls == (
+        "postgresql://tb@db2/threadbase",
+        "postgresql://tb@db3/threadbase",
+    )
+    with pytest.raises(ValueError, match="THREADBASE_DATABASE_URL"):
+        Settings.from_env({"THREADBASE_DATABASE_URL": "mysql://db1/threadbase"})

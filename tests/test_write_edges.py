@@ -32,13 +32,13 @@ LIMIT = 200_000
 
 
 @pytest.fixture
-def keys(tmp_path: Path) -> Keys:
-    return Keys(tmp_path / "writes.db")
+def keys(write_settings: Settings) -> Keys:
+    return Keys(write_settings)
 
 
 @pytest.fixture
-async def client(tmp_path: Path, keys: Keys) -> AsyncIterator[Client]:
-    app = create_app(Settings(db_path=tmp_path / "writes.db", max_body_bytes=LIMIT))
+async def client(write_settings: Settings, keys: Keys) -> AsyncIterator[Client]:
+    app = create_app(msgspec.structs.replace(write_settings, max_body_bytes=LIMIT))
     async with AsyncTestClient(app) as c:
         yield c
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from email.utils import format_datetime
 from typing import Annotated, Any
 
-import aiosqlite
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
+from api.deps import StoreDependency
 from api.errors import ResourceNotFound
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import KeyValue, Position, RowId, cut_page, key_as, merge_filters
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
-from api.store import reads
+from api.store.protocol import Store
 from schemas import Article, ArticleInclude, ArticlePage, Section, SectionPage
 from schemas.common import MAX_ID
 from schemas.imports import ArticleImport
@@ -50,9 +49,9 @@ def last_modified(article: Article) -> dict[str, str]:
     return {"Last-Modified": format_datetime(changed, usegmt=True)}
 
 
-async def require_article(db: aiosqlite.Connection, article_id: int) -> Article:
+async def require_article(store: Store, article_id: int) -> Article:
     """The article, or a 404 problem."""
-    found = await reads.get_article(db, article_id)
+    found = await store.get_article(article_id)
     if found is None:
         raise ResourceNotFound("article", article_id)
     return found
@@ -75,7 +74,7 @@ class ArticleController(Controller):
     async def list_articles(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
         include_total: IncludeTotal = False,
@@ -83,11 +82,11 @@ class ArticleController(Controller):
         """A page of articles and a `Link: rel="next"` header when there are more."""
         _, key = merge_filters(request, {}, cursor, "articles")
         before = _first(key_as(key, tuple[RowId]))
-        items = await reads.list_articles(db, before_id=before, limit=limit + 1)
+        items = await store.list_articles(before_id=before, limit=limit + 1)
         items, next_cursor, headers = cut_page(request, items, limit, "articles", {}, _article_key)
         page = ArticlePage(items=items, next_cursor=next_cursor)
         if include_total:
-            page.total = await reads.count_articles(db)
+            page.total = await store.count_articles()
         return Response(page, headers=headers)
 
     @get(
@@ -99,18 +98,18 @@ class ArticleController(Controller):
     )
     async def get_article(
         self,
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         article_id: ArticlePath,
         include: Include = None,
     ) -> Response[Article]:
         """The article, optionally with its sections."""
-        article = await require_article(db, article_id)
+        article = await require_article(store, article_id)
         if include and "sections" in include:
-            article.sections = await reads.list_sections(
-                db, article_id, after_position=None, limit=article.counts.sections
+            article.sections = await store.list_sections(
+                article_id, after_position=None, limit=article.counts.sections
             )
         if include and "speakers" in include:
-            article.speakers = await reads.list_speakers(db, article_id)
+            article.speakers = await store.list_speakers(article_id)
         return Response(article, headers=last_modified(article))
 
     @get(
@@ -124,11 +123,11 @@ class ArticleController(Controller):
         responses=problem_responses(400, 404),
     )
     async def get_document(
-        self, db: NamedDependency[aiosqlite.Connection], article_id: ArticlePath
+        self, store: StoreDependency, article_id: ArticlePath
     ) -> Response[ArticleImport]:
         """The structured form of the article."""
-        article = await require_article(db, article_id)
-        document = await reads.article_document(db, article)
+        article = await require_article(store, article_id)
+        document = await store.article_document(article)
         return Response(document, headers=last_modified(article))
 
     @get(
@@ -142,17 +141,17 @@ class ArticleController(Controller):
     async def list_sections(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         article_id: ArticlePath,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> Response[SectionPage]:
         """A page of sections."""
-        article = await require_article(db, article_id)
+        article = await require_article(store, article_id)
         scope = f"sections:{article_id}"
         _, key = merge_filters(request, {}, cursor, scope)
-        items = await reads.list_sections(
-            db, article_id, after_position=_first(key_as(key, tuple[Position])), limit=limit + 1
+        items = await store.list_sections(
+            article_id, after_position=_first(key_as(key, tuple[Position])), limit=limit + 1
         )
         items, next_cursor, headers = cut_page(request, items, limit, scope, {}, _section_key)
         headers |= last_modified(article)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import unquote_to_bytes
 
-import aiosqlite
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter
 
+from api.deps import StoreDependency
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import (
@@ -24,7 +23,7 @@ from api.pagination import (
     scope_for,
 )
 from api.params import DEFAULT_LIMIT, Cursor, Limit
-from api.store import reads
+from api.store.protocol import Store
 from schemas import AuthorPage, Comment, CommentPage
 
 AuthorName = Annotated[
@@ -57,7 +56,7 @@ class AuthorController(Controller):
     async def list_authors(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> Response[AuthorPage]:
@@ -65,8 +64,8 @@ class AuthorController(Controller):
         _, key = merge_filters(request, {}, cursor, "authors")
         after = key_as(key, tuple[RowId])
         try:
-            found = await reads.list_authors(
-                db, after_anchor=None if after is None else after[0], limit=limit + 1
+            found = await store.list_authors(
+                after_anchor=None if after is None else after[0], limit=limit + 1
             )
         except LookupError as exc:
             raise invalid("cursor", "points at comments since deleted; start again") from exc
@@ -84,19 +83,19 @@ class AuthorController(Controller):
     async def list_author_comments(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         name: AuthorName,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> Response[CommentPage]:
         """A page of the author's comments; 404 when nobody of that name commented."""
-        return await _author_comments(request, db, _raw_name(request) or name, limit, cursor)
+        return await _author_comments(request, store, _raw_name(request) or name, limit, cursor)
 
     @get("/{steps:path}", include_in_schema=False)
     async def list_author_comments_slashed(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         steps: Annotated[str, PathParameter(description="The rest of the path.")],
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
@@ -105,7 +104,7 @@ class AuthorController(Controller):
         name = _raw_name(request)
         if name is None:
             raise NotFoundException()
-        return await _author_comments(request, db, name, limit, cursor)
+        return await _author_comments(request, store, name, limit, cursor)
 
 
 def _raw_name(request: Request[Any, Any, Any]) -> str | None:
@@ -121,7 +120,7 @@ def _raw_name(request: Request[Any, Any, Any]) -> str | None:
 
 async def _author_comments(
     request: Request[Any, Any, Any],
-    db: aiosqlite.Connection,
+    store: Store,
     name: str,
     limit: int,
     cursor: str | None,
@@ -129,8 +128,8 @@ async def _author_comments(
     scope = scope_for("author", name)
     _, key = merge_filters(request, {}, cursor, scope)
     before = key_as(key, tuple[Epoch, RowId])
-    rows = await reads.list_author_comments(
-        db, name, before=None if before is None else list(before), limit=limit + 1
+    rows = await store.list_author_comments(
+        name, before=None if before is None else list(before), limit=limit + 1
     )
     if not rows and key is None:
         raise ResourceNotFound("author", repr(name), by="name")

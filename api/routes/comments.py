@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import aiosqlite
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from msgspec import Meta
 
+from api.deps import StoreDependency
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import (
@@ -26,8 +25,7 @@ from api.pagination import (
 )
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
 from api.routes.articles import ArticlePath, last_modified, require_article
-from api.store import reads
-from api.store.reads import CommentFilter
+from api.store.protocol import CommentFilter
 from schemas import Comment, CommentPage, CommentSort
 from schemas.common import MAX_ID
 
@@ -133,7 +131,7 @@ class CommentController(Controller):
     async def list_comments(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         article_id: ArticlePath,
         author: Author = None,
         verified: Verified = None,
@@ -171,7 +169,7 @@ class CommentController(Controller):
         shaped = key_as(key, KEY_SHAPE[order])
         after = None if shaped is None else list(shaped)
 
-        article = await require_article(db, article_id)
+        article = await require_article(store, article_id)
         filters = CommentFilter(
             author=query.author,
             verified=query.verified,
@@ -182,8 +180,7 @@ class CommentController(Controller):
             seen_since=query.seen_since,
             removed=query.removed,
         )
-        rows, _ = await reads.list_comments(
-            db,
+        rows, _ = await store.list_comments(
             article_id,
             filters=filters,
             sort=order,
@@ -201,9 +198,7 @@ class CommentController(Controller):
         headers |= last_modified(article)
         page = CommentPage(items=items, next_cursor=next_cursor)
         if include_total:
-            page.total = await reads.count_comments(
-                db, article_id, filters, article.counts.comments
-            )
+            page.total = await store.count_comments(article_id, filters, article.counts.comments)
         return Response(page, headers=headers)
 
     @get(
@@ -213,11 +208,9 @@ class CommentController(Controller):
         description="One comment with its place in the reply tree.",
         responses=problem_responses(400, 404),
     )
-    async def get_comment(
-        self, db: NamedDependency[aiosqlite.Connection], comment_id: CommentPath
-    ) -> Comment:
+    async def get_comment(self, store: StoreDependency, comment_id: CommentPath) -> Comment:
         """The comment, or a 404 problem."""
-        found = await reads.get_comment(db, comment_id)
+        found = await store.get_comment(comment_id)
         if found is None:
             raise ResourceNotFound("comment", comment_id)
         return found

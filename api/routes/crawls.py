@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiosqlite
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 
+from api.deps import StoreDependency
 from api.errors import ResourceNotFound
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import Epoch, KeyValue, RowId, cut_page, key_as, merge_filters
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.routes.articles import ArticlePath, last_modified, require_article
 from api.routes.comments import CommentPath
-from api.store import crawl_reads
 from schemas import ArticleRevisions, CommentRevisions, Crawl, CrawlPage
 
 
@@ -41,18 +39,18 @@ class CrawlController(Controller):
     async def list_crawls(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         article_id: ArticlePath,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> Response[CrawlPage]:
         """A page of crawls."""
-        article = await require_article(db, article_id)
+        article = await require_article(store, article_id)
         scope = f"crawls:{article_id}"
         _, key = merge_filters(request, {}, cursor, scope)
         shaped = key_as(key, tuple[Epoch, RowId])
-        items = await crawl_reads.list_crawls(
-            db, article_id, after=None if shaped is None else list(shaped), limit=limit + 1
+        items = await store.list_crawls(
+            article_id, after=None if shaped is None else list(shaped), limit=limit + 1
         )
         items, next_cursor, headers = cut_page(request, items, limit, scope, {}, _crawl_key)
         headers |= last_modified(article)
@@ -66,11 +64,11 @@ class CrawlController(Controller):
         responses=problem_responses(400, 404),
     )
     async def article_revisions(
-        self, db: NamedDependency[aiosqlite.Connection], article_id: ArticlePath
+        self, store: StoreDependency, article_id: ArticlePath
     ) -> Response[ArticleRevisions]:
         """The earlier texts."""
-        article = await require_article(db, article_id)
-        items = await crawl_reads.article_revisions(db, article_id)
+        article = await require_article(store, article_id)
+        items = await store.article_revisions(article_id)
         return Response(
             ArticleRevisions(article_id=article_id, items=items), headers=last_modified(article)
         )
@@ -86,10 +84,10 @@ class CrawlController(Controller):
         responses=problem_responses(400, 404),
     )
     async def comment_revisions(
-        self, db: NamedDependency[aiosqlite.Connection], comment_id: CommentPath
+        self, store: StoreDependency, comment_id: CommentPath
     ) -> CommentRevisions:
         """The revisions, or a 404 problem."""
-        found = await crawl_reads.comment_revisions(db, comment_id)
+        found = await store.comment_revisions(comment_id)
         if found is None:
             raise ResourceNotFound("comment", comment_id)
         return found

@@ -6,16 +6,14 @@ import csv
 import io
 from collections.abc import AsyncIterator
 
-import aiosqlite
 import msgspec
 from litestar import Controller, get
-from litestar.di import NamedDependency
 from litestar.response import Stream
 
+from api.deps import StoreDependency
 from api.openapi_docs import problem_responses
 from api.routes.articles import ArticlePath, require_article
-from api.store import reads
-from api.store.reads import CommentFilter
+from api.store.protocol import CommentFilter, Store
 from schemas import Comment
 
 CHUNK = 500
@@ -37,11 +35,11 @@ CSV_COLUMNS = [
 ]
 
 
-async def _chunks(db: aiosqlite.Connection, article_id: int) -> AsyncIterator[list[Comment]]:
+async def _chunks(store: Store, article_id: int) -> AsyncIterator[list[Comment]]:
     after: list[int] | None = None
     while True:
-        rows, _ = await reads.list_comments(
-            db, article_id, filters=CommentFilter(), sort="position", after=after, limit=CHUNK
+        rows, _ = await store.list_comments(
+            article_id, filters=CommentFilter(), sort="position", after=after, limit=CHUNK
         )
         if rows:
             yield rows
@@ -50,10 +48,10 @@ async def _chunks(db: aiosqlite.Connection, article_id: int) -> AsyncIterator[li
         after = [rows[-1].position]
 
 
-async def ndjson_lines(db: aiosqlite.Connection, article_id: int) -> AsyncIterator[bytes]:
+async def ndjson_lines(store: Store, article_id: int) -> AsyncIterator[bytes]:
     """One JSON comment per line, in page order."""
     encoder = msgspec.json.Encoder()
-    async for rows in _chunks(db, article_id):
+    async for rows in _chunks(store, article_id):
         yield b"".join(encoder.encode(c) + b"\n" for c in rows)
 
 
@@ -75,12 +73,12 @@ def csv_row(comment: Comment) -> list[object]:
     ]
 
 
-async def csv_lines(db: aiosqlite.Connection, article_id: int) -> AsyncIterator[bytes]:
+async def csv_lines(store: Store, article_id: int) -> AsyncIterator[bytes]:
     """A header row, then one row per comment, RFC 4180 quoting."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    async for rows in _chunks(db, article_id):
+    async for rows in _chunks(store, article_id):
         writer.writerows(csv_row(c) for c in rows)
         yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
@@ -102,12 +100,10 @@ class ExportController(Controller):
         media_type=NDJSON,
         responses=problem_responses(400, 404),
     )
-    async def export_ndjson(
-        self, db: NamedDependency[aiosqlite.Connection], article_id: ArticlePath
-    ) -> Stream:
+    async def export_ndjson(self, store: StoreDependency, article_id: ArticlePath) -> Stream:
         """Stream the NDJSON export."""
-        await require_article(db, article_id)
-        return _attachment(ndjson_lines(db, article_id), NDJSON, article_id, "ndjson")
+        await require_article(store, article_id)
+        return _attachment(ndjson_lines(store, article_id), NDJSON, article_id, "ndjson")
 
     @get(
         "/v1/articles/{article_id:int}/comments.csv",
@@ -117,12 +113,10 @@ class ExportController(Controller):
         media_type=CSV,
         responses=problem_responses(400, 404),
     )
-    async def export_csv(
-        self, db: NamedDependency[aiosqlite.Connection], article_id: ArticlePath
-    ) -> Stream:
+    async def export_csv(self, store: StoreDependency, article_id: ArticlePath) -> Stream:
         """Stream the CSV export."""
-        await require_article(db, article_id)
-        return _attachment(csv_lines(db, article_id), CSV, article_id, "csv")
+        await require_article(store, article_id)
+        return _attachment(csv_lines(store, article_id), CSV, article_id, "csv")
 
 
 def _attachment(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import aiosqlite
 from litestar import get
 from litestar.datastructures import CacheControlHeader
-from litestar.di import NamedDependency
 
+from api.deps import StoreDependency
 from api.openapi_docs import problem_responses
-from api.store import reads
 from schemas import Health
 
 
@@ -21,10 +19,7 @@ from schemas import Health
     responses=problem_responses(400, rate_limited=False),
     cache_control=CacheControlHeader(no_store=True),
 )
-async def health(health_db: NamedDependency[aiosqlite.Connection]) -> Health:
+async def health(store: StoreDependency) -> Health:
     """Liveness and the applied schema version, on a connection no other request uses."""
-    return Health(
-        status="ok",
-        schema_version=await reads.schema_version(health_db),
-        articles=await reads.count_articles(health_db),
-    )
+    schema_version, articles = await store.health()
+    return Health(status="ok", schema_version=schema_version, articles=articles)

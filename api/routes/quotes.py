@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import aiosqlite
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from api.deps import StoreDependency
 from api.errors import invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import (
@@ -23,8 +22,7 @@ from api.pagination import (
 )
 from api.params import DEFAULT_LIMIT, Cursor, Limit
 from api.routes.articles import ArticlePath, require_article
-from api.store import reads
-from api.store.reads import QuoteFilter
+from api.store.protocol import QuoteFilter, Store
 from schemas import QuoteItem, QuoteKind, QuotePage, SpeakerPage
 from schemas.common import MAX_ID
 
@@ -55,7 +53,7 @@ def _quote_key(quote: QuoteItem) -> list[KeyValue]:
 
 async def _quote_page(
     request: Request[Any, Any, Any],
-    db: aiosqlite.Connection,
+    store: Store,
     scope: str,
     given: dict[str, FilterValue],
     limit: int,
@@ -64,8 +62,8 @@ async def _quote_page(
     chosen, key = merge_filters(request, given, cursor, scope)
     after = key_as(key, tuple[RowId])
     filters = filters_as(chosen, QuoteFilter)
-    rows = await reads.list_quotes(
-        db, filters=filters, after_id=None if after is None else after[0], limit=limit + 1
+    rows = await store.list_quotes(
+        filters=filters, after_id=None if after is None else after[0], limit=limit + 1
     )
     items, next_cursor, headers = cut_page(request, rows, limit, scope, chosen, _quote_key)
     return Response(QuotePage(items=items, next_cursor=next_cursor), headers=headers)
@@ -87,7 +85,7 @@ class QuoteController(Controller):
     async def list_quotes(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         speaker: SpeakerName = None,
         article_id: ArticleFilter = None,
         in_comments: InComments = None,
@@ -102,7 +100,7 @@ class QuoteController(Controller):
             "in_comments": in_comments,
             "kind": kind,
         }
-        return await _quote_page(request, db, "quotes", given, limit, cursor)
+        return await _quote_page(request, store, "quotes", given, limit, cursor)
 
     @get(
         "/v1/articles/{article_id:int}/quotes",
@@ -115,7 +113,7 @@ class QuoteController(Controller):
     async def list_article_quotes(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         article_id: ArticlePath,
         speaker: SpeakerName = None,
         in_comments: InComments = None,
@@ -124,14 +122,14 @@ class QuoteController(Controller):
         cursor: Cursor = None,
     ) -> Response[QuotePage]:
         """A page of one article's quotes."""
-        await require_article(db, article_id)
+        await require_article(store, article_id)
         given: dict[str, FilterValue] = {
             "speaker": speaker,
             "article_id": article_id,
             "in_comments": in_comments,
             "kind": kind,
         }
-        return await _quote_page(request, db, f"quotes:{article_id}", given, limit, cursor)
+        return await _quote_page(request, store, f"quotes:{article_id}", given, limit, cursor)
 
     @get(
         "/v1/speakers",
@@ -144,7 +142,7 @@ class QuoteController(Controller):
     async def list_speakers(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> Response[SpeakerPage]:
@@ -152,8 +150,8 @@ class QuoteController(Controller):
         _, key = merge_filters(request, {}, cursor, "speakers")
         after = key_as(key, tuple[RowId])
         try:
-            found = await reads.list_speaker_summaries(
-                db, after_anchor=None if after is None else after[0], limit=limit + 1
+            found = await store.list_speaker_summaries(
+                after_anchor=None if after is None else after[0], limit=limit + 1
             )
         except LookupError as exc:
             raise invalid("cursor", "points at an article since deleted; start again") from exc

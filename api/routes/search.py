@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from msgspec import Meta
 
-from api.db import DeadlinePool
+from api.deps import StoreDependency
 from api.errors import invalid
 from api.openapi_docs import LINK_HEADER, problem_responses
 from api.pagination import (
@@ -36,8 +35,7 @@ from api.search import (
     fts_query,
     new_marks,
 )
-from api.store import reads
-from api.store.reads import RANK_WINDOW
+from api.store.protocol import FTS_COLUMNS, RANK_WINDOW, SearchSyntaxError
 from api.store.rows import utc
 from schemas.search import (
     ArticleHit,
@@ -145,7 +143,7 @@ def _hit(kind: SearchType, score: float, row: Any, marks: Marks) -> SearchHit:
 )
 async def search(
     request: Request[Any, Any, Any],
-    search_db: NamedDependency[DeadlinePool],
+    store: StoreDependency,
     q: Query = None,
     type: SearchKind = None,
     order: Order = None,
@@ -166,19 +164,17 @@ async def search(
     except QueryError as exc:
         raise invalid("q", str(exc)) from exc
     try:
-        async with search_db.connection() as conn:
-            found = await reads.search(
-                conn,
-                kind,
-                query,
-                order=sort,
-                after=None if shaped is None else list(shaped),
-                floor=floor,
-                limit=limit + 1,
-                new_marks=new_marks,
-            )
-    except reads.SearchSyntaxError as exc:
-        columns = ", ".join(reads.FTS_COLUMNS[kind])
+        found = await store.search(
+            kind,
+            query,
+            order=sort,
+            after=None if shaped is None else list(shaped),
+            floor=floor,
+            limit=limit + 1,
+            new_marks=new_marks,
+        )
+    except SearchSyntaxError as exc:
+        columns = ", ".join(FTS_COLUMNS[kind])
         raise invalid(
             "q", f"is not a valid FTS5 query ({exc}); columns of type={kind}: {columns}"
         ) from exc

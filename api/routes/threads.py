@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import aiosqlite
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from msgspec import Meta
 
+from api.deps import StoreDependency
 from api.errors import ResourceNotFound, invalid
 from api.openapi_docs import problem_responses
 from api.pagination import (
@@ -27,7 +26,7 @@ from api.pagination import (
 from api.params import MAX_CURSOR
 from api.routes.articles import ArticlePath, last_modified, require_article
 from api.routes.comments import CommentPath
-from api.store import reads
+from api.store.protocol import Store
 from api.thread_view import (
     MissingParent,
     Parent,
@@ -161,13 +160,13 @@ class _Bounds:
 
 
 async def _render(
-    db: aiosqlite.Connection,
+    store: Store,
     article_id: int,
     tree: Tree,
     planned: list[Planned],
     bounds: _Bounds,
 ) -> list[ThreadNode]:
-    comments = await reads.get_comments(db, planned_ids(planned))
+    comments = await store.get_comments(planned_ids(planned))
 
     def more_href(parent: Parent, after: SortKey | None) -> tuple[str, str]:
         key: list[KeyValue] | None = list(after) if after is not None else None
@@ -203,7 +202,7 @@ async def _render(
 
 
 async def _subtree(
-    db: aiosqlite.Connection, article_id: int, tree: Tree, parent: Parent, bounds: _Bounds
+    store: Store, article_id: int, tree: Tree, parent: Parent, bounds: _Bounds
 ) -> list[ThreadNode]:
     """Lay out and render the nodes under `parent` within `bounds`."""
     planned = layout(
@@ -215,7 +214,7 @@ async def _subtree(
         replies_per_node=bounds.per_node,
         after=bounds.after,
     )
-    return await _render(db, article_id, tree, planned, bounds)
+    return await _render(store, article_id, tree, planned, bounds)
 
 
 def _given(
@@ -243,7 +242,7 @@ class ThreadController(Controller):
     async def get_thread(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         article_id: ArticlePath,
         depth: Depth = None,
         limit: NodeLimit = None,
@@ -255,10 +254,10 @@ class ThreadController(Controller):
         bounds = _Bounds(
             request, _given(sort, depth, limit, replies_per_node), cursor, f"thread:{article_id}"
         )
-        article = await require_article(db, article_id)
-        tree = Tree(await reads.thread_skeleton(db, article_id))
+        article = await require_article(store, article_id)
+        tree = Tree(await store.thread_skeleton(article_id))
         parent = _missing_parent(tree, bounds.orphan)
-        nodes = await _subtree(db, article_id, tree, parent, bounds)
+        nodes = await _subtree(store, article_id, tree, parent, bounds)
         if isinstance(parent, MissingParent):
             nodes = [
                 MissingParentNode(
@@ -282,7 +281,7 @@ class ThreadController(Controller):
     async def list_replies(
         self,
         request: Request[Any, Any, Any],
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         comment_id: CommentPath,
         depth: Depth = None,
         limit: NodeLimit = None,
@@ -294,9 +293,9 @@ class ThreadController(Controller):
         bounds = _Bounds(
             request, _given(sort, depth, limit, replies_per_node), cursor, f"replies:{comment_id}"
         )
-        comment = await _require_comment(db, comment_id)
-        tree = Tree(await reads.thread_skeleton(db, comment.article_id))
-        nodes = await _subtree(db, comment.article_id, tree, comment_id, bounds)
+        comment = await _require_comment(store, comment_id)
+        tree = Tree(await store.thread_skeleton(comment.article_id))
+        nodes = await _subtree(store, comment.article_id, tree, comment_id, bounds)
         return Thread(
             article_id=comment.article_id, parent_id=comment_id, sort=bounds.sort, nodes=nodes
         )
@@ -310,15 +309,15 @@ class ThreadController(Controller):
     )
     async def get_context(
         self,
-        db: NamedDependency[aiosqlite.Connection],
+        store: StoreDependency,
         comment_id: CommentPath,
         ancestors: Ancestors = 5,
     ) -> CommentContext:
         """The comment, its ancestors and, if the chain ends off the page, the missing parent."""
-        comment = await _require_comment(db, comment_id)
-        tree = Tree(await reads.thread_skeleton(db, comment.article_id))
+        comment = await _require_comment(store, comment_id)
+        tree = Tree(await store.thread_skeleton(comment.article_id))
         chain, missing, more = ancestor_chain(tree, comment_id, ancestors)
-        found = await reads.get_comments(db, chain)
+        found = await store.get_comments(chain)
         return CommentContext(
             comment=comment,
             ancestors=[found[i] for i in chain],
@@ -331,8 +330,8 @@ class ThreadController(Controller):
         )
 
 
-async def _require_comment(db: aiosqlite.Connection, comment_id: int) -> Comment:
-    found = await reads.get_comment(db, comment_id)
+async def _require_comment(store: Store, comment_id: int) -> Comment:
+    found = await store.get_comment(comment_id)
     if found is None:
         raise ResourceNotFound("comment", comment_id)
     return found

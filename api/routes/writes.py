@@ -9,7 +9,6 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiosqlite
 import msgspec
 from litestar import Request, Response, delete, post, put
 from litestar.datastructures import CacheControlHeader
@@ -19,6 +18,7 @@ from litestar.params import HeaderParameter, QueryParameter
 
 from api.auth import require_api_key
 from api.bodies import body_text, charset_of, request_body
+from api.deps import StoreDependency
 from api.errors import (
     PROBLEM_BASE,
     ApiProblem,
@@ -37,11 +37,9 @@ from api.openapi_docs import problem_responses
 from api.params import rfc3339
 from api.parse_pool import ParseBudgetExceeded, ParsePool
 from api.routes.articles import ArticlePath, require_article
-from api.store import crawls, writes
 from api.store import keys as key_store
 from api.store.crawls import Crawl, CrawlResult
 from api.store.writes import HashConflict, Source
-from api.writer import Writer
 from schemas import Article, CrawlChanges
 from schemas.imports import PAGE_MEDIA_TYPE, ArticleImport, PageUpload
 from schemas.problems import ParamLocation
@@ -334,8 +332,7 @@ WRITE_OPTIONS: dict[str, Any] = {
 )
 async def create_article(
     request: Request[Any, Any, Any],
-    db: NamedDependency[aiosqlite.Connection],
-    writer: NamedDependency[Writer],
+    store: StoreDependency,
     parser: NamedDependency[ParsePool],
     timezone: Timezone = None,
     url: SourceUrl = None,
@@ -347,7 +344,7 @@ async def create_article(
     key_id: int = request.state.api_key_id
     fingerprint = _fingerprint(request, await request.body())
     if idempotency_key is not None:
-        stored = await writer.run(key_store.claim, key_id, idempotency_key, fingerprint)
+        stored = await store.claim(key_id, idempotency_key, fingerprint)
         if stored is not None:
             return _replay(stored, fingerprint)
     try:
@@ -355,17 +352,16 @@ async def create_article(
             request, parser, timezone, url, published_at, crawled_at
         )
         try:
-            result = await writer.run(crawls.ingest_crawl, page, source, crawl)
+            result = await store.ingest_crawl(page, source, crawl)
         except HashConflict as exc:
             raise _duplicate(exc) from exc
         ingested(result.outcome, result.comments if result.created else result.added)
-        article = await require_article(db, result.article_id)
+        article = await require_article(store, result.article_id)
         article.changes = _changes(result)
         status = 201 if result.created else 200
         location = _location(result.article_id)
         if idempotency_key is not None:
-            await writer.run(
-                key_store.save_response,
+            await store.save_response(
                 key_id,
                 idempotency_key,
                 key_store.StoredResponse(
@@ -374,7 +370,7 @@ async def create_article(
             )
     except BaseException:
         if idempotency_key is not None:
-            await writer.run(key_store.release, key_id, idempotency_key)
+            await store.release(key_id, idempotency_key)
         raise
     header = "Location" if result.created else "Content-Location"
     headers = {header: location}
@@ -422,8 +418,7 @@ def _replay(stored: key_store.StoredResponse, fingerprint: str) -> Response[Arti
 )
 async def replace_article(
     request: Request[Any, Any, Any],
-    db: NamedDependency[aiosqlite.Connection],
-    writer: NamedDependency[Writer],
+    store: StoreDependency,
     parser: NamedDependency[ParsePool],
     article_id: ArticlePath,
     timezone: Timezone = None,
@@ -434,13 +429,13 @@ async def replace_article(
     """The article as stored after the replacement."""
     page, source, crawl = await read_page(request, parser, timezone, url, published_at, crawled_at)
     try:
-        result = await writer.run(crawls.replace_crawl, article_id, page, source, crawl)
+        result = await store.replace_crawl(article_id, page, source, crawl)
     except HashConflict as exc:
         raise _duplicate(exc) from exc
     if result is None:
         raise ResourceNotFound("article", article_id)
     ingested("replaced", result.comments)
-    article = await require_article(db, article_id)
+    article = await require_article(store, article_id)
     article.changes = _changes(result)
     return article
 
@@ -453,7 +448,7 @@ async def replace_article(
     description="Deletes the article with its sections, comments, quotes and links.",
     responses=problem_responses(400, 401, 403, 404),
 )
-async def delete_article(writer: NamedDependency[Writer], article_id: ArticlePath) -> None:
+async def delete_article(store: StoreDependency, article_id: ArticlePath) -> None:
     """204 on success."""
-    if not await writer.run(writes.delete_article, article_id):
+    if not await store.delete_article(article_id):
         raise ResourceNotFound("article", article_id)

@@ -5,13 +5,19 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import aiosqlite
-from msgspec import Meta
 
 from api.store import rows
+from api.store.protocol import (
+    RANK_WINDOW,
+    CommentFilter,
+    QuoteFilter,
+    SearchKind,
+    SearchRows,
+    SearchSyntaxError,
+)
 from api.thread_view import Skeleton
 from schemas import (
     Article,
@@ -24,7 +30,6 @@ from schemas import (
     Speaker,
     SpeakerSummary,
 )
-from schemas.common import MAX_ID
 from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
 
 Owner = Literal["paragraph_id", "comment_id"]
@@ -48,20 +53,6 @@ _COMMENT_ORDER: dict[CommentSort, tuple[str, str]] = {
         "WHERE k.article_id = ? AND k.position = ?)",
     ),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class CommentFilter:
-    """Filters of the comment list; None means not filtered."""
-
-    author: str | None = None
-    verified: bool | None = None
-    parent_id: int | None = None
-    top_level: bool | None = None
-    since: int | None = None
-    until: int | None = None
-    seen_since: int | None = None
-    removed: bool | None = None
 
 
 async def _scalar(conn: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> int:
@@ -238,11 +229,6 @@ async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
     return {c.id: c for c in map(rows.comment, found)}
 
 
-class SearchSyntaxError(ValueError):
-    """SQLite rejected a raw FTS5 query."""
-
-
-SearchKind = Literal["article", "comment", "quote"]
 # Per kind: the FTS table, its bm25 column weights, and the query that adds the hit's own
 # columns and its snippet for a handful of rowids.
 _FTS: dict[str, tuple[str, str]] = {
@@ -277,26 +263,6 @@ _DETAILS: dict[str, str] = {
     """,
 }
 """Per kind, the hit's own columns, whether its text holds the marks, and its snippet."""
-FTS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "article": ("title", "body"),
-    "comment": ("body", "author"),
-    "quote": ("text",),
-}
-"""The columns an FTS5 query may filter on (`column:word`), per kind."""
-RANK_WINDOW = 2_000
-"""bm25 ranks at most this many of the newest matches: the cost of ranking grows with the
-matches, and a word in most documents would otherwise take hundreds of milliseconds."""
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRows:
-    """A page of hits in order: `(rowid, score, detail row)`; `floor` bounds the rank window;
-    `marks` wrap the matches in each row's snippet (its last column)."""
-
-    hits: list[tuple[int, float, Any]]
-    floor: int | None
-    marks: tuple[str, str] = ("", "")
-
 
 # OperationalErrors that are the database's state, not the query's fault; every other error a
 # MATCH raises (syntax, unknown column filter, special query) is about the query text.
@@ -374,16 +340,6 @@ async def search(
     by_id = {row[0]: row for row in details}
     hits = [(r[0], float(r[1]), by_id[r[0]]) for r in ranked if r[0] in by_id]
     return SearchRows(hits, floor, marks)
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteFilter:
-    """Filters of the quote lists; None means not filtered."""
-
-    article_id: Annotated[int, Meta(ge=1, le=MAX_ID)] | None = None
-    speaker: str | None = None
-    in_comments: bool | None = None
-    kind: str | None = None
 
 
 async def list_quotes(

@@ -1,0 +1,1 @@
+"""The PostgreSQL store: `PostgresStore` and its own SQL, migrations and search."""

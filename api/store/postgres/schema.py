@@ -1,0 +1,75 @@
+"""PostgreSQL migrations: numbered SQL files under `api/store/postgres/migrations/`.
+
+Each runs in its own transaction and is recorded in `schema_migrations`; a session advisory
+lock makes N nodes starting at once apply each migration exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, TypeAlias
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+PgConnection: TypeAlias = "asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
+"""A connection, opened alone or taken from the pool."""
+MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
+MIGRATION_LOCK = 0x7468_7264  # pg_advisory_lock key held while migrating ("thrd")
+WRITE_LOCK = 0x7468_7277  # pg_advisory_xact_lock key of page writes ("thrw")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered SQL script."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """Every PostgreSQL migration shipped with the package, in version order."""
+    found: list[Migration] = []
+    for entry in resources.files("api.store.postgres.migrations").iterdir():
+        m = MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append(Migration(int(m.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda mig: mig.version)
+    return found
+
+
+async def applied_version(conn: PgConnection) -> int:
+    """The newest migration applied (0 on an empty database)."""
+    exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+    if not exists:
+        return 0
+    return int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations"))
+
+
+async def migrate(conn: PgConnection) -> int:
+    """Apply every pending migration; returns the version reached."""
+    await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+    try:
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version integer PRIMARY KEY, name text NOT NULL, "
+            "applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        current = await applied_version(conn)
+        for migration in migrations():
+            if migration.version <= current:
+                continue
+            async with conn.transaction():
+                await conn.execute(migration.sql)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                    migration.version,
+                    migration.name,
+                )
+            current = migration.version
+        return current
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)

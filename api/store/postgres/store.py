@@ -1,0 +1,354 @@
+"""The PostgreSQL store: `Store` over an asyncpg connection pool.
+
+asyncpg rather than psycopg 3: it speaks PostgreSQL's binary protocol natively with prepared
+statements cached per connection, has `copy_records_to_table` for bulk ingest and copies, and
+its pool is built for asyncio; typed stubs exist (asyncpg-stubs). Every node opens its own pool;
+nothing is kept in the process that another node would need. Reads may go to streaming
+standbys (`api.store.postgres.replicas`); writes, keys and idempotency records always use the
+primary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import asyncpg
+
+from api.ingest.identity import canonical_url
+from api.ingest.model import ParsedPage
+from api.keys import NewKey
+from api.store.crawls import Crawl, CrawlResult
+from api.store.keys import KeyRecord, StoredResponse
+from api.store.postgres import keys, reads, schema, search, writes
+from api.store.postgres.replicas import read_primary
+from api.store.protocol import (
+    CommentFilter,
+    NotImplementedOnEngine,
+    QuoteFilter,
+    SearchKind,
+    SearchOrder,
+    SearchRows,
+    StoreBusy,
+)
+from api.store.writes import IngestResult, Source
+from api.thread_view import Skeleton
+from schemas import (
+    Article,
+    ArticleRevision,
+    Author,
+    Comment,
+    CommentRevisions,
+    CommentSort,
+    QuoteItem,
+    Section,
+    Speaker,
+    SpeakerSummary,
+)
+from schemas import Crawl as CrawlRecord
+from schemas.imports import ArticleImport
+
+POOL_SIZE = 10
+
+
+class PostgresStore:
+    """`Store` on a PostgreSQL database; open it with `PostgresStore.open`."""
+
+    engine = "postgresql"
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        health: asyncpg.Connection,
+        search_deadline: float,
+        replicas: list[asyncpg.Pool] | None = None,
+    ) -> None:
+        self.pool = pool
+        self.replicas = replicas or []
+        self._next_replica = itertools.cycle(self.replicas)
+        self._health = health
+        self._health_lock = asyncio.Lock()
+        self._deadline_ms = max(1, int(search_deadline * 1000))
+
+    @classmethod
+    async def open(
+        cls, url: str, *, search_deadline: float, read_urls: Sequence[str] = ()
+    ) -> PostgresStore:
+        """Migrate the database at `url`, then open the pool and the health connection, and a
+        pool per read replica in `read_urls`."""
+        conn = await asyncpg.connect(url)
+        try:
+            await schema.migrate(conn)
+        finally:
+            await conn.close()
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE)
+        replicas = [
+            await asyncpg.create_pool(read, min_size=1, max_size=POOL_SIZE) for read in read_urls
+        ]
+        return cls(pool, await asyncpg.connect(url), search_deadline, replicas)
+
+    def _read(self) -> asyncpg.Pool:
+        """Where a read goes: the next replica, or the primary when there is none or the
+        request must see its own writes (`replicas.read_primary`)."""
+        if not self.replicas or read_primary.get():
+            return self.pool
+        return next(self._next_replica)
+
+    def connections(self) -> dict[str, tuple[int, int]]:
+        """The primary pool, the replicas' pools together, and the health connection."""
+        found = {
+            "primary": (self.pool.get_size(), self.pool.get_size() - self.pool.get_idle_size()),
+            "health": (0 if self._health.is_closed() else 1, int(self._health_lock.locked())),
+        }
+        if self.replicas:
+            found["replica"] = (
+                sum(r.get_size() for r in self.replicas),
+                sum(r.get_size() - r.get_idle_size() for r in self.replicas),
+            )
+        return found
+
+    async def close(self) -> None:
+        """Close the pools and the health connection."""
+        await self._health.close()
+        for replica in self.replicas:
+            await replica.close()
+        await self.pool.close()
+
+    async def schema_version(self) -> int:
+        """The newest PostgreSQL migration applied."""
+        return await schema.applied_version(self._read())  # type: ignore[arg-type]
+
+    async def count_articles(self) -> int:
+        """Number of stored articles."""
+        return await reads.count_articles(self._read())
+
+    async def health(self) -> tuple[int, int]:
+        """Schema version and article count on the health connection."""
+        async with self._health_lock:
+            return (
+                await schema.applied_version(self._health),
+                await reads.count_articles(self._health),
+            )
+
+    async def list_articles(self, *, before_id: int | None, limit: int) -> list[Article]:
+        """See `reads.list_articles`."""
+        return await reads.list_articles(self._read(), before_id=before_id, limit=limit)
+
+    async def get_article(self, article_id: int) -> Article | None:
+        """See `reads.get_article`."""
+        return await reads.get_article(self._read(), article_id)
+
+    async def list_sections(
+        self, article_id: int, *, after_position: int | None, limit: int
+    ) -> list[Section]:
+        """See `reads.list_sections`."""
+        async with self._read().acquire() as conn:
+            return await reads.list_sections(
+                conn, article_id, after_position=after_position, limit=limit
+            )
+
+    async def list_speakers(self, article_id: int) -> list[Speaker]:
+        """See `reads.list_speakers`."""
+        return await reads.list_speakers(self._read(), article_id)
+
+    async def article_document(self, article: Article) -> ArticleImport:
+        """See `reads.article_document`."""
+        async with self._read().acquire() as conn:
+            return await reads.article_document(conn, article)
+
+    async def count_comments(self, article_id: int, filters: CommentFilter, stored: int) -> int:
+        """See `reads.count_comments`."""
+        return await reads.count_comments(self._read(), article_id, filters, stored)
+
+    async def list_comments(
+        self,
+        article_id: int,
+        *,
+        filters: CommentFilter,
+        sort: CommentSort,
+        after: list[int] | None,
+        limit: int,
+    ) -> tuple[list[Comment], list[int]]:
+        """See `reads.list_comments`."""
+        return await reads.list_comments(
+            self._read(), article_id, filters=filters, sort=sort, after=after, limit=limit
+        )
+
+    async def get_comment(self, comment_id: int) -> Comment | None:
+        """See `reads.get_comment`."""
+        return await reads.get_comment(self._read(), comment_id)
+
+    async def get_comments(self, ids: list[int]) -> dict[int, Comment]:
+        """See `reads.get_comments`."""
+        return await reads.get_comments(self._read(), ids)
+
+    async def thread_skeleton(self, article_id: int) -> list[Skeleton]:
+        """See `reads.thread_skeleton`."""
+        return await reads.thread_skeleton(self._read(), article_id)
+
+    async def list_quotes(
+        self, *, filters: QuoteFilter, after_id: int | None, limit: int
+    ) -> list[QuoteItem]:
+        """See `reads.list_quotes`."""
+        return await reads.list_quotes(
+            self._read(), filters=filters, after_id=after_id, limit=limit
+        )
+
+    async def list_speaker_summaries(
+        self, *, after_anchor: int | None, limit: int
+    ) -> list[tuple[SpeakerSummary, int]]:
+        """See `reads.list_speaker_summaries`."""
+        async with self._read().acquire() as conn:
+            return await reads.list_speaker_summaries(conn, after_anchor=after_anchor, limit=limit)
+
+    async def list_authors(
+        self, *, after_anchor: int | None, limit: int
+    ) -> list[tuple[Author, int]]:
+        """See `reads.list_authors`."""
+        async with self._read().acquire() as conn:
+            return await reads.list_authors(conn, after_anchor=after_anchor, limit=limit)
+
+    async def list_author_comments(
+        self, author: str, *, before: list[int] | None, limit: int
+    ) -> list[Comment]:
+        """See `reads.list_author_comments`."""
+        return await reads.list_author_comments(self._read(), author, before=before, limit=limit)
+
+    async def search(
+        self,
+        kind: SearchKind,
+        query: str,
+        *,
+        order: SearchOrder,
+        after: list[Any] | None,
+        floor: int | None,
+        limit: int,
+        new_marks: Callable[[], tuple[str, str]],
+    ) -> SearchRows:
+        """See `search.search`; every statement held to the search deadline."""
+        async with self._read().acquire() as conn, conn.transaction(readonly=True):
+            await conn.execute(
+                "SELECT set_config('statement_timeout', $1, true)", f"{self._deadline_ms}ms"
+            )
+            try:
+                return await search.search(
+                    conn,
+                    kind,
+                    query,
+                    order=order,
+                    after=after,
+                    floor=floor,
+                    limit=limit,
+                    new_marks=new_marks,
+                )
+            except asyncpg.exceptions.QueryCanceledError as exc:
+                raise StoreBusy("The query ran past its time limit.") from exc
+
+    async def store_page(self, page: ParsedPage, source: Source) -> IngestResult:
+        """See `writes.store_page`."""
+        async with self.pool.acquire() as conn:
+            return await writes.store_page(conn, page, source)
+
+    async def replace_page(
+        self, article_id: int, page: ParsedPage, source: Source
+    ) -> IngestResult | None:
+        """See `writes.replace_page`."""
+        async with self.pool.acquire() as conn:
+            return await writes.replace_page(conn, article_id, page, source)
+
+    async def delete_article(self, article_id: int) -> bool:
+        """See `writes.delete_article`."""
+        async with self.pool.acquire() as conn:
+            return await writes.delete_article(conn, article_id)
+
+    # Re-crawls (issue 11): PostgreSQL has no crawl history yet (no crawls, revisions or
+    # per-comment first-seen/edited/removed columns). A page that is new, or the very content
+    # of a stored article, is stored as before; merging a changed re-crawl is a 501.
+    def _not_implemented(self, operation: str) -> NotImplementedOnEngine:
+        return NotImplementedOnEngine(self.engine, operation)
+
+    async def ingest_crawl(self, page: ParsedPage, source: Source, crawl: Crawl) -> CrawlResult:
+        """A new page is stored as created, a stored content as unchanged; a changed page of a
+        stored article (same canonical URL) would be merged on SQLite: a 501 here."""
+        async with self.pool.acquire() as conn:
+            same = await conn.fetchval(
+                "SELECT id FROM articles WHERE content_hash = $1", page.content_hash
+            )
+            wanted = canonical_url(source.url)
+            if same is None and wanted is not None:
+                for row in await conn.fetch(
+                    "SELECT id, url FROM articles WHERE url IS NOT NULL AND title = $1 OR url = $2",
+                    page.title,
+                    source.url,
+                ):
+                    if canonical_url(row["url"]) == wanted:
+                        raise self._not_implemented("merging a re-crawl into a stored article")
+            result = await writes.store_page(conn, page, source)
+        if result.created:
+            return CrawlResult(result.article_id, "created", result.comments, len(page.comments))
+        return CrawlResult(result.article_id, "unchanged", result.comments)
+
+    async def replace_crawl(
+        self, article_id: int, page: ParsedPage, source: Source, crawl: Crawl
+    ) -> CrawlResult | None:
+        """See `writes.replace_page` (no crawl history is kept on PostgreSQL)."""
+        result = await self.replace_page(article_id, page, source)
+        if result is None:
+            return None
+        return CrawlResult(article_id, "replaced", result.comments)
+
+    async def list_crawls(
+        self, article_id: int, *, after: list[int] | None, limit: int
+    ) -> list[CrawlRecord]:
+        """A 501: no crawl history on PostgreSQL."""
+        raise self._not_implemented("listing an article's crawls")
+
+    async def article_revisions(self, article_id: int) -> list[ArticleRevision]:
+        """A 501: no crawl history on PostgreSQL."""
+        raise self._not_implemented("listing an article's earlier texts")
+
+    async def comment_revisions(self, comment_id: int) -> CommentRevisions | None:
+        """A 501: no crawl history on PostgreSQL."""
+        raise self._not_implemented("listing a comment's earlier bodies")
+
+    async def cursor_secret(self) -> bytes:
+        """See `keys.cursor_secret`."""
+        async with self.pool.acquire() as conn:
+            return await keys.cursor_secret(conn)
+
+    async def create_key(self, name: str, key: NewKey) -> KeyRecord:
+        """See `keys.create_key`."""
+        async with self.pool.acquire() as conn:
+            return await keys.create_key(conn, name, key)
+
+    async def list_keys(self) -> list[KeyRecord]:
+        """See `keys.list_keys`."""
+        async with self.pool.acquire() as conn:
+            return await keys.list_keys(conn)
+
+    async def revoke_key(self, prefix: str) -> bool:
+        """See `keys.revoke_key`."""
+        async with self.pool.acquire() as conn:
+            return await keys.revoke_key(conn, prefix)
+
+    async def find_key(self, prefix: str) -> KeyRecord | None:
+        """See `keys.find_key`."""
+        async with self.pool.acquire() as conn:
+            return await keys.find_key(conn, prefix)
+
+    async def claim(self, key_id: int, key: str, fingerprint: str) -> StoredResponse | None:
+        """See `keys.claim`."""
+        async with self.pool.acquire() as conn:
+            return await keys.claim(conn, key_id, key, fingerprint)
+
+    async def release(self, key_id: int, key: str) -> None:
+        """See `keys.release`."""
+        async with self.pool.acquire() as conn:
+            await keys.release(conn, key_id, key)
+
+    async def save_response(self, key_id: int, key: str, response: StoredResponse) -> None:
+        """See `keys.save_response`."""
+        async with self.pool.acquire() as conn:
+            await keys.save_response(conn, key_id, key, response)

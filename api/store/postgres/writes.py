@@ -1,0 +1,299 @@
+"""Writes on PostgreSQL: one transaction per page, as `api.store.writes` does on SQLite.
+
+Page writes take a transaction-level advisory lock, so they run one at a time across every
+node (SQLite's single writer): content identity is checked and ids are handed out in page
+order without races. Ids come from the tables' sequences, which never give a number twice.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from api.ingest.errors import PageError
+from api.ingest.model import ParsedPage
+from api.ingest.threads import thread_ranks
+from api.ingest.times import RANGE, first_out_of_range
+from api.store.postgres.schema import WRITE_LOCK, PgConnection
+from api.store.writes import HashConflict, IngestResult, Source
+
+
+async def reserve_ids(conn: PgConnection, table: str, count: int) -> int:
+    """Take `count` consecutive ids of `table` (under the write lock); returns the one before
+    the first."""
+    if count == 0:
+        return 0
+    last = await conn.fetchval(
+        "SELECT setval(pg_get_serial_sequence($1, 'id'), "
+        "nextval(pg_get_serial_sequence($1, 'id')) + $2 - 1)",
+        table,
+        count,
+    )
+    return int(last) - count
+
+
+def _published(page: ParsedPage, source: Source) -> int | None:
+    if source.published_at is not None:
+        return source.published_at
+    return None if page.published_at is None else int(page.published_at.timestamp())
+
+
+async def store_page(conn: PgConnection, page: ParsedPage, source: Source) -> IngestResult:
+    """Store a parsed page in one transaction; a page already stored is left as it is."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+        existing = await conn.fetchrow(
+            "SELECT id, comment_count FROM articles WHERE content_hash = $1", page.content_hash
+        )
+        if existing is not None:
+            return IngestResult(existing[0], False, existing[1])
+        article_id = await conn.fetchval(
+            "INSERT INTO articles (content_hash, title, url, published_at, ingested_at) "
+            "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            page.content_hash,
+            page.title,
+            source.url,
+            _published(page, source),
+            int(time.time()),
+        )
+        await write_content(conn, article_id, page)
+        return IngestResult(article_id, True, len(page.comments))
+
+
+async def replace_page(
+    conn: PgConnection, article_id: int, page: ParsedPage, source: Source
+) -> IngestResult | None:
+    """Replace an article's content, keeping its id; None when there is no such article."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+        if await conn.fetchval("SELECT 1 FROM articles WHERE id = $1", article_id) is None:
+            return None
+        holder = await conn.fetchval(
+            "SELECT id FROM articles WHERE content_hash = $1 AND id != $2",
+            page.content_hash,
+            article_id,
+        )
+        if holder is not None:
+            raise HashConflict(holder)
+        for table in ("comments", "sections", "speakers", "article_search"):
+            await conn.execute(f"DELETE FROM {table} WHERE article_id = $1", article_id)
+        await conn.execute(
+            "UPDATE articles SET content_hash = $1, title = $2, url = $3, published_at = $4, "
+            "updated_at = $5 WHERE id = $6",
+            page.content_hash,
+            page.title,
+            source.url,
+            _published(page, source),
+            int(time.time()),
+            article_id,
+        )
+        await write_content(conn, article_id, page)
+        return IngestResult(article_id, False, len(page.comments))
+
+
+async def delete_article(conn: PgConnection, article_id: int) -> bool:
+    """Delete an article and everything under it; False when there was none."""
+    async with conn.transaction():
+        await conn.execute(
+            "DELETE FROM idempotency_keys WHERE location = $1", f"/v1/articles/{article_id}"
+        )
+        status = await conn.execute("DELETE FROM articles WHERE id = $1", article_id)
+    return bool(status != "DELETE 0")
+
+
+async def write_content(conn: PgConnection, article_id: int, page: ParsedPage) -> None:
+    """Sections, paragraphs, comments, quotes, links, thread ranks, search text, counters."""
+    late = first_out_of_range(page)
+    if late is not None:
+        raise PageError(f"comment {late + 1} is dated outside {RANGE}")
+    times = [None if c.posted_at is None else int(c.posted_at.timestamp()) for c in page.comments]
+    known = [t for t in times if t is not None]
+    blocks = [block for section in page.sections for block in section]
+    captions = sum(1 for block in blocks if block.kind == "caption")
+    await conn.execute(
+        """
+        UPDATE articles SET first_comment_at = $1, last_comment_at = $2, section_count = $3,
+            paragraph_count = $4, caption_count = $5, comment_count = $6, top_level_count = $7,
+            commenter_count = $8, byline = $9, comment_rendering = $10
+        WHERE id = $11
+        """,
+        min(known, default=None),
+        max(known, default=None),
+        len(page.sections),
+        len(blocks) - captions,
+        captions,
+        len(page.comments),
+        sum(1 for c in page.comments if c.parent_author is None),
+        len({c.author for c in page.comments}),
+        page.byline,
+        page.comment_rendering,
+        article_id,
+    )
+
+    section_ids = await conn.fetch(
+        "INSERT INTO sections (article_id, position) "
+        "SELECT $1, p FROM generate_series(0, $2 - 1) p RETURNING id, position",
+        article_id,
+        len(page.sections),
+    )
+    section_of = {r[1]: r[0] for r in section_ids}
+    next_paragraph = await reserve_ids(conn, "paragraphs", len(blocks))
+    paragraph_ids: list[list[int]] = []
+    paragraph_rows: list[tuple[Any, ...]] = []
+    for position, section in enumerate(page.sections):
+        ids = list(range(next_paragraph + 1, next_paragraph + 1 + len(section)))
+        next_paragraph += len(section)
+        paragraph_ids.append(ids)
+        paragraph_rows += [
+            (pid, section_of[position], i, b.kind, b.text)
+            for i, (pid, b) in enumerate(zip(ids, section, strict=True))
+        ]
+    await conn.copy_records_to_table(
+        "paragraphs",
+        records=paragraph_rows,
+        columns=["id", "section_id", "position", "kind", "text"],
+    )
+
+    base = await reserve_ids(conn, "comments", len(page.comments))
+    ranks = thread_ranks(page.comments, page.threads)
+    comment_rows = [
+        (
+            base + comment.position + 1,
+            article_id,
+            comment.position,
+            comment.author,
+            int(comment.author_verified),
+            posted,
+            comment.body,
+            None if link.parent is None else base + link.parent + 1,
+            comment.parent_author,
+            None if comment.parent_author_verified is None else int(comment.parent_author_verified),
+            link.resolution,
+            link.depth,
+            base + link.root + 1,
+            link.reply_count,
+            rank,
+            comment.posted_text,
+            comment.kind,
+        )
+        for comment, link, posted, rank in zip(
+            page.comments, page.threads, times, ranks, strict=True
+        )
+    ]
+    await conn.copy_records_to_table(
+        "comments",
+        records=comment_rows,
+        columns=[
+            "id",
+            "article_id",
+            "position",
+            "author",
+            "author_verified",
+            "posted_at",
+            "body",
+            "parent_id",
+            "parent_author",
+            "parent_author_verified",
+            "parent_resolution",
+            "depth",
+            "root_id",
+            "reply_count",
+            "thread_rank",
+            "posted_text",
+            "kind",
+        ],
+    )
+    await _store_quotes_and_links(conn, page, article_id, paragraph_ids, base)
+    await conn.execute(
+        "INSERT INTO article_search (article_id, title, body) VALUES ($1, $2, $3)",
+        article_id,
+        page.title,
+        "\n".join(b.text for s in page.sections for b in s),
+    )
+
+
+async def _store_quotes_and_links(
+    conn: PgConnection,
+    page: ParsedPage,
+    article_id: int,
+    paragraph_ids: list[list[int]],
+    comment_base: int,
+) -> None:
+    aliases = {speaker.name: list(speaker.aliases) for speaker in page.speakers}
+    for comment in page.comments:
+        for q in comment.quotes:
+            if q.speaker and q.speaker not in aliases:
+                aliases[q.speaker] = [q.speaker]
+    names = list(aliases)
+    speaker_rows = await conn.fetch(
+        "INSERT INTO speakers (article_id, name, aliases) "
+        "SELECT $1, n, a FROM unnest($2::text[], $3::text[]) AS t (n, a) RETURNING id, name",
+        article_id,
+        names,
+        [json.dumps(aliases[n], ensure_ascii=False) for n in names],
+    )
+    speaker_ids: dict[str, int] = {r[1]: r[0] for r in speaker_rows}
+
+    owners: list[tuple[int | None, int | None, Any, Any]] = [
+        (pid, None, block.quotes, block.links)
+        for ids, section in zip(paragraph_ids, page.sections, strict=True)
+        for pid, block in zip(ids, section, strict=True)
+    ]
+    owners += [(None, comment_base + c.position + 1, c.quotes, c.links) for c in page.comments]
+    quote_rows = [
+        (
+            article_id,
+            paragraph_id,
+            comment_id,
+            i,
+            q.kind,
+            int(q.nested),
+            q.text,
+            q.start,
+            q.end,
+            speaker_ids.get(q.speaker) if q.speaker else None,
+            q.cue,
+            None if q.source_comment is None else comment_base + q.source_comment + 1,
+        )
+        for paragraph_id, comment_id, quotes, _ in owners
+        for i, q in enumerate(quotes)
+    ]
+    if quote_rows:
+        # quotes.id is a public id: taken from its sequence in page order.
+        first = await reserve_ids(conn, "quotes", len(quote_rows))
+        await conn.copy_records_to_table(
+            "quotes",
+            records=[(first + 1 + i, *row) for i, row in enumerate(quote_rows)],
+            columns=[
+                "id",
+                "article_id",
+                "paragraph_id",
+                "comment_id",
+                "position",
+                "kind",
+                "nested",
+                "text",
+                "start",
+                "end",
+                "speaker_id",
+                "cue",
+                "source_comment_id",
+            ],
+        )
+    link_rows = [
+        (article_id, paragraph_id, comment_id, i, link.url, link.start, link.end)
+        for paragraph_id, comment_id, _, links in owners
+        for i, link in enumerate(links)
+    ]
+    if link_rows:
+        await conn.copy_records_to_table(
+            "links",
+            records=link_rows,
+            columns=["article_id", "paragraph_id", "comment_id", "position", "url", "start", "end"],
+        )
+    await conn.execute(
+        "UPDATE articles SET quote_count = $1 WHERE id = $2",
+        sum(1 for row in quote_rows if row[1] is not None and row[4] == "speech" and not row[5]),
+        article_id,
+    )

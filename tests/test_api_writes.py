@@ -363,3 +363,40 @@ async def test_a_json_document_is_measured_on_its_text(client: Client, keys: Key
     r = await client.post("/v1/articles", json=body, headers=keys.auth())
     assert_problem(r, 413)
     assert "200,000" in r.json()["detail"]
+
+
+async def test_crawl_history_is_sqlite_only(client: Client, keys: Keys, backend: str) -> None:
+    """PostgreSQL keeps no crawl history yet: the history reads and merging a changed re-crawl
+    answer 501 problems naming the operation; a new page and the same page again still work."""
+    url = "?url=https://example.org/putin"
+    first = await client.post("/v1/articles" + url, content=SEED_TEXT, headers=text_headers(keys))
+    assert first.status_code == 201, first.text
+    article_id = first.json()["id"]
+    same = await client.post("/v1/articles" + url, content=SEED_TEXT, headers=text_headers(keys))
+    assert same.status_code == 200, same.text
+    assert same.json()["id"] == article_id
+    grown = SEED_TEXT.rstrip("\n") + "\n\nlatecomer Mon, 06/19/2017 - 12:00 Permalink\n\nLate.\n"
+    merged = await client.post(
+        "/v1/articles" + url.replace("putin", "putin?utm_source=x"),
+        content=grown,
+        headers=text_headers(keys),
+    )
+    reads = [
+        f"/v1/articles/{article_id}/crawls",
+        f"/v1/articles/{article_id}/revisions",
+        f"/v1/comments/{first.json()['id']}/revisions",
+    ]
+    if backend == "sqlite":
+        assert merged.status_code == 200, merged.text
+        assert merged.json()["changes"]["comments_added"] == 1, merged.text
+        for path in reads:
+            assert (await client.get(path)).status_code in {200, 404}, path
+        return
+    assert_problem(merged, 501)
+    assert merged.json()["type"].endswith("/not-implemented-on-postgresql")
+    assert "re-crawl" in merged.json()["operation"]
+    for path in reads:
+        r = await client.get(path)
+        assert_problem(r, 501)
+        assert r.json()["type"].endswith("/not-implemented-on-postgresql")
+        assert r.json()["operation"], path

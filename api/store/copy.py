@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 
 from api import db
+from api.store.backfill import backfill
 from api.store.postgres import schema
 
 BATCH = 2_000
@@ -109,6 +110,9 @@ class Side:
     async def close(self) -> None:
         raise NotImplementedError
 
+    async def finish(self) -> None:
+        """After a copy into this side: whatever the engine derives from the copied rows."""
+
     async def counter(self, table: str) -> int:
         """The highest id `table` ever gave (deleted or not)."""
         raise NotImplementedError
@@ -171,6 +175,18 @@ class SqliteSide(Side):
             self.conn.execute(
                 "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, value)
             )
+
+    async def finish(self) -> None:
+        """Articles copied from PostgreSQL have no crawl history (it keeps none): each gets
+        one crawl at its ingest time and its identity, as migration 0014 adopts old articles,
+        so re-crawls merge into them."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            backfill(self.conn)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     async def close(self) -> None:
         self.conn.close()
@@ -312,6 +328,7 @@ async def copy_database(source_url: str, dest_url: str, progress: Progress) -> d
                 mine = await dest.counter(name)
                 theirs = await source.counter(name) if name in COUNTED else 0
                 await dest.set_counter(name, max(mine, theirs))
+            await dest.finish()
             return copied
         finally:
             await dest.close()

@@ -14,6 +14,7 @@ import asyncio
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -278,10 +279,9 @@ class PostgresStore:
             )
             wanted = canonical_url(source.url)
             if same is None and wanted is not None:
+                host = urlsplit(wanted).hostname or wanted
                 for row in await conn.fetch(
-                    "SELECT id, url FROM articles WHERE url IS NOT NULL AND title = $1 OR url = $2",
-                    page.title,
-                    source.url,
+                    "SELECT id, url FROM articles WHERE position($1 in lower(url)) > 0", host
                 ):
                     if canonical_url(row["url"]) == wanted:
                         raise self._not_implemented("merging a re-crawl into a stored article")

@@ -175,6 +175,7 @@ def standby_of(primary: Cluster) -> Cluster:
         "-R",
         "-X",
         "stream",
+        "--checkpoint=fast",  # a spread checkpoint on an idle primary waits minutes
         "--no-sync",
     )
     return Cluster(root, free_port(), primary.owner)

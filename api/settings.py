@@ -35,6 +35,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Longest a page may take to parse (`THREADBASE_PARSE_BUDGET_SECONDS`); more is a 422."""
     search_deadline_seconds: float = 2.0
     """Longest a search query may run (`THREADBASE_SEARCH_DEADLINE_SECONDS`); more is a 503."""
+    response_cache_bytes: int = 16_000_000
+    """Encoded responses each worker keeps (`THREADBASE_RESPONSE_CACHE_BYTES`); 0 keeps none."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -51,4 +53,5 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             header_timeout=float(env.get("THREADBASE_HEADER_TIMEOUT", "10")),
             parse_budget_seconds=float(env.get("THREADBASE_PARSE_BUDGET_SECONDS", "10")),
             search_deadline_seconds=float(env.get("THREADBASE_SEARCH_DEADLINE_SECONDS", "2")),
+            response_cache_bytes=int(env.get("THREADBASE_RESPONSE_CACHE_BYTES", "16000000")),
         )

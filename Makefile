@@ -56,7 +56,8 @@ $(CHROMIUM):
 	@echo "installing Debian's chromium for the browser tests"
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-# Load test against Datasette and a fixed-bytes ceiling; writes BENCHMARKS.md. Needs wrk
+# Load test against Datasette, a minimal handler and same-bytes ceilings (bench/peers.py);
+# writes BENCHMARKS.md. Needs wrk
 # (Debian's package, installed here when missing) and the bench extras (Datasette, py-spy).
 bench: $(VENV)/.bench-deps
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)

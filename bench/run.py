@@ -1,7 +1,8 @@
-"""Load-test the real server with wrk, beside a fixed-bytes ceiling and Datasette; write
+"""Load-test the real server with wrk, beside its peers (`bench/peers.py`: the same bytes from
+bare ASGI and from Litestar, a minimal handler for the same rows) and Datasette; write
 BENCHMARKS.md.
 
-    python -m bench.run [--duration 10] [--connections 16] [--profile]
+    python -m bench.run [--duration 10] [--connections 16] [--profile] [--only ROWS]
 
 Everything is measured in one run on one machine, so the ratios are what to read: absolute
 numbers move with the machine and with whatever else it is doing.
@@ -615,8 +616,9 @@ def render(
         lines.append(
             f"- **Repeated reads.** The response cache answers the same page at "
             f"{hot.rps:,.0f} req/s, {hot.rps / same.rps:.2f}x of the Litestar route returning "
-            "fixed bytes: it skips routing, the query and encoding, and still checks the data "
-            "generation (one SQLite read) and issues its ETag and request id."
+            "fixed bytes: after routing it skips parameter parsing, the handler, the query and "
+            "encoding, and still reads the data generation (one SQLite read) and sends its ETag "
+            "and a request id."
         )
     if tree and page:
         lines.append(

@@ -43,7 +43,6 @@ from api.thread_view import ancestors as ancestor_chain
 from schemas import (
     Comment,
     CommentContext,
-    CommentNode,
     MissingParentNode,
     MoreNode,
     Thread,
@@ -167,7 +166,7 @@ async def _render(
     planned: list[Planned],
     bounds: _Bounds,
 ) -> list[ThreadNode]:
-    comments = await reads.get_comments(db, planned_ids(planned))
+    comments = await reads.get_comment_nodes(db, planned_ids(planned))
 
     def more_href(parent: Parent, after: SortKey | None) -> tuple[str, str]:
         key: list[KeyValue] | None = list(after) if after is not None else None
@@ -184,11 +183,9 @@ async def _render(
 
     def build(node: Planned) -> ThreadNode:
         if isinstance(node, PlannedComment):
-            c = comments[node.id]
-            return CommentNode(
-                **{f: getattr(c, f) for f in Comment.__struct_fields__},
-                replies=[build(r) for r in node.replies],
-            )
+            c = comments[node.id]  # each comment appears once in a layout
+            c.replies = [build(r) for r in node.replies]
+            return c
         if isinstance(node, PlannedGroup):
             return MissingParentNode(
                 parent_author=node.parent.author,

@@ -16,10 +16,13 @@ from api.ingest.times import find_time, read_time
 from api.loader import read_text
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "pages" / "dragnet-train"
+SHARED = Path("/work/shared/pages/dragnet-train")
+"""The annotated sample pages on the development machine (DEFAULT, from a main checkout)."""
 ROUNDS = 3
 
 
-def main(folder: Path) -> None:
+def measure(folder: Path) -> str:
+    """One line: pages and comments parsed per second over the folder, best of ROUNDS."""
     texts = [strip_marker(read_text(p))[0] for p in sorted(folder.glob("*.txt"))]
     if not texts:
         raise SystemExit(f"no *.txt pages in {folder}")
@@ -31,11 +34,15 @@ def main(folder: Path) -> None:
         started = time.perf_counter()
         comments = sum(len(parse_or_empty(text).comments) for text in texts)
         best = min(best, time.perf_counter() - started)
-    print(
+    return (
         f"{len(texts)} pages, {comments} comments in {best:.2f}s (best of {ROUNDS}): "
         f"{len(texts) / best:,.0f} pages/s, {comments / best:,.0f} comments/s"
     )
 
 
+def main(folder: Path) -> None:
+    print(measure(folder))
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/shared/pages/dragnet-train"))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED)

@@ -30,9 +30,10 @@ from urllib.parse import quote
 
 import httpx
 
-from api.store.reads import RANK_WINDOW
-from bench import parse
+from api.store.reads import COMMON_SHARE, RANK_WINDOW
+from bench import parse, parsing_rate
 from bench.corpus import IngestRate, Spec, build, measure_ingest
+from schemas import Comment
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -198,6 +199,7 @@ class Targets:
     term_common: str
     term_rare: str
     term_scored: str
+    common_share: float
 
 
 def pick_targets(base: str, corpus: Path) -> Targets:
@@ -208,6 +210,13 @@ def pick_targets(base: str, corpus: Path) -> Targets:
     typical = conn.execute(
         "SELECT id FROM articles WHERE comment_count BETWEEN 90 AND 110 ORDER BY id LIMIT 1"
     ).fetchone()[0]
+    common = "market"
+    share = (
+        conn.execute(
+            "SELECT count(*) FROM comments_fts WHERE comments_fts MATCH ?", (common,)
+        ).fetchone()[0]
+        / conn.execute("SELECT count(*) FROM comments").fetchone()[0]
+    )
     conn.close()
     # Walk to 90% of the deep thread with the API's own cursors.
     cursor = None
@@ -221,7 +230,9 @@ def pick_targets(base: str, corpus: Path) -> Targets:
             seen += len(body["items"])
             cursor = body["next_cursor"]
     assert cursor is not None
-    return Targets(typical, deep, cursor, "market", "archive network crowd", "Frederico market")
+    return Targets(
+        typical, deep, cursor, common, "archive network crowd", "Frederico market", share
+    )
 
 
 def machine() -> str:
@@ -339,6 +350,13 @@ def main() -> None:
         help="run only rows whose label has one of these comma-separated texts",
     )
     parser.add_argument("--skip-ingest", action="store_true", help="leave out the ingest rate")
+    parser.add_argument(
+        "--pages",
+        type=Path,
+        default=parsing_rate.SHARED,
+        help="sample pages for the parsing rate (`python -m bench.parsing_rate`); "
+        "left out when the folder is missing",
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy the comments page")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
@@ -346,6 +364,10 @@ def main() -> None:
         sys.exit("wrk is missing: `make bench` installs it (apt-get install wrk)")
 
     spec = Spec(args.articles, args.comments)
+    parsing = ""
+    if args.pages.is_dir():
+        print(f"parsing rate over {args.pages} …", flush=True)
+        parsing = f"`python -m bench.parsing_rate {args.pages}`: {parsing_rate.measure(args.pages)}"
     rate: IngestRate | None = None
     if not args.skip_ingest:
         print("ingest rate: real path against a bare executemany …", flush=True)
@@ -445,7 +467,7 @@ def main() -> None:
                 profile_text = profile(
                     server.pid, page_url, NO_CACHE, args.duration, DATA / "profile.txt"
                 )
-    report = render(results, rate, rss.peak_kb, spec, workers, args, profile_text)
+    report = render(results, rate, rss.peak_kb, spec, workers, args, profile_text, parsing, t)
     previous = args.output.read_text() if args.output.exists() else ""
     args.output.write_text(report.rstrip() + "\n\n" + parse.kept_section(previous) + "\n")
     (DATA / "last-run.json").write_text(
@@ -486,6 +508,8 @@ def render(
     workers: int,
     args: argparse.Namespace,
     profile_text: str,
+    parsing: str = "",
+    targets: Targets | None = None,
 ) -> str:
     by = {r.name: r for r in results}
     get = by.get
@@ -581,6 +605,8 @@ def render(
             "same comment rows by a bare `executemany` into the same schema (its FTS triggers "
             f"included): {rate.bare_rows_per_s:,.0f} rows/s.",
         ]
+    if parsing:
+        lines += ["", f"Parsing rate over the annotated sample pages, {parsing}."]
     lines += ["", "## What each row asked", ""]
     lines += [
         f"- {r.name}: `{r.url}`" + (f" with `{r.header}`" if r.header else "")
@@ -600,8 +626,8 @@ def render(
         lines.append(
             f"- **Comments page.** {page.rps:,.0f} req/s, {page.rps / floor.rps:.2f}x of the "
             "minimal handler, with what the handler leaves out: each row's quotes and links, "
-            "sixteen fields, cursors and the `Link` header, request ids, ETags and "
-            "`Last-Modified`."
+            f"{len(Comment.__struct_fields__)} fields, cursors and the `Link` header, request "
+            "ids, ETags and `Last-Modified`."
         )
     if page and ds_sql and ds_fast and ds_default:
         lines.append(
@@ -637,11 +663,17 @@ def render(
             f"- **Search.** On one connection a common term takes {common1.p50_ms:.2f} ms "
             f"(p50) and three terms {three1.p50_ms:.2f} ms; with {args.connections} "
             f"connections on {workers} workers, p99 is {common.p99_ms:.1f} and "
-            f"{three.p99_ms:.1f} ms. Every body word of the synthetic corpus is in about a "
-            "third of all comments, so both queries hold only very common words "
-            "(`COMMON_SHARE` in `api/store/reads.py`): they match but do not score, and come "
-            "newest first: bm25 would count each word's hundreds of thousands of documents only to "
-            "weigh it at a small fraction of a rarer word."
+            f"{three.p99_ms:.1f} ms. "
+            + (
+                f"`{targets.term_common}` is in {targets.common_share:.0%} of all comments, so "
+                if targets
+                else ""
+            )
+            + "the queries hold only very common words (at least "
+            f"{COMMON_SHARE:.0%} of the newest documents, `COMMON_SHARE` in "
+            "`api/store/reads.py`): they match but do not score, and come newest first; bm25 "
+            "would count each word's documents, hundreds of thousands of them, only to weigh it "
+            "at a small fraction of a rarer word."
         )
     if scored and scored1:
         lines.append(

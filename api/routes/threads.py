@@ -25,7 +25,7 @@ from api.pagination import (
     merge_filters,
 )
 from api.params import MAX_CURSOR
-from api.routes.articles import ArticlePath, last_modified, require_article
+from api.routes.articles import ArticlePath, last_modified
 from api.routes.comments import CommentPath
 from api.store import reads
 from api.thread_view import (
@@ -252,8 +252,10 @@ class ThreadController(Controller):
         bounds = _Bounds(
             request, _given(sort, depth, limit, replies_per_node), cursor, f"thread:{article_id}"
         )
-        article = await require_article(db, article_id)
-        tree = Tree(await reads.thread_skeleton(db, article_id))
+        article, skeleton = await reads.article_skeleton(db, article_id)
+        if article is None:
+            raise ResourceNotFound("article", article_id)
+        tree = Tree(skeleton)
         parent = _missing_parent(tree, bounds.orphan)
         nodes = await _subtree(db, article_id, tree, parent, bounds)
         if isinstance(parent, MissingParent):

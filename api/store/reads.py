@@ -279,6 +279,24 @@ async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[S
     return _skeleton.decode(found[0][0])
 
 
+async def article_skeleton(
+    conn: aiosqlite.Connection, article_id: int
+) -> tuple[Article | None, list[Skeleton]]:
+    """The article (None when there is none) and its comments' skeleton, in one hand-off to
+    the connection's thread."""
+
+    def work(db: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
+        article = db.execute(
+            f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchall()
+        return article, db.execute(_SKELETON_SQL, (article_id,)).fetchall() if article else []
+
+    article, found = await in_thread(conn, work)
+    if not article:
+        return None, []
+    return rows.article(article[0]), _skeleton.decode(found[0][0])
+
+
 async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, Comment]:
     """Full comments by id, with quotes and links: one query whatever the count."""
     if not ids:

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Litestar, Request
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
@@ -32,6 +33,7 @@ from api.params import reject_unknown_query_params
 from api.parse_pool import ParsePool
 from api.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
 from api.reader import docs_render_plugins, reader_routes
+from api.response_cache import Generation, ResponseCache, code_digest
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
@@ -100,6 +102,9 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the ASGI app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
+    generation = Generation(settings.db_path)
+    # ETags name the code's representation too: new code issues new ones.
+    cache = ResponseCache(settings.response_cache_bytes, code_digest())
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -123,9 +128,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         for pool, count in opened.items():
             metrics.connections_opened(pool, count)
         metrics.REPLICA_LAG_SECONDS.set(0)  # one SQLite file: reads never trail writes
+        generation.open()
         try:
             yield
         finally:
+            generation.close()
             await app.state.search_db.close()
             await app.state.health_db.close()
             await app.state.db.close()
@@ -139,7 +146,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.rate_limit_per_minute > 0:
         middleware.append(rate_limit_config(settings.rate_limit_per_minute).middleware)
         stores[STORE_NAME] = rate_limit_store(settings.db_path, settings.redis_url)
-    middleware.append(ETagMiddleware)
+    middleware.append(DefineMiddleware(ETagMiddleware, cache=cache, generation=generation))
 
     json_logs = settings.log_format == "json"
     # JSON: the logging set up by `threadbase serve` (api/logs.py) stays; else Litestar's own.

@@ -25,7 +25,7 @@ from api.pagination import (
     merge_filters,
 )
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
-from api.routes.articles import ArticlePath, last_modified, require_article
+from api.routes.articles import ArticlePath, last_modified
 from api.store import reads
 from api.store.reads import CommentFilter
 from schemas import Comment, CommentPage, CommentSort
@@ -171,7 +171,6 @@ class CommentController(Controller):
         shaped = key_as(key, KEY_SHAPE[order])
         after = None if shaped is None else list(shaped)
 
-        article = await require_article(db, article_id)
         filters = CommentFilter(
             author=query.author,
             verified=query.verified,
@@ -182,7 +181,7 @@ class CommentController(Controller):
             seen_since=query.seen_since,
             removed=query.removed,
         )
-        rows, _ = await reads.list_comments(
+        article, rows, _ = await reads.article_comments(
             db,
             article_id,
             filters=filters,
@@ -190,6 +189,8 @@ class CommentController(Controller):
             after=after,
             limit=limit + 1,
         )
+        if article is None:
+            raise ResourceNotFound("article", article_id)
 
         def key_of(comment: Comment) -> list[KeyValue]:
             if order in ("posted_at", "-posted_at"):

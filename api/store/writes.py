@@ -46,11 +46,21 @@ class HashConflict(Exception):
         super().__init__(f"article {article_id} already holds this content")
 
 
+def bump_generation(conn: sqlite3.Connection) -> None:
+    """Tell every worker's response cache that the data changed (migration 0015)."""
+    conn.execute("UPDATE data_generation SET n = n + 1")
+
+
 def _transaction(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
-    """Run `work` in one write transaction: all of it lands, or none of it."""
+    """Run `work` in one write transaction: all of it lands, or none of it.
+
+    Every write of the data runs here, and here alone the data generation is bumped: cached
+    responses and ETags issued before the commit stop being current with it.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
         result = work()
+        bump_generation(conn)
         conn.execute("COMMIT")  # deferred foreign keys are checked here
     except BaseException:
         if conn.in_transaction:

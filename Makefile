@@ -67,7 +67,8 @@ $(REDIS):
 	@echo "installing Debian's redis-server for the shared rate-limit tests"
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
 
-# Load test against Datasette and a fixed-bytes ceiling; writes BENCHMARKS.md. Needs wrk
+# Load test against Datasette, a minimal handler and same-bytes ceilings (bench/peers.py);
+# writes BENCHMARKS.md. Needs wrk
 # (Debian's package, installed here when missing) and the bench extras (Datasette, py-spy).
 bench: $(VENV)/.bench-deps
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Litestar, Request
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, Contact, License, SecurityScheme, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
@@ -26,6 +27,7 @@ from api.params import reject_unknown_query_params
 from api.parse_pool import ParsePool
 from api.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
 from api.reader import docs_render_plugins, reader_routes
+from api.response_cache import Generation, ResponseCache, StoreGeneration, code_digest
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
@@ -93,6 +95,15 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the ASGI app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
+    on_postgres = settings.database_url is not None
+    # SQLite: read on the event loop from the file; PostgreSQL: asked of the primary.
+    generation = StoreGeneration() if on_postgres else Generation(settings.db_path)
+    # ETags name the code's representation too: new code issues new ones. With read replicas
+    # the cache is off: a replica may still serve the data of an older generation.
+    cache_bytes = (
+        0 if on_postgres and settings.read_database_urls else settings.response_cache_bytes
+    )
+    cache = ResponseCache(cache_bytes, code_digest())
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -111,9 +122,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             metrics.connections_opened(pool, count)
         if isinstance(store, SqliteStore):
             metrics.REPLICA_LAG_SECONDS.set(0)  # one SQLite file: reads never trail writes
+        if isinstance(generation, StoreGeneration):
+            generation.open(store)
+        else:
+            generation.open()
         try:
             yield
         finally:
+            generation.close()
             await app.state.store.close()
             for pool, count in opened.items():
                 metrics.connections_opened(pool, -count)
@@ -125,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.rate_limit_per_minute > 0:
         middleware.append(rate_limit_config(settings.rate_limit_per_minute).middleware)
         stores[STORE_NAME] = rate_limit_store(settings.db_path, settings.redis_url)
-    middleware.append(ETagMiddleware)
+    middleware.append(DefineMiddleware(ETagMiddleware, cache=cache, generation=generation))
     if settings.database_url is not None and settings.read_database_urls:
         from api.store.postgres.replicas import ReadRouting
 

@@ -1,25 +1,26 @@
-"""HTTP behaviour around every route: strong ETags with 304, and shared configs.
+"""HTTP behaviour around every route: strong ETags with 304, the response cache, and shared
+configs.
 
 Compression and CORS are Litestar's own (request ids and HEAD are in `api.asgi`, the shared
-rate limit in `api.ratelimit`); ETag/If-None-Match is not built in, so
-`ETagMiddleware` hashes each complete 200 GET body (after compression, so every encoding gets
-its own strong validator) and answers a matching `If-None-Match` with 304 and no body.
+rate limit in `api.ratelimit`); ETag/If-None-Match is not built in, so `ETagMiddleware` gives
+each complete 200 GET response (after compression, so every encoding gets its own strong
+validator) an ETag named by the data generation, answers a matching `If-None-Match` with 304
+and no body, and keeps the encoded response for the next request.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from litestar import Request
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.handlers import HTTPRouteHandler
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
 from api.errors import PROBLEM_BASE, ApiProblem
+from api.response_cache import Entry, Generation, ResponseCache, StoreGeneration
 
 EXPOSED_HEADERS = [
     "Link",
@@ -36,6 +37,7 @@ DOCS_PATH = "/docs"
 KEPT_ON_304 = frozenset(
     {
         b"cache-control",
+        b"cache-status",
         b"content-location",
         b"date",
         b"etag",
@@ -53,11 +55,11 @@ KEPT_ON_304 = frozenset(
 )
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return bytes(value).decode("latin-1")
-    return None
+CREDENTIALS = frozenset({b"authorization", b"x-api-key"})
+# RFC 9211 Cache-Status: answered from the response cache, or by the routes (and why).
+HIT = (b"cache-status", b"threadbase; hit")
+MISSED = (b"cache-status", b"threadbase; fwd=miss")
+FORWARDED = (b"cache-status", b"threadbase; fwd=request")
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -68,16 +70,66 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
 
 
-class ETagMiddleware:
-    """Strong ETags on complete 200 GET responses; 304 when `If-None-Match` matches."""
+def _storable(headers: list[tuple[bytes, bytes]]) -> bool:
+    for key, value in headers:
+        if key == b"set-cookie" or (
+            key == b"cache-control" and (b"no-store" in value or b"private" in value)
+        ):
+            return False
+    return True
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class ETagMiddleware:
+    """Strong ETags on complete 200 GET responses, 304 when `If-None-Match` matches, and the
+    response cache (`api/response_cache.py`) in front of the routes.
+
+    The ETag is the data generation plus a hash of the URL, the accepted codings and media
+    types: it names the bytes a response carries without hashing them, and every worker issues
+    the same one. A request with `Cache-Control: no-cache` is answered by the routes, and its
+    response replaces the stored one; a request with credentials (`Authorization`,
+    `X-API-Key`) is answered by the routes and never stored.
+    """
+
+    def __init__(
+        self, app: ASGIApp, cache: ResponseCache, generation: Generation | StoreGeneration
+    ) -> None:
         self.app = app
+        self.cache = cache
+        self.generation = generation
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or scope.get("method") != "GET":
+        if scope["type"] != ScopeType.HTTP or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
+        codings = b""
+        media = b""
+        condition: bytes | None = None
+        fresh = private = False
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                codings = value
+            elif name == b"accept":
+                media = value  # a 406 or a 200 depends on it
+            elif name == b"if-none-match":
+                condition = value
+            elif name == b"cache-control":
+                fresh = b"no-cache" in value or b"no-store" in value
+            elif name in CREDENTIALS:
+                private = True
+        fresh = fresh or private
+        query = scope["query_string"]
+        path = scope.get("raw_path") or scope["path"].encode()
+        key = (path + b"?" + query if query else path, bytes(codings) + b"\0" + bytes(media))
+        cache = self.cache
+        generation = await self.generation.read()
+        cache.sync(generation)
+        etag = cache.etag(generation, key)
+        match = condition is not None and etag_matches(condition.decode("latin-1"), etag.decode())
+        if not fresh:
+            entry = cache.get(key)
+            if entry is not None:
+                await _answer(send, [*entry.headers, HIT], entry.body, match)
+                return
         start: HTTPResponseStartEvent | None = None
         passthrough = False
 
@@ -96,25 +148,28 @@ class ETagMiddleware:
                     await send(start)
                     await send(message)
                     return
-                await self._finish(scope, start, message.get("body", b""), send)
+                body = message.get("body", b"")
+                headers = [*start.get("headers", ()), (b"etag", etag)]
+                if not private and _storable(headers):
+                    cache.put(key, Entry.of(headers, body), generation)
+                await _answer(send, [*headers, FORWARDED if fresh else MISSED], body, match)
             else:
                 await send(message)
 
         await self.app(scope, receive, buffer)
 
-    @staticmethod
-    async def _finish(scope: Scope, start: HTTPResponseStartEvent, body: bytes, send: Send) -> None:
-        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-        headers = MutableScopeHeaders(start)
-        headers["ETag"] = etag
-        condition = _header(scope, b"if-none-match")
-        if condition is not None and etag_matches(condition, etag):
-            kept = [(k, v) for k, v in start["headers"] if k.lower() in KEPT_ON_304]
-            await send({"type": "http.response.start", "status": 304, "headers": kept})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-            return
-        await send(start)
-        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+async def _answer(
+    send: Send, headers: list[tuple[bytes, bytes]], body: bytes, not_modified: bool
+) -> None:
+    """Send a complete 200, or the 304 standing for it (no body, only the kept headers)."""
+    if not_modified:
+        kept = [(k, v) for k, v in headers if k.lower() in KEPT_ON_304]
+        await send({"type": "http.response.start", "status": 304, "headers": kept})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def compression_config() -> CompressionConfig:

@@ -42,6 +42,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Longest a search query may run (`THREADBASE_SEARCH_DEADLINE_SECONDS`); more is a 503."""
     log_format: str = "text"
     """`text` (uvicorn's lines) or `json`, one object per line (`THREADBASE_LOG_FORMAT`)."""
+    response_cache_bytes: int = 16_000_000
+    """Encoded responses each worker keeps (`THREADBASE_RESPONSE_CACHE_BYTES`); 0 keeps none."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +74,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             parse_budget_seconds=float(env.get("THREADBASE_PARSE_BUDGET_SECONDS", "10")),
             search_deadline_seconds=float(env.get("THREADBASE_SEARCH_DEADLINE_SECONDS", "2")),
             log_format=log_format,
+            response_cache_bytes=int(env.get("THREADBASE_RESPONSE_CACHE_BYTES", "16000000")),
         )
 
 

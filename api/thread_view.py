@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from schemas import ThreadSort
 
 SortKey = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Skeleton:
-    """The columns of a comment that shape the tree."""
+class Skeleton(NamedTuple):
+    """The columns of a comment that shape the tree, in the order the store reads them (a
+    tuple, so msgspec decodes a whole article's skeleton from one JSON array)."""
 
     id: int
     parent_id: int | None

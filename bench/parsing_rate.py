@@ -147,32 +147,39 @@ def write_section(path: Path, summary: str, stages: list[str], rate: float) -> N
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
-    parser.add_argument("--rounds", type=int, default=ROUNDS)
-    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
-    args = parser.parse_args()
-    texts = [strip_marker(read_text(p))[0] for p in sorted(args.folder.glob("*.txt"))]
+def measure(folder: Path, rounds: int = ROUNDS) -> tuple[str, float]:
+    """One line on the rate over the pages of `folder` (median of `rounds`), and the rate."""
+    texts = [strip_marker(read_text(p))[0] for p in sorted(folder.glob("*.txt"))]
     if not texts:
-        raise SystemExit(f"no *.txt pages in {args.folder}")
+        raise SystemExit(f"no *.txt pages in {folder}")
     load = os.getloadavg()[0]  # other work on the machine slows the wall clock
-    runs = [one_round(texts) for _ in range(args.rounds)]
+    runs = [one_round(texts) for _ in range(rounds)]
     comments = runs[0][2]
     median = statistics.median(wall for wall, _, _ in runs)
     best = min(wall for wall, _, _ in runs)
     cpu = statistics.median(cpu for _, cpu, _ in runs)
     summary = (
         f"{len(texts)} pages, {comments} comments (load average {load:.1f} at the start); "
-        f"median of {args.rounds} rounds {median:.2f}s: "
+        f"median of {rounds} rounds {median:.2f}s: "
         f"{len(texts) / median:,.0f} pages/s, {comments / median:,.0f} comments/s "
         f"(best {comments / best:,.0f}/s; median CPU time {cpu:.2f}s, {comments / cpu:,.0f}/s)"
     )
+    return summary, comments / median
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    args = parser.parse_args()
+    summary, rate = measure(args.folder, args.rounds)
     print(summary)
+    texts = [strip_marker(read_text(p))[0] for p in sorted(args.folder.glob("*.txt"))]
     stages = stage_report(texts)
     print("\n".join(stages))
     if args.write:
-        write_section(REPORT, summary, stages, comments / median)
+        write_section(REPORT, summary, stages, rate)
 
 
 if __name__ == "__main__":

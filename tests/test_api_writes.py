@@ -400,3 +400,20 @@ async def test_crawl_history_is_sqlite_only(client: Client, keys: Keys, backend:
         assert_problem(r, 501)
         assert r.json()["type"].endswith("/not-implemented-on-postgresql")
         assert r.json()["operation"], path
+
+
+async def test_a_write_moves_the_data_generation_on(client: Client, keys: Keys) -> None:
+    """On both engines every write bumps the data generation: the cached list and its ETag
+    give way to the new data (PostgreSQL keeps the counter in its own table)."""
+    before = await client.get("/v1/articles")
+    assert (await client.get("/v1/articles")).headers["cache-status"] == "threadbase; hit"
+    etag = before.headers["etag"]
+    created = await client.post("/v1/articles", content=SEED_TEXT, headers=text_headers(keys))
+    assert created.status_code == 201, created.text
+    after = await client.get("/v1/articles", headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert after.headers["etag"] != etag
+    assert [a["id"] for a in after.json()["items"]] == [created.json()["id"]]
+    gone = await client.delete(f"/v1/articles/{created.json()['id']}", headers=keys.auth())
+    assert gone.status_code == 204
+    assert (await client.get("/v1/articles")).json()["items"] == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
@@ -45,8 +47,13 @@ def _first(key: tuple[int, ...] | None) -> int | None:
 def last_modified(article: Article) -> dict[str, str]:
     """`Last-Modified` for an article and everything under it: its data changes only when it
     is ingested or replaced."""
-    changed = article.updated_at or article.ingested_at
-    return {"Last-Modified": format_datetime(changed, usegmt=True)}
+    return {"Last-Modified": _http_date(article.updated_at or article.ingested_at)}
+
+
+@lru_cache(maxsize=4096)
+def _http_date(moment: datetime) -> str:
+    """An HTTP date, remembered: formatting one took 4% of a comment page's time."""
+    return format_datetime(moment, usegmt=True)
 
 
 async def require_article(store: Store, article_id: int) -> Article:

@@ -24,7 +24,7 @@ from api.pagination import (
     merge_filters,
 )
 from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
-from api.routes.articles import ArticlePath, last_modified, require_article
+from api.routes.articles import ArticlePath, last_modified
 from api.store.protocol import CommentFilter
 from schemas import Comment, CommentPage, CommentSort
 from schemas.common import MAX_ID
@@ -169,7 +169,6 @@ class CommentController(Controller):
         shaped = key_as(key, KEY_SHAPE[order])
         after = None if shaped is None else list(shaped)
 
-        article = await require_article(store, article_id)
         filters = CommentFilter(
             author=query.author,
             verified=query.verified,
@@ -180,13 +179,15 @@ class CommentController(Controller):
             seen_since=query.seen_since,
             removed=query.removed,
         )
-        rows, _ = await store.list_comments(
+        article, rows, _ = await store.article_comments(
             article_id,
             filters=filters,
             sort=order,
             after=after,
             limit=limit + 1,
         )
+        if article is None:
+            raise ResourceNotFound("article", article_id)
 
         def key_of(comment: Comment) -> list[KeyValue]:
             if order in ("posted_at", "-posted_at"):

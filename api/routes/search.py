@@ -29,6 +29,7 @@ from api.search import (
     MAX_QUERY_CHARS,
     MAX_TERMS,
     MIN_PREFIX_CHARS,
+    WORD,
     Marks,
     QueryError,
     excerpt,
@@ -36,6 +37,7 @@ from api.search import (
     new_marks,
 )
 from api.store.protocol import FTS_COLUMNS, RANK_WINDOW, SearchSyntaxError
+from api.store.reads import COMMON_SHARE
 from api.store.rows import utc
 from schemas.search import (
     ArticleHit,
@@ -84,7 +86,10 @@ Order = Annotated[
     QueryParameter(
         description=(
             f"`rank` (default): bm25 relevance among the newest {RANK_WINDOW:,} matches (all "
-            "of them when there are fewer); `newest`: most recently added first, over all."
+            "of them when there are fewer), ties newest first; words found in at least "
+            f"{COMMON_SHARE:.0%} of documents must match but do not score, so a query of only "
+            "such words lists its matches newest first with score 0. `newest`: most recently "
+            "added first, over all."
         ),
         schema_extra={"default": SEARCH_DEFAULTS.order},
     ),
@@ -159,14 +164,16 @@ async def search(
     if not terms.q:
         raise invalid("q", "is required")
     kind, sort, floor = terms.type, terms.order, terms.floor
+    raw = terms.mode == "fts"
     try:
-        query = fts_query(terms.q, raw=terms.mode == "fts")
+        query = fts_query(terms.q, raw=raw)
     except QueryError as exc:
         raise invalid("q", str(exc)) from exc
     try:
         found = await store.search(
             kind,
             query,
+            words=None if raw else WORD.findall(terms.q),
             order=sort,
             after=None if shaped is None else list(shaped),
             floor=floor,

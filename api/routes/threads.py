@@ -24,7 +24,7 @@ from api.pagination import (
     merge_filters,
 )
 from api.params import MAX_CURSOR
-from api.routes.articles import ArticlePath, last_modified, require_article
+from api.routes.articles import ArticlePath, last_modified
 from api.routes.comments import CommentPath
 from api.store.protocol import Store
 from api.thread_view import (
@@ -42,7 +42,6 @@ from api.thread_view import ancestors as ancestor_chain
 from schemas import (
     Comment,
     CommentContext,
-    CommentNode,
     MissingParentNode,
     MoreNode,
     Thread,
@@ -166,7 +165,7 @@ async def _render(
     planned: list[Planned],
     bounds: _Bounds,
 ) -> list[ThreadNode]:
-    comments = await store.get_comments(planned_ids(planned))
+    comments = await store.get_comment_nodes(planned_ids(planned))
 
     def more_href(parent: Parent, after: SortKey | None) -> tuple[str, str]:
         key: list[KeyValue] | None = list(after) if after is not None else None
@@ -183,11 +182,9 @@ async def _render(
 
     def build(node: Planned) -> ThreadNode:
         if isinstance(node, PlannedComment):
-            c = comments[node.id]
-            return CommentNode(
-                **{f: getattr(c, f) for f in Comment.__struct_fields__},
-                replies=[build(r) for r in node.replies],
-            )
+            c = comments[node.id]  # each comment appears once in a layout
+            c.replies = [build(r) for r in node.replies]
+            return c
         if isinstance(node, PlannedGroup):
             return MissingParentNode(
                 parent_author=node.parent.author,
@@ -254,8 +251,10 @@ class ThreadController(Controller):
         bounds = _Bounds(
             request, _given(sort, depth, limit, replies_per_node), cursor, f"thread:{article_id}"
         )
-        article = await require_article(store, article_id)
-        tree = Tree(await store.thread_skeleton(article_id))
+        article, skeleton = await store.article_skeleton(article_id)
+        if article is None:
+            raise ResourceNotFound("article", article_id)
+        tree = Tree(skeleton)
         parent = _missing_parent(tree, bounds.orphan)
         nodes = await _subtree(store, article_id, tree, parent, bounds)
         if isinstance(parent, MissingParent):

@@ -585,28 +585,7 @@ def _rewrite_derived(
         ],
     )
     writes._store_quotes_and_links(conn, page, article_id, paragraph_ids, ids)
-    all_blocks = [b for s in page.sections for b in s]
-    captions = sum(1 for b in all_blocks if b.kind == "caption")
-    times = [int(c.posted_at.timestamp()) for c in page.comments if c.posted_at is not None]
-    conn.execute(
-        """
-        UPDATE articles SET first_comment_at = ?, last_comment_at = ?, section_count = ?,
-            paragraph_count = ?, caption_count = ?, comment_count = ?, top_level_count = ?,
-            commenter_count = ?
-        WHERE id = ?
-        """,
-        (
-            min(times, default=None),
-            max(times, default=None),
-            len(page.sections),
-            len(all_blocks) - captions,
-            captions,
-            len(page.comments),
-            sum(1 for c in page.comments if c.parent_author is None),
-            len({c.author for c in page.comments}),
-            article_id,
-        ),
-    )
+    writes.write_counters(conn, article_id, page)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, title, "\n".join(b.text for s in page.sections for b in s)),

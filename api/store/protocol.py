@@ -35,6 +35,7 @@ from schemas import (
 from schemas import Crawl as CrawlRecord
 from schemas.common import MAX_ID
 from schemas.imports import ArticleImport
+from schemas.threads import CommentNode
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,27 @@ class Store(Protocol):
         position of the last row), with each row's thread rank."""
         ...
 
+    async def article_comments(
+        self,
+        article_id: int,
+        *,
+        filters: CommentFilter,
+        sort: CommentSort,
+        after: list[int] | None,
+        limit: int,
+    ) -> tuple[Article | None, list[Comment], list[int]]:
+        """The article (None when there is none) and a page of its comments as
+        `list_comments` reads it."""
+        ...
+
+    async def article_skeleton(self, article_id: int) -> tuple[Article | None, list[Skeleton]]:
+        """The article (None when there is none) and its thread skeleton."""
+        ...
+
+    async def get_comment_nodes(self, ids: list[int]) -> dict[int, CommentNode]:
+        """Comments by id as reply-tree nodes, their replies still empty."""
+        ...
+
     async def get_comment(self, comment_id: int) -> Comment | None:
         """One comment, or None."""
         ...
@@ -208,6 +230,7 @@ class Store(Protocol):
         kind: SearchKind,
         query: str,
         *,
+        words: list[str] | None,
         order: SearchOrder,
         after: list[Any] | None,
         floor: int | None,
@@ -215,7 +238,9 @@ class Store(Protocol):
         new_marks: Callable[[], tuple[str, str]],
     ) -> SearchRows:
         """Matches of `query` (an FTS5 expression, see `api.search.fts_query`), ranked or
-        newest first, held to the search deadline; SearchSyntaxError for a bad query."""
+        newest first, held to the search deadline; SearchSyntaxError for a bad query. `words`
+        are the plain words of the query (None for raw syntax), for an engine that treats
+        very common words apart."""
         ...
 
     # Writes
@@ -286,6 +311,10 @@ class Store(Protocol):
 
     async def save_response(self, key_id: int, key: str, response: StoredResponse) -> None:
         """Record the response to an idempotent request, completing its claim."""
+        ...
+
+    async def data_generation(self) -> int:
+        """The data generation: a number every write of the data moves on."""
         ...
 
     def connections(self) -> dict[str, tuple[int, int]]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal, TypeVar, cast
 
 import aiosqlite
+import msgspec
 
 from api.store import rows
 from api.store.protocol import (
@@ -31,7 +32,9 @@ from schemas import (
     SpeakerSummary,
 )
 from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
+from schemas.threads import CommentNode
 
+T = TypeVar("T")
 Owner = Literal["paragraph_id", "comment_id"]
 
 # Allowlisted ORDER BY and keyset predicates: the only identifiers that reach SQL.
@@ -174,6 +177,35 @@ async def count_comments(
     return await _scalar(conn, f"SELECT count(*) FROM comments WHERE {' AND '.join(where)}", params)
 
 
+def _page_sql(
+    article_id: int,
+    filters: CommentFilter,
+    sort: CommentSort,
+    after: list[int] | None,
+    limit: int,
+) -> tuple[str, list[object]]:
+    """One row for a page of comments: a JSON array of `COMMENT_JSON` objects and the rows'
+    thread ranks joined by commas. One step of SQLite hands back the whole page, so the
+    reading thread takes the GIL once rather than once per row."""
+    where, params = _comment_where(article_id, filters)
+    order, keyset = _COMMENT_ORDER[sort]
+    if after is not None:
+        where.append(keyset)
+        params.extend([article_id, *after] if sort == "thread" else after)
+    sql = (
+        "SELECT '[' || group_concat(c, ',') || ']', group_concat(r, ',') FROM ("
+        f"SELECT {rows.COMMENT_JSON} AS c, thread_rank AS r FROM comments "
+        f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?)"
+    )
+    params.append(limit)
+    return sql, params
+
+
+def _page(found: Any) -> tuple[list[Comment], list[int]]:
+    objects, ranks = found[0]
+    return rows.comment_array(objects), [int(r) for r in ranks.split(",")] if ranks else []
+
+
 async def list_comments(
     conn: aiosqlite.Connection,
     article_id: int,
@@ -185,52 +217,111 @@ async def list_comments(
 ) -> tuple[list[Comment], list[int]]:
     """A page of an article's comments, filtered and sorted, after the keyset `after`,
     (`sort=thread`: the position of the last row), with each row's thread rank."""
-    where, params = _comment_where(article_id, filters)
-    order, keyset = _COMMENT_ORDER[sort]
-    if after is not None:
-        where.append(keyset)
-        params.extend([article_id, *after] if sort == "thread" else after)
-    sql = (
-        f"SELECT {rows.COMMENT_COLUMNS}, thread_rank FROM comments "
-        f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
-    )
-    params.append(limit)
-    found = await conn.execute_fetchall(sql, params)
-    return [rows.comment(r) for r in found], [r[-1] for r in found]
+    sql, params = _page_sql(article_id, filters, sort, after, limit)
+    return _page(await conn.execute_fetchall(sql, params))
+
+
+async def article_comments(
+    conn: aiosqlite.Connection,
+    article_id: int,
+    *,
+    filters: CommentFilter,
+    sort: CommentSort,
+    after: list[int] | None,
+    limit: int,
+) -> tuple[Article | None, list[Comment], list[int]]:
+    """The article (None when there is none) and a page of its comments as `list_comments`
+    reads it, both in one hand-off to the connection's thread."""
+    sql, params = _page_sql(article_id, filters, sort, after, limit)
+
+    def work(db: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
+        article = db.execute(
+            f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchall()
+        return article, db.execute(sql, params).fetchall() if article else []
+
+    article, found = await in_thread(conn, work)
+    if not article:
+        return None, [], []
+    return rows.article(article[0]), *_page(found)
+
+
+async def in_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work(sqlite3 connection)` on the connection's own thread: several statements for
+    the price of one hand-off between the event loop and that thread."""
+    run: Callable[..., Awaitable[T]] = cast(Any, conn)._execute
+    return await run(work, cast(Any, conn)._conn)
 
 
 async def get_comment(conn: aiosqlite.Connection, comment_id: int) -> Comment | None:
     """One comment, or None."""
     found = await conn.execute_fetchall(
-        f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id = ?", (comment_id,)
+        f"SELECT {rows.COMMENT_JSON} FROM comments WHERE id = ?", (comment_id,)
     )
-    return next((rows.comment(r) for r in found), None)
+    return next(iter(rows.comments(found)), None)
+
+
+# The skeleton in one row: a JSON array of `Skeleton` arrays, decoded by msgspec.
+_SKELETON_SQL = (
+    "SELECT json_group_array(json_array(id, parent_id, parent_author, "
+    "json(CASE parent_author_verified WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'null' END), "
+    "parent_resolution, coalesce(posted_at, -1), position, reply_count)) "
+    "FROM comments WHERE article_id = ?"
+)
+_skeleton = msgspec.json.Decoder(list[Skeleton])
 
 
 async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[Skeleton]:
-    """The tree-shaping columns of every comment of an article (no bodies)."""
-    return [
-        Skeleton(r[0], r[1], r[2], None if r[3] is None else bool(r[3]), r[4], r[5], r[6], r[7])
-        for r in await conn.execute_fetchall(
-            "SELECT id, parent_id, parent_author, parent_author_verified, parent_resolution, "
-            "coalesce(posted_at, -1), position, reply_count FROM comments WHERE article_id = ?",
-            (article_id,),
-        )
-    ]
+    """The tree-shaping columns of every comment of an article (no bodies), in one step."""
+    found = list(await conn.execute_fetchall(_SKELETON_SQL, (article_id,)))
+    return _skeleton.decode(found[0][0])
+
+
+async def article_skeleton(
+    conn: aiosqlite.Connection, article_id: int
+) -> tuple[Article | None, list[Skeleton]]:
+    """The article (None when there is none) and its comments' skeleton, in one hand-off to
+    the connection's thread."""
+
+    def work(db: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
+        article = db.execute(
+            f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchall()
+        return article, db.execute(_SKELETON_SQL, (article_id,)).fetchall() if article else []
+
+    article, found = await in_thread(conn, work)
+    if not article:
+        return None, []
+    return rows.article(article[0]), _skeleton.decode(found[0][0])
 
 
 async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, Comment]:
-    """Full comments by id, with quotes and links: three queries whatever the count."""
+    """Full comments by id, with quotes and links: one query whatever the count."""
     if not ids:
         return {}
     found = await conn.execute_fetchall(
-        f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE id IN ({_marks(ids)})", ids
+        f"SELECT {rows.COMMENT_JSON} FROM comments WHERE id IN ({_marks(ids)})", ids
     )
-    return {c.id: c for c in map(rows.comment, found)}
+    return {c.id: c for c in rows.comments(found)}
+
+
+async def get_comment_nodes(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, CommentNode]:
+    """Comments by id as reply-tree nodes (replies still empty), in one SQLite step."""
+    if not ids:
+        return {}
+    found = list(
+        await conn.execute_fetchall(
+            "SELECT '[' || group_concat(c, ',') || ']' FROM "
+            f"(SELECT {rows.COMMENT_NODE_JSON} AS c FROM comments WHERE id IN ({_marks(ids)}))",
+            ids,
+        )
+    )
+    return {c.id: c for c in rows.comment_node_array(found[0][0])}
 
 
 # Per kind: the FTS table, its bm25 column weights, and the query that adds the hit's own
-# columns and its snippet for a handful of rowids.
+# columns and its snippet for a handful of rowids. FTS5 cannot seek a `rowid IN (...)` list
+# (it walks every match and filters), so a rowid range bounds the walk and `+rowid` filters.
 _FTS: dict[str, tuple[str, str]] = {
     "article": ("articles_fts", "5.0, 1.0"),
     "comment": ("comments_fts", "1.0, 2.0"),
@@ -243,7 +334,8 @@ _DETAILS: dict[str, str] = {
                OR instr(articles_fts.body, :open) OR instr(articles_fts.body, :close),
                snippet(articles_fts, -1, :open, :close, '…', 24)
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        WHERE articles_fts MATCH :query AND articles_fts.rowid IN ({ids})
+        WHERE articles_fts MATCH :query AND articles_fts.rowid BETWEEN :lo AND :hi
+          AND +articles_fts.rowid IN ({ids})
     """,
     "comment": """
         SELECT c.id, c.article_id, c.author, c.posted_at,
@@ -251,7 +343,8 @@ _DETAILS: dict[str, str] = {
                OR instr(c.author, :open) OR instr(c.author, :close),
                snippet(comments_fts, -1, :open, :close, '…', 24)
         FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
-        WHERE comments_fts MATCH :query AND comments_fts.rowid IN ({ids})
+        WHERE comments_fts MATCH :query AND comments_fts.rowid BETWEEN :lo AND :hi
+          AND +comments_fts.rowid IN ({ids})
     """,
     "quote": """
         SELECT q.id, q.article_id, q.comment_id, s.name,
@@ -259,24 +352,115 @@ _DETAILS: dict[str, str] = {
                snippet(quotes_fts, 0, :open, :close, '…', 24)
         FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
         LEFT JOIN speakers s ON s.id = q.speaker_id
-        WHERE quotes_fts MATCH :query AND quotes_fts.rowid IN ({ids})
+        WHERE quotes_fts MATCH :query AND quotes_fts.rowid BETWEEN :lo AND :hi
+          AND +quotes_fts.rowid IN ({ids})
     """,
 }
 """Per kind, the hit's own columns, whether its text holds the marks, and its snippet."""
+COMMON_SHARE = 0.1
+"""A word found in at least this share of the newest documents is very common. Like a stopword
+it must still match, but it does not score: bm25 would count every document holding it (a walk
+over hundreds of thousands of entries in a large corpus) to give it an IDF of ln 10 or less,
+a fraction of what a rarer word of the same query weighs. When every word of a query is very
+common, its matches come newest first, each with score 0."""
+PROBE = 64
+"""Matches read, newest first, to estimate how common a word is."""
+
 
 # OperationalErrors that are the database's state, not the query's fault; every other error a
 # MATCH raises (syntax, unknown column filter, special query) is about the query text.
 _NOT_THE_QUERY = ("locked", "busy", "interrupt", "disk", "malformed", "no such table", "memory")
 
 
-async def _fts(conn: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
-    try:
-        return list(await conn.execute_fetchall(sql, params))
-    except sqlite3.OperationalError as exc:
-        message = str(exc)
-        if any(word in message for word in _NOT_THE_QUERY):
-            raise
-        raise SearchSyntaxError(message.strip() or "rejected by FTS5") from exc
+def _phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _scored_query(db: sqlite3.Connection, table: str, words: list[str]) -> str | None:
+    """The words that are not very common, as the FTS5 query bm25 scores; None if none."""
+    newest = db.execute(f"SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT 1").fetchall()
+    rare: list[str] = []
+    for word in words:
+        probe = db.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (_phrase(word), PROBE - 1),
+        ).fetchall()
+        if not probe or PROBE / (newest[0][0] - probe[0][0] + 1) < COMMON_SHARE:
+            rare.append(_phrase(word))
+    return " ".join(rare) or None
+
+
+def _ranked(
+    db: sqlite3.Connection,
+    kind: SearchKind,
+    query: str,
+    words: list[str] | None,
+    order: Literal["rank", "newest"],
+    after: list[Any] | None,
+    floor: int | None,
+    limit: int,
+) -> tuple[list[tuple[int, float]], int | None]:
+    """The page's `(rowid, score)` pairs in order, and the rank window's floor."""
+    table, weights = _FTS[kind]
+    scored = query if words is None else _scored_query(db, table, words)
+    params: dict[str, Any] = {"query": query, "scored": scored, "n": limit}
+    if order == "newest" or scored is None:
+        # Newest first: asked for, or a rank order in which no word scores (all score 0).
+        keyset = ""
+        if after and order == "newest":
+            keyset, params["k0"] = " AND rowid < :k0", after[0]
+        elif after:
+            if after[0] > 0:
+                return [], floor
+            if after[0] == 0:
+                keyset, params["k1"] = " AND rowid < :k1", after[1]
+        ids = [
+            r[0]
+            for r in db.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH :query{keyset} "
+                "ORDER BY rowid DESC LIMIT :n",
+                params,
+            )
+        ]
+        scores: dict[int, float] = {}
+        if scored is not None and ids:
+            # FTS5 cannot seek a `rowid IN (...)` list (it walks every match and filters), so
+            # a rowid range bounds the walk and `+rowid` filters.
+            scores = dict(
+                db.execute(
+                    f"SELECT rowid, bm25({table}, {weights}) FROM {table} "
+                    f"WHERE {table} MATCH :scored AND rowid BETWEEN :lo AND :hi "
+                    f"AND +rowid IN ({','.join(map(str, ids))})",
+                    {**params, "lo": min(ids), "hi": max(ids)},
+                ).fetchall()
+            )
+        return [(i, scores.get(i, 0.0)) for i in ids], floor
+    if after is None:
+        bound = db.execute(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH :query "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET :skip",
+            {"query": query, "skip": RANK_WINDOW - 1},
+        ).fetchall()
+        floor = bound[0][0] if bound else None
+    params["floor"] = floor or 0
+    # bm25 scores the words that are not very common; the whole query must still match.
+    matching = (
+        ""
+        if scored == query
+        else f" AND +rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH :query "
+        "AND rowid >= :floor)"
+    )
+    keyset = ""
+    if after:
+        keyset = " WHERE score > :k0 OR (score = :k0 AND rowid < :k1)"
+        params.update(k0=after[0], k1=after[1])
+    ranked = db.execute(
+        f"SELECT * FROM (SELECT rowid, bm25({table}, {weights}) AS score FROM {table} "
+        f"WHERE {table} MATCH :scored AND rowid >= :floor{matching}){keyset} "
+        "ORDER BY score, rowid DESC LIMIT :n",
+        params,
+    ).fetchall()
+    return [(int(r[0]), float(r[1])) for r in ranked], floor
 
 
 async def search(
@@ -284,62 +468,54 @@ async def search(
     kind: SearchKind,
     query: str,
     *,
+    words: list[str] | None = None,
     order: Literal["rank", "newest"],
     after: list[Any] | None,
     floor: int | None,
     limit: int,
     new_marks: Callable[[], tuple[str, str]],
 ) -> SearchRows:
-    """Matches in rank (bm25, within the newest RANK_WINDOW matches) or newest-first order.
+    """Matches in rank order (bm25 within the newest RANK_WINDOW matches, ties newest first) or
+    newest first, read in one hand-off to the connection's thread.
 
-    The first rank page finds the window's lowest rowid; later pages pass it back (`floor`)
-    so every page ranks the same set. Snippets wrap matches in marks from `new_marks`, drawn
-    again until none of the texts holds them.
+    `words` are the plain words `query` is made of (None for raw FTS5 syntax): those that are
+    very common (`COMMON_SHARE`) must match but do not score. The first rank page finds the
+    window's lowest rowid; later pages pass it back (`floor`) so every page ranks the same set.
+    Snippets wrap matches in marks from `new_marks`, drawn again until none of the texts holds
+    them.
     """
-    table, weights = _FTS[kind]
-    params: dict[str, Any] = {"query": query, "n": limit}
-    if order == "newest":
-        sql = (
-            f"SELECT rowid, bm25({table}, {weights}) FROM {table} WHERE {table} MATCH :query"
-            + (" AND rowid < :k0" if after else "")
-            + " ORDER BY rowid DESC LIMIT :n"
-        )
-        if after:
-            params["k0"] = after[0]
-    else:
-        if after is None:
-            bound = await _fts(
-                conn,
-                f"SELECT rowid FROM {table} WHERE {table} MATCH :query "
-                "ORDER BY rowid DESC LIMIT 1 OFFSET :skip",
-                {"query": query, "skip": RANK_WINDOW - 1},
-            )
-            floor = bound[0][0] if bound else None
-        sql = (
-            f"SELECT * FROM (SELECT rowid, bm25({table}, {weights}) AS score FROM {table} "
-            f"WHERE {table} MATCH :query AND rowid >= :floor)"
-            + (" WHERE (score, rowid) > (:k0, :k1)" if after else "")
-            + " ORDER BY score, rowid LIMIT :n"
-        )
-        params["floor"] = floor or 0
-        if after:
-            params.update(k0=after[0], k1=after[1])
-    ranked = await _fts(conn, sql, params)
-    if not ranked:
-        return SearchRows([], floor)
-    ids = ",".join(str(int(r[0])) for r in ranked)
-    while True:
-        marks = new_marks()
-        details = await _fts(
-            conn,
-            _DETAILS[kind].format(ids=ids),
-            {"query": query, "open": marks[0], "close": marks[1]},
-        )
-        if not any(row[-2] for row in details):
-            break
-    by_id = {row[0]: row for row in details}
-    hits = [(r[0], float(r[1]), by_id[r[0]]) for r in ranked if r[0] in by_id]
-    return SearchRows(hits, floor, marks)
+
+    def work(db: sqlite3.Connection) -> SearchRows:
+        ranked, bound = _ranked(db, kind, query, words, order, after, floor, limit)
+        if not ranked:
+            return SearchRows([], bound)
+        ids = [r[0] for r in ranked]
+        sql = _DETAILS[kind].format(ids=",".join(map(str, ids)))
+        while True:
+            marks = new_marks()
+            details = db.execute(
+                sql,
+                {
+                    "query": query,
+                    "open": marks[0],
+                    "close": marks[1],
+                    "lo": min(ids),
+                    "hi": max(ids),
+                },
+            ).fetchall()
+            if not any(row[-2] for row in details):
+                break
+        by_id = {row[0]: row for row in details}
+        hits = [(r[0], r[1], by_id[r[0]]) for r in ranked if r[0] in by_id]
+        return SearchRows(hits, bound, marks)
+
+    try:
+        return await in_thread(conn, work)
+    except sqlite3.OperationalError as exc:
+        message = str(exc)
+        if any(word in message for word in _NOT_THE_QUERY):
+            raise
+        raise SearchSyntaxError(message.strip() or "rejected by FTS5") from exc
 
 
 async def list_quotes(
@@ -438,14 +614,14 @@ async def list_author_comments(
     conn: aiosqlite.Connection, author: str, *, before: list[int] | None, limit: int
 ) -> list[Comment]:
     """One author's comments across articles, newest first."""
-    sql = f"SELECT {rows.COMMENT_COLUMNS} FROM comments WHERE author = ?"
+    sql = f"SELECT {rows.COMMENT_JSON} FROM comments WHERE author = ?"
     params: list[object] = [author]
     if before is not None:
         sql += " AND (coalesce(posted_at, -1), id) < (?, ?)"
         params += before
     sql += " ORDER BY coalesce(posted_at, -1) DESC, id DESC LIMIT ?"
     params.append(limit)
-    return [rows.comment(r) for r in await conn.execute_fetchall(sql, params)]
+    return rows.comments(await conn.execute_fetchall(sql, params))
 
 
 async def article_document(conn: aiosqlite.Connection, article: Article) -> ArticleImport:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote as percent_encode
@@ -22,6 +23,7 @@ from schemas import (
     Speaker,
     SpeakerSummary,
 )
+from schemas.threads import CommentNode
 
 ARTICLE_COLUMNS = """
     id, title, url, content_hash, ingested_at, first_comment_at, last_comment_at,
@@ -51,20 +53,43 @@ LINKS_JSON = """(
     FROM (SELECT * FROM links WHERE links.{owner} = {table}.id ORDER BY position) l
 )"""
 
-COMMENT_COLUMNS = f"""
-    id, article_id, position, author, author_verified, posted_at, body, parent_id,
-    parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
-    posted_text, kind,
-    {QUOTES_JSON.format(owner="comment_id", table="comments")},
-    {LINKS_JSON.format(owner="comment_id", table="comments")},
-    first_seen_at, edited_at, removed_at
-"""
+
+def _iso(column: str) -> str:
+    """SQL for a stored epoch as an ISO 8601 UTC string (clamped as `utc` clamps), or null."""
+    return (
+        f"strftime('%Y-%m-%dT%H:%M:%SZ', max(min({column}, {MAX_EPOCH}), {MIN_EPOCH}), 'unixepoch')"
+    )
+
+
+# A whole comment as one JSON object built by SQLite, decoded by msgspec straight into the
+# Struct: no Python runs per row or per field. Keys are `Comment`'s fields; times are clamped
+# to years 1-9999 as `utc` does.
+COMMENT_JSON = f"""json_object(
+    'id', id, 'article_id', article_id, 'position', position, 'author', author,
+    'author_verified', json(iif(author_verified, 'true', 'false')),
+    'posted_at', {_iso("posted_at")},
+    'posted_text', posted_text, 'comment_kind', kind,
+    'body', body, 'parent_id', parent_id, 'parent_author', parent_author,
+    'parent_author_verified',
+        json(CASE parent_author_verified WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'null' END),
+    'parent_resolution', parent_resolution, 'depth', depth, 'root_id', root_id,
+    'reply_count', reply_count,
+    'quotes', json({QUOTES_JSON.format(owner="comment_id", table="comments")}),
+    'links', json({LINKS_JSON.format(owner="comment_id", table="comments")}),
+    'first_seen_at', {_iso("first_seen_at")},
+    'edited_at', {_iso("edited_at")},
+    'removed_at', {_iso("removed_at")}
+)"""
+# The same comment as a reply-tree node, its replies to be filled in.
+COMMENT_NODE_JSON = f"json_set({COMMENT_JSON}, '$.kind', 'comment', '$.replies', json('[]'))"
 PARAGRAPH_ATTACHMENTS = f"""
     {QUOTES_JSON.format(owner="paragraph_id", table="paragraphs")},
     {LINKS_JSON.format(owner="paragraph_id", table="paragraphs")}
 """
 _quotes = msgspec.json.Decoder(list[Quote])
 _links = msgspec.json.Decoder(list[Link])
+_comments = msgspec.json.Decoder(list[Comment])
+_comment_nodes = msgspec.json.Decoder(list[CommentNode])
 
 
 def utc(seconds: int) -> datetime:
@@ -101,31 +126,19 @@ def article(row: Any) -> Article:
     )
 
 
-def comment(row: Any) -> Comment:
-    """Build a Comment from a `COMMENT_COLUMNS` row."""
-    return Comment(
-        id=row[0],
-        article_id=row[1],
-        position=row[2],
-        author=row[3],
-        author_verified=bool(row[4]),
-        posted_at=None if row[5] is None else utc(row[5]),
-        posted_text=row[14],
-        comment_kind=row[15],
-        body=row[6],
-        parent_id=row[7],
-        parent_author=row[8],
-        parent_author_verified=None if row[9] is None else bool(row[9]),
-        parent_resolution=row[10],
-        depth=row[11],
-        root_id=row[12],
-        reply_count=row[13],
-        quotes=_quotes.decode(row[16]),
-        links=_links.decode(row[17]),
-        first_seen_at=utc(row[18]),
-        edited_at=None if row[19] is None else utc(row[19]),
-        removed_at=None if row[20] is None else utc(row[20]),
-    )
+def comment_array(found: str | None) -> list[Comment]:
+    """Decode a JSON array of `COMMENT_JSON` objects (None: no rows), in one call."""
+    return _comments.decode(found or "[]")
+
+
+def comment_node_array(found: str | None) -> list[CommentNode]:
+    """Decode a JSON array of `COMMENT_NODE_JSON` objects (None: no rows), in one call."""
+    return _comment_nodes.decode(found or "[]")
+
+
+def comments(found: Iterable[Any]) -> list[Comment]:
+    """Decode rows whose first column is a `COMMENT_JSON` object, in one call."""
+    return _comments.decode("[" + ",".join([r[0] for r in found]) + "]")
 
 
 def paragraph(row: Any) -> Paragraph:

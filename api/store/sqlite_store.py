@@ -43,6 +43,7 @@ from schemas import (
 )
 from schemas import Crawl as CrawlRecord
 from schemas.imports import ArticleImport
+from schemas.threads import CommentNode
 
 SEARCH_CONNECTIONS = 2
 
@@ -84,6 +85,12 @@ class SqliteStore:
         "search": SEARCH_CONNECTIONS,
     }
     """The fixed connections, by pool, counted open by the app's lifespan."""
+
+    async def data_generation(self) -> int:
+        """The data generation (requests read it through `Generation` instead, with
+        no hand-off to a thread)."""
+        found = await self.conn.execute_fetchall("SELECT n FROM data_generation")
+        return int(next(iter(found))[0])
 
     def connections(self) -> dict[str, tuple[int, int]]:
         """Nothing to read: the connections are fixed (`CONNECTIONS`) and count their own use."""
@@ -153,6 +160,28 @@ class SqliteStore:
             self.conn, article_id, filters=filters, sort=sort, after=after, limit=limit
         )
 
+    async def article_comments(
+        self,
+        article_id: int,
+        *,
+        filters: CommentFilter,
+        sort: CommentSort,
+        after: list[int] | None,
+        limit: int,
+    ) -> tuple[Article | None, list[Comment], list[int]]:
+        """See `reads.article_comments`: article and page in one hand-off."""
+        return await reads.article_comments(
+            self.conn, article_id, filters=filters, sort=sort, after=after, limit=limit
+        )
+
+    async def article_skeleton(self, article_id: int) -> tuple[Article | None, list[Skeleton]]:
+        """See `reads.article_skeleton`."""
+        return await reads.article_skeleton(self.conn, article_id)
+
+    async def get_comment_nodes(self, ids: list[int]) -> dict[int, CommentNode]:
+        """See `reads.get_comment_nodes`: nodes built as JSON by SQLite."""
+        return await reads.get_comment_nodes(self.conn, ids)
+
     async def get_comment(self, comment_id: int) -> Comment | None:
         """See `reads.get_comment`."""
         return await reads.get_comment(self.conn, comment_id)
@@ -194,6 +223,7 @@ class SqliteStore:
         kind: SearchKind,
         query: str,
         *,
+        words: list[str] | None,
         order: SearchOrder,
         after: list[Any] | None,
         floor: int | None,
@@ -206,6 +236,7 @@ class SqliteStore:
                 conn,
                 kind,
                 query,
+                words=words,
                 order=order,
                 after=after,
                 floor=floor,

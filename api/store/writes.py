@@ -46,11 +46,21 @@ class HashConflict(Exception):
         super().__init__(f"article {article_id} already holds this content")
 
 
+def bump_generation(conn: sqlite3.Connection) -> None:
+    """Tell every worker's response cache that the data changed (migration 0015)."""
+    conn.execute("UPDATE data_generation SET n = n + 1")
+
+
 def _transaction(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
-    """Run `work` in one write transaction: all of it lands, or none of it."""
+    """Run `work` in one write transaction: all of it lands, or none of it.
+
+    Every write of the data runs here, and here alone the data generation is bumped: cached
+    responses and ETags issued before the commit stop being current with it.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
         result = work()
+        bump_generation(conn)
         conn.execute("COMMIT")  # deferred foreign keys are checked here
     except BaseException:
         if conn.in_transaction:
@@ -162,20 +172,16 @@ def _replace_page(
     return IngestResult(article_id, False, len(page.comments))
 
 
-def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) -> None:
-    """Sections, paragraphs, comments, quotes, links, thread ranks, search text, counters."""
-    late = first_out_of_range(page)
-    if late is not None:  # the API could not encode it: refuse it before anything is written
-        raise PageError(f"comment {late + 1} is dated outside {RANGE}")
-    times = [_epoch(page, i) for i in range(len(page.comments))]
-    known = [t for t in times if t is not None]
+def write_counters(conn: sqlite3.Connection, article_id: int, page: ParsedPage) -> None:
+    """The article's counters and comment time span, from its parsed page."""
+    known = [int(c.posted_at.timestamp()) for c in page.comments if c.posted_at is not None]
     blocks = [block for section in page.sections for block in section]
     captions = sum(1 for block in blocks if block.kind == "caption")
     conn.execute(
         """
         UPDATE articles SET first_comment_at = ?, last_comment_at = ?, section_count = ?,
             paragraph_count = ?, caption_count = ?, comment_count = ?, top_level_count = ?,
-            commenter_count = ?, byline = ?, comment_rendering = ?
+            commenter_count = ?
         WHERE id = ?
         """,
         (
@@ -187,10 +193,21 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
             len(page.comments),
             sum(1 for c in page.comments if c.parent_author is None),
             len({c.author for c in page.comments}),
-            page.byline,
-            page.comment_rendering,
             article_id,
         ),
+    )
+
+
+def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) -> None:
+    """Sections, paragraphs, comments, quotes, links, thread ranks, search text, counters."""
+    late = first_out_of_range(page)
+    if late is not None:  # the API could not encode it: refuse it before anything is written
+        raise PageError(f"comment {late + 1} is dated outside {RANGE}")
+    times = [_epoch(page, i) for i in range(len(page.comments))]
+    write_counters(conn, article_id, page)
+    conn.execute(
+        "UPDATE articles SET byline = ?, comment_rendering = ? WHERE id = ?",
+        (page.byline, page.comment_rendering, article_id),
     )
 
     paragraph_ids: list[list[int]] = []

@@ -10,6 +10,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
+import msgspec
+
 from api.store import rows
 from api.store.protocol import CommentFilter, QuoteFilter
 from api.thread_view import Skeleton
@@ -18,7 +20,9 @@ from schemas import (
     Author,
     Comment,
     CommentSort,
+    Link,
     Paragraph,
+    Quote,
     QuoteItem,
     Section,
     Speaker,
@@ -57,8 +61,39 @@ COMMENT_COLUMNS = f"""
     {LINKS_JSON.format(owner="comment_id", table="comments")},
     (SELECT a.ingested_at FROM articles a WHERE a.id = comments.article_id), NULL, NULL
 """
-"""`rows.comment`'s columns. No crawl history on PostgreSQL: a comment was first seen when its
+"""`comment_row`'s columns. No crawl history on PostgreSQL: a comment was first seen when its
 article was stored, and is never edited or removed (only replaced with the article)."""
+_quotes = msgspec.json.Decoder(list[Quote])
+_links = msgspec.json.Decoder(list[Link])
+
+
+def comment_row(row: Any) -> Comment:
+    """A Comment from a `COMMENT_COLUMNS` row (SQLite builds its comments as JSON instead)."""
+    return Comment(
+        id=row[0],
+        article_id=row[1],
+        position=row[2],
+        author=row[3],
+        author_verified=bool(row[4]),
+        posted_at=None if row[5] is None else rows.utc(row[5]),
+        posted_text=row[14],
+        comment_kind=row[15],
+        body=row[6],
+        parent_id=row[7],
+        parent_author=row[8],
+        parent_author_verified=None if row[9] is None else bool(row[9]),
+        parent_resolution=row[10],
+        depth=row[11],
+        root_id=row[12],
+        reply_count=row[13],
+        quotes=_quotes.decode(row[16]),
+        links=_links.decode(row[17]),
+        first_seen_at=rows.utc(row[18]),
+        edited_at=None if row[19] is None else rows.utc(row[19]),
+        removed_at=None if row[20] is None else rows.utc(row[20]),
+    )
+
+
 PARAGRAPH_ATTACHMENTS = f"""
     {QUOTES_JSON.format(owner="paragraph_id", table="paragraphs")},
     {LINKS_JSON.format(owner="paragraph_id", table="paragraphs")}
@@ -221,13 +256,13 @@ async def list_comments(
     )
     params.append(limit)
     found = await fetch(conn, sql, *params)
-    return [rows.comment(r) for r in found], [r[-1] for r in found]
+    return [comment_row(r) for r in found], [r[-1] for r in found]
 
 
 async def get_comment(conn: Conn, comment_id: int) -> Comment | None:
     """One comment, or None."""
     found = await fetch(conn, f"SELECT {COMMENT_COLUMNS} FROM comments WHERE id = ?", comment_id)
-    return next((rows.comment(r) for r in found), None)
+    return next((comment_row(r) for r in found), None)
 
 
 async def thread_skeleton(conn: Conn, article_id: int) -> list[Skeleton]:
@@ -250,7 +285,7 @@ async def get_comments(conn: Conn, ids: list[int]) -> dict[int, Comment]:
     found = await fetch(
         conn, f"SELECT {COMMENT_COLUMNS} FROM comments WHERE id = ANY(?::bigint[])", ids
     )
-    return {c.id: c for c in map(rows.comment, found)}
+    return {c.id: c for c in map(comment_row, found)}
 
 
 async def list_quotes(
@@ -352,7 +387,7 @@ async def list_author_comments(
         params += before
     sql += " ORDER BY coalesce(posted_at, -1) DESC, id DESC LIMIT ?"
     params.append(limit)
-    return [rows.comment(r) for r in await fetch(conn, sql, *params)]
+    return [comment_row(r) for r in await fetch(conn, sql, *params)]
 
 
 async def article_document(conn: Conn, article: Article) -> ArticleImport:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
+import msgspec
 
 from api.ingest.identity import canonical_url
 from api.ingest.model import ParsedPage
@@ -50,6 +51,7 @@ from schemas import (
 )
 from schemas import Crawl as CrawlRecord
 from schemas.imports import ArticleImport
+from schemas.threads import CommentNode
 
 POOL_SIZE = 10
 
@@ -96,6 +98,11 @@ class PostgresStore:
         if not self.replicas or read_primary.get():
             return self.pool
         return next(self._next_replica)
+
+    async def data_generation(self) -> int:
+        """The data generation, on the primary (every write bumps it there)."""
+        async with self.pool.acquire() as conn:
+            return await writes.data_generation(conn)
 
     def connections(self) -> dict[str, tuple[int, int]]:
         """The primary pool, the replicas' pools together, and the health connection."""
@@ -177,6 +184,36 @@ class PostgresStore:
             self._read(), article_id, filters=filters, sort=sort, after=after, limit=limit
         )
 
+    async def article_comments(
+        self,
+        article_id: int,
+        *,
+        filters: CommentFilter,
+        sort: CommentSort,
+        after: list[int] | None,
+        limit: int,
+    ) -> tuple[Article | None, list[Comment], list[int]]:
+        """`get_article`, then `list_comments` when there is one."""
+        article = await self.get_article(article_id)
+        if article is None:
+            return None, [], []
+        found, ranks = await self.list_comments(
+            article_id, filters=filters, sort=sort, after=after, limit=limit
+        )
+        return article, found, ranks
+
+    async def article_skeleton(self, article_id: int) -> tuple[Article | None, list[Skeleton]]:
+        """`get_article`, then `thread_skeleton` when there is one."""
+        article = await self.get_article(article_id)
+        if article is None:
+            return None, []
+        return article, await self.thread_skeleton(article_id)
+
+    async def get_comment_nodes(self, ids: list[int]) -> dict[int, CommentNode]:
+        """`get_comments`, each as a node with no replies yet."""
+        found = await self.get_comments(ids)
+        return {i: CommentNode(**msgspec.structs.asdict(c), replies=[]) for i, c in found.items()}
+
     async def get_comment(self, comment_id: int) -> Comment | None:
         """See `reads.get_comment`."""
         return await reads.get_comment(self._read(), comment_id)
@@ -222,6 +259,7 @@ class PostgresStore:
         kind: SearchKind,
         query: str,
         *,
+        words: list[str] | None,
         order: SearchOrder,
         after: list[Any] | None,
         floor: int | None,

@@ -39,6 +39,17 @@ def _published(page: ParsedPage, source: Source) -> int | None:
     return None if page.published_at is None else int(page.published_at.timestamp())
 
 
+async def bump_generation(conn: PgConnection) -> None:
+    """Move the data generation on, inside the caller's write transaction."""
+    await conn.execute("UPDATE data_generation SET n = n + 1")
+
+
+async def data_generation(conn: PgConnection) -> int:
+    """The data generation now."""
+    found: int = await conn.fetchval("SELECT n FROM data_generation")
+    return found
+
+
 async def store_page(conn: PgConnection, page: ParsedPage, source: Source) -> IngestResult:
     """Store a parsed page in one transaction; a page already stored is left as it is."""
     async with conn.transaction():
@@ -58,6 +69,7 @@ async def store_page(conn: PgConnection, page: ParsedPage, source: Source) -> In
             int(time.time()),
         )
         await write_content(conn, article_id, page)
+        await bump_generation(conn)
         return IngestResult(article_id, True, len(page.comments))
 
 
@@ -89,6 +101,7 @@ async def replace_page(
             article_id,
         )
         await write_content(conn, article_id, page)
+        await bump_generation(conn)
         return IngestResult(article_id, False, len(page.comments))
 
 
@@ -99,6 +112,8 @@ async def delete_article(conn: PgConnection, article_id: int) -> bool:
             "DELETE FROM idempotency_keys WHERE location = $1", f"/v1/articles/{article_id}"
         )
         status = await conn.execute("DELETE FROM articles WHERE id = $1", article_id)
+        if status != "DELETE 0":
+            await bump_generation(conn)
     return bool(status != "DELETE 0")
 
 

@@ -417,3 +417,17 @@ async def test_a_write_moves_the_data_generation_on(client: Client, keys: Keys) 
     gone = await client.delete(f"/v1/articles/{created.json()['id']}", headers=keys.auth())
     assert gone.status_code == 204
     assert (await client.get("/v1/articles")).json()["items"] == []
+
+
+async def test_metrics_count_each_engines_connections(client: Client, backend: str) -> None:
+    """The connection gauges name SQLite's fixed connections, or PostgreSQL's pools."""
+    scrape = await client.get("/metrics")
+    assert scrape.status_code == 200
+    pools = {"sqlite": ("writer", "reader"), "postgresql": ("primary", "health")}[backend]
+    for pool in pools:
+        line = next(
+            x
+            for x in scrape.text.splitlines()
+            if x.startswith(f'threadbase_db_connections_open{{pool="{pool}"}}')
+        )
+        assert float(line.split()[-1]) >= 1, line

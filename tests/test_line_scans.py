@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
+from pathlib import Path
 
-from api.ingest.renderings import disqus
+from api.evaluate_pages import strip_marker
+from api.ingest.page import normalise
+from api.ingest.renderings import LOW_CEILING, RENDERINGS, choose, disqus
 from api.ingest.renderings.generic import time_lines
 from api.ingest.renderings.said import verb_lines
 from api.ingest.times import STARTS, TOKEN
+from api.loader import read_text
 
 PIECES = ["say", "SAYS", "Said", "sAiD", "wrote", "WROTE", "added", "ADDed", "saİd", "\u017fays"]
 FILLER = ["x", " ", "Kelvin \u212a", "İ", "s", "a", "pts", "3 points", "\t", "é", ":"]
@@ -82,3 +87,37 @@ def test_the_time_tokens_lookahead_turns_away_no_token() -> None:
         text = "".join(rng.choice(pieces) for _ in range(8))
         spans = [m.span() for m in TOKEN.finditer(text)]
         assert spans == [m.span() for m in plain.finditer(text)], text
+
+
+DRAGNET = Path(__file__).parent.parent / "fixtures" / "dragnet"
+# Slashdot bylines it scores high on but cannot split (a tab after "by"), above dated comments.
+UNSPLIT = "\n".join(
+    ["A Title", "", "Some words of the article.", ""]
+    + [f"by\tAnn Lee ({n})" for n in range(10, 13)]
+    + ["", "Comments", ""]
+    + [f"Bo Day {d} May 2012 10:0{d}\n\nA comment of day {d}.\n" for d in range(1, 5)]
+)
+
+
+def _sample_lines() -> list[list[str]]:
+    texts = [strip_marker(read_text(p))[0] for p in sorted(DRAGNET.glob("*.txt"))]
+    texts.append(UNSPLIT)
+    return [normalise(text).split("\n") for text in texts]
+
+
+def test_no_rendering_scores_above_its_ceiling() -> None:
+    for lines in _sample_lines():
+        for rendering in RENDERINGS:
+            assert 0.0 <= rendering.detect(lines) <= rendering.CEILING
+
+
+def test_choosing_without_the_runner_up_chooses_the_same() -> None:
+    """The shortcut (low-ceiling renderings asked last) agrees with asking every rendering."""
+    fell_back = 0
+    for lines in _sample_lines():
+        full = choose(lines)
+        quick = choose(lines, runner_up=False)
+        assert quick == (None if full is None else replace(full, runner_up=None))
+        fell_back += full is not None and full.score <= LOW_CEILING
+    assert fell_back
+    assert choose(normalise(UNSPLIT).split("\n"), runner_up=False) is not None

@@ -75,7 +75,7 @@ def parse_page(text: str, timezone: tzinfo = UTC, crawled_at: datetime | None = 
     if not any(line.strip() for line in lines):
         raise PageError("page is empty")
     local_crawl = None if crawled_at is None else crawled_at.astimezone(timezone)
-    choice = choose(lines)
+    choice = choose(lines, runner_up=False)
     section_start = choice.section.start if choice is not None else len(lines)
     head = read_head(lines, section_start)
     if choice is not None and choice.name == "drupal" and choice.section.start <= head.title_at:

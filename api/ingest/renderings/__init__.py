@@ -5,13 +5,16 @@ The contract (Pygments' lexers are the model). A rendering is a module with
   `comment_rendering`;
 - `detect(lines) -> float` — how sure it is, 0.0 (not this rendering) to 1.0 (certain), from
   the page's lines (normalised: LF, trailing spaces off, leading spaces kept);
+- `CEILING: float` — the most `detect` ever answers;
 - `split(lines) -> Section | None` — the comment section: where it starts and ends and each
   `RawComment` (author, posted text as shown, body, kind, and the reply evidence the page
   states). None when it finds no comment.
 
 Both are pure and linear in the page's size. `choose` asks every rendering in RENDERINGS and
 takes the best score whose split finds comments (earlier in the tuple wins a tie); `generic`
-is last and scores low, so a named rendering beats it whenever both read the page. To add a
+is last and scores low, so a named rendering beats it whenever both read the page. When the
+runner-up is not wanted, `choose` skips the detection of renderings whose CEILING a rendering
+that already read the page outscores (they could not have won). To add a
 rendering: write the module (the helpers in `shapes` do most of the work), add it to
 RENDERINGS, and add a page that shows it to the tests.
 """
@@ -24,6 +27,9 @@ from dataclasses import dataclass
 from api.ingest.renderings import blogger, disqus, drupal, generic, slashdot, typepad, wordpress
 from api.ingest.renderings.base import CommentKind, RawComment, Rendering, Section
 
+# Renderings that never score above this are only asked when no surer one reads the page
+# (see `choose`).
+LOW_CEILING = 0.3
 RENDERINGS: tuple[Rendering, ...] = (
     drupal,
     slashdot,
@@ -58,18 +64,40 @@ class Choice:
 
 def scores(lines: Sequence[str]) -> list[tuple[float, str, Rendering]]:
     """Every rendering's score, best first (ties keep RENDERINGS order)."""
-    ranked = [(r.detect(lines), i, r) for i, r in enumerate(RENDERINGS)]
+    return _ranked(lines, {})
+
+
+def _ranked(lines: Sequence[str], known: dict[int, float]) -> list[tuple[float, str, Rendering]]:
+    """`scores`, taking the scores of `known` (RENDERINGS index -> score) as already read."""
+    ranked = [(known[i] if i in known else r.detect(lines), i, r) for i, r in enumerate(RENDERINGS)]
     ranked.sort(key=lambda t: (-t[0], t[1]))
     return [(score, r.NAME, r) for score, _, r in ranked]
 
 
-def choose(lines: Sequence[str]) -> Choice | None:
-    """The best-scoring rendering that finds comments on the page, or None."""
-    ranked = [t for t in scores(lines) if t[0] > 0]
+def choose(lines: Sequence[str], *, runner_up: bool = True) -> Choice | None:
+    """The best-scoring rendering that finds comments on the page, or None. Without
+    `runner_up` the choice is the same but its `runner_up` is None, and the renderings that
+    never score above LOW_CEILING are asked only when no rendering scoring above it reads the
+    page (they rank below every such one, so they could not be chosen)."""
+    known: dict[int, float] = {}
+    tried: set[str] = set()  # renderings already split, finding no comment
+    if not runner_up:
+        for i, r in enumerate(RENDERINGS):
+            if r.CEILING > LOW_CEILING:
+                known[i] = r.detect(lines)
+        for i in sorted(known, key=lambda i: (-known[i], i)):
+            if known[i] <= LOW_CEILING:
+                break
+            rendering = RENDERINGS[i]
+            section = rendering.split(lines)
+            if section is not None and section.comments:
+                return Choice(rendering.NAME, known[i], section, None)
+            tried.add(rendering.NAME)
+    ranked = [t for t in _ranked(lines, known) if t[0] > 0]
     for index, (score, name, rendering) in enumerate(ranked):
-        section = rendering.split(lines)
+        section = None if name in tried else rendering.split(lines)
         if section is None or not section.comments:
             continue
         others = [(n, s) for s, n, _ in ranked[:index] + ranked[index + 1 :]]
-        return Choice(name, score, section, others[0] if others else None)
+        return Choice(name, score, section, others[0] if others and runner_up else None)
     return None

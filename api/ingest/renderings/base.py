@@ -49,6 +49,7 @@ class Rendering(Protocol):
     """A module that reads one comment rendering (see the package docstring)."""
 
     NAME: str
+    CEILING: float  # the most `detect` ever answers
 
     def detect(self, lines: Sequence[str]) -> float: ...
 

@@ -26,6 +26,7 @@ from api.ingest.renderings.shapes import (
 from api.ingest.times import find_time
 
 NAME = "disqus"
+CEILING = 0.2  # the most `detect` answers
 URL = re.compile(r"^(?:https?://\S+\s+)+")
 MIN_HEADERS = 3
 POINTS = re.compile(r"(?<!\s)\s+\d{1,6}\s+(?:pts?|points)\s*$", re.IGNORECASE)

@@ -10,6 +10,7 @@ from api.ingest.renderings.base import RawComment, Section
 from api.ingest.renderings.shapes import body_text
 
 NAME = "drupal"
+CEILING = 1.0  # the most `detect` answers
 
 
 def _headers(lines: Sequence[str]) -> list[tuple[int, Header]]:

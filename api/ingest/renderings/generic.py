@@ -27,6 +27,7 @@ from api.ingest.renderings.shapes import (
 from api.ingest.times import find_time
 
 NAME = "generic"
+CEILING = 0.3  # the most `detect` answers
 HEAD_LINES = 6  # non-blank lines at the top that are the article's own header
 DIGITS = re.compile(r"\d+")
 CLOCK = re.compile(r"\d:\d\d")

@@ -18,6 +18,7 @@ from api.ingest.renderings.shapes import (
 )
 
 NAME = "slashdot"
+CEILING = 0.9  # the most `detect` answers
 HEADER = re.compile(
     r"^\s*by\s+(?P<name>[^()<>]{1,60}?)(?:\s+\((?P<uid>\d{1,9})\))?(?:\s+<[^<>]{0,80}>)?"
     r"(?:\s+on\s+(?P<when>[^()]{4,60}?))?(?:\s+\(#\s*[\d ]{1,12}\))?"

@@ -11,6 +11,7 @@ from api.ingest.renderings.shapes import Meta, clean_name, from_footers, plausib
 from api.ingest.times import find_time
 
 NAME = "typepad"
+CEILING = 0.7  # the most `detect` answers
 FOOTER = re.compile(r"^\s*posted by:\s+(?P<rest>\S.{0,150})$", re.IGNORECASE)
 
 

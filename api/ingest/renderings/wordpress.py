@@ -10,6 +10,7 @@ from api.ingest.renderings.base import Section
 from api.ingest.renderings.said import score, split_said
 
 NAME = "wordpress"
+CEILING = 0.8  # the most `detect` answers
 VERB = re.compile(r"\bsays\s*:?\s*$", re.IGNORECASE)
 
 

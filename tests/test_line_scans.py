@@ -9,9 +9,11 @@ from pathlib import Path
 
 from api.evaluate_pages import strip_marker
 from api.ingest.page import normalise
+from api.ingest.quotes import _narration
 from api.ingest.renderings import LOW_CEILING, RENDERINGS, choose, disqus
 from api.ingest.renderings.generic import time_lines
 from api.ingest.renderings.said import verb_lines
+from api.ingest.spans import _singles, quote_spans
 from api.ingest.times import STARTS, TOKEN
 from api.loader import read_text
 
@@ -121,3 +123,43 @@ def test_choosing_without_the_runner_up_chooses_the_same() -> None:
         fell_back += full is not None and full.score <= LOW_CEILING
     assert fell_back
     assert choose(normalise(UNSPLIT).split("\n"), runner_up=False) is not None
+
+
+def _singles_mark_by_mark(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Single-quoted spans read one mark at a time, each mark's neighbours tested."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for i in range(lo, min(hi, len(text))):
+        ch = text[i]
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        opens = (before in " \t\n([{—–-:;/" or before in '"“') and after.isalnum()
+        closes = not before.isspace() and not after.isalnum()
+        if start is None and ch in "'‘" and opens:
+            start = i + 1
+        elif start is not None and ch in "'’" and closes and i > start:
+            spans.append((start, i))
+            start = None
+    return spans
+
+
+def test_single_quote_searches_agree_with_reading_each_mark() -> None:
+    rng = random.Random(11)
+    pieces = ["'", "‘", "’", '"', "“", "a", "é", "٣", "_", " ", "\t", "\n", "(", "-", ".", "x y"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        lo = rng.randint(0, len(text))
+        hi = rng.randint(lo, len(text))
+        found = [(s.start, s.end) for s in _singles(text, lo, hi, False)]
+        assert found == _singles_mark_by_mark(text, lo, hi), (text, lo, hi)
+
+
+def test_narration_blanks_exactly_the_quoted_characters() -> None:
+    rng = random.Random(12)
+    for _ in range(500):
+        text = "".join(rng.choice("ab“” '") for _ in range(rng.randint(0, 30)))
+        spans = quote_spans(text)
+        expected = "".join(
+            " " if any(s.start <= i < s.end for s in spans) else c for i, c in enumerate(text)
+        )
+        assert _narration(text, spans) == expected

@@ -214,11 +214,15 @@ def _last_person(ctx: _Context, read: _Read | None = None, at: int = 0) -> str |
 
 def _narration(text: str, spans: Sequence[Span]) -> str:
     """`text` with quoted stretches blanked, so names inside quotes are not narrators."""
-    chars = list(text)
-    for span in spans:
-        for i in range(span.start, span.end):
-            chars[i] = " "
-    return "".join(chars)
+    parts: list[str] = []
+    at = 0  # text before `at` is in parts already
+    for span in sorted(spans, key=lambda s: s.start):
+        start = max(at, span.start)
+        if span.end > start:
+            parts += (text[at:start], " " * (span.end - start))
+            at = span.end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 @dataclass(slots=True)

@@ -43,29 +43,29 @@ def _opens(text: str, i: int) -> bool:
     return before in OPENERS_BEFORE and not after.isspace()
 
 
-def _single_opens(text: str, i: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return (before in OPENERS_BEFORE or before in '"“') and after.isalnum()
-
-
-def _single_closes(text: str, i: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return not before.isspace() and not after.isalnum()
+# A single mark that opens (at the start of the text or after a space, a bracket, a dash or a
+# double mark; before a letter or digit) and one that closes (after a character that is not a
+# space; before none that is a letter or digit): `[^\W_]` is `str.isalnum`. Both open with the
+# mark, so a search skips other characters fast.
+SINGLE_OPENS = re.compile(r"['‘](?<![^ \t\n(\[{—–\-:;/\"“]['‘])(?=[^\W_])")
+SINGLE_CLOSES = re.compile(r"['’](?<=\S['’])(?![^\W_])")
 
 
 def _singles(text: str, lo: int, hi: int, nested: bool) -> list[Span]:
+    """Single-quoted spans of text[lo:hi]: an opening mark, then the next closing one. The
+    marks' neighbours are read beyond lo and hi; each search stops one character past hi."""
     spans: list[Span] = []
-    start: int | None = None
-    for m in SINGLE_MARK.finditer(text, lo, hi):
-        i, ch = m.start(), m.group()
-        if start is None and ch in "'‘" and _single_opens(text, i):
-            start = i + 1
-        elif start is not None and ch in "'’" and _single_closes(text, i) and i > start:
-            spans.append(Span(start, i, nested=nested))
-            start = None
-    return spans
+    at = lo
+    while True:
+        opening = SINGLE_OPENS.search(text, at, hi + 1)
+        if opening is None or opening.start() >= hi:
+            return spans
+        start = opening.end()
+        closing = SINGLE_CLOSES.search(text, start, hi + 1)
+        if closing is None or closing.start() >= hi:
+            return spans
+        spans.append(Span(start, closing.start(), nested=nested))
+        at = closing.end()
 
 
 def quote_spans(text: str) -> list[Span]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from api.evaluate_pages import strip_marker
 from api.ingest.page import normalise
-from api.ingest.quotes import _narration
+from api.ingest.quotes import VERB, VERBS, _narration, _normal
 from api.ingest.renderings import LOW_CEILING, RENDERINGS, choose, disqus
 from api.ingest.renderings.generic import time_lines
 from api.ingest.renderings.said import verb_lines
@@ -163,3 +163,23 @@ def test_narration_blanks_exactly_the_quoted_characters() -> None:
             " " if any(s.start <= i < s.end for s in spans) else c for i, c in enumerate(text)
         )
         assert _narration(text, spans) == expected
+
+
+def test_the_factored_verb_pattern_finds_what_the_plain_alternation_finds() -> None:
+    plain = re.compile(rf"\b(?:{VERBS})\b")
+    assert plain.pattern != VERB.pattern
+    rng = random.Random(13)
+    pieces = [*VERBS.split("|"), "recal", "sa", "s", "ed", "it", " ", ", ", "x", "_", "é", "."]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert [m.span() for m in VERB.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ], text
+
+
+def test_normal_words_agree_with_the_word_pattern() -> None:
+    rng = random.Random(14)
+    pieces = ["Ab", "c", "_", "9", " ", "\t", "-", "'", "é", "\u212a", "٣", "ß", "İ", "\n", "!"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert _normal(text) == " ".join(re.findall(r"\w+", text.lower())), text

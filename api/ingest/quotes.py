@@ -45,11 +45,29 @@ PRONOUNS = frozenset({"he", "she", "they", "He", "She", "They"})
 WHO = rf"{NAME_RUN.pattern}|he|she|they|He|She|They"
 AFTER_WHO_VERB = re.compile(rf"^[\s,]*(?:as\s+)?(?P<who>{WHO})\s+(?:later\s+)?(?P<verb>{VERBS})\b")
 AFTER_VERB_WHO = re.compile(rf"^[\s,]*(?P<verb>{VERBS})\s+(?P<who>[^.,;:!?\"“”]+)")
-VERB = re.compile(rf"\b(?:{VERBS})\b")
+
+
+def alternation(words: Sequence[str]) -> str:
+    """A pattern matching exactly one of `words`, factored by shared prefixes ("sa(?:ys|id)"),
+    so a position is tried against a few letters rather than every word. Only for words none
+    of which can match where another does (whole words between boundaries): the order of the
+    alternatives is not kept."""
+    if "" in words:
+        rest = [w for w in words if w]
+        return f"(?:{alternation(rest)})?" if rest else ""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[0], []).append(word[1:])
+    branches = [re.escape(head) + alternation(tails) for head, tails in sorted(heads.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+VERB = re.compile(rf"\b{alternation(VERBS.split('|'))}\b")
 SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+")
 TITLE_CUES = re.compile(r"\b(?:called|titled|entitled|named|movie|film|book|series|song|its)\s*$")
 MIN_SOURCE_CHARS = 12
 WORD = re.compile(r"\w+")
+TITLE_WORD = re.compile(r"[\w][\w'’]*")
 CUE_WINDOW = 300
 """Characters after a quote searched for a cue (`," says Boris Reitschuster`)."""
 SUBJECT_WINDOW = 400
@@ -120,7 +138,7 @@ class _Context:
 
 def is_title_case(text: str) -> bool:
     """Most significant words capitalised, as in titles of works."""
-    words = re.findall(r"[\w][\w'’]*", text)
+    words = TITLE_WORD.findall(text)
     if not words or not (words[0][0].isupper() or words[0][0].isdigit()):
         return False
     significant = [w for w in words[1:] if len(w) >= 4]
@@ -414,8 +432,17 @@ def _peek_speakers(reads: Sequence[_Read], ctx: _Context) -> list[str | None]:
     return [q.speaker for read in reads[:2] for q in _quotes_in(read, probe, pronouns=True)]
 
 
+# Every ASCII character that is not a word character (`\w`), as a space.
+NOT_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or c == 95)})
+
+
 def _normal(text: str) -> str:
-    return " ".join(WORD.findall(text.lower()))
+    """The words of `text`, lowercased, joined by single spaces (ASCII text is split without
+    the pattern: its non-word characters turned to spaces)."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return " ".join(lowered.translate(NOT_WORD).split())
+    return " ".join(WORD.findall(lowered))
 
 
 class CommentLike(Protocol):

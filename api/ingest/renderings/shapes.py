@@ -46,6 +46,7 @@ LEAD_WORDS = frozenset("posted written submitted comment commented reply added b
 TAIL_WORDS = frozenset(
     "says said wrote writes added replied commented posted on at by | / • · - – — ,".split()
 )
+UI_TOKEN = re.compile(r"\w+|[^\w\s]")
 NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
 TAIL_MARKS = ".:…,|/•·—–-"
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
@@ -82,7 +83,7 @@ def is_ui(line: str) -> bool:
         return False
     if AVATAR.search(line) is not None:
         return True
-    words = re.findall(r"\w+|[^\w\s]", line.lower())
+    words = UI_TOKEN.findall(line.lower())
     return 0 < len(words) <= 8 and all(w in UI_WORDS for w in words)
 
 

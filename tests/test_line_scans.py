@@ -13,6 +13,7 @@ from api.ingest.quotes import VERB, VERBS, _narration, _normal
 from api.ingest.renderings import LOW_CEILING, RENDERINGS, choose, disqus
 from api.ingest.renderings.generic import time_lines
 from api.ingest.renderings.said import verb_lines
+from api.ingest.renderings.scan import digit_lines, lines_holding
 from api.ingest.spans import _singles, quote_spans
 from api.ingest.times import STARTS, TOKEN
 from api.loader import read_text
@@ -57,7 +58,7 @@ def test_time_lines_are_the_lines_find_time_looks_at() -> None:
 
 
 def test_the_time_tokens_lookahead_turns_away_no_token() -> None:
-    plain = re.compile(TOKEN.pattern.removeprefix(f"(?={STARTS}|yesterday|today)"), TOKEN.flags)
+    plain = re.compile(TOKEN.pattern.removeprefix(STARTS), TOKEN.flags)
     assert plain.pattern != TOKEN.pattern
     rng = random.Random(10)
     pieces = [
@@ -183,3 +184,18 @@ def test_normal_words_agree_with_the_word_pattern() -> None:
     for _ in range(3_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert _normal(text) == " ".join(re.findall(r"\w+", text.lower())), text
+
+
+def test_lines_holding_are_the_lines_that_hold_a_needle() -> None:
+    rng = random.Random(15)
+    pieces = ["by", "b", "y ", "Re:", "(", "SAID", "İ", "\u212a", "ς", "Σ", "x", " ", "٣", "7", ""]
+    for _ in range(300):
+        lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(9)]
+        for needles in (("by",), ("(", "Re:"), ("said", "y "), ("k",)):
+            assert lines_holding(lines, needles) == [
+                i for i, line in enumerate(lines) if any(n in line for n in needles)
+            ]
+            assert lines_holding(lines, needles, lower=True) == [
+                i for i, line in enumerate(lines) if any(n in line.lower() for n in needles)
+            ]
+        assert digit_lines(lines) == [i for i, line in enumerate(lines) if re.search(r"\d", line)]

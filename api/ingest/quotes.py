@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal, Protocol
 
+from api.ingest.patterns import alternation
 from api.ingest.spans import Span, quote_spans
 from api.ingest.speakers import (
     NAME_RUN,
@@ -45,21 +46,6 @@ PRONOUNS = frozenset({"he", "she", "they", "He", "She", "They"})
 WHO = rf"{NAME_RUN.pattern}|he|she|they|He|She|They"
 AFTER_WHO_VERB = re.compile(rf"^[\s,]*(?:as\s+)?(?P<who>{WHO})\s+(?:later\s+)?(?P<verb>{VERBS})\b")
 AFTER_VERB_WHO = re.compile(rf"^[\s,]*(?P<verb>{VERBS})\s+(?P<who>[^.,;:!?\"“”]+)")
-
-
-def alternation(words: Sequence[str]) -> str:
-    """A pattern matching exactly one of `words`, factored by shared prefixes ("sa(?:ys|id)"),
-    so a position is tried against a few letters rather than every word. Only for words none
-    of which can match where another does (whole words between boundaries): the order of the
-    alternatives is not kept."""
-    if "" in words:
-        rest = [w for w in words if w]
-        return f"(?:{alternation(rest)})?" if rest else ""
-    heads: dict[str, list[str]] = {}
-    for word in words:
-        heads.setdefault(word[0], []).append(word[1:])
-    branches = [re.escape(head) + alternation(tails) for head, tails in sorted(heads.items())]
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 VERB = re.compile(rf"\b{alternation(VERBS.split('|'))}\b")

@@ -18,6 +18,7 @@ from dateutil import parser as dateutil_parser
 
 from api.ingest.date_shapes import read_common
 from api.ingest.errors import PageError
+from api.ingest.patterns import alternation
 
 if TYPE_CHECKING:
     from api.ingest.model import ParsedPage
@@ -29,10 +30,13 @@ MONTH = (
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?"
 # Every token starts with a digit, "@", a weekday, a month, "yesterday" or "today": the
-# lookahead turns every other start away before the alternatives are tried.
-STARTS = r"[\d@]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+# lookahead turns every other start away before the alternatives are tried (first by the
+# word's first letter, then by the words factored by prefix).
+WORDS = "mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec".split()
+STARTS = rf"(?=[\d@{''.join(sorted({w[0] for w in WORDS}))}y])"
+STARTS += rf"(?=[\d@]|{alternation([*WORDS, 'yesterday', 'today'])})"
 TOKEN = re.compile(
-    rf"(?={STARTS}|yesterday|today)(?<![\d/.:-])(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
+    rf"{STARTS}(?<![\d/.:-])(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
     rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
     rf"|{DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul 2012, 09. Jul, 2012
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012

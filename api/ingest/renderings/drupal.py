@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from api.ingest.headers import Footer, Header, match_footer, match_header, split_names
 from api.ingest.renderings.base import RawComment, Section
+from api.ingest.renderings.scan import lines_holding
 from api.ingest.renderings.shapes import body_text
 
 NAME = "drupal"
@@ -15,8 +16,8 @@ CEILING = 1.0  # the most `detect` answers
 
 def _headers(lines: Sequence[str]) -> list[tuple[int, Header]]:
     found: list[tuple[int, Header]] = []
-    for number, line in enumerate(lines):
-        header = match_header(line.strip())
+    for number in lines_holding(lines, ("Permalink",)):
+        header = match_header(lines[number].strip())
         if header is not None:
             found.append((number, header))
     return found
@@ -24,7 +25,7 @@ def _headers(lines: Sequence[str]) -> list[tuple[int, Header]]:
 
 def detect(lines: Sequence[str]) -> float:
     """Certain from one header: the format is unlike any other."""
-    return 1.0 if any(match_header(line.strip()) for line in lines) else 0.0
+    return 1.0 if _headers(lines) else 0.0
 
 
 def _body(lines: Sequence[str], start: int, end: int) -> tuple[str, Footer | None]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from api.ingest.renderings.base import Section
+from api.ingest.renderings.scan import digit_lines, lines_holding
 from api.ingest.renderings.shapes import (
     GAP,
     Meta,
@@ -33,7 +34,6 @@ DIGITS = re.compile(r"\d+")
 CLOCK = re.compile(r"\d:\d\d")
 LEADING_NUMBER = re.compile(r"^\s*#?\d{1,5}[.):]?\s+")
 WORDS = re.compile(r"[^\W\d_]+")
-DIGIT = re.compile(r"\d")
 
 
 def skip_head(lines: Sequence[str]) -> int:
@@ -154,12 +154,8 @@ def find_metas(lines: Sequence[str]) -> list[Meta]:
 
 def time_lines(lines: Sequence[str]) -> list[int]:
     """The lines `find_time` may find a time on: those with a digit, "yesterday" or "today"."""
-    return [i for i, line in enumerate(lines) if DIGIT.search(line) or _day_word(line)]
-
-
-def _day_word(line: str) -> bool:
-    lowered = line.lower()
-    return "yesterday" in lowered or "today" in lowered
+    days = lines_holding(lines, ("yesterday", "today"), lower=True)
+    return sorted({*digit_lines(lines), *days})
 
 
 def _find_metas(lines: Sequence[str]) -> list[Meta]:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from api.ingest.renderings.base import Section
 from api.ingest.renderings.generic import set_apart
+from api.ingest.renderings.scan import lines_holding
 from api.ingest.renderings.shapes import (
     Meta,
     blank,
@@ -23,7 +24,7 @@ from api.ingest.renderings.shapes import (
 )
 from api.ingest.times import find_time
 
-VERBS = re.compile("say|said|wrote|added")  # searched in lowercased lines
+VERBS = ("say", "said", "wrote", "added")  # searched in lowercased lines
 
 _last: tuple[Sequence[str], list[int]] | None = None
 
@@ -35,7 +36,7 @@ def verb_lines(lines: Sequence[str]) -> list[int]:
     last = _last
     if last is not None and last[0] is lines:
         return last[1]
-    found = [i for i, line in enumerate(lines) if VERBS.search(line.lower())]
+    found = lines_holding(lines, VERBS, lower=True)
     _last = (lines, found)
     return found
 

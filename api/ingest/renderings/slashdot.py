@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from api.ingest.renderings.base import Section
+from api.ingest.renderings.scan import lines_holding
 from api.ingest.renderings.shapes import (
     Meta,
     blank,
@@ -28,7 +29,8 @@ HEADER = re.compile(
 
 def _metas(lines: Sequence[str]) -> list[Meta]:
     metas: list[Meta] = []
-    for i, line in enumerate(lines):
+    for i in lines_holding(lines, ("by ",)):
+        line = lines[i]
         if not line.lstrip().startswith("by ") or len(line) > 200:
             continue
         m = HEADER.match(line)
@@ -60,8 +62,9 @@ def _subjects(lines: Sequence[str]) -> list[Meta]:
     without its bylines."""
     metas: list[Meta] = []
     scored = 0
-    for i, line in enumerate(lines):
-        if len(line) > 160 or ("(" not in line and "Re:" not in line):
+    for i in lines_holding(lines, ("(", "Re:")):
+        line = lines[i]
+        if len(line) > 160:
             continue
         m = SCORED.match(line)
         if m is not None and COUNTED.search(m["subject"]) is None:
@@ -73,7 +76,11 @@ def _subjects(lines: Sequence[str]) -> list[Meta]:
 
 
 def detect(lines: Sequence[str]) -> float:
-    uids = sum(1 for line in lines if "(" in line and HEADER.match(line) is not None)
+    uids = sum(
+        1
+        for i in lines_holding(lines, ("by",))  # HEADER opens with it
+        if "(" in lines[i] and HEADER.match(lines[i]) is not None
+    )
     if uids >= 3:
         return 0.9
     return 0.5 if _subjects(lines) else 0.0

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from api.ingest.renderings.base import Section
+from api.ingest.renderings.scan import lines_holding
 from api.ingest.renderings.shapes import Meta, clean_name, from_footers, plausible_name
 from api.ingest.times import find_time
 
@@ -17,10 +18,8 @@ FOOTER = re.compile(r"^\s*posted by:\s+(?P<rest>\S.{0,150})$", re.IGNORECASE)
 
 def _metas(lines: Sequence[str]) -> list[Meta]:
     metas: list[Meta] = []
-    for i, line in enumerate(lines):
-        if "osted by:" not in line:
-            continue
-        m = FOOTER.match(line)
+    for i in lines_holding(lines, ("osted by:",)):
+        m = FOOTER.match(lines[i])
         if m is None:
             continue
         rest = m["rest"]

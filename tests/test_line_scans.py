@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from api.evaluate_pages import strip_marker
-from api.ingest.page import normalise
+from api.ingest.model import ParsedComment
+from api.ingest.page import _annotate_comments, normalise
 from api.ingest.quotes import VERB, VERBS, _narration, _normal
 from api.ingest.renderings import LOW_CEILING, RENDERINGS, choose, disqus
 from api.ingest.renderings.generic import time_lines
@@ -199,3 +201,25 @@ def test_lines_holding_are_the_lines_that_hold_a_needle() -> None:
                 i for i, line in enumerate(lines) if any(n in line.lower() for n in needles)
             ]
         assert digit_lines(lines) == [i for i, line in enumerate(lines) if re.search(r"\d", line)]
+
+
+def test_annotating_comments_keeps_every_other_field() -> None:
+    """_annotate_comments builds each comment anew (no dataclasses.replace): nothing is lost."""
+    comment = ParsedComment(
+        position=3,
+        author="Ann",
+        author_verified=False,
+        posted_at=datetime(2012, 1, 2, tzinfo=UTC),
+        body='Bo said "a long enough quotation here" at http://example.com/x',
+        parent_author="Bo",
+        parent_author_verified=False,
+        posted_text="Jan 2, 2012",
+        kind="trackback",
+        parent_position=1,
+    )
+    (annotated,) = _annotate_comments([comment], {})
+    assert annotated.quotes
+    assert annotated.links
+    for f in fields(ParsedComment):
+        if f.name not in {"quotes", "links"}:
+            assert getattr(annotated, f.name) == getattr(comment, f.name), f.name

@@ -48,7 +48,11 @@ AFTER_WHO_VERB = re.compile(rf"^[\s,]*(?:as\s+)?(?P<who>{WHO})\s+(?:later\s+)?(?
 AFTER_VERB_WHO = re.compile(rf"^[\s,]*(?P<verb>{VERBS})\s+(?P<who>[^.,;:!?\"“”]+)")
 
 
-VERB = re.compile(rf"\b{alternation(VERBS.split('|'))}\b")
+# The lookahead turns away, by its first letter, a position no verb starts at.
+VERB = re.compile(
+    rf"(?=[{''.join(sorted({v[0] for v in VERBS.split('|')}))}])"
+    rf"\b{alternation(VERBS.split('|'))}\b"
+)
 SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+")
 TITLE_CUES = re.compile(r"\b(?:called|titled|entitled|named|movie|film|book|series|song|its)\s*$")
 MIN_SOURCE_CHARS = 12

@@ -17,7 +17,7 @@ from litestar.stores.base import Store
 
 from api import metrics
 from api.asgi import Threadbase
-from api.deps import provide_parser, provide_store
+from api.deps import Provided
 from api.errors import problem_details_config
 from api.http import ETagMiddleware, compression_config, cors_config, require_acceptable
 from api.metrics_route import MetricsController, metrics_middleware
@@ -147,6 +147,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
         middleware.insert(0, ReadRouting)
 
+    state = State({"settings": settings})
+    provided = Provided(state)
     json_logs = settings.log_format == "json"
     # JSON: the logging set up by `threadbase serve` (api/logs.py) stays; else Litestar's own.
     logging_options: dict[str, Any] = {"logging_config": None} if json_logs else {}
@@ -168,8 +170,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *reader_routes(),
         ],
         dependencies={
-            "store": Provide(provide_store),
-            "parser": Provide(provide_parser),
+            "store": Provide(provided.store),
+            "parser": Provide(provided.parser),
         },
         before_request=check_request,
         plugins=[ProblemDetailsPlugin(problem_details_config())],
@@ -183,7 +185,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # The JSON form of a page weighs more than its text: up to DOCUMENT_FACTOR times.
         # read_page measures either form against max_body_bytes on the page's text.
         request_max_body_size=settings.max_body_bytes * DOCUMENT_FACTOR,
-        state=State({"settings": settings}),
+        state=state,
         debug=settings.debug,
         **logging_options,
     )

@@ -59,11 +59,13 @@ class Cursors:
     """Issues and checks cursors with one secret (per database, or `THREADBASE_SECRET`)."""
 
     def __init__(self, secret: bytes) -> None:
-        self._secret = secret
+        # Keyed once: each tag copies the keyed state instead of hashing the key again.
+        self._keyed = hmac.new(secret, digestmod=hashlib.sha256)
 
     def _tag(self, payload: str) -> str:
-        digest = hmac.new(self._secret, payload.encode("ascii"), hashlib.sha256).digest()
-        return _b64(digest[:TAG_BYTES])
+        mac = self._keyed.copy()
+        mac.update(payload.encode("ascii"))
+        return _b64(mac.digest()[:TAG_BYTES])
 
     def encode(self, scope: str, filters: Mapping[str, FilterValue], key: list[KeyValue]) -> str:
         """Pack a position into an opaque, signed, URL-safe token."""
@@ -121,12 +123,13 @@ def next_link(request: Request[Any, Any, Any], cursor: str, limit: int) -> str:
 
     The path is the one the client sent, still percent-encoded: the decoded one would turn
     an author name's `%2F`, `?` or `#` into URL syntax."""
-    query = [(k, v) for k, v in request.query_params.multi_items() if k not in {"cursor", "limit"}]
-    query += [("limit", str(limit)), ("cursor", cursor)]
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in {"cursor", "limit"}]
+    # The limit and the cursor (base64url and a dot) are URL-safe as they are.
+    query = f"{urlencode(kept)}&" if kept else ""
     raw: bytes = (request.scope.get("raw_path") or b"").partition(b"?")[0]
     path = raw.decode("latin-1") if raw else quote(request.url.path)
     url = request.url
-    return f'<{url.scheme}://{url.netloc}{path}?{urlencode(query)}>; rel="next"'
+    return f'<{url.scheme}://{url.netloc}{path}?{query}limit={limit}&cursor={cursor}>; rel="next"'
 
 
 def cut_page(

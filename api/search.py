@@ -86,17 +86,20 @@ def excerpt(marked: str, marks: Marks) -> Excerpt:
     highlights: list[Highlight] = []
     length = 0
     start: int | None = None
-    for piece in re.split(f"({re.escape(mark_open)}|{re.escape(mark_close)})", marked):
-        if piece == mark_open:
+    # Plain splits, not a pattern: the marks are new for every search, so a pattern would be
+    # compiled anew each time.
+    for opened, chunk in enumerate(marked.split(mark_open)):
+        if opened:
             start = length
             parts.append("<mark>")
-        elif piece == mark_close:
-            if start is not None:
-                highlights.append(Highlight(start=start, end=length))
-            start = None
-            parts.append("</mark>")
-        elif piece:
-            text.append(piece)
-            parts.append(html.escape(piece, quote=False))
-            length += len(piece)
+        for closed, piece in enumerate(chunk.split(mark_close)):
+            if closed:
+                if start is not None:
+                    highlights.append(Highlight(start=start, end=length))
+                start = None
+                parts.append("</mark>")
+            if piece:
+                text.append(piece)
+                parts.append(html.escape(piece, quote=False))
+                length += len(piece)
     return Excerpt("".join(text), "".join(parts), highlights)

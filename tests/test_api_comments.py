@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -11,8 +13,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from api.app import create_app
+from api.settings import Settings
 from schemas import Comment, CommentPage
-from tests.conftest import EDGE_ID, ROOT, SEED_ID
+from tests.conftest import EDGE_ID, ROOT, SEED_ID, TEST_SECRET
 
 Client = AsyncTestClient[Litestar]
 URL = f"/v1/articles/{SEED_ID}/comments"
@@ -187,3 +191,31 @@ async def test_totals_are_opt_in(client: Client) -> None:
     assert following.total == 4
     articles = (await client.get("/v1/articles", params={"include_total": "true"})).json()
     assert articles["total"] == 2
+
+
+async def test_times_outside_years_1_to_9999_are_shown_at_the_nearest_end(
+    seeded_db: Path, tmp_path: Path
+) -> None:
+    """Rows written before times were checked: one bad time fails no list (SQLite only: the
+    PostgreSQL schema cannot hold such times)."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(seeded_db) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+        target.execute(
+            "UPDATE comments SET posted_at = ?, edited_at = ? WHERE article_id = ? "
+            "AND position = 0",
+            (10**12, 10**12, SEED_ID),
+        )
+        target.execute(
+            "UPDATE comments SET posted_at = ?, removed_at = ? WHERE article_id = ? "
+            "AND position = 1",
+            (-(10**12), -(10**12), SEED_ID),
+        )
+    settings = Settings(db_path=path, secret=TEST_SECRET, rate_limit_per_minute=0)
+    async with AsyncTestClient(create_app(settings)) as client:
+        items = (await client.get(URL)).json()["items"]
+        single = (await client.get(f"/v1/comments/{items[1]['id']}")).json()
+    late, early = "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"
+    assert (items[0]["posted_at"], items[0]["edited_at"]) == (late, late)
+    assert (items[1]["posted_at"], items[1]["removed_at"]) == (early, early)
+    assert single == items[1]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import quote as percent_encode
+
 import msgspec
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -102,3 +105,38 @@ async def test_the_quote_counts_add_up_to_the_quotes_listed(client: Client) -> N
         if q["comment_id"] is None and q["kind"] == "speech" and not q["nested"]
     ]
     assert article.counts.article_speech_quotes == len(speech)
+
+
+def _comment_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for node in nodes:
+        if node["kind"] == "comment":
+            out.append(node)
+        out += _comment_nodes(node.get("replies", []))
+    return out
+
+
+async def test_every_read_of_a_comment_carries_its_quotes_and_links(client: Client) -> None:
+    listed = (await client.get(f"/v1/articles/{SEED_ID}/comments", params={"limit": 500})).json()
+    by_id = {c["id"]: c for c in listed["items"]}
+    assert any(c["quotes"] for c in by_id.values())
+    assert any(c["links"] for c in by_id.values())
+    thread = await client.get(f"/v1/articles/{SEED_ID}/thread", params={"depth": 10, "limit": 1000})
+    nodes = _comment_nodes(thread.json()["nodes"])
+    assert {n["id"] for n in nodes} == set(by_id)
+    for node in nodes:
+        assert (node["quotes"], node["links"]) == (
+            by_id[node["id"]]["quotes"],
+            by_id[node["id"]]["links"],
+        )
+    for comment in by_id.values():
+        if comment["quotes"] or comment["links"]:
+            single = (await client.get(f"/v1/comments/{comment['id']}")).json()
+            assert single == comment
+            context = (await client.get(f"/v1/comments/{comment['id']}/context")).json()
+            assert context["comment"] == comment
+            for ancestor in context["ancestors"]:
+                assert ancestor == by_id[ancestor["id"]]
+            author = percent_encode(comment["author"], safe="")
+            theirs = (await client.get(f"/v1/authors/{author}/comments?limit=500")).json()
+            assert comment in theirs["items"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, Response, get
@@ -178,7 +177,7 @@ async def _render(
                 filters["orphan"] = tree.orphans[parent][0].id
             cursor = bounds.cursors.encode(f"thread:{article_id}", filters, key or [])
             path = f"/v1/articles/{article_id}/thread"
-        return cursor, f"{path}?{urlencode({'cursor': cursor})}"
+        return cursor, f"{path}?cursor={cursor}"  # a cursor is URL-safe as issued
 
     def build(node: Planned) -> ThreadNode:
         if isinstance(node, PlannedComment):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 import aiosqlite
 import msgspec
@@ -119,7 +119,7 @@ async def list_sections(
     return [Section(position=r[1], paragraphs=paragraphs[r[0]]) for r in section_rows]
 
 
-def _marks(values: list[int]) -> str:
+def _marks(values: Sequence[int]) -> str:
     return ",".join("?" * len(values))
 
 
@@ -184,8 +184,8 @@ def _page_sql(
     after: list[int] | None,
     limit: int,
 ) -> tuple[str, list[object]]:
-    """One row for a page of comments: a JSON array of `COMMENT_JSON` objects and the rows'
-    thread ranks joined by commas. One step of SQLite hands back the whole page, so the
+    """One row for a page of comments: a JSON array of `COMMENT_JSON` objects, and the rows'
+    thread ranks and ids joined by commas. One step of SQLite hands back the whole page, so the
     reading thread takes the GIL once rather than once per row."""
     where, params = _comment_where(article_id, filters)
     order, keyset = _COMMENT_ORDER[sort]
@@ -193,17 +193,49 @@ def _page_sql(
         where.append(keyset)
         params.extend([article_id, *after] if sort == "thread" else after)
     sql = (
-        "SELECT '[' || group_concat(c, ',') || ']', group_concat(r, ',') FROM ("
-        f"SELECT {rows.COMMENT_JSON} AS c, thread_rank AS r FROM comments "
+        "SELECT '[' || group_concat(c, ',') || ']', group_concat(r, ','), group_concat(i, ',') "
+        f"FROM (SELECT {rows.COMMENT_JSON} AS c, thread_rank AS r, id AS i FROM comments "
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?)"
     )
     params.append(limit)
     return sql, params
 
 
-def _page(found: Any) -> tuple[list[Comment], list[int]]:
-    objects, ranks = found[0]
-    return rows.comment_array(objects), [int(r) for r in ranks.split(",")] if ranks else []
+class _Found(NamedTuple):
+    """Comments as SQLite hands them over: a JSON array, and their quote and link rows."""
+
+    objects: str | None
+    quotes: list[Any]
+    links: list[Any]
+
+
+def _with_attachments(db: sqlite3.Connection, objects: str | None, ids: Sequence[int]) -> _Found:
+    """`objects` with the quote and link rows of the comments `ids`: two indexed queries for
+    any number of comments."""
+    if not ids:
+        return _Found(objects, [], [])
+    marks = _marks(ids)
+    return _Found(
+        objects,
+        db.execute(rows.QUOTES_OF.format(ids=marks), ids).fetchall(),
+        db.execute(rows.LINKS_OF.format(ids=marks), ids).fetchall(),
+    )
+
+
+def _decoded(found: _Found) -> list[Comment]:
+    comments = rows.comment_array(found.objects)
+    rows.attach(comments, found.quotes, found.links)
+    return comments
+
+
+def _read_page(db: sqlite3.Connection, sql: str, params: list[object]) -> tuple[_Found, str]:
+    objects, ranks, ids = db.execute(sql, params).fetchone()
+    found = _with_attachments(db, objects, [int(i) for i in ids.split(",")] if ids else [])
+    return found, ranks or ""
+
+
+def _page(found: _Found, ranks: str) -> tuple[list[Comment], list[int]]:
+    return _decoded(found), [int(r) for r in ranks.split(",")] if ranks else []
 
 
 async def list_comments(
@@ -218,7 +250,7 @@ async def list_comments(
     """A page of an article's comments, filtered and sorted, after the keyset `after`,
     (`sort=thread`: the position of the last row), with each row's thread rank."""
     sql, params = _page_sql(article_id, filters, sort, after, limit)
-    return _page(await conn.execute_fetchall(sql, params))
+    return _page(*await in_thread(conn, lambda db: _read_page(db, sql, params)))
 
 
 async def article_comments(
@@ -234,16 +266,16 @@ async def article_comments(
     reads it, both in one hand-off to the connection's thread."""
     sql, params = _page_sql(article_id, filters, sort, after, limit)
 
-    def work(db: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
+    def work(db: sqlite3.Connection) -> tuple[list[Any], tuple[_Found, str] | None]:
         article = db.execute(
             f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ).fetchall()
-        return article, db.execute(sql, params).fetchall() if article else []
+        return article, _read_page(db, sql, params) if article else None
 
     article, found = await in_thread(conn, work)
-    if not article:
+    if not article or found is None:
         return None, [], []
-    return rows.article(article[0]), *_page(found)
+    return rows.article(article[0]), *_page(*found)
 
 
 async def in_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -253,12 +285,26 @@ async def in_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connecti
     return await run(work, cast(Any, conn)._conn)
 
 
+async def _comments_where(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[object]
+) -> list[Comment]:
+    """Comments selected by `sql` (rows of `COMMENT_JSON` and id), with quotes and links,
+    in one hand-off."""
+
+    def work(db: sqlite3.Connection) -> _Found:
+        found = db.execute(sql, params).fetchall()
+        objects = "[" + ",".join([r[0] for r in found]) + "]"
+        return _with_attachments(db, objects, [r[1] for r in found])
+
+    return _decoded(await in_thread(conn, work))
+
+
 async def get_comment(conn: aiosqlite.Connection, comment_id: int) -> Comment | None:
     """One comment, or None."""
-    found = await conn.execute_fetchall(
-        f"SELECT {rows.COMMENT_JSON} FROM comments WHERE id = ?", (comment_id,)
+    found = await _comments_where(
+        conn, f"SELECT {rows.COMMENT_JSON}, id FROM comments WHERE id = ?", (comment_id,)
     )
-    return next(iter(rows.comments(found)), None)
+    return next(iter(found), None)
 
 
 # The skeleton in one row: a JSON array of `Skeleton` arrays, decoded by msgspec.
@@ -299,24 +345,30 @@ async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
     """Full comments by id, with quotes and links: one query whatever the count."""
     if not ids:
         return {}
-    found = await conn.execute_fetchall(
-        f"SELECT {rows.COMMENT_JSON} FROM comments WHERE id IN ({_marks(ids)})", ids
+    found = await _comments_where(
+        conn, f"SELECT {rows.COMMENT_JSON}, id FROM comments WHERE id IN ({_marks(ids)})", ids
     )
-    return {c.id: c for c in rows.comments(found)}
+    return {c.id: c for c in found}
 
 
 async def get_comment_nodes(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, CommentNode]:
-    """Comments by id as reply-tree nodes (replies still empty), in one SQLite step."""
+    """Comments by id as reply-tree nodes (replies still empty), in one SQLite step and one
+    hand-off."""
     if not ids:
         return {}
-    found = list(
-        await conn.execute_fetchall(
+
+    def work(db: sqlite3.Connection) -> _Found:
+        found = db.execute(
             "SELECT '[' || group_concat(c, ',') || ']' FROM "
             f"(SELECT {rows.COMMENT_NODE_JSON} AS c FROM comments WHERE id IN ({_marks(ids)}))",
             ids,
-        )
-    )
-    return {c.id: c for c in rows.comment_node_array(found[0][0])}
+        ).fetchone()
+        return _with_attachments(db, found[0], ids)
+
+    found = await in_thread(conn, work)
+    nodes = rows.comment_node_array(found.objects)
+    rows.attach(nodes, found.quotes, found.links)
+    return {c.id: c for c in nodes}
 
 
 # Per kind: the FTS table, its bm25 column weights, and the query that adds the hit's own
@@ -614,14 +666,14 @@ async def list_author_comments(
     conn: aiosqlite.Connection, author: str, *, before: list[int] | None, limit: int
 ) -> list[Comment]:
     """One author's comments across articles, newest first."""
-    sql = f"SELECT {rows.COMMENT_JSON} FROM comments WHERE author = ?"
+    sql = f"SELECT {rows.COMMENT_JSON}, id FROM comments WHERE author = ?"
     params: list[object] = [author]
     if before is not None:
         sql += " AND (coalesce(posted_at, -1), id) < (?, ?)"
         params += before
     sql += " ORDER BY coalesce(posted_at, -1) DESC, id DESC LIMIT ?"
     params.append(limit)
-    return rows.comments(await conn.execute_fetchall(sql, params))
+    return await _comments_where(conn, sql, params)
 
 
 async def article_document(conn: aiosqlite.Connection, article: Article) -> ArticleImport:

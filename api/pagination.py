@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import msgspec
 from litestar import Request
@@ -123,7 +123,11 @@ def next_link(request: Request[Any, Any, Any], cursor: str, limit: int) -> str:
 
     The path is the one the client sent, still percent-encoded: the decoded one would turn
     an author name's `%2F`, `?` or `#` into URL syntax."""
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in {"cursor", "limit"}]
+    # The client's parameters in the client's order: Litestar's parsed query orders them by
+    # the hash seed, so two workers would write two different links for one request.
+    raw_query: bytes = request.scope.get("query_string") or b""
+    pairs = parse_qsl(raw_query.decode("utf-8", errors="replace"), keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k not in {"cursor", "limit"}]
     # The limit and the cursor (base64url and a dot) are URL-safe as they are.
     query = f"{urlencode(kept)}&" if kept else ""
     raw: bytes = (request.scope.get("raw_path") or b"").partition(b"?")[0]

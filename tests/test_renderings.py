@@ -123,6 +123,11 @@ ARTICLE = (
             "Monday, November 5 2012",
         ),
         ("   qwerty9  •  15 minutes ago\n\n    Keep trying!\n", "qwerty9", "15 minutes ago"),
+        (  # a name ending in digits, then a date: the day is the date's, not the name's
+            "Day19 November 12, 2012 at 3:04 pm\n\n    Yeah! Heavy today.\n",
+            "Day19",
+            "November 12, 2012 at 3:04 pm",
+        ),
     ],
 )
 def test_a_lone_comment_set_apart_from_the_article_is_read(

@@ -139,6 +139,16 @@ def test_a_lone_comment_set_apart_from_the_article_is_read(
     assert author not in article
 
 
+def test_a_lone_pingback_with_a_long_title_is_a_trackback() -> None:
+    title = "Movie Presidents: Fifty One Film Presidents of the Country in One Remix at Some Blog"
+    page = parse_page(
+        ARTICLE + GAP + f"    [...] via [...]\n    Pingback by {title} — November 7, 2012 @ 12:22\n"
+    )
+    assert [(c.author, c.kind, c.body) for c in page.comments] == [
+        (title, "trackback", "[...] via [...]")
+    ]
+
+
 def test_a_dated_line_inside_the_article_is_not_a_lone_comment() -> None:
     page = parse_page(
         ARTICLE + "\nWe measured it again on October 19, 2012 with Olga Brandt.\n\n"

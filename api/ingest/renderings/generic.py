@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from api.ingest.renderings.base import Section
 from api.ingest.renderings.shapes import (
     GAP,
+    TRACKBACK,
     Meta,
     blank,
     clean_name,
@@ -88,7 +89,9 @@ def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
     """The template and meta of a line holding a name and a time, or of a date line with a
     name line beside it."""
     line = lines[at].strip()
-    if not line or len(line) > 160 or line.count(" ") > 16:
+    if not line or len(line) > 160:
+        return None
+    if line.count(" ") > 16 and TRACKBACK.match(line) is None:  # a linking post's long title
         return None
     span = find_time(line)
     if span is None:

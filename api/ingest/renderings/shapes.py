@@ -50,7 +50,7 @@ NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
 TAIL_MARKS = ".:…,|/•·—–-"
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
 NOT_VERIFIED = " (not verified)"
-TRACKBACK = re.compile(r"^\s*(?:pingback|trackback)\b\s*:?\s*", re.IGNORECASE)
+TRACKBACK = re.compile(r"^\s*(?:pingback|trackback)\b\s*:?\s*(?:(?:by|from)\s+)?", re.IGNORECASE)
 GAP = 3  # blank lines that separate page regions
 WINDOW = 80  # lines a walk looks through before giving up
 
@@ -108,7 +108,11 @@ def clean_name(text: str) -> str:
 
 
 def plausible_name(text: str) -> bool:
-    """Short, with a letter, not a sentence."""
+    """Short, with a letter, not a sentence; a pingback's or trackback's (the linking post's
+    title) may be long."""
+    trackback = TRACKBACK.match(text)
+    if trackback is not None:
+        return len(text) <= 160 and any(c.isalpha() for c in text[trackback.end() :])
     if not text or len(text) > 60 or len(text.split()) > 7:
         return False
     if not any(c.isalpha() for c in text):

@@ -197,6 +197,26 @@ def test_two_name_only_comments_after_the_article_are_read() -> None:
     assert page.comments[1].body.startswith("Oh dear.")
 
 
+def test_names_hanging_over_indented_bodies_are_the_headers() -> None:
+    article = (
+        "\nThe trouble with files:\n\n    changing something you can never get back\n"
+        "    breaking your site altogether\n\nThe bottom line is that you need a safe way.\n"
+        "Thesis 3, dragons 0.\nDownload Version Two Now\n\nIt is a knockout, folks.\n"
+    )
+    section = (
+        "Gibbo\n\n    Brilliant! Thanks Chris.\n\nRobert\n\n    Not seeing the update yet.\n\n"
+        "    Chris Pearson\n\n        It will show up within a day.\n\n"
+        "Thomas Frank\n\n    These updates are awesome.\n"
+    )
+    page = parse_page(ARTICLE + article + GAP + section)
+    authors = [c.author for c in page.comments]
+    assert authors == ["Gibbo", "Robert", "Chris Pearson", "Thomas Frank"]
+    assert [t.parent for t in page.threads] == [None, None, 1, None]
+    text = " ".join(b.text for s in page.sections for b in s)
+    assert "breaking your site altogether" in text
+    assert "Download Version Two Now" in text
+
+
 def test_a_lone_scored_name_opens_a_comment() -> None:
     page = parse_page(ARTICLE + GAP + "Quillon 12 pts\n\nThis money goes to the lenders.\n")
     assert [(c.author, c.body) for c in page.comments] == [

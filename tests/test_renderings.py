@@ -217,6 +217,27 @@ def test_names_hanging_over_indented_bodies_are_the_headers() -> None:
     assert "Download Version Two Now" in text
 
 
+def test_profile_headers_name_the_author_above_badges_taglines_and_counters() -> None:
+    section = (
+        "photo\nSUPER USER\nNICENESS\n152 Fans\n23 seconds ago ( 4:28 PM)\nKICK UP!\n      \n"
+        "photo\nSUPER USER\nsavory1\nMidwest Soccer Mom\n186 Fans\n \n"
+        "29 seconds ago ( 4:28 PM)\nProof that lightning does strike twice!\n      \n"
+        "photo\nelsquibbs\nSocially liberal, fiscally prudent.\n387 Fans\n"
+        "60 seconds ago ( 4:27 PM)\nI have had speeding tickets for slower than that.\n"
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert [(c.author, c.posted_text) for c in page.comments] == [
+        ("NICENESS", "23 seconds ago ( 4:28 PM)"),
+        ("savory1", "29 seconds ago ( 4:28 PM)"),
+        ("elsquibbs", "60 seconds ago ( 4:27 PM)"),
+    ]
+    assert [c.body for c in page.comments] == [
+        "KICK UP!",
+        "Proof that lightning does strike twice!",
+        "I have had speeding tickets for slower than that.",
+    ]
+
+
 def test_a_lone_scored_name_opens_a_comment() -> None:
     page = parse_page(ARTICLE + GAP + "Quillon 12 pts\n\nThis money goes to the lenders.\n")
     assert [(c.author, c.body) for c in page.comments] == [
@@ -354,6 +375,19 @@ def test_a_page_that_looks_commented_but_is_unread_warns() -> None:
     page = parse_page("Title\n\nSome text.\n\n12 Comments\n\nnothing readable here\n")
     assert page.comments == []
     assert page.warnings
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("23 seconds ago ( 4:28 PM)", "23 seconds ago ( 4:28 PM)"),
+        ("Ann (July 7, 2012)", "July 7, 2012"),
+    ],
+)
+def test_a_time_in_brackets_after_a_time_is_part_of_it(line: str, shown: str) -> None:
+    span = find_time(line)
+    assert span is not None
+    assert line[span[0] : span[1]] == shown
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,8 @@ TOKEN = re.compile(
     r")(?![\w/:])",
     re.IGNORECASE,
 )
-JOINER = re.compile(r"^[\s,|@-]*(?:(?:at|on|um|à|a las)[\s,|@-]*)?$", re.IGNORECASE)
+JOINER = re.compile(r"^[\s,|@(-]*(?:(?:at|on|um|à|a las)[\s,|@-]*)?$", re.IGNORECASE)
+CLOSE = re.compile(r"\s{0,2}\)")
 RELATIVE = re.compile(
     r"(\d{1,3})\s(second|minute|min|hour|hr|day|week|month|year)s?\s+ago", re.IGNORECASE
 )
@@ -72,7 +73,7 @@ YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 @lru_cache(maxsize=65_536)
 def find_time(line: str) -> tuple[int, int] | None:
     """Start and end of the date/time text on a short line (tokens joined by "at", ",", "|",
-    "-" or "@"), or None. Lines longer than MAX_LINE are prose, never a header."""
+    "-", "@" or "("), or None. Lines longer than MAX_LINE are prose, never a header."""
     if len(line) > MAX_LINE:
         return None
     if DIGIT.search(line) is None:
@@ -87,7 +88,10 @@ def find_time(line: str) -> tuple[int, int] | None:
             groups.append((m.start(), m.end()))
     if not groups:
         return None
-    return max(groups, key=lambda g: g[1] - g[0])
+    start, end = max(groups, key=lambda g: g[1] - g[0])
+    if "(" in line[start:end] and (close := CLOSE.match(line, end)) is not None:
+        end = close.end()  # "2 hours ago (4:28 PM)": the bracket closes the time
+    return start, end
 
 
 @lru_cache(maxsize=16_384)

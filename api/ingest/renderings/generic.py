@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from api.ingest.renderings.base import Section
+from api.ingest.renderings.profiles import block_above, is_counter, name_profiles
 from api.ingest.renderings.shapes import (
     GAP,
     TRACKBACK,
@@ -125,6 +126,12 @@ def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
     hugs_below = at + 1 < len(lines) and not blank(lines[at + 1])
     if hugs_below and not clock and (at == 0 or blank(lines[at - 1])):
         steps = steps[::-1]  # the name hugs the date from below: read it first
+    above = _neighbour(lines, at, -1)
+    if above is not None and is_counter(lines[above]):  # "NAME / tagline / 152 Fans / DATE"
+        top = block_above(lines, above)
+        if top < above:
+            shape = "P/D" + _clock(when) + _template(lines[above].strip(), "")
+            return shape, Meta(top, clean_name(lines[top]), when.strip(), last=at + int(clock))
     for step, key in steps:
         if step > 0 and clock:
             break
@@ -189,7 +196,7 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         # lone comment's only when a wide gap sets its comment apart at the page's end.
         lone = found[-1][1]
         return with_depths(lines, [lone]) if set_apart(lines, lone) else []
-    return with_depths(lines, [m for k, m in found if k == best])
+    return with_depths(lines, name_profiles(lines, [m for k, m in found if k == best]))
 
 
 def _gap_before(lines: Sequence[str], at: int) -> int:

@@ -492,3 +492,15 @@ def test_stated_replies_link_to_the_named_comment() -> None:
     lines += ["Second to the second.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, 1, None, 1]
+
+
+def test_a_reply_to_a_comment_number_links_to_that_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "@1 it probably would.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "@ #2: not so.", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "@9 names no comment yet.", ""]
+    lines += ["Fay Go July 7, 2012 at 10:12 am", "", "@10:30 we met.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None, None]

@@ -129,7 +129,7 @@ def build_comments(
         if item.reply_to_index is not None and 0 <= item.reply_to_index < position:
             parent_position = item.reply_to_index
         if parent_position is None and item.reply_to is None and not item.depth:
-            parent_position = stated_parent(item.body, authors)
+            parent_position = stated_parent(item.body, authors, position)
         parent_author, parent_verified = item.reply_to, item.reply_to_verified
         if parent_position is not None:
             parent_author = comments[parent_position].author

@@ -1,4 +1,4 @@
-"""Replies a comment states in its own text: `@name`, `NAME,` or `NAME -` opening the body,
+"""Replies a comment states in its own text: `@name` or `@7`, `NAME,` or `NAME -` opening the body,
 `NAME wrote:`, "Originally posted ... by NAME", "In reply to NAME", "Response to NAME, DATE".
 Pure.
 
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
+NUMBER = re.compile(r"^@\s?#?(?P<number>\d{1,5})(?!\d|[:./]\d)")  # "@7", "@ #7": comment 7
 VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?:\s|$)")
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
@@ -54,10 +55,15 @@ class Authors:
         return None
 
 
-def stated_parent(body: str, authors: Authors) -> int | None:
-    """The position of the comment this body says it answers, or None."""
+def stated_parent(body: str, authors: Authors, position: int) -> int | None:
+    """The position of the comment this body (at `position`) says it answers, or None.
+    "@7" is the seventh comment, counted from 1 as pages number them."""
     text = body.lstrip()
     first_line = text.split("\n", 1)[0].strip()
+    number = NUMBER.match(text)
+    if number is not None:
+        shown = int(number["number"]) - 1
+        return shown if 0 <= shown < position else None
     at = AT.match(text)
     if at is not None:
         return authors.find(at["name"], loose=True)

@@ -504,3 +504,21 @@ def test_a_reply_to_a_comment_number_links_to_that_comment() -> None:
     lines += ["Fay Go July 7, 2012 at 10:12 am", "", "@10:30 we met.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, 1, None, None]
+
+
+def test_a_reply_link_line_is_not_part_of_the_body() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "Response to Ann Lee, 7 July 2012 10:00AM", ""]
+    lines += ["Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "In reply to Ann Lee.", "Third.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Reply to Bob, I think you are wrong.", ""]
+    lines += ["More of what I think.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.body for c in page.comments] == [
+        "First.",
+        "Second.",
+        "Third.",
+        "Reply to Bob, I think you are wrong.\n\nMore of what I think.",
+    ]
+    assert [t.parent for t in page.threads] == [None, 0, 0, None]

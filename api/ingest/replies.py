@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from api.ingest.times import find_time
+
 AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
 NUMBER = re.compile(r"^@\s?#?(?P<number>\d{1,5})(?!\d|[:./]\d)")  # "@7", "@ #7": comment 7
 VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?:\s|$)")
@@ -53,6 +55,19 @@ class Authors:
                 if hit is not None:
                     return hit
         return None
+
+
+def without_reply_line(body: str) -> str:
+    """The body without an opening "In reply to NAME" / "Response to NAME, DATE" line: the
+    page's link to the parent, not the reader's words."""
+    first, _, rest = body.lstrip().partition("\n")
+    quoted = QUOTED.match(first.strip())
+    if quoted is None or quoted["to"] is None or not rest.strip():
+        return body
+    tail = first.strip()[quoted.end("to") :].strip(" .:")
+    if tail and find_time(tail) is None:  # "Reply to Bob, I think ...": the reader's words
+        return body
+    return rest.strip()
 
 
 def stated_parent(body: str, authors: Authors, position: int) -> int | None:

@@ -522,3 +522,13 @@ def test_a_reply_link_line_is_not_part_of_the_body() -> None:
         "Reply to Bob, I think you are wrong.\n\nMore of what I think.",
     ]
     assert [t.parent for t in page.threads] == [None, 0, 0, None]
+
+
+def test_a_web_address_beside_the_name_is_not_part_of_it() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "    1  Ann Lee http://annlee.example | 10/29/2012 5:14:46 PM", ""]
+    lines += ["    The link seems to be broken.", ""]
+    lines += ["    2  Bob Ray | 10/29/2012 5:25:25 PM", "", "    Fixed, thanks.", ""]
+    lines += ["    3  Cy Dee www.cydee.example | 10/30/2012 8:00:00 AM", "", "    Good.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "Cy Dee"]

@@ -22,6 +22,7 @@ from api.ingest.renderings.shapes import (
     clean_name,
     from_footers,
     from_headers,
+    is_link,
     placement,
     plausible_name,
     with_depths,
@@ -59,7 +60,7 @@ def skip_head(lines: Sequence[str]) -> int:
 
 
 def _template(text: str, name: str) -> str:
-    shape = " ".join(text.split())
+    shape = " ".join(w for w in text.split() if not is_link(w))  # a web address comes and goes
     shape = shape.replace(name, "N", 1) if name else shape
     shape = LEADING_NUMBER.sub("", shape)
     return DIGITS.sub("0", WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", shape))

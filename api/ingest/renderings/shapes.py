@@ -86,9 +86,17 @@ def is_ui(line: str) -> bool:
     return 0 < len(words) <= 8 and all(w in UI_WORDS for w in words)
 
 
+def is_link(word: str) -> bool:
+    lowered = word.lower()
+    return lowered.startswith(("http://", "https://", "www.")) and len(word) > 6
+
+
 def clean_name(text: str) -> str:
-    """A name without the words and marks around it ("by", "says:", "|", "#3")."""
+    """A name without the words and marks around it ("by", "says:", "|", "#3") or the
+    author's web address beside it ("NAME http://site")."""
     words = text.split()
+    if len(words) > 1 and any(is_link(w) for w in words):
+        words = [w for w in words if not is_link(w)] or words
     while words and (
         not any(c.isalnum() for c in words[0])
         or NUMBERING.fullmatch(words[0]) is not None

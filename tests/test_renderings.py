@@ -532,3 +532,15 @@ def test_a_web_address_beside_the_name_is_not_part_of_it() -> None:
     lines += ["    3  Cy Dee www.cydee.example | 10/30/2012 8:00:00 AM", "", "    Good.", ""]
     page = parse_page("\n".join(lines))
     assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "Cy Dee"]
+
+
+def test_a_signature_above_a_date_line_does_not_hide_the_name_below() -> None:
+    said = "I need to manage my time better and focus on what needs to be done."
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "November 5, 2012", "", "Dan Garner", "", said, ""]
+    lines += ["Dan @ ZenPresence", "", "November 5, 2012", "", "Foro Vietnam", "", said, ""]
+    lines += ["November 5, 2012", "", "Gigi", "", said, ""]
+    lines += ["November 5, 2012", "", "Hope", "", said, ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Dan Garner", "Foro Vietnam", "Gigi", "Hope"]
+    assert page.comments[0].body == said + "\n\nDan @ ZenPresence"

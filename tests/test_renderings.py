@@ -544,3 +544,14 @@ def test_a_signature_above_a_date_line_does_not_hide_the_name_below() -> None:
     page = parse_page("\n".join(lines))
     assert [c.author for c in page.comments] == ["Dan Garner", "Foro Vietnam", "Gigi", "Hope"]
     assert page.comments[0].body == said + "\n\nDan @ ZenPresence"
+
+
+def test_a_nested_reply_names_which_comment_of_the_thread_it_answers() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["    Bob Ray July 7, 2012 at 10:05 am", "", "    Second.", ""]
+    lines += ["    Cy Dee July 7, 2012 at 10:09 am", "    Response to Bob Ray, 7 July 2012", ""]
+    lines += ["    Third.", ""]
+    lines += ["    Dora Em July 7, 2012 at 10:10 am", "", "    Fourth.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, 0, 1, 0]

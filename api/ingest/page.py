@@ -128,8 +128,13 @@ def build_comments(
             stack.append((item.depth, position))
         if item.reply_to_index is not None and 0 <= item.reply_to_index < position:
             parent_position = item.reply_to_index
-        if parent_position is None and item.reply_to is None and not item.depth:
-            parent_position = stated_parent(item.body, authors, position)
+        if item.reply_to is None and item.reply_to_index is None:
+            stated = stated_parent(item.body, authors, position)
+            if parent_position is None and not item.depth:
+                parent_position = stated
+            elif stated is not None and parent_position is not None and stated > parent_position:
+                # Nested under a thread, the body names which comment of it it answers.
+                parent_position = stated
         body = without_reply_line(item.body)
         parent_author, parent_verified = item.reply_to, item.reply_to_verified
         if parent_position is not None:

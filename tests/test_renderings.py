@@ -555,3 +555,17 @@ def test_a_nested_reply_names_which_comment_of_the_thread_it_answers() -> None:
     lines += ["    Dora Em July 7, 2012 at 10:10 am", "", "    Fourth.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, 0, 1, 0]
+
+
+def test_a_posted_on_date_by_name_line_closing_the_article_is_its_byline() -> None:
+    page = parse_page(
+        "My Four Favourite Places\n\n"
+        + "".join(f"Place {n} is one I keep going back to, for the food.\n\n" for n in range(9))
+        + "Posted on August 9th, 2012 by lucky\n"
+        + GAP
+        + "August 9th, 2012 at 8:38 am\n\n"
+        "infamousdx said,\n\nGreat list.\n\nAugust 9th, 2012 at 9:00 am\n\nKevin said,\n\nAgreed.\n"
+    )
+    assert (page.title, page.byline) == ("My Four Favourite Places", "lucky")
+    assert page.published_at == datetime(2012, 8, 9, tzinfo=UTC)
+    assert [c.author for c in page.comments] == ["infamousdx", "Kevin"]

@@ -569,3 +569,17 @@ def test_a_posted_on_date_by_name_line_closing_the_article_is_its_byline() -> No
     assert (page.title, page.byline) == ("My Four Favourite Places", "lucky")
     assert page.published_at == datetime(2012, 8, 9, tzinfo=UTC)
     assert [c.author for c in page.comments] == ["infamousdx", "Kevin"]
+
+
+def test_a_time_after_the_body_shown_again_as_hours_ago_is_the_date() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "mtmjr90 says:", "", "Do we know for sure?", ""]
+    lines += ["    Posted on Nov 06 2012  1:23 pm - 3 hours ago", "", ""]
+    lines += ["thejuiceman236 says:", "", "Well I guess they could.", ""]
+    lines += ["    Posted on Nov 06 2012  1:30 pm - 2 hours ago", "", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text, c.body) for c in page.comments] == [
+        ("mtmjr90", "Nov 06 2012  1:23 pm", "Do we know for sure?"),
+        ("thejuiceman236", "Nov 06 2012  1:30 pm", "Well I guess they could."),
+    ]
+    assert page.comments[0].posted_at == datetime(2012, 11, 6, 13, 23, tzinfo=UTC)

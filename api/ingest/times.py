@@ -82,7 +82,8 @@ def find_time(line: str) -> tuple[int, int] | None:
             return None
     groups: list[tuple[int, int]] = []
     for m in TOKEN.finditer(line):
-        if groups and JOINER.match(line[groups[-1][1] : m.start()]):
+        relative = m[0][-3:].lower() == "ago"  # "1:23 pm - 3 hours ago": the same time again
+        if groups and not relative and JOINER.match(line[groups[-1][1] : m.start()]):
             groups[-1] = (groups[-1][0], m.end())
         else:
             groups.append((m.start(), m.end()))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from api.ingest.renderings.base import CommentKind, RawComment, Section
-from api.ingest.times import find_time
+from api.ingest.times import RELATIVE, find_time
 
 HEADING = re.compile(
     r"^\W{0,3}(?:(?:\d{1,5}|no|one|two|three)\s+)?(?:comments?|responses?|replies|reactions"
@@ -269,8 +269,13 @@ def time_after(lines: Sequence[str], start: int, end: int) -> tuple[str | None, 
         if not line or is_ui(line):
             continue
         span = find_time(line)
-        if span is not None and len(line) - (span[1] - span[0]) <= 12 and short(line, 10):
+        if span is None or not short(line, 12):
+            return None, end
+        if len(line) - (span[1] - span[0]) <= 12:
             return line, i
+        rest = RELATIVE.sub("", line[: span[0]] + line[span[1] :]).strip(" -|,·•()")
+        if len(rest) <= 12:  # "Posted on DATE - 3 hours ago": the date it shows
+            return line[span[0] : span[1]], i
         return None, end
     return None, end
 

@@ -583,3 +583,16 @@ def test_a_time_after_the_body_shown_again_as_hours_ago_is_the_date() -> None:
         ("thejuiceman236", "Nov 06 2012  1:30 pm", "Well I guess they could."),
     ]
     assert page.comments[0].posted_at == datetime(2012, 11, 6, 13, 23, tzinfo=UTC)
+
+
+def test_an_author_shown_only_as_a_web_address_keeps_it_as_the_name() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "Thanks, David. I miss the shared experiences of television.", ""]
+    lines += ["Posted by: www.example.com/profile.php?id=6079 | October 14, 2012 at 06:57 PM", ""]
+    lines += ["Back in the day there were only a handful of stations.", ""]
+    lines += ["Posted by: David Scott | October 15, 2012 at 04:54 AM", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == [
+        "www.example.com/profile.php?id=6079",
+        "David Scott",
+    ]

@@ -95,8 +95,6 @@ def clean_name(text: str) -> str:
     """A name without the words and marks around it ("by", "says:", "|", "#3") or the
     author's web address beside it ("NAME http://site")."""
     words = text.split()
-    if len(words) > 1 and any(is_link(w) for w in words):
-        words = [w for w in words if not is_link(w)] or words
     while words and (
         not any(c.isalnum() for c in words[0])
         or NUMBERING.fullmatch(words[0]) is not None
@@ -112,6 +110,8 @@ def clean_name(text: str) -> str:
         if core != word and (len(core) > 1 or not core.isupper()):
             words[-1] = core
         break
+    if len(words) > 1 and any(is_link(w) for w in words):
+        words = [w for w in words if not is_link(w)] or words  # an address alone stays
     return " ".join(words).strip("\"'“”")
 
 

@@ -382,6 +382,7 @@ def test_a_page_that_looks_commented_but_is_unread_warns() -> None:
     [
         ("23 seconds ago ( 4:28 PM)", "23 seconds ago ( 4:28 PM)"),
         ("Ann (July 7, 2012)", "July 7, 2012"),
+        ("November 5, 2012 · 8:23 PM", "November 5, 2012 · 8:23 PM"),
     ],
 )
 def test_a_time_in_brackets_after_a_time_is_part_of_it(line: str, shown: str) -> None:
@@ -595,4 +596,15 @@ def test_an_author_shown_only_as_a_web_address_keeps_it_as_the_name() -> None:
     assert [c.author for c in page.comments] == [
         "www.example.com/profile.php?id=6079",
         "David Scott",
+    ]
+
+
+def test_a_date_and_a_time_joined_by_a_dot_are_one_time_under_the_name() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Tyler Stambaugh", "November 5, 2012 · 8:23 PM", "", "Anyone there?", ""]
+    lines += ["Champs", "November 5, 2012 · 8:54 PM", "", "So there is one bike blog.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text) for c in page.comments] == [
+        ("Tyler Stambaugh", "November 5, 2012 · 8:23 PM"),
+        ("Champs", "November 5, 2012 · 8:54 PM"),
     ]

@@ -46,7 +46,7 @@ TOKEN = re.compile(
     r")(?![\w/:])",
     re.IGNORECASE,
 )
-JOINER = re.compile(r"^[\s,|@(-]*(?:(?:at|on|um|à|a las)[\s,|@-]*)?$", re.IGNORECASE)
+JOINER = re.compile(r"^[\s,|@(·•-]*(?:(?:at|on|um|à|a las)[\s,|@·•-]*)?$", re.IGNORECASE)
 CLOSE = re.compile(r"\s{0,2}\)")
 RELATIVE = re.compile(
     r"(\d{1,3})\s(second|minute|min|hour|hr|day|week|month|year)s?\s+ago", re.IGNORECASE
@@ -73,7 +73,7 @@ YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 @lru_cache(maxsize=65_536)
 def find_time(line: str) -> tuple[int, int] | None:
     """Start and end of the date/time text on a short line (tokens joined by "at", ",", "|",
-    "-", "@" or "("), or None. Lines longer than MAX_LINE are prose, never a header."""
+    "-", "@", "·", "•" or "("), or None. Lines longer than MAX_LINE are prose, never a header."""
     if len(line) > MAX_LINE:
         return None
     if DIGIT.search(line) is None:

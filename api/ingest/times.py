@@ -29,13 +29,12 @@ MONTH = (
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?"
 # Every token starts with a digit, "@", a weekday, a month, "yesterday" or "today": the
-# lookahead turns every other start away before the alternatives are tried. A day before its
-# month never starts inside a word: in "Day19 November 12, 2012" the date is the month's.
+# lookahead turns every other start away before the alternatives are tried.
 STARTS = r"[\d@]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 TOKEN = re.compile(
     rf"(?={STARTS}|yesterday|today)(?<![\d/.:-])(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
     rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
-    rf"|(?<![^\W\d_]){DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul 2012
+    rf"|(?<![^\W\d_]){DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul; not "Day19 Jul"
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012
     r"|\d{4}-\d{1,2}-\d{1,2}(?:T\d{1,2}:\d{2}(?::\d{2})?)?"  # 2012-07-23
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"  # 07/23/2012, 07.15.12

@@ -123,6 +123,11 @@ ARTICLE = (
             "Monday, November 5 2012",
         ),
         ("   qwerty9  •  15 minutes ago\n\n    Keep trying!\n", "qwerty9", "15 minutes ago"),
+        (  # a name ending in digits, then a date: the day is the date's, not the name's
+            "Day19 November 12, 2012 at 3:04 pm\n\n    Yeah! Heavy today.\n",
+            "Day19",
+            "November 12, 2012 at 3:04 pm",
+        ),
     ],
 )
 def test_a_lone_comment_set_apart_from_the_article_is_read(
@@ -132,6 +137,16 @@ def test_a_lone_comment_set_apart_from_the_article_is_read(
     assert [(c.author, c.posted_text) for c in page.comments] == [(author, posted)]
     article = " ".join(b.text for s in page.sections for b in s)
     assert author not in article
+
+
+def test_a_lone_pingback_with_a_long_title_is_a_trackback() -> None:
+    title = "Movie Presidents: Fifty One Film Presidents of the Country in One Remix at Some Blog"
+    page = parse_page(
+        ARTICLE + GAP + f"    [...] via [...]\n    Pingback by {title} — November 7, 2012 @ 12:22\n"
+    )
+    assert [(c.author, c.kind, c.body) for c in page.comments] == [
+        (title, "trackback", "[...] via [...]")
+    ]
 
 
 def test_a_dated_line_inside_the_article_is_not_a_lone_comment() -> None:
@@ -180,6 +195,47 @@ def test_two_name_only_comments_after_the_article_are_read() -> None:
     page = parse_page(ARTICLE + GAP + section)
     assert [c.author for c in page.comments] == ["Quillon", "Norbury88"]
     assert page.comments[1].body.startswith("Oh dear.")
+
+
+def test_names_hanging_over_indented_bodies_are_the_headers() -> None:
+    article = (
+        "\nThe trouble with files:\n\n    changing something you can never get back\n"
+        "    breaking your site altogether\n\nThe bottom line is that you need a safe way.\n"
+        "Thesis 3, dragons 0.\nDownload Version Two Now\n\nIt is a knockout, folks.\n"
+    )
+    section = (
+        "Gibbo\n\n    Brilliant! Thanks Chris.\n\nRobert\n\n    Not seeing the update yet.\n\n"
+        "    Chris Pearson\n\n        It will show up within a day.\n\n"
+        "Thomas Frank\n\n    These updates are awesome.\n"
+    )
+    page = parse_page(ARTICLE + article + GAP + section)
+    authors = [c.author for c in page.comments]
+    assert authors == ["Gibbo", "Robert", "Chris Pearson", "Thomas Frank"]
+    assert [t.parent for t in page.threads] == [None, None, 1, None]
+    text = " ".join(b.text for s in page.sections for b in s)
+    assert "breaking your site altogether" in text
+    assert "Download Version Two Now" in text
+
+
+def test_profile_headers_name_the_author_above_badges_taglines_and_counters() -> None:
+    section = (
+        "photo\nSUPER USER\nNICENESS\n152 Fans\n23 seconds ago ( 4:28 PM)\nKICK UP!\n      \n"
+        "photo\nSUPER USER\nsavory1\nMidwest Soccer Mom\n186 Fans\n \n"
+        "29 seconds ago ( 4:28 PM)\nProof that lightning does strike twice!\n      \n"
+        "photo\nelsquibbs\nSocially liberal, fiscally prudent.\n387 Fans\n"
+        "60 seconds ago ( 4:27 PM)\nI have had speeding tickets for slower than that.\n"
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert [(c.author, c.posted_text) for c in page.comments] == [
+        ("NICENESS", "23 seconds ago ( 4:28 PM)"),
+        ("savory1", "29 seconds ago ( 4:28 PM)"),
+        ("elsquibbs", "60 seconds ago ( 4:27 PM)"),
+    ]
+    assert [c.body for c in page.comments] == [
+        "KICK UP!",
+        "Proof that lightning does strike twice!",
+        "I have had speeding tickets for slower than that.",
+    ]
 
 
 def test_a_lone_scored_name_opens_a_comment() -> None:
@@ -322,6 +378,20 @@ def test_a_page_that_looks_commented_but_is_unread_warns() -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("23 seconds ago ( 4:28 PM)", "23 seconds ago ( 4:28 PM)"),
+        ("Ann (July 7, 2012)", "July 7, 2012"),
+        ("November 5, 2012 · 8:23 PM", "November 5, 2012 · 8:23 PM"),
+    ],
+)
+def test_a_time_in_brackets_after_a_time_is_part_of_it(line: str, shown: str) -> None:
+    span = find_time(line)
+    assert span is not None
+    assert line[span[0] : span[1]] == shown
+
+
+@pytest.mark.parametrize(
     "line",
     [" " * 5000 + "x", "1" * 250, '"' * 250, "a, " * 90 + "2012", "12:" * 90, "@1 " * 90],
 )
@@ -423,3 +493,118 @@ def test_stated_replies_link_to_the_named_comment() -> None:
     lines += ["Second to the second.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, 1, None, 1]
+
+
+def test_a_reply_to_a_comment_number_links_to_that_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "@1 it probably would.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "@ #2: not so.", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "@9 names no comment yet.", ""]
+    lines += ["Fay Go July 7, 2012 at 10:12 am", "", "@10:30 we met.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None, None]
+
+
+def test_a_reply_link_line_is_not_part_of_the_body() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "Response to Ann Lee, 7 July 2012 10:00AM", ""]
+    lines += ["Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "In reply to Ann Lee.", "Third.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Reply to Bob, I think you are wrong.", ""]
+    lines += ["More of what I think.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.body for c in page.comments] == [
+        "First.",
+        "Second.",
+        "Third.",
+        "Reply to Bob, I think you are wrong.\n\nMore of what I think.",
+    ]
+    assert [t.parent for t in page.threads] == [None, 0, 0, None]
+
+
+def test_a_web_address_beside_the_name_is_not_part_of_it() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "    1  Ann Lee http://annlee.example | 10/29/2012 5:14:46 PM", ""]
+    lines += ["    The link seems to be broken.", ""]
+    lines += ["    2  Bob Ray | 10/29/2012 5:25:25 PM", "", "    Fixed, thanks.", ""]
+    lines += ["    3  Cy Dee www.cydee.example | 10/30/2012 8:00:00 AM", "", "    Good.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "Cy Dee"]
+
+
+def test_a_signature_above_a_date_line_does_not_hide_the_name_below() -> None:
+    said = "I need to manage my time better and focus on what needs to be done."
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "November 5, 2012", "", "Dan Garner", "", said, ""]
+    lines += ["Dan @ ZenPresence", "", "November 5, 2012", "", "Foro Vietnam", "", said, ""]
+    lines += ["November 5, 2012", "", "Gigi", "", said, ""]
+    lines += ["November 5, 2012", "", "Hope", "", said, ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Dan Garner", "Foro Vietnam", "Gigi", "Hope"]
+    assert page.comments[0].body == said + "\n\nDan @ ZenPresence"
+
+
+def test_a_nested_reply_names_which_comment_of_the_thread_it_answers() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["    Bob Ray July 7, 2012 at 10:05 am", "", "    Second.", ""]
+    lines += ["    Cy Dee July 7, 2012 at 10:09 am", "    Response to Bob Ray, 7 July 2012", ""]
+    lines += ["    Third.", ""]
+    lines += ["    Dora Em July 7, 2012 at 10:10 am", "", "    Fourth.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, 0, 1, 0]
+
+
+def test_a_posted_on_date_by_name_line_closing_the_article_is_its_byline() -> None:
+    page = parse_page(
+        "My Four Favourite Places\n\n"
+        + "".join(f"Place {n} is one I keep going back to, for the food.\n\n" for n in range(9))
+        + "Posted on August 9th, 2012 by lucky\n"
+        + GAP
+        + "August 9th, 2012 at 8:38 am\n\n"
+        "infamousdx said,\n\nGreat list.\n\nAugust 9th, 2012 at 9:00 am\n\nKevin said,\n\nAgreed.\n"
+    )
+    assert (page.title, page.byline) == ("My Four Favourite Places", "lucky")
+    assert page.published_at == datetime(2012, 8, 9, tzinfo=UTC)
+    assert [c.author for c in page.comments] == ["infamousdx", "Kevin"]
+
+
+def test_a_time_after_the_body_shown_again_as_hours_ago_is_the_date() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "mtmjr90 says:", "", "Do we know for sure?", ""]
+    lines += ["    Posted on Nov 06 2012  1:23 pm - 3 hours ago", "", ""]
+    lines += ["thejuiceman236 says:", "", "Well I guess they could.", ""]
+    lines += ["    Posted on Nov 06 2012  1:30 pm - 2 hours ago", "", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text, c.body) for c in page.comments] == [
+        ("mtmjr90", "Nov 06 2012  1:23 pm", "Do we know for sure?"),
+        ("thejuiceman236", "Nov 06 2012  1:30 pm", "Well I guess they could."),
+    ]
+    assert page.comments[0].posted_at == datetime(2012, 11, 6, 13, 23, tzinfo=UTC)
+
+
+def test_an_author_shown_only_as_a_web_address_keeps_it_as_the_name() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "Thanks, David. I miss the shared experiences of television.", ""]
+    lines += ["Posted by: www.example.com/profile.php?id=6079 | October 14, 2012 at 06:57 PM", ""]
+    lines += ["Back in the day there were only a handful of stations.", ""]
+    lines += ["Posted by: David Scott | October 15, 2012 at 04:54 AM", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == [
+        "www.example.com/profile.php?id=6079",
+        "David Scott",
+    ]
+
+
+def test_a_date_and_a_time_joined_by_a_dot_are_one_time_under_the_name() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Tyler Stambaugh", "November 5, 2012 · 8:23 PM", "", "Anyone there?", ""]
+    lines += ["Champs", "November 5, 2012 · 8:54 PM", "", "So there is one bike blog.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text) for c in page.comments] == [
+        ("Tyler Stambaugh", "November 5, 2012 · 8:23 PM"),
+        ("Champs", "November 5, 2012 · 8:54 PM"),
+    ]

@@ -170,8 +170,10 @@ def read_head(lines: Sequence[str], end: int) -> Head:
         seen += 1
         if seen > 3:
             break
-        found = read_byline(lines[i]) if BYLINE.match(lines[i].strip()) else None
-        if found is not None:  # "Posted by NAME at DATE" closing the article
+        text = lines[i].strip()
+        closing = BYLINE.match(text) is not None or LEAD_VERB.match(text) is not None
+        found = read_byline(lines[i]) if closing else None
+        if found is not None:  # "Posted by NAME at DATE", "Posted on DATE by NAME" closing it
             body_end = i
             if byline is None:
                 byline, published = found[0], published or found[1]

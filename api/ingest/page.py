@@ -13,7 +13,7 @@ from api.ingest.identity import page_identity
 from api.ingest.model import Block, ParsedComment, ParsedPage
 from api.ingest.quotes import article_quotes, comment_quotes
 from api.ingest.renderings import RawComment, choose
-from api.ingest.replies import Authors, stated_parent
+from api.ingest.replies import Authors, stated_parent, without_reply_line
 from api.ingest.spans import link_spans
 from api.ingest.speakers import Speaker
 from api.ingest.threads import resolve_threads
@@ -128,8 +128,14 @@ def build_comments(
             stack.append((item.depth, position))
         if item.reply_to_index is not None and 0 <= item.reply_to_index < position:
             parent_position = item.reply_to_index
-        if parent_position is None and item.reply_to is None and not item.depth:
-            parent_position = stated_parent(item.body, authors)
+        if item.reply_to is None and item.reply_to_index is None:
+            stated = stated_parent(item.body, authors, position)
+            if parent_position is None and not item.depth:
+                parent_position = stated
+            elif stated is not None and parent_position is not None and stated > parent_position:
+                # Nested under a thread, the body names which comment of it it answers.
+                parent_position = stated
+        body = without_reply_line(item.body)
         parent_author, parent_verified = item.reply_to, item.reply_to_verified
         if parent_position is not None:
             parent_author = comments[parent_position].author
@@ -142,7 +148,7 @@ def build_comments(
                 author=item.author,
                 author_verified=item.author_verified,
                 posted_at=None if local is None else local_to_utc(local, timezone, item.line + 1),
-                body=item.body,
+                body=body,
                 parent_author=parent_author,
                 parent_author_verified=parent_verified,
                 posted_text=item.posted_text,

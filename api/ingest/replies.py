@@ -1,4 +1,4 @@
-"""Replies a comment states in its own text: `@name`, `NAME,` or `NAME -` opening the body,
+"""Replies a comment states in its own text: `@name` or `@7`, `NAME,` or `NAME -` opening the body,
 `NAME wrote:`, "Originally posted ... by NAME", "In reply to NAME", "Response to NAME, DATE".
 Pure.
 
@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from api.ingest.times import find_time
+
 AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
+NUMBER = re.compile(r"^@\s?#?(?P<number>\d{1,5})(?!\d|[:./]\d)")  # "@7", "@ #7": comment 7
 VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?:\s|$)")
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
@@ -54,10 +57,28 @@ class Authors:
         return None
 
 
-def stated_parent(body: str, authors: Authors) -> int | None:
-    """The position of the comment this body says it answers, or None."""
+def without_reply_line(body: str) -> str:
+    """The body without an opening "In reply to NAME" / "Response to NAME, DATE" line: the
+    page's link to the parent, not the reader's words."""
+    first, _, rest = body.lstrip().partition("\n")
+    quoted = QUOTED.match(first.strip())
+    if quoted is None or quoted["to"] is None or not rest.strip():
+        return body
+    tail = first.strip()[quoted.end("to") :].strip(" .:")
+    if tail and find_time(tail) is None:  # "Reply to Bob, I think ...": the reader's words
+        return body
+    return rest.strip()
+
+
+def stated_parent(body: str, authors: Authors, position: int) -> int | None:
+    """The position of the comment this body (at `position`) says it answers, or None.
+    "@7" is the seventh comment, counted from 1 as pages number them."""
     text = body.lstrip()
     first_line = text.split("\n", 1)[0].strip()
+    number = NUMBER.match(text)
+    if number is not None:
+        shown = int(number["number"]) - 1
+        return shown if 0 <= shown < position else None
     at = AT.match(text)
     if at is not None:
         return authors.find(at["name"], loose=True)

@@ -38,7 +38,7 @@ STARTS += rf"(?=[\d@]|{alternation([*WORDS, 'yesterday', 'today'])})"
 TOKEN = re.compile(
     rf"{STARTS}(?<![\d/.:-])(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
     rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
-    rf"|{DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul 2012, 09. Jul, 2012
+    rf"|(?<![^\W\d_]){DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul; not "Day19 Jul"
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012
     r"|\d{4}-\d{1,2}-\d{1,2}(?:T\d{1,2}:\d{2}(?::\d{2})?)?"  # 2012-07-23
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"  # 07/23/2012, 07.15.12
@@ -49,7 +49,8 @@ TOKEN = re.compile(
     r")(?![\w/:])",
     re.IGNORECASE,
 )
-JOINER = re.compile(r"^[\s,|@-]*(?:(?:at|on|um|à|a las)[\s,|@-]*)?$", re.IGNORECASE)
+JOINER = re.compile(r"^[\s,|@(·•-]*(?:(?:at|on|um|à|a las)[\s,|@·•-]*)?$", re.IGNORECASE)
+CLOSE = re.compile(r"\s{0,2}\)")
 RELATIVE = re.compile(
     r"(\d{1,3})\s(second|minute|min|hour|hr|day|week|month|year)s?\s+ago", re.IGNORECASE
 )
@@ -75,7 +76,7 @@ YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 @lru_cache(maxsize=65_536)
 def find_time(line: str) -> tuple[int, int] | None:
     """Start and end of the date/time text on a short line (tokens joined by "at", ",", "|",
-    "-" or "@"), or None. Lines longer than MAX_LINE are prose, never a header."""
+    "-", "@", "·", "•" or "("), or None. Lines longer than MAX_LINE are prose, never a header."""
     if len(line) > MAX_LINE:
         return None
     if DIGIT.search(line) is None:
@@ -84,13 +85,17 @@ def find_time(line: str) -> tuple[int, int] | None:
             return None
     groups: list[tuple[int, int]] = []
     for m in TOKEN.finditer(line):
-        if groups and JOINER.match(line[groups[-1][1] : m.start()]):
+        relative = m[0][-3:].lower() == "ago"  # "1:23 pm - 3 hours ago": the same time again
+        if groups and not relative and JOINER.match(line[groups[-1][1] : m.start()]):
             groups[-1] = (groups[-1][0], m.end())
         else:
             groups.append((m.start(), m.end()))
     if not groups:
         return None
-    return max(groups, key=lambda g: g[1] - g[0])
+    start, end = max(groups, key=lambda g: g[1] - g[0])
+    if "(" in line[start:end] and (close := CLOSE.match(line, end)) is not None:
+        end = close.end()  # "2 hours ago (4:28 PM)": the bracket closes the time
+    return start, end
 
 
 @lru_cache(maxsize=16_384)

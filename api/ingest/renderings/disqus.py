@@ -1,7 +1,8 @@
 """Disqus read without JavaScript, and other name-only headers: the author alone on a line
 (after an avatar or profile link), a blank line, then the body; no time, or `• 3 years ago`.
-Replies are indented. The header follows the previous body with no blank line between, which
-is what sets it apart from an article's subheadings."""
+Replies are indented. The header follows the previous body with no blank line between, or
+hangs over its body (the body indented deeper than the name), which is what sets it apart from
+an article's subheadings."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from api.ingest.renderings.shapes import (
     blank,
     clean_name,
     from_headers,
+    indent,
     is_chrome,
     is_heading,
     is_ui,
     plausible_name,
+    short,
     with_depths,
 )
 from api.ingest.times import find_time
@@ -68,6 +71,7 @@ def _find(lines: Sequence[str]) -> list[Meta]:
     alone there with its score ("NAME 5 pts")."""
     metas: list[Meta] = []
     loose: list[Meta] = []
+    hanging: list[Meta] = []  # the body below is indented deeper than the name
     strong = 0
     empty = [blank(line) for line in lines]
     for i in range(skip_head(lines), len(lines) - 2):
@@ -76,6 +80,9 @@ def _find(lines: Sequence[str]) -> list[Meta]:
         name = _name(lines[i])
         if name is None:
             continue
+        below = lines[i + 2]
+        if indent(below) > indent(lines[i]) and not (short(below, 8) and find_time(below)):
+            hanging.append(Meta(i, name))  # (a dated line below would be a body's footer)
         hugs = not empty[i - 1]  # right under the previous body
         after_gap = all(empty[j] for j in range(max(0, i - 2), i))
         if hugs:
@@ -85,6 +92,8 @@ def _find(lines: Sequence[str]) -> list[Meta]:
         opens = all(empty[j] for j in range(max(0, i - GAP), i))
         if (loose or opens) and len(name.split()) <= 3:
             loose.append(Meta(i, name))
+    if len(hanging) >= MIN_HEADERS and 2 * len(hanging) > len(metas):
+        return hanging  # headers hang over their bodies: the lines that do not are text
     if strong >= MIN_HEADERS - 1 and len(metas) >= MIN_HEADERS:
         return metas
     if len(loose) == 1 and POINTS.search(lines[loose[0].line]) is None:

@@ -13,14 +13,17 @@ import re
 from collections.abc import Sequence
 
 from api.ingest.renderings.base import Section
+from api.ingest.renderings.profiles import block_above, is_counter, name_profiles
 from api.ingest.renderings.scan import digit_lines, lines_holding
 from api.ingest.renderings.shapes import (
     GAP,
+    TRACKBACK,
     Meta,
     blank,
     clean_name,
     from_footers,
     from_headers,
+    is_link,
     placement,
     plausible_name,
     with_depths,
@@ -58,7 +61,7 @@ def skip_head(lines: Sequence[str]) -> int:
 
 
 def _template(text: str, name: str) -> str:
-    shape = " ".join(text.split())
+    shape = " ".join(w for w in text.split() if not is_link(w))  # a web address comes and goes
     shape = shape.replace(name, "N", 1) if name else shape
     shape = LEADING_NUMBER.sub("", shape)
     return DIGITS.sub("0", WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", shape))
@@ -85,11 +88,13 @@ def _clock(when: str) -> str:
     return "T" if CLOCK.search(when) else ""
 
 
-def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
+def read_meta(lines: Sequence[str], at: int, *, flip: bool = False) -> tuple[str, Meta] | None:
     """The template and meta of a line holding a name and a time, or of a date line with a
-    name line beside it."""
+    name line beside it (`flip`: the name on the other side first)."""
     line = lines[at].strip()
-    if not line or len(line) > 160 or line.count(" ") > 16:
+    if not line or len(line) > 160:
+        return None
+    if line.count(" ") > 16 and TRACKBACK.match(line) is None:  # a linking post's long title
         return None
     span = find_time(line)
     if span is None:
@@ -123,6 +128,15 @@ def read_meta(lines: Sequence[str], at: int) -> tuple[str, Meta] | None:
     hugs_below = at + 1 < len(lines) and not blank(lines[at + 1])
     if hugs_below and not clock and (at == 0 or blank(lines[at - 1])):
         steps = steps[::-1]  # the name hugs the date from below: read it first
+    if flip:
+        steps = steps[::-1]
+    above = _neighbour(lines, at, -1)
+    if not flip and above is not None and is_counter(lines[above]):
+        # "NAME / tagline / 152 Fans / DATE"
+        top = block_above(lines, above)
+        if top < above:
+            shape = "P/D" + _clock(when) + _template(lines[above].strip(), "")
+            return shape, Meta(top, clean_name(lines[top]), when.strip(), last=at + int(clock))
     for step, key in steps:
         if step > 0 and clock:
             break
@@ -160,6 +174,7 @@ def time_lines(lines: Sequence[str]) -> list[int]:
 
 def _find_metas(lines: Sequence[str]) -> list[Meta]:
     found: list[tuple[str, Meta]] = []
+    dated: list[int] = []  # the line each meta's time is on
     taken = -1
     head = skip_head(lines)
     for i in time_lines(lines):  # a meta line holds a time: the others are not read
@@ -168,6 +183,7 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         hit = read_meta(lines, i)
         if hit is not None:
             found.append(hit)
+            dated.append(i)
             taken = hit[1].last if hit[1].last is not None else i
     if not found:
         return []
@@ -183,7 +199,25 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         # lone comment's only when a wide gap sets its comment apart at the page's end.
         lone = found[-1][1]
         return with_depths(lines, [lone]) if set_apart(lines, lone) else []
-    return with_depths(lines, [m for k, m in found if k == best])
+    return with_depths(lines, name_profiles(lines, _of_template(lines, found, dated, best)))
+
+
+def _of_template(
+    lines: Sequence[str], found: list[tuple[str, Meta]], dated: list[int], best: str
+) -> list[Meta]:
+    """The metas of the template `best`. A date line read with the name on its other side
+    (a signature line above "DATE / NAME") is read again the page's way round."""
+    metas: list[Meta] = []
+    end = -1
+    for (key, meta), at in zip(found, dated, strict=True):
+        if key != best and best[:3] in ("N/D", "D/N"):
+            again = read_meta(lines, at, flip=True)
+            if again is not None and again[0] == best and again[1].line > end:
+                key, meta = again
+        if key == best:
+            metas.append(meta)
+            end = meta.last if meta.last is not None else meta.line
+    return metas
 
 
 def _gap_before(lines: Sequence[str], at: int) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from api.ingest.renderings.base import CommentKind, RawComment, Section
-from api.ingest.times import find_time
+from api.ingest.times import RELATIVE, find_time
 
 HEADING = re.compile(
     r"^\W{0,3}(?:(?:\d{1,5}|no|one|two|three)\s+)?(?:comments?|responses?|replies|reactions"
@@ -51,7 +51,7 @@ NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
 TAIL_MARKS = ".:…,|/•·—–-"
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
 NOT_VERIFIED = " (not verified)"
-TRACKBACK = re.compile(r"^\s*(?:pingback|trackback)\b\s*:?\s*", re.IGNORECASE)
+TRACKBACK = re.compile(r"^\s*(?:pingback|trackback)\b\s*:?\s*(?:(?:by|from)\s+)?", re.IGNORECASE)
 GAP = 3  # blank lines that separate page regions
 WINDOW = 80  # lines a walk looks through before giving up
 
@@ -87,8 +87,14 @@ def is_ui(line: str) -> bool:
     return 0 < len(words) <= 8 and all(w in UI_WORDS for w in words)
 
 
+def is_link(word: str) -> bool:
+    lowered = word.lower()
+    return lowered.startswith(("http://", "https://", "www.")) and len(word) > 6
+
+
 def clean_name(text: str) -> str:
-    """A name without the words and marks around it ("by", "says:", "|", "#3")."""
+    """A name without the words and marks around it ("by", "says:", "|", "#3") or the
+    author's web address beside it ("NAME http://site")."""
     words = text.split()
     while words and (
         not any(c.isalnum() for c in words[0])
@@ -105,11 +111,17 @@ def clean_name(text: str) -> str:
         if core != word and (len(core) > 1 or not core.isupper()):
             words[-1] = core
         break
+    if len(words) > 1 and any(is_link(w) for w in words):
+        words = [w for w in words if not is_link(w)] or words  # an address alone stays
     return " ".join(words).strip("\"'“”")
 
 
 def plausible_name(text: str) -> bool:
-    """Short, with a letter, not a sentence."""
+    """Short, with a letter, not a sentence; a pingback's or trackback's (the linking post's
+    title) may be long."""
+    trackback = TRACKBACK.match(text)
+    if trackback is not None:
+        return len(text) <= 160 and any(c.isalpha() for c in text[trackback.end() :])
     if not text or len(text) > 60 or len(text.split()) > 7:
         return False
     if not any(c.isalpha() for c in text):
@@ -258,8 +270,13 @@ def time_after(lines: Sequence[str], start: int, end: int) -> tuple[str | None, 
         if not line or is_ui(line):
             continue
         span = find_time(line)
-        if span is not None and len(line) - (span[1] - span[0]) <= 12 and short(line, 10):
+        if span is None or not short(line, 12):
+            return None, end
+        if len(line) - (span[1] - span[0]) <= 12:
             return line, i
+        rest = RELATIVE.sub("", line[: span[0]] + line[span[1] :]).strip(" -|,·•()")
+        if len(rest) <= 12:  # "Posted on DATE - 3 hours ago": the date it shows
+            return line[span[0] : span[1]], i
         return None, end
     return None, end
 

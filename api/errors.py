@@ -16,7 +16,7 @@ from litestar.exceptions import (
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
 
 from api.parse_pool import ParserRestarted
-from api.store.protocol import NotImplementedOnEngine, StoreBusy
+from api.store.protocol import StoreBusy
 from schemas import InvalidParam
 from schemas.problems import ParamLocation
 
@@ -114,24 +114,6 @@ def _from_busy(exc: StoreBusy) -> ApiProblem:
     return ServiceBusy(str(exc))
 
 
-class NotImplementedOnThisEngine(ApiProblem):
-    """501: the configured database engine does not support the operation (it works on
-    SQLite); the problem type names the engine, `operation` the operation."""
-
-    def __init__(self, engine: str, operation: str) -> None:
-        super().__init__(
-            status_code=501,
-            type_=PROBLEM_BASE + f"not-implemented-on-{engine}",
-            title=f"Not implemented on {engine}",
-            detail=f"{operation} is not implemented on {engine} yet; it works on SQLite.",
-            extra={"operation": operation},
-        )
-
-
-def _from_not_implemented(exc: NotImplementedOnEngine) -> ApiProblem:
-    return NotImplementedOnThisEngine(exc.engine, exc.operation)
-
-
 def _from_parser_restart(exc: ParserRestarted) -> ApiProblem:
     return ServiceBusy("The parser was restarted while this page waited for it.")
 
@@ -221,7 +203,6 @@ def problem_details_config() -> ProblemDetailsConfig:
             HTTPException: _from_http,
             sqlite3.OperationalError: _from_sqlite,
             StoreBusy: _from_busy,
-            NotImplementedOnEngine: _from_not_implemented,
             ParserRestarted: _from_parser_restart,
             Exception: _from_unexpected,
         },

@@ -66,15 +66,6 @@ class StoreBusy(Exception):
     """The database could not answer now (a deadline passed, a lock is held): a 503 to retry."""
 
 
-class NotImplementedOnEngine(Exception):
-    """The store's engine cannot do `operation` (yet): a 501 naming it, never a 500."""
-
-    def __init__(self, engine: str, operation: str) -> None:
-        super().__init__(f"{operation} is not implemented on {engine}")
-        self.engine = engine
-        self.operation = operation
-
-
 class SearchSyntaxError(ValueError):
     """The engine rejected a raw (`mode=fts`) query."""
 

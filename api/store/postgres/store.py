@@ -14,21 +14,18 @@ import asyncio
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import asyncpg
 import msgspec
 
-from api.ingest.identity import canonical_url
 from api.ingest.model import ParsedPage
 from api.keys import NewKey
 from api.store.crawls import Crawl, CrawlResult
 from api.store.keys import KeyRecord, StoredResponse
-from api.store.postgres import keys, reads, schema, search, writes
+from api.store.postgres import crawls, keys, reads, schema, search, writes
 from api.store.postgres.replicas import read_primary
 from api.store.protocol import (
     CommentFilter,
-    NotImplementedOnEngine,
     QuoteFilter,
     SearchKind,
     SearchOrder,
@@ -290,66 +287,36 @@ class PostgresStore:
         async with self.pool.acquire() as conn:
             return await writes.store_page(conn, page, source)
 
-    async def replace_page(
-        self, article_id: int, page: ParsedPage, source: Source
-    ) -> IngestResult | None:
-        """See `writes.replace_page`."""
-        async with self.pool.acquire() as conn:
-            return await writes.replace_page(conn, article_id, page, source)
-
     async def delete_article(self, article_id: int) -> bool:
         """See `writes.delete_article`."""
         async with self.pool.acquire() as conn:
             return await writes.delete_article(conn, article_id)
 
-    # Re-crawls (issue 11): PostgreSQL has no crawl history yet (no crawls, revisions or
-    # per-comment first-seen/edited/removed columns). A page that is new, or the very content
-    # of a stored article, is stored as before; merging a changed re-crawl is a 501.
-    def _not_implemented(self, operation: str) -> NotImplementedOnEngine:
-        return NotImplementedOnEngine(self.engine, operation)
-
     async def ingest_crawl(self, page: ParsedPage, source: Source, crawl: Crawl) -> CrawlResult:
-        """A new page is stored as created, a stored content as unchanged; a changed page of a
-        stored article (same canonical URL) would be merged on SQLite: a 501 here."""
+        """See `crawls.ingest_crawl`."""
         async with self.pool.acquire() as conn:
-            same = await conn.fetchval(
-                "SELECT id FROM articles WHERE content_hash = $1", page.content_hash
-            )
-            wanted = canonical_url(source.url)
-            if same is None and wanted is not None:
-                host = urlsplit(wanted).hostname or wanted
-                for row in await conn.fetch(
-                    "SELECT id, url FROM articles WHERE position($1 in lower(url)) > 0", host
-                ):
-                    if canonical_url(row["url"]) == wanted:
-                        raise self._not_implemented("merging a re-crawl into a stored article")
-            result = await writes.store_page(conn, page, source)
-        if result.created:
-            return CrawlResult(result.article_id, "created", result.comments, len(page.comments))
-        return CrawlResult(result.article_id, "unchanged", result.comments)
+            return await crawls.ingest_crawl(conn, page, source, crawl)
 
     async def replace_crawl(
         self, article_id: int, page: ParsedPage, source: Source, crawl: Crawl
     ) -> CrawlResult | None:
-        """See `writes.replace_page` (no crawl history is kept on PostgreSQL)."""
-        result = await self.replace_page(article_id, page, source)
-        if result is None:
-            return None
-        return CrawlResult(article_id, "replaced", result.comments)
+        """See `crawls.replace_crawl`."""
+        async with self.pool.acquire() as conn:
+            return await crawls.replace_crawl(conn, article_id, page, source, crawl)
 
     async def list_crawls(
         self, article_id: int, *, after: list[int] | None, limit: int
     ) -> list[CrawlRecord]:
-        """A 501: no crawl history on PostgreSQL."""
-        raise self._not_implemented("listing an article's crawls")
+        """See `reads.list_crawls`."""
+        return await reads.list_crawls(self._read(), article_id, after=after, limit=limit)
 
     async def article_revisions(self, article_id: int) -> list[ArticleRevision]:
-        """A 501: no crawl history on PostgreSQL."""
-        raise self._not_implemented("listing an article's earlier texts")
+        """See `reads.article_revisions`."""
+        return await reads.article_revisions(self._read(), article_id)
 
     async def comment_revisions(self, comment_id: int) -> CommentRevisions | None:
-        """A 501: no crawl history on PostgreSQL."""
-        raise self._not_implemented("listing a comment's earlier bodies")
+        """See `reads.comment_revisions`."""
+        return await reads.comment_revisions(self._read(), comment_id)
 
     async def cursor_secret(self) -> bytes:
         """See `keys.cursor_secret`."""

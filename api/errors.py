@@ -6,6 +6,7 @@ import logging
 import sqlite3
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -114,6 +115,26 @@ def _from_busy(exc: StoreBusy) -> ApiProblem:
     return ServiceBusy(str(exc))
 
 
+UNREACHABLE_RETRY_SECONDS = 5
+UNREACHABLE = (
+    ConnectionError,  # refused, reset: nothing listens, or the server went away
+    asyncpg.PostgresConnectionError,  # the connection broke (SQLSTATE class 08)
+    asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.InterfaceError,  # only "connection … closed" (see `_from_unreachable`)
+)
+"""Errors of a database that cannot be reached now (PostgreSQL stopped, restarting, or away
+from the network): a 503 to retry, never a 500."""
+
+
+def _from_unreachable(exc: Exception) -> ApiProblem:
+    if isinstance(exc, asyncpg.exceptions.InterfaceError) and "closed" not in str(exc):
+        return _from_unexpected(exc)  # a misuse of the driver, not an outage
+    logger.warning("database unreachable: %s", exc)
+    return ServiceBusy("The database cannot be reached.", UNREACHABLE_RETRY_SECONDS)
+
+
 def _from_parser_restart(exc: ParserRestarted) -> ApiProblem:
     return ServiceBusy("The parser was restarted while this page waited for it.")
 
@@ -203,6 +224,7 @@ def problem_details_config() -> ProblemDetailsConfig:
             HTTPException: _from_http,
             sqlite3.OperationalError: _from_sqlite,
             StoreBusy: _from_busy,
+            **dict.fromkeys(UNREACHABLE, _from_unreachable),
             ParserRestarted: _from_parser_restart,
             Exception: _from_unexpected,
         },

@@ -64,7 +64,9 @@ class PostgresStore:
         health: asyncpg.Connection,
         search_deadline: float,
         replicas: list[asyncpg.Pool] | None = None,
+        url: str = "",
     ) -> None:
+        self.url = url
         self.pool = pool
         self.replicas = replicas or []
         self._next_replica = itertools.cycle(self.replicas)
@@ -87,7 +89,7 @@ class PostgresStore:
         replicas = [
             await asyncpg.create_pool(read, min_size=1, max_size=POOL_SIZE) for read in read_urls
         ]
-        return cls(pool, await asyncpg.connect(url), search_deadline, replicas)
+        return cls(pool, await asyncpg.connect(url), search_deadline, replicas, url)
 
     def _read(self) -> asyncpg.Pool:
         """Where a read goes: the next replica, or the primary when there is none or the
@@ -132,10 +134,16 @@ class PostgresStore:
     async def health(self) -> tuple[int, int]:
         """Schema version and article count on the health connection."""
         async with self._health_lock:
-            return (
-                await schema.applied_version(self._health),
-                await reads.count_articles(self._health),
-            )
+            if self._health.is_closed() and self.url:  # the database went away and is back
+                self._health = await asyncpg.connect(self.url)
+            try:
+                return (
+                    await schema.applied_version(self._health),
+                    await reads.count_articles(self._health),
+                )
+            except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
+                self._health.terminate()  # the next check connects again
+                raise
 
     async def list_articles(self, *, before_id: int | None, limit: int) -> list[Article]:
         """See `reads.list_articles`."""

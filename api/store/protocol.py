@@ -308,6 +308,13 @@ class Store(Protocol):
         """The data generation: a number every write of the data moves on."""
         ...
 
+    async def replica_lag(self) -> tuple[float, int] | None:
+        """How far the read databases trail the primary, the furthest behind: `(seconds since
+        the last transaction it replayed was committed, when WAL waits to be replayed; bytes of
+        the primary's WAL not yet replayed)`; `(0, 0)` where reads use the primary; None when
+        it cannot be read now."""
+        ...
+
     def connections(self) -> dict[str, tuple[int, int]]:
         """`{pool: (open, in use)}` for the pools whose size changes (PostgreSQL's), read when
         /metrics is scraped; fixed connections (SQLite's) are counted where they open."""

@@ -23,7 +23,7 @@ from api.keys import NewKey
 from api.store.crawls import Crawl, CrawlResult
 from api.store.keys import KeyRecord, StoredResponse
 from api.store.postgres import crawls, keys, reads, schema, search, writes
-from api.store.postgres.replicas import read_primary
+from api.store.postgres.replicas import read_primary, replica_lag
 from api.store.protocol import (
     CommentFilter,
     QuoteFilter,
@@ -102,6 +102,19 @@ class PostgresStore:
         """The data generation, on the primary (every write bumps it there)."""
         async with self.pool.acquire() as conn:
             return await writes.data_generation(conn)
+
+    async def replica_lag(self) -> tuple[float, int] | None:
+        """See `replicas.replica_lag`; None when a database cannot be reached now."""
+        if not self.replicas:
+            return 0.0, 0
+        try:
+            return await replica_lag(self.pool, self.replicas)
+        except (
+            OSError,
+            asyncpg.PostgresConnectionError,
+            asyncpg.exceptions.OperatorInterventionError,
+        ):
+            return None
 
     def connections(self) -> dict[str, tuple[int, int]]:
         """The primary pool, the replicas' pools together, and the health connection."""

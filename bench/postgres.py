@@ -9,8 +9,8 @@ afterwards), but durable: fsync, synchronous_commit and full-page writes on. The
 Then the app serves the copy (`THREADBASE_DATABASE_URL`) and the SQLite file in turn, with the
 same workers, and wrk runs the same rows against each, alternating, a median of rounds. The
 store-write rate (pages merged or created by `ingest_crawl`, parsing excluded) is measured on
-both engines with the same pages: on PostgreSQL it is what one primary can write, whatever the
-number of API nodes, since page writes take one advisory lock.
+both engines with the same pages, one after another: one writer's rate (on PostgreSQL, writes
+of different pages take different advisory locks, so several nodes write side by side).
 
 Writes (or replaces) the "PostgreSQL" section of BENCHMARKS.md; `bench.run` keeps it.
 """
@@ -321,8 +321,9 @@ def render(
         f"| `threadbase copy` SQLite → PostgreSQL, whole corpus | – | {copy_seconds:,.0f} s, "
         f"{copied / copy_seconds:,.0f} comments/s ({copied:,} comments) |",
         "",
-        "Page writes on PostgreSQL take one advisory lock, so the store-write row is the most "
-        "one primary writes however many API nodes send it pages (parsing runs on the nodes).",
+        "The store-write row is one writer; on PostgreSQL, writes of different pages take "
+        "different advisory locks (keyed by the page's identity), so several API nodes write "
+        "side by side (parsing runs on the nodes).",
         END,
     ]
     return "\n".join(lines)

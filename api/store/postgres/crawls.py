@@ -2,8 +2,12 @@
 
 The merge (`api.ingest.merge`), what it decides besides the thread (`crawls.decide`) and the row
 mappings (`crawls.known`, `crawls.comment_updates`) are shared with SQLite; this module owns
-the SQL. Every crawl takes the page-write advisory lock before it looks for the page's article,
-so two nodes receiving the same new page at once make one article, not two.
+the SQL. Every crawl takes the advisory locks of its page's identities (canonical URL, text
+fingerprint, content hash; `api.ingest.identity.page_lock_keys`) before it looks for the page's
+article, so two nodes receiving the same new page at once make one article, not two, while
+different pages write in parallel. The article's own lock comes last, so a crawl merging into an
+article and a PUT replacing it run one after the other; every writer takes identity locks in
+ascending order and then at most one article lock, so they cannot deadlock.
 """
 
 from __future__ import annotations
@@ -14,7 +18,13 @@ import zlib
 from typing import Any
 
 from api.ingest.errors import PageError
-from api.ingest.identity import article_fingerprint, article_text, canonical_url
+from api.ingest.identity import (
+    article_fingerprint,
+    article_text,
+    canonical_url,
+    lock_key,
+    page_lock_keys,
+)
 from api.ingest.merge import Known, Stamp, Version, as_parsed, merge
 from api.ingest.model import Block, ParsedPage
 from api.ingest.page import assemble
@@ -24,7 +34,7 @@ from api.ingest.version import parser_version
 from api.store import crawls
 from api.store.crawls import KNOWN_COLUMNS, Crawl, CrawlResult, Outcome, Stored
 from api.store.postgres import writes
-from api.store.postgres.schema import WRITE_LOCK, PgConnection
+from api.store.postgres.schema import PgConnection
 from api.store.writes import HashConflict, Source
 
 
@@ -32,8 +42,15 @@ def _now() -> int:
     return int(time.time())
 
 
-async def _lock(conn: PgConnection) -> None:
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+async def lock_page(conn: PgConnection, page: ParsedPage, url: str | None) -> None:
+    """Hold (to the end of the transaction) the locks of every identity of `page`."""
+    for key in page_lock_keys(url, page.title, page.sections, page.content_hash):
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", key)
+
+
+async def lock_article(conn: PgConnection, article_id: int) -> None:
+    """Hold (to the end of the transaction) the lock of one stored article."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key("article", str(article_id)))
 
 
 async def ingest_crawl(
@@ -44,8 +61,10 @@ async def ingest_crawl(
     if late is not None:  # the API could not encode it: refuse it before anything is written
         raise PageError(f"comment {late + 1} is dated outside {RANGE}")
     async with conn.transaction():
-        await _lock(conn)  # before the look-up: one article per page across nodes
+        await lock_page(conn, page, source.url)  # before the look-up: one article per page
         article_id = await find_article(conn, page, source.url)
+        if article_id is not None:
+            await lock_article(conn, article_id)
         if article_id is None:
             stored = await writes.insert_page(conn, page, source)
             crawl_id = await _start(conn, stored.article_id, page, source, crawl, "created")
@@ -63,7 +82,8 @@ async def replace_crawl(
 ) -> CrawlResult | None:
     """PUT: replace an article's content; its crawl history starts again with `crawl`."""
     async with conn.transaction():
-        await _lock(conn)
+        await lock_page(conn, page, source.url)
+        await lock_article(conn, article_id)
         done = await writes.replace_content(conn, article_id, page, source)
         if done is None:
             return None

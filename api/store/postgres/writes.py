@@ -1,8 +1,10 @@
 """Writes on PostgreSQL: one transaction per page, as `api.store.writes` does on SQLite.
 
-Page writes take a transaction-level advisory lock, so they run one at a time across every
-node (SQLite's single writer): content identity is checked and ids are handed out in page
-order without races. Ids come from the tables' sequences, which never give a number twice.
+Page writes take transaction-level advisory locks keyed by the page's identities
+(`api.store.postgres.crawls.lock_page`): two writes of one page run one after the other across
+every node, so content identity is checked without races, while different pages write in
+parallel. Ids come from the tables' sequences, a block of consecutive ids per page
+(`reserve_ids`), which never give a number twice.
 """
 
 from __future__ import annotations
@@ -13,24 +15,33 @@ from collections.abc import Sequence
 from typing import Any
 
 from api.ingest.errors import PageError
+from api.ingest.identity import lock_key
 from api.ingest.model import Block, ParsedPage
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
-from api.store.postgres.schema import WRITE_LOCK, PgConnection
+from api.store.postgres.schema import PgConnection
 from api.store.writes import HashConflict, IngestResult, Source
 
 
 async def reserve_ids(conn: PgConnection, table: str, count: int) -> int:
-    """Take `count` consecutive ids of `table` (under the write lock); returns the one before
-    the first."""
+    """Take `count` consecutive ids of `table`; returns the one before the first.
+
+    Page writes run in parallel, so the sequence's two steps (take the next id, move past the
+    block) hold a session advisory lock of the table for that moment only: a sequence is not
+    transactional, and another writer between the two steps would get ids inside the block."""
     if count == 0:
         return 0
-    last = await conn.fetchval(
-        "SELECT setval(pg_get_serial_sequence($1, 'id'), "
-        "nextval(pg_get_serial_sequence($1, 'id')) + $2 - 1)",
-        table,
-        count,
-    )
+    key = lock_key("sequence", table)
+    await conn.execute("SELECT pg_advisory_lock($1)", key)
+    try:
+        last = await conn.fetchval(
+            "SELECT setval(pg_get_serial_sequence($1, 'id'), "
+            "nextval(pg_get_serial_sequence($1, 'id')) + $2 - 1)",
+            table,
+            count,
+        )
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", key)
     return int(last) - count
 
 
@@ -55,10 +66,10 @@ async def store_page(conn: PgConnection, page: ParsedPage, source: Source) -> In
     """Store a parsed page in one transaction; a page already stored is left as it is. Its raw
     source is not kept (`api.store.postgres.crawls.ingest_crawl` keeps it): the article gets one
     crawl, at its ingest time, without a source."""
-    from api.store.postgres.crawls import adopt
+    from api.store.postgres.crawls import adopt, lock_page
 
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+        await lock_page(conn, page, source.url)
         result = await insert_page(conn, page, source)
         if result.created:
             await adopt(conn, result.article_id)
@@ -67,7 +78,7 @@ async def store_page(conn: PgConnection, page: ParsedPage, source: Source) -> In
 
 
 async def insert_page(conn: PgConnection, page: ParsedPage, source: Source) -> IngestResult:
-    """A new article for `page` (in the caller's transaction, under the write lock); the one
+    """A new article for `page` (in the caller's transaction, under the page's locks); the one
     already holding its content when there is one."""
     existing = await conn.fetchrow(
         "SELECT id, comment_count FROM articles WHERE content_hash = $1", page.content_hash
@@ -94,7 +105,7 @@ async def replace_content(
     conn: PgConnection, article_id: int, page: ParsedPage, source: Source
 ) -> IngestResult | None:
     """Replace an article's content, keeping its id (in the caller's transaction, under the
-    write lock); None when there is no such article."""
+    page's locks); None when there is no such article."""
     if await conn.fetchval("SELECT 1 FROM articles WHERE id = $1", article_id) is None:
         return None
     holder = await conn.fetchval(

@@ -53,6 +53,18 @@ from schemas.threads import CommentNode
 POOL_SIZE = 10
 
 
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """What a connection does on its way back to the pool: nothing more than asyncpg always
+    does (roll back a transaction left open, drop listeners).
+
+    asyncpg's default also sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET
+    ALL` on every release, one more round trip for each query made through the pool: about 1.9
+    ms of a 2.5 ms `pool.fetchval("SELECT 1")` on the bench machine. Nothing here leaves session
+    state behind: settings are `set_config(…, true)` (this transaction only), there are no
+    cursors or LISTENs, and the one session advisory lock (`writes.reserve_ids`) is released in
+    the same call, or its connection is closed."""
+
+
 class PostgresStore:
     """`Store` on a PostgreSQL database; open it with `PostgresStore.open`."""
 
@@ -85,9 +97,10 @@ class PostgresStore:
             await schema.migrate(conn)
         finally:
             await conn.close()
-        pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE)
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE, reset=keep_session)
         replicas = [
-            await asyncpg.create_pool(read, min_size=1, max_size=POOL_SIZE) for read in read_urls
+            await asyncpg.create_pool(read, min_size=1, max_size=POOL_SIZE, reset=keep_session)
+            for read in read_urls
         ]
         return cls(pool, await asyncpg.connect(url), search_deadline, replicas, url)
 

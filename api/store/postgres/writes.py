@@ -41,7 +41,11 @@ async def reserve_ids(conn: PgConnection, table: str, count: int) -> int:
             count,
         )
     finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", key)
+        try:
+            await conn.execute("SELECT pg_advisory_unlock($1)", key)
+        except BaseException:
+            conn.terminate()  # its session, and so the lock, ends with it
+            raise
     return int(last) - count
 
 

@@ -11,7 +11,7 @@ REDIS    := /usr/bin/redis-server
 # tests/test_readme.py loads the same files before it runs the README's examples.
 SEED_PAGES := $(wildcard fixtures/*.txt)
 
-.PHONY: run test lint typecheck pytest postgresql openapi bench clean
+.PHONY: run test lint typecheck pytest postgresql openapi bench bench-postgresql clean
 
 $(BIN)/threadbase: pyproject.toml
 	@echo "[1/3] creating $(VENV)"
@@ -73,6 +73,14 @@ $(REDIS):
 bench: $(VENV)/.bench-deps
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(MAKE) bench-postgresql
+
+# The PostgreSQL section of BENCHMARKS.md alone (bench/postgres.py): the same corpus copied into
+# a throwaway cluster, the same rows against both engines. A smaller corpus for a quick look:
+# make bench-postgresql PG_BENCH_ARGS="--articles 300 --comments 30000 --duration 2 --rounds 1"
+bench-postgresql: $(BIN)/threadbase postgresql
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.postgres $(PG_BENCH_ARGS)
 
 $(VENV)/.bench-deps: $(BIN)/threadbase
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

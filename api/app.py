@@ -120,8 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         opened = SqliteStore.CONNECTIONS if isinstance(store, SqliteStore) else {}
         for pool, count in opened.items():
             metrics.connections_opened(pool, count)
-        if isinstance(store, SqliteStore):
-            metrics.REPLICA_LAG_SECONDS.set(0)  # one SQLite file: reads never trail writes
+        metrics.replica_lag(await store.replica_lag())  # 0 for SQLite: one file
         if isinstance(generation, StoreGeneration):
             generation.open(store)
         else:

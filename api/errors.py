@@ -6,6 +6,7 @@ import logging
 import sqlite3
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -16,7 +17,7 @@ from litestar.exceptions import (
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
 
 from api.parse_pool import ParserRestarted
-from api.store.protocol import NotImplementedOnEngine, StoreBusy
+from api.store.protocol import StoreBusy
 from schemas import InvalidParam
 from schemas.problems import ParamLocation
 
@@ -114,22 +115,24 @@ def _from_busy(exc: StoreBusy) -> ApiProblem:
     return ServiceBusy(str(exc))
 
 
-class NotImplementedOnThisEngine(ApiProblem):
-    """501: the configured database engine does not support the operation (it works on
-    SQLite); the problem type names the engine, `operation` the operation."""
+UNREACHABLE_RETRY_SECONDS = 5
+UNREACHABLE = (
+    ConnectionError,  # refused, reset: nothing listens, or the server went away
+    asyncpg.PostgresConnectionError,  # the connection broke (SQLSTATE class 08)
+    asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.InterfaceError,  # only "connection … closed" (see `_from_unreachable`)
+)
+"""Errors of a database that cannot be reached now (PostgreSQL stopped, restarting, or away
+from the network): a 503 to retry, never a 500."""
 
-    def __init__(self, engine: str, operation: str) -> None:
-        super().__init__(
-            status_code=501,
-            type_=PROBLEM_BASE + f"not-implemented-on-{engine}",
-            title=f"Not implemented on {engine}",
-            detail=f"{operation} is not implemented on {engine} yet; it works on SQLite.",
-            extra={"operation": operation},
-        )
 
-
-def _from_not_implemented(exc: NotImplementedOnEngine) -> ApiProblem:
-    return NotImplementedOnThisEngine(exc.engine, exc.operation)
+def _from_unreachable(exc: Exception) -> ApiProblem:
+    if isinstance(exc, asyncpg.exceptions.InterfaceError) and "closed" not in str(exc):
+        return _from_unexpected(exc)  # a misuse of the driver, not an outage
+    logger.warning("database unreachable: %s", exc)
+    return ServiceBusy("The database cannot be reached.", UNREACHABLE_RETRY_SECONDS)
 
 
 def _from_parser_restart(exc: ParserRestarted) -> ApiProblem:
@@ -221,7 +224,7 @@ def problem_details_config() -> ProblemDetailsConfig:
             HTTPException: _from_http,
             sqlite3.OperationalError: _from_sqlite,
             StoreBusy: _from_busy,
-            NotImplementedOnEngine: _from_not_implemented,
+            **dict.fromkeys(UNREACHABLE, _from_unreachable),
             ParserRestarted: _from_parser_restart,
             Exception: _from_unexpected,
         },

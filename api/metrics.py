@@ -58,6 +58,12 @@ REPLICA_LAG_SECONDS = Gauge(
     "How far the read database trails the primary; 0 for SQLite (reads and writes share one file).",
     multiprocess_mode="livemax",
 )
+REPLICA_LAG_BYTES = Gauge(
+    f"{PREFIX}_replica_lag_bytes",
+    "Bytes of the primary's WAL the furthest-behind read replica has not replayed yet; 0 when "
+    "reads use the primary.",
+    multiprocess_mode="livemax",
+)
 
 
 @contextmanager
@@ -76,6 +82,13 @@ def pool_sizes(sizes: dict[str, tuple[int, int]]) -> None:
     for pool, (opened, in_use) in sizes.items():
         DB_CONNECTIONS_OPEN.labels(pool).set(opened)
         DB_CONNECTIONS_IN_USE.labels(pool).set(in_use)
+
+
+def replica_lag(lag: tuple[float, int] | None) -> None:
+    """Set the replica-lag gauges (None: not readable now, the gauges keep their values)."""
+    if lag is not None:
+        REPLICA_LAG_SECONDS.set(lag[0])
+        REPLICA_LAG_BYTES.set(lag[1])
 
 
 def connections_opened(pool: str, count: int) -> None:

@@ -20,7 +20,7 @@ from litestar.plugins.prometheus.middleware import PrometheusMiddleware
 from litestar.types import Message, Receive, Scope, Send
 
 from api.deps import StoreDependency
-from api.metrics import METRICS_PATH, PREFIX, pool_sizes
+from api.metrics import METRICS_PATH, PREFIX, pool_sizes, replica_lag
 
 
 class RouteMetricsMiddleware(PrometheusMiddleware):
@@ -108,7 +108,8 @@ class MetricsController(PrometheusController):
 
     @get(media_type=MediaType.TEXT)
     async def get(self, store: StoreDependency) -> Response[Any]:
-        """The scrape (PostgreSQL's pools are read now: their size changes)."""
+        """The scrape (PostgreSQL's pools and replica lag are read now)."""
         pool_sizes(store.connections())
+        replica_lag(await store.replica_lag())
         response: Response[Any] = await PrometheusController.get.fn(self)
         return response

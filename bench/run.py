@@ -472,7 +472,13 @@ def main() -> None:
                 )
     report = render(results, rate, rss.peak_kb, spec, workers, args, profile_text, parsing, t)
     previous = args.output.read_text() if args.output.exists() else ""
-    kept = [parse.kept_section(previous), parsing_rate.kept_section(previous)]
+    from bench import postgres  # it builds on this module
+
+    kept = [
+        parse.kept_section(previous),
+        parsing_rate.kept_section(previous),
+        postgres.kept_section(previous),
+    ]
     args.output.write_text("\n\n".join([report.rstrip(), *filter(None, kept)]) + "\n")
     (DATA / "last-run.json").write_text(
         json.dumps(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -113,14 +112,6 @@ def fresh_postgres(postgres: pg_cluster.Cluster) -> str:
 
 
 BACKENDS = ["sqlite", "postgresql"]
-SQLITE_ONLY_PATHS = re.compile(r"/v1/(articles/\d+/(crawls|revisions)|comments/\d+/revisions)")
-"""Crawl history: kept on SQLite only (README, "PostgreSQL"); PostgreSQL answers 501."""
-
-
-def skip_sqlite_only(backend: str, path: str) -> None:
-    """Skip, with the reason shown, a test of `path` that only SQLite can answer."""
-    if backend == "postgresql" and SQLITE_ONLY_PATHS.search(path):
-        pytest.skip("crawl history is SQLite-only; PostgreSQL answers 501 (test_api_writes)")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from bench import run
+from bench import postgres, run
 from bench.corpus import IngestRate, Spec
 
 
@@ -36,3 +37,33 @@ def test_report_names_urls_sizes_and_targets() -> None:
     assert "| ingest vs bare executemany | 0.67x | >= 0.6x | yes |" in report
     assert "| thread tree vs comments page | not run | >= 0.5x | – |" in report
     assert "(the comments page is 12.0x that)" in report
+
+
+def test_postgresql_section_puts_both_engines_side_by_side(tmp_path: Path) -> None:
+    """The PostgreSQL section names its flags and URLs, computes the ratio from the rows, and
+    replaces only itself in BENCHMARKS.md."""
+    page = "http://127.0.0.1:1/v1/articles/3/comments?limit=50"
+    results = {
+        run.PAGE: {
+            "sqlite": result(run.PAGE, 400, page, run.NO_CACHE),
+            "postgresql": result(run.PAGE, 100, page, run.NO_CACHE),
+        }
+    }
+    args = argparse.Namespace(rounds=3, connections=16, duration=5)
+    corpus = run.DATA / "corpus-10000-1000000.db"
+    write = postgres.WriteRate(200, 10_000, 20.0)
+    section = postgres.render(args, Spec(), results, 600.0, 1_000_000, write, write, "15.1", corpus)
+    assert "--articles 10000 --comments 1000000 --duration 5 --rounds 3" in section
+    assert f"| {run.PAGE} (no-cache) | 400 | 1.0 | 100 | 1.0 | 2.0 | 0.25x |" in section
+    assert f"- {run.PAGE}: `{page}`" in section
+    assert "| 10.0 pages/s, 500 comments/s |" in section
+    assert "600 s, 1,667 comments/s (1,000,000 comments)" in section
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("# Benchmarks\n\nSQLite rows\n")
+    postgres.write_section(out, section)
+    postgres.write_section(out, section.replace("0.25x", "0.30x"))
+    text = out.read_text()
+    assert text.startswith("# Benchmarks\n\nSQLite rows\n")
+    assert text.count(postgres.START) == 1
+    assert "0.30x" in text
+    assert postgres.kept_section(text).endswith(postgres.END)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,12 @@ from api.app import create_app
 from api.ingest.page import parse_page
 from api.settings import Settings
 from api.store.copy import copy_database
+from api.store.crawls import Crawl, ingest_crawl
 from api.store.postgres.store import PostgresStore
 from api.store.protocol import CommentFilter
 from api.store.writes import Source, delete_article
 from tests.conftest import EDGE, SEED, THREADBASE, ingest
+from tests.test_recrawls import EDITED, MARY_ID, SEED_TEXT, WITHOUT_MARY
 
 PATHS = [
     "/v1/articles?limit=1",
@@ -31,6 +34,11 @@ PATHS = [
     "/v1/speakers",
     "/v1/authors?limit=500",
     "/v1/articles/1/comments.ndjson",
+    "/v1/articles/1/crawls",
+    "/v1/articles/1/revisions",
+    f"/v1/comments/{MARY_ID}/revisions",
+    "/v1/articles/1/comments?removed=true",
+    "/v1/articles/1/comments?seen_since=2017-06-20T00:00:00Z",
 ]
 SAME_ENGINE_PATHS = ["/v1/search?q=Putin&limit=50", "/v1/search?q=furnace&type=quote"]
 
@@ -58,9 +66,25 @@ def run_copy(source: str, dest: str) -> str:
     return done.stderr
 
 
+def recrawl(path: Path, text: str, crawled_at: str) -> None:
+    """Merge a crawl of the seed page (one URL) into the SQLite file at `path`."""
+    when = int(datetime.fromisoformat(crawled_at).timestamp())
+    conn = db.connect(path)
+    try:
+        source = Source(url="https://example.org/putin", crawled_at=when)
+        ingest_crawl(conn, parse_page(text), source, Crawl(raw=text.encode()))
+    finally:
+        conn.close()
+
+
 async def test_a_round_trip_keeps_every_answer(tmp_path: Path, fresh_postgres: str) -> None:
+    """Crawl history included: a merged re-crawl (a comment added, one edited, one removed)
+    reads the same on the copy and on the copy of the copy."""
     original = tmp_path / "original.db"
-    ingest(original, SEED, EDGE)
+    recrawl(original, SEED_TEXT, "2017-06-19T12:00:00+00:00")
+    ingest(original, EDGE)
+    recrawl(original, EDITED, "2017-06-20T12:00:00+00:00")
+    recrawl(original, WITHOUT_MARY, "2017-06-21T12:00:00+00:00")
     url = fresh_postgres
     back = tmp_path / "back.db"
 
@@ -74,6 +98,10 @@ async def test_a_round_trip_keeps_every_answer(tmp_path: Path, fresh_postgres: s
     sqlite_settings = Settings(db_path=original, rate_limit_per_minute=0)
     first = await answers(sqlite_settings, PATHS + SAME_ENGINE_PATHS)
     assert [status for status, _, _ in first] == [200] * len(first)
+    crawls = first[PATHS.index("/v1/articles/1/crawls")][1]["items"]
+    assert [c["outcome"] for c in crawls] == ["created", "merged", "merged"]
+    removed = first[PATHS.index("/v1/articles/1/comments?removed=true")][1]["items"]
+    assert [c["id"] for c in removed] == [MARY_ID]
     on_postgres = await answers(
         Settings(db_path=original, database_url=url, rate_limit_per_minute=0), PATHS
     )

@@ -10,7 +10,13 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.ingest.identity import article_fingerprint, canonical_url, normalise_body
+from api.ingest.identity import (
+    article_fingerprint,
+    canonical_url,
+    lock_key,
+    normalise_body,
+    page_lock_keys,
+)
 from api.ingest.merge import (
     Known,
     Merge,
@@ -216,6 +222,26 @@ def test_canonical_url() -> None:
     assert canonical_url("http://example.org:8080") == "http://example.org:8080/"
     assert canonical_url("  ") is None
     assert canonical_url(None) is None
+
+
+def test_page_lock_keys_follow_the_identities() -> None:
+    text = [[Block("paragraph", "a b")]]
+    keys = page_lock_keys("HTTPS://Example.org/a?utm_source=x", "T", text, "c" * 64)
+    # The same page by another spelling of its URL, or with other whitespace: the same keys.
+    assert keys == page_lock_keys(
+        "https://example.org/a", " T", [[Block("paragraph", "a  b")]], "c" * 64
+    )
+    assert keys == sorted(keys)
+    assert len(keys) == 3
+    assert all(-(2**63) <= k < 2**63 for k in keys)
+    assert lock_key("url", "https://example.org/a") in keys
+    # Without a URL: its text and content only; another page shares none of them.
+    assert page_lock_keys(None, "T", text, "c" * 64) == [
+        k for k in keys if k != lock_key("url", "https://example.org/a")
+    ]
+    other = page_lock_keys("https://example.org/b", "U", [[Block("paragraph", "x")]], "d" * 64)
+    assert not set(other) & set(keys)
+    assert lock_key("url", "x") != lock_key("text", "x")
 
 
 def test_article_fingerprint_ignores_whitespace_not_words() -> None:

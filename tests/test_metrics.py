@@ -90,6 +90,7 @@ def test_metrics_move_with_traffic(tmp_path: Path) -> None:
     assert moved("threadbase_parse_seconds_count") == 1
     assert value(after, "threadbase_db_connections_open", pool="writer") == 2
     assert value(after, "threadbase_replica_lag_seconds") == 0
+    assert value(after, "threadbase_replica_lag_bytes") == 0
     # Route templates, never raw paths; /metrics itself is not counted.
     paths = {dict(labels).get("path") for (_, labels) in after}
     assert "/v1/articles/1" not in paths

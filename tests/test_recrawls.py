@@ -7,9 +7,9 @@ import random
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -41,13 +41,15 @@ T1, T2, T3 = "2017-06-19T12:00:00Z", "2017-06-20T12:00:00Z", "2017-06-21T12:00:0
 
 
 @pytest.fixture
-def keys(tmp_path: Path) -> Keys:
-    return Keys(Settings(db_path=tmp_path / "recrawl.db"))
+def keys(write_settings: Settings) -> Keys:
+    return Keys(write_settings)
 
 
 @pytest.fixture
-async def client(tmp_path: Path, keys: Keys) -> AsyncIterator[Client]:
-    app = create_app(Settings(db_path=tmp_path / "recrawl.db", rate_limit_per_minute=0))
+async def client(write_settings: Settings, keys: Keys) -> AsyncIterator[Client]:
+    """A client of a new database on each engine (`write_settings`): every test over HTTP
+    here runs on SQLite and on PostgreSQL."""
+    app = create_app(msgspec.structs.replace(write_settings, rate_limit_per_minute=0))
     async with AsyncTestClient(app) as c:
         yield c
 

@@ -47,6 +47,14 @@ def wait_for(check: Callable[[], bool], what: str) -> None:
         time.sleep(0.1)
 
 
+def metric(base: str, name: str) -> float:
+    """The value of the unlabelled series `name` in a node's /metrics scrape."""
+    for line in httpx.get(f"{base}/metrics").text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} is not in the scrape")
+
+
 @pytest.fixture
 def replicated() -> Iterator[tuple[str, str]]:
     """`(primary URL, standby URL)` of one database, streamed from a primary to a standby."""
@@ -116,6 +124,13 @@ def test_reads_go_to_the_standby_and_a_writer_reads_its_writes(
         assert httpx.get(f"{node_b}{location}", headers={HEADER: "1"}).status_code == 404
         assert httpx.get(f"{node_b}{location}", headers={HEADER: "soon"}).status_code == 404
 
+        # The paused standby trails the primary by the write: the lag gauges say so.
+        assert metric(node_b, "threadbase_replica_lag_bytes") > 0
+        wait_for(
+            lambda: metric(node_b, "threadbase_replica_lag_seconds") > 0,
+            "the standby receiving the write it has not replayed",
+        )
+
         query(standby_url, "SELECT pg_wal_replay_resume()")
         wait_for(
             lambda: httpx.get(f"{node_b}{location}").status_code == 200,
@@ -123,3 +138,7 @@ def test_reads_go_to_the_standby_and_a_writer_reads_its_writes(
         )
         article = httpx.get(f"{node_a}{location}").json()
         assert httpx.get(f"{node_b}{location}").json() == article
+        wait_for(
+            lambda: metric(node_b, "threadbase_replica_lag_bytes") == 0,
+            "the lag gauge coming back to 0",
+        )

@@ -119,3 +119,25 @@ def page_identity(title: str, sections: list[list[Block]], comments: list[Parsed
             for c in comments
         ),
     )
+
+
+def lock_key(kind: str, value: str) -> int:
+    """A signed 64-bit number for one identity (`kind` names which: "url", "text", "content",
+    "article"), the key of a PostgreSQL advisory lock: equal identities, equal keys."""
+    digest = hashlib.sha256(f"{kind}\0{value}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def page_lock_keys(
+    url: str | None, title: str, sections: Sequence[Sequence[Block]], content_hash: str
+) -> list[int]:
+    """The lock keys of every identity a page can be found by (its canonical URL, its text's
+    fingerprint, its content), in ascending order, so writers take them in one order."""
+    canonical = canonical_url(url)
+    keys = {
+        lock_key("text", article_fingerprint(title, sections)),
+        lock_key("content", content_hash),
+    }
+    if canonical is not None:
+        keys.add(lock_key("url", canonical))
+    return sorted(keys)

@@ -48,7 +48,18 @@ TABLES = [
         _cols(
             "id content_hash title url ingested_at first_comment_at last_comment_at "
             "section_count paragraph_count caption_count comment_count top_level_count "
-            "commenter_count quote_count published_at updated_at byline comment_rendering"
+            "commenter_count quote_count published_at updated_at byline comment_rendering "
+            "canonical_url text_fingerprint last_crawl_id"
+        ),
+    ),
+    Table("crawl_sources", "crawl_sources", _cols("id sha256 media_type size data")),
+    Table(
+        "crawls",
+        "crawls",
+        _cols(
+            "id article_id crawled_at ingested_at content_hash url source_id timezone "
+            "parser_version outcome comments comments_added comments_edited comments_removed "
+            "text_edited"
         ),
     ),
     Table("sections", "sections", _cols("id article_id position")),
@@ -59,10 +70,21 @@ TABLES = [
         _cols(
             "id article_id position author author_verified posted_at posted_text kind body "
             "parent_id parent_author parent_author_verified parent_resolution depth root_id "
-            "reply_count thread_rank"
+            "reply_count thread_rank anchor_id page_parent_id first_crawl_id last_crawl_id "
+            "body_crawl_id removed_crawl_id first_seen_at edited_at removed_at"
         ),
         key="article_id",
         by_article=True,
+    ),
+    Table(
+        "comment_revisions",
+        "comment_revisions",
+        _cols("id comment_id body first_crawl_id last_crawl_id"),
+    ),
+    Table(
+        "article_versions",
+        "article_versions",
+        _cols("id article_id text first_crawl_id last_crawl_id"),
     ),
     Table("speakers", "speakers", _cols("id article_id name aliases")),
     Table(
@@ -87,7 +109,7 @@ TABLES = [
     ),
     Table("api_keys", "api_keys", _cols("id name prefix secret_hash created_at revoked_at")),
 ]
-COUNTED = ("articles", "comments", "quotes")
+COUNTED = ("articles", "comments", "quotes", "crawls")
 """Tables whose ids are public: never reused, so their counters travel too."""
 SMALL = [  # copied whole: idempotency records added unless there, the source's secrets win
     ("idempotency_keys", "api_key_id key fingerprint status body location created_at"),
@@ -177,9 +199,9 @@ class SqliteSide(Side):
             )
 
     async def finish(self) -> None:
-        """Articles copied from PostgreSQL have no crawl history (it keeps none): each gets
-        one crawl at its ingest time and its identity, as migration 0014 adopts old articles,
-        so re-crawls merge into them."""
+        """Crawl history travels with the articles; an article that came without any (its
+        identity never computed) gets one crawl at its ingest time and its identity, as
+        migration 0014 adopts old articles, so re-crawls merge into it."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             backfill(self.conn)
@@ -242,6 +264,13 @@ class PostgresSide(Side):
             await self.conn.execute(
                 "SELECT setval(pg_get_serial_sequence($1, 'id'), $2)", table, value
             )
+
+    async def finish(self) -> None:
+        """As `SqliteSide.finish`: adopt any article that came without an identity."""
+        from api.store.postgres.crawls import backfill as adopt_all
+
+        async with self.conn.transaction():
+            await adopt_all(self.conn)
 
     async def close(self) -> None:
         await self.conn.close()

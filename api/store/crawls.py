@@ -11,11 +11,11 @@ import sqlite3
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from api.ingest.errors import PageError
 from api.ingest.identity import article_fingerprint, article_text, canonical_url
-from api.ingest.merge import Known, Stamp, Version, as_parsed, merge, observe
+from api.ingest.merge import Known, Merge, Stamp, Version, as_parsed, merge, observe
 from api.ingest.model import Block, ParsedPage
 from api.ingest.page import assemble
 from api.ingest.threads import thread_ranks
@@ -230,6 +230,30 @@ class Stored:
         return {stamp: crawl_id for crawl_id, stamp in self.crawls.items()}
 
 
+KNOWN_COLUMNS = """
+    id, author, author_verified, posted_at, parent_author, parent_author_verified, body,
+    body_crawl_id, last_crawl_id, anchor_id, removed_crawl_id, page_parent_id, posted_text, kind
+"""
+
+
+def known(r: Any, crawls: dict[int, Stamp], revisions: dict[int, list[Version]]) -> Known:
+    """A stored comment (a `KNOWN_COLUMNS` row) as the merge reads it."""
+    return Known(
+        key=r[0],
+        author=r[1],
+        author_verified=bool(r[2]),
+        posted_at=None if r[3] is None else utc(r[3]),
+        parent_author=r[4],
+        parent_author_verified=None if r[5] is None else bool(r[5]),
+        versions=(*revisions.get(r[0], ()), Version(r[6], crawls[r[7]], crawls[r[8]])),
+        anchor=r[9],
+        removed=None if r[10] is None else crawls[r[10]],
+        parent=r[11],
+        posted_text=r[12],
+        kind=r[13],
+    )
+
+
 def load_thread(conn: sqlite3.Connection, article_id: int) -> Stored:
     """Everything of an article a merge reads: crawls, comments with versions, text."""
     crawls = {
@@ -248,29 +272,11 @@ def load_thread(conn: sqlite3.Connection, article_id: int) -> Stored:
     comments: list[Known] = []
     bodies: dict[int, str] = {}
     for r in conn.execute(
-        "SELECT id, author, author_verified, posted_at, parent_author, parent_author_verified, "
-        "body, body_crawl_id, last_crawl_id, anchor_id, removed_crawl_id, page_parent_id, "
-        "posted_text, kind FROM comments WHERE article_id = ? ORDER BY position",
+        f"SELECT {KNOWN_COLUMNS} FROM comments WHERE article_id = ? ORDER BY position",
         (article_id,),
     ):
         bodies[r[0]] = r[6]
-        current = Version(r[6], crawls[r[7]], crawls[r[8]])
-        comments.append(
-            Known(
-                key=r[0],
-                author=r[1],
-                author_verified=bool(r[2]),
-                posted_at=None if r[3] is None else utc(r[3]),
-                parent_author=r[4],
-                parent_author_verified=None if r[5] is None else bool(r[5]),
-                versions=(*revisions.get(r[0], ()), current),
-                anchor=r[9],
-                removed=None if r[10] is None else crawls[r[10]],
-                parent=r[11],
-                posted_text=r[12],
-                kind=r[13],
-            )
-        )
+        comments.append(known(r, crawls, revisions))
     texts = [
         Version(r[0], crawls[r[1]], crawls[r[2]])
         for r in conn.execute(
@@ -304,49 +310,74 @@ def _merge_into(
     if result.repeated:
         return CrawlResult(article_id, "unchanged", total)
 
-    text = article_text(page.title, page.sections)
-    texts = list(observe(stored.texts, text, stamp))
-    current_text = max(texts, key=lambda v: (v.last, v.body))
-    text_edited = current_text.body != max(stored.texts, key=lambda v: (v.last, v.body)).body
-    newest = stamp == result.crawls[-1]
-    structural = (newest and text_edited) or _shape(stored.comments) != _shape(result.comments)
-    outcome: Outcome = "merged" if structural or result.changed else "unchanged"
-    crawl_id = _insert_crawl(conn, article_id, page, source, crawl, outcome, crawled_at)
+    plan = decide(stored, page, stamp, result)
+    crawl_id = _insert_crawl(conn, article_id, page, source, crawl, plan.outcome, crawled_at)
     conn.execute(
         "UPDATE crawls SET comments_added = ?, comments_edited = ?, comments_removed = ?, "
         "text_edited = ? WHERE id = ?",
-        (len(result.added), len(result.edited), len(result.removed), text_edited, crawl_id),
+        (len(result.added), len(result.edited), len(result.removed), plan.text_edited, crawl_id),
     )
     crawl_ids = {**stored.stamp_ids(), stamp: crawl_id}
-    if newest:
-        title, blocks, digest = page.title, page.sections, page.content_hash
-    else:
-        title, blocks, digest = stored.title, stored.blocks, stored.content_hash
     save_thread(
         conn,
         article_id,
         result.comments,
         crawl_ids,
         stored.bodies,
-        title=title,
-        blocks=blocks if structural else None,
-        digest=digest,
+        title=plan.title,
+        blocks=plan.blocks if plan.structural else None,
+        digest=plan.digest,
     )
-    save_texts(conn, article_id, texts, crawl_ids)
-    if newest:
-        _update_article(conn, article_id, page, source, crawl_ids[result.crawls[-1]], outcome)
-    elif outcome == "merged":
+    save_texts(conn, article_id, plan.texts, crawl_ids)
+    if plan.newest:
+        _update_article(conn, article_id, page, source, crawl_ids[result.crawls[-1]], plan.outcome)
+    elif plan.outcome == "merged":
         conn.execute("UPDATE articles SET updated_at = ? WHERE id = ?", (_now(), article_id))
-    return CrawlResult(
-        article_id,
-        outcome,
-        total,
-        len(result.added),
-        len(result.edited),
-        len(result.removed),
-        text_edited,
-        crawl_id,
-    )
+    return plan.result(article_id, total, result, crawl_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a merge writes besides the thread: decided from the stored and the new crawl
+    alone, the same on every engine."""
+
+    texts: list[Version]
+    text_edited: bool
+    newest: bool  # the crawl is the newest one: the article takes its text and metadata
+    structural: bool  # the text, order or reply tree changed: everything derived is rewritten
+    outcome: Outcome
+    title: str
+    blocks: list[list[Block]]
+    digest: str
+
+    def result(self, article_id: int, total: int, merged: Merge, crawl_id: int) -> CrawlResult:
+        """The crawl's outcome as the API reports it."""
+        return CrawlResult(
+            article_id,
+            self.outcome,
+            total,
+            len(merged.added),
+            len(merged.edited),
+            len(merged.removed),
+            self.text_edited,
+            crawl_id,
+        )
+
+
+def decide(stored: Stored, page: ParsedPage, stamp: Stamp, result: Merge) -> Plan:
+    """The texts, the outcome and what to rewrite after merging a crawl (`result`)."""
+    text = article_text(page.title, page.sections)
+    texts = list(observe(stored.texts, text, stamp))
+    current_text = max(texts, key=lambda v: (v.last, v.body))
+    text_edited = current_text.body != max(stored.texts, key=lambda v: (v.last, v.body)).body
+    newest = stamp == result.crawls[-1]
+    structural = (newest and text_edited) or shape(stored.comments) != shape(result.comments)
+    outcome: Outcome = "merged" if structural or result.changed else "unchanged"
+    if newest:
+        title, blocks, digest = page.title, page.sections, page.content_hash
+    else:
+        title, blocks, digest = stored.title, stored.blocks, stored.content_hash
+    return Plan(texts, text_edited, newest, structural, outcome, title, blocks, digest)
 
 
 def _seen_again(
@@ -379,7 +410,7 @@ def _seen_again(
     return CrawlResult(article_id, "unchanged", newest[4], crawl_id=crawl_id)
 
 
-def _shape(thread: list[Known]) -> list[tuple[object, ...]]:
+def shape(thread: list[Known]) -> list[tuple[object, ...]]:
     """What the reply tree, quotes and order are computed from."""
     return [
         (
@@ -495,27 +526,7 @@ def save_thread(
             page_parent_id = ?, posted_at = ?, posted_text = ?, kind = ?
         WHERE id = ?
         """,
-        [
-            (
-                i,
-                None if k.anchor is None else ids.get(k.anchor),
-                k.parent_author,
-                k.parent_author_verified,
-                crawl_ids[k.first],
-                crawl_ids[k.last],
-                crawl_ids[k.current.first],
-                None if k.removed is None else crawl_ids[k.removed],
-                k.first[0],
-                None if k.edited is None else k.edited[0],
-                None if k.removed is None else k.removed[0],
-                None if k.parent is None else ids.get(k.parent),
-                None if k.posted_at is None else int(k.posted_at.timestamp()),
-                k.posted_text,
-                k.kind,
-                ids[k.key],
-            )
-            for i, k in enumerate(thread)
-        ],
+        comment_updates(thread, ids, crawl_ids),
     )
     conn.execute(
         "DELETE FROM comment_revisions WHERE comment_id IN "
@@ -534,6 +545,35 @@ def save_thread(
     if blocks is not None:
         _rewrite_derived(conn, article_id, thread, order, title, blocks, digest)
     return order
+
+
+def comment_updates(
+    thread: list[Known], ids: dict[int, int], crawl_ids: dict[Stamp, int]
+) -> list[tuple[Any, ...]]:
+    """Per comment of a merged thread (by `ids`, key -> id): position, anchor_id,
+    parent_author, parent_author_verified, first/last/body/removed crawl ids, first_seen_at,
+    edited_at, removed_at, page_parent_id, posted_at, posted_text, kind, and its id last."""
+    return [
+        (
+            i,
+            None if k.anchor is None else ids.get(k.anchor),
+            k.parent_author,
+            None if k.parent_author_verified is None else int(k.parent_author_verified),
+            crawl_ids[k.first],
+            crawl_ids[k.last],
+            crawl_ids[k.current.first],
+            None if k.removed is None else crawl_ids[k.removed],
+            k.first[0],
+            None if k.edited is None else k.edited[0],
+            None if k.removed is None else k.removed[0],
+            None if k.parent is None else ids.get(k.parent),
+            None if k.posted_at is None else int(k.posted_at.timestamp()),
+            k.posted_text,
+            k.kind,
+            ids[k.key],
+        )
+        for i, k in enumerate(thread)
+    ]
 
 
 def _rewrite_derived(

@@ -66,15 +66,6 @@ class StoreBusy(Exception):
     """The database could not answer now (a deadline passed, a lock is held): a 503 to retry."""
 
 
-class NotImplementedOnEngine(Exception):
-    """The store's engine cannot do `operation` (yet): a 501 naming it, never a 500."""
-
-    def __init__(self, engine: str, operation: str) -> None:
-        super().__init__(f"{operation} is not implemented on {engine}")
-        self.engine = engine
-        self.operation = operation
-
-
 class SearchSyntaxError(ValueError):
     """The engine rejected a raw (`mode=fts`) query."""
 
@@ -315,6 +306,13 @@ class Store(Protocol):
 
     async def data_generation(self) -> int:
         """The data generation: a number every write of the data moves on."""
+        ...
+
+    async def replica_lag(self) -> tuple[float, int] | None:
+        """How far the read databases trail the primary, the furthest behind: `(seconds since
+        the last transaction it replayed was committed, when WAL waits to be replayed; bytes of
+        the primary's WAL not yet replayed)`; `(0, 0)` where reads use the primary; None when
+        it cannot be read now."""
         ...
 
     def connections(self) -> dict[str, tuple[int, int]]:

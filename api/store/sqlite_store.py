@@ -92,6 +92,10 @@ class SqliteStore:
         found = await self.conn.execute_fetchall("SELECT n FROM data_generation")
         return int(next(iter(found))[0])
 
+    async def replica_lag(self) -> tuple[float, int] | None:
+        """Nothing trails: reads and writes use one file."""
+        return 0.0, 0
+
     def connections(self) -> dict[str, tuple[int, int]]:
         """Nothing to read: the connections are fixed (`CONNECTIONS`) and count their own use."""
         return {}

@@ -17,13 +17,17 @@ from api.store.protocol import CommentFilter, QuoteFilter
 from api.thread_view import Skeleton
 from schemas import (
     Article,
+    ArticleRevision,
     Author,
     Comment,
+    CommentRevisions,
     CommentSort,
+    Crawl,
     Link,
     Paragraph,
     Quote,
     QuoteItem,
+    Revision,
     Section,
     Speaker,
     SpeakerSummary,
@@ -59,10 +63,9 @@ COMMENT_COLUMNS = f"""
     posted_text, kind,
     {QUOTES_JSON.format(owner="comment_id", table="comments")},
     {LINKS_JSON.format(owner="comment_id", table="comments")},
-    (SELECT a.ingested_at FROM articles a WHERE a.id = comments.article_id), NULL, NULL
+    first_seen_at, edited_at, removed_at
 """
-"""`comment_row`'s columns. No crawl history on PostgreSQL: a comment was first seen when its
-article was stored, and is never edited or removed (only replaced with the article)."""
+"""`comment_row`'s columns."""
 _quotes = msgspec.json.Decoder(list[Quote])
 _links = msgspec.json.Decoder(list[Link])
 
@@ -218,12 +221,11 @@ def _comment_where(article_id: int, filters: CommentFilter) -> tuple[list[str], 
     if filters.until is not None:
         where.append("posted_at < ?")
         params.append(filters.until)
-    # No crawl history: comments were first seen when their article was stored, none removed.
     if filters.seen_since is not None:
-        where.append("(SELECT a.ingested_at FROM articles a WHERE a.id = article_id) >= ?")
+        where.append("first_seen_at >= ?")
         params.append(filters.seen_since)
-    if filters.removed:
-        where.append("false")
+    if filters.removed is not None:
+        where.append("removed_at IS NOT NULL" if filters.removed else "removed_at IS NULL")
     return where, params
 
 
@@ -423,3 +425,56 @@ async def article_document(conn: Conn, article: Article) -> ArticleImport:
             for r in comment_rows
         ],
     )
+
+
+async def list_crawls(
+    conn: Conn, article_id: int, *, after: list[int] | None, limit: int
+) -> list[Crawl]:
+    """An article's crawls in `crawled_at` order (then id), after the keyset `after`."""
+    sql = f"SELECT {rows.CRAWL_COLUMNS} FROM crawls WHERE article_id = ?"
+    params: list[object] = [article_id]
+    if after is not None:
+        sql += " AND (crawled_at, id) > (?, ?)"
+        params += after
+    sql += " ORDER BY crawled_at, id LIMIT ?"
+    params.append(limit)
+    return [rows.crawl(r) for r in await fetch(conn, sql, *params)]
+
+
+async def comment_revisions(conn: Conn, comment_id: int) -> CommentRevisions | None:
+    """A comment's current body and earlier ones, oldest first; None when there is none."""
+    found = await fetch(conn, "SELECT body, edited_at FROM comments WHERE id = ?", comment_id)
+    if not found:
+        return None
+    earlier = await fetch(
+        conn,
+        "SELECT r.body, f.crawled_at, l.crawled_at FROM comment_revisions r "
+        "JOIN crawls f ON f.id = r.first_crawl_id JOIN crawls l ON l.id = r.last_crawl_id "
+        "WHERE r.comment_id = ? ORDER BY f.crawled_at, r.id",
+        comment_id,
+    )
+    return CommentRevisions(
+        comment_id=comment_id,
+        body=found[0][0],
+        edited_at=None if found[0][1] is None else rows.utc(found[0][1]),
+        items=[
+            Revision(body=r[0], first_seen_at=rows.utc(r[1]), last_seen_at=rows.utc(r[2]))
+            for r in earlier
+        ],
+    )
+
+
+async def article_revisions(conn: Conn, article_id: int) -> list[ArticleRevision]:
+    """An article's earlier texts (every version but the one seen last), oldest first."""
+    found = await fetch(
+        conn,
+        "SELECT v.text, f.crawled_at, l.crawled_at, f.content_hash, l.content_hash "
+        "FROM article_versions v JOIN crawls f ON f.id = v.first_crawl_id "
+        "JOIN crawls l ON l.id = v.last_crawl_id WHERE v.article_id = ?",
+        article_id,
+    )
+    ordered = sorted(found, key=lambda r: ((r[2], r[4]), r[0]))
+    return [
+        ArticleRevision(text=r[0], first_seen_at=rows.utc(r[1]), last_seen_at=rows.utc(r[2]))
+        for r in sorted(ordered[:-1], key=lambda r: (r[1], r[3]))
+    ]

@@ -15,6 +15,7 @@ import time
 from contextvars import ContextVar
 from http.cookies import SimpleCookie
 
+import asyncpg
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -78,3 +79,25 @@ class ReadRouting:
             await self.app(scope, receive, mark)
         finally:
             read_primary.reset(token)
+
+
+async def replica_lag(primary: asyncpg.Pool, replicas: list[asyncpg.Pool]) -> tuple[float, int]:
+    """The furthest-behind standby's lag: `(seconds, bytes)`. Bytes: the primary's WAL position
+    now less the standby's replayed position. Seconds: since the last transaction the standby
+    replayed was committed, while WAL it has received waits to be replayed (0 when it has
+    replayed everything it received: an idle primary sends nothing to be behind on)."""
+    position = await primary.fetchval("SELECT pg_current_wal_lsn()::text")
+    seconds, behind = 0.0, 0
+    for replica in replicas:
+        row = await replica.fetchrow(
+            "SELECT greatest(pg_wal_lsn_diff($1::text::pg_lsn, pg_last_wal_replay_lsn()), 0)"
+            "::bigint, "
+            "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+            "ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) "
+            "END::float8",
+            position,
+        )
+        assert row is not None
+        behind = max(behind, int(row[0] or 0))
+        seconds = max(seconds, float(row[1] or 0))
+    return seconds, behind

@@ -18,7 +18,7 @@ PgConnection: TypeAlias = "asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
 """A connection, opened alone or taken from the pool."""
 MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
 MIGRATION_LOCK = 0x7468_7264  # pg_advisory_lock key held while migrating ("thrd")
-WRITE_LOCK = 0x7468_7277  # pg_advisory_xact_lock key of page writes ("thrw")
+CRAWLS_MIGRATION = 3  # adopts the articles stored before it into the crawl model
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,10 @@ async def migrate(conn: PgConnection) -> int:
                 continue
             async with conn.transaction():
                 await conn.execute(migration.sql)
+                if migration.version == CRAWLS_MIGRATION:
+                    from api.store.postgres.crawls import backfill
+
+                    await backfill(conn)  # identities need Python (URLs, SHA-256)
                 await conn.execute(
                     "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                     migration.version,

@@ -1,35 +1,51 @@
 """Writes on PostgreSQL: one transaction per page, as `api.store.writes` does on SQLite.
 
-Page writes take a transaction-level advisory lock, so they run one at a time across every
-node (SQLite's single writer): content identity is checked and ids are handed out in page
-order without races. Ids come from the tables' sequences, which never give a number twice.
+Page writes take transaction-level advisory locks keyed by the page's identities
+(`api.store.postgres.crawls.lock_page`): two writes of one page run one after the other across
+every node, so content identity is checked without races, while different pages write in
+parallel. Ids come from the tables' sequences, a block of consecutive ids per page
+(`reserve_ids`), which never give a number twice.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from api.ingest.errors import PageError
-from api.ingest.model import ParsedPage
+from api.ingest.identity import lock_key
+from api.ingest.model import Block, ParsedPage
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
-from api.store.postgres.schema import WRITE_LOCK, PgConnection
+from api.store.postgres.schema import PgConnection
 from api.store.writes import HashConflict, IngestResult, Source
 
 
 async def reserve_ids(conn: PgConnection, table: str, count: int) -> int:
-    """Take `count` consecutive ids of `table` (under the write lock); returns the one before
-    the first."""
+    """Take `count` consecutive ids of `table`; returns the one before the first.
+
+    Page writes run in parallel, so the sequence's two steps (take the next id, move past the
+    block) hold a session advisory lock of the table for that moment only: a sequence is not
+    transactional, and another writer between the two steps would get ids inside the block."""
     if count == 0:
         return 0
-    last = await conn.fetchval(
-        "SELECT setval(pg_get_serial_sequence($1, 'id'), "
-        "nextval(pg_get_serial_sequence($1, 'id')) + $2 - 1)",
-        table,
-        count,
-    )
+    key = lock_key("sequence", table)
+    await conn.execute("SELECT pg_advisory_lock($1)", key)
+    try:
+        last = await conn.fetchval(
+            "SELECT setval(pg_get_serial_sequence($1, 'id'), "
+            "nextval(pg_get_serial_sequence($1, 'id')) + $2 - 1)",
+            table,
+            count,
+        )
+    finally:
+        try:
+            await conn.execute("SELECT pg_advisory_unlock($1)", key)
+        except BaseException:
+            conn.terminate()  # its session, and so the lock, ends with it
+            raise
     return int(last) - count
 
 
@@ -51,58 +67,72 @@ async def data_generation(conn: PgConnection) -> int:
 
 
 async def store_page(conn: PgConnection, page: ParsedPage, source: Source) -> IngestResult:
-    """Store a parsed page in one transaction; a page already stored is left as it is."""
+    """Store a parsed page in one transaction; a page already stored is left as it is. Its raw
+    source is not kept (`api.store.postgres.crawls.ingest_crawl` keeps it): the article gets one
+    crawl, at its ingest time, without a source."""
+    from api.store.postgres.crawls import adopt, lock_page
+
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-        existing = await conn.fetchrow(
-            "SELECT id, comment_count FROM articles WHERE content_hash = $1", page.content_hash
-        )
-        if existing is not None:
-            return IngestResult(existing[0], False, existing[1])
-        article_id = await conn.fetchval(
-            "INSERT INTO articles (content_hash, title, url, published_at, ingested_at) "
-            "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            page.content_hash,
-            page.title,
-            source.url,
-            _published(page, source),
-            int(time.time()),
-        )
-        await write_content(conn, article_id, page)
-        await bump_generation(conn)
-        return IngestResult(article_id, True, len(page.comments))
+        await lock_page(conn, page, source.url)
+        result = await insert_page(conn, page, source)
+        if result.created:
+            await adopt(conn, result.article_id)
+            await bump_generation(conn)
+        return result
 
 
-async def replace_page(
+async def insert_page(conn: PgConnection, page: ParsedPage, source: Source) -> IngestResult:
+    """A new article for `page` (in the caller's transaction, under the page's locks); the one
+    already holding its content when there is one."""
+    existing = await conn.fetchrow(
+        "SELECT id, comment_count FROM articles WHERE content_hash = $1", page.content_hash
+    )
+    if existing is not None:
+        return IngestResult(existing[0], False, existing[1])
+    late = first_out_of_range(page)
+    if late is not None:  # the API could not encode it: refuse it before anything is written
+        raise PageError(f"comment {late + 1} is dated outside {RANGE}")
+    article_id = await conn.fetchval(
+        "INSERT INTO articles (content_hash, title, url, published_at, ingested_at) "
+        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        page.content_hash,
+        page.title,
+        source.url,
+        _published(page, source),
+        int(time.time()),
+    )
+    await write_content(conn, article_id, page)
+    return IngestResult(article_id, True, len(page.comments))
+
+
+async def replace_content(
     conn: PgConnection, article_id: int, page: ParsedPage, source: Source
 ) -> IngestResult | None:
-    """Replace an article's content, keeping its id; None when there is no such article."""
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-        if await conn.fetchval("SELECT 1 FROM articles WHERE id = $1", article_id) is None:
-            return None
-        holder = await conn.fetchval(
-            "SELECT id FROM articles WHERE content_hash = $1 AND id != $2",
-            page.content_hash,
-            article_id,
-        )
-        if holder is not None:
-            raise HashConflict(holder)
-        for table in ("comments", "sections", "speakers", "article_search"):
-            await conn.execute(f"DELETE FROM {table} WHERE article_id = $1", article_id)
-        await conn.execute(
-            "UPDATE articles SET content_hash = $1, title = $2, url = $3, published_at = $4, "
-            "updated_at = $5 WHERE id = $6",
-            page.content_hash,
-            page.title,
-            source.url,
-            _published(page, source),
-            int(time.time()),
-            article_id,
-        )
-        await write_content(conn, article_id, page)
-        await bump_generation(conn)
-        return IngestResult(article_id, False, len(page.comments))
+    """Replace an article's content, keeping its id (in the caller's transaction, under the
+    page's locks); None when there is no such article."""
+    if await conn.fetchval("SELECT 1 FROM articles WHERE id = $1", article_id) is None:
+        return None
+    holder = await conn.fetchval(
+        "SELECT id FROM articles WHERE content_hash = $1 AND id != $2",
+        page.content_hash,
+        article_id,
+    )
+    if holder is not None:
+        raise HashConflict(holder)
+    for table in ("comments", "sections", "speakers", "article_search"):
+        await conn.execute(f"DELETE FROM {table} WHERE article_id = $1", article_id)
+    await conn.execute(
+        "UPDATE articles SET content_hash = $1, title = $2, url = $3, published_at = $4, "
+        "updated_at = $5 WHERE id = $6",
+        page.content_hash,
+        page.title,
+        source.url,
+        _published(page, source),
+        int(time.time()),
+        article_id,
+    )
+    await write_content(conn, article_id, page)
+    return IngestResult(article_id, False, len(page.comments))
 
 
 async def delete_article(conn: PgConnection, article_id: int) -> bool:
@@ -117,21 +147,17 @@ async def delete_article(conn: PgConnection, article_id: int) -> bool:
     return bool(status != "DELETE 0")
 
 
-async def write_content(conn: PgConnection, article_id: int, page: ParsedPage) -> None:
-    """Sections, paragraphs, comments, quotes, links, thread ranks, search text, counters."""
-    late = first_out_of_range(page)
-    if late is not None:
-        raise PageError(f"comment {late + 1} is dated outside {RANGE}")
-    times = [None if c.posted_at is None else int(c.posted_at.timestamp()) for c in page.comments]
-    known = [t for t in times if t is not None]
+async def write_counters(conn: PgConnection, article_id: int, page: ParsedPage) -> None:
+    """The article's counters and comment time span, from its parsed page."""
+    known = [int(c.posted_at.timestamp()) for c in page.comments if c.posted_at is not None]
     blocks = [block for section in page.sections for block in section]
     captions = sum(1 for block in blocks if block.kind == "caption")
     await conn.execute(
         """
         UPDATE articles SET first_comment_at = $1, last_comment_at = $2, section_count = $3,
             paragraph_count = $4, caption_count = $5, comment_count = $6, top_level_count = $7,
-            commenter_count = $8, byline = $9, comment_rendering = $10
-        WHERE id = $11
+            commenter_count = $8
+        WHERE id = $9
         """,
         min(known, default=None),
         max(known, default=None),
@@ -141,22 +167,25 @@ async def write_content(conn: PgConnection, article_id: int, page: ParsedPage) -
         len(page.comments),
         sum(1 for c in page.comments if c.parent_author is None),
         len({c.author for c in page.comments}),
-        page.byline,
-        page.comment_rendering,
         article_id,
     )
 
+
+async def write_sections(
+    conn: PgConnection, article_id: int, sections: list[list[Block]]
+) -> list[list[int]]:
+    """An article's sections and paragraphs; the paragraph ids, section by section."""
     section_ids = await conn.fetch(
         "INSERT INTO sections (article_id, position) "
         "SELECT $1, p FROM generate_series(0, $2 - 1) p RETURNING id, position",
         article_id,
-        len(page.sections),
+        len(sections),
     )
     section_of = {r[1]: r[0] for r in section_ids}
-    next_paragraph = await reserve_ids(conn, "paragraphs", len(blocks))
+    next_paragraph = await reserve_ids(conn, "paragraphs", sum(len(s) for s in sections))
     paragraph_ids: list[list[int]] = []
     paragraph_rows: list[tuple[Any, ...]] = []
-    for position, section in enumerate(page.sections):
+    for position, section in enumerate(sections):
         ids = list(range(next_paragraph + 1, next_paragraph + 1 + len(section)))
         next_paragraph += len(section)
         paragraph_ids.append(ids)
@@ -169,6 +198,33 @@ async def write_content(conn: PgConnection, article_id: int, page: ParsedPage) -
         records=paragraph_rows,
         columns=["id", "section_id", "position", "kind", "text"],
     )
+    return paragraph_ids
+
+
+async def write_search(conn: PgConnection, article_id: int, title: str, text: str) -> None:
+    """The article's searchable text."""
+    await conn.execute(
+        "INSERT INTO article_search (article_id, title, body) VALUES ($1, $2, $3)",
+        article_id,
+        title,
+        text,
+    )
+
+
+async def write_content(conn: PgConnection, article_id: int, page: ParsedPage) -> None:
+    """Sections, paragraphs, comments, quotes, links, thread ranks, search text, counters."""
+    late = first_out_of_range(page)
+    if late is not None:
+        raise PageError(f"comment {late + 1} is dated outside {RANGE}")
+    times = [None if c.posted_at is None else int(c.posted_at.timestamp()) for c in page.comments]
+    await write_counters(conn, article_id, page)
+    await conn.execute(
+        "UPDATE articles SET byline = $1, comment_rendering = $2 WHERE id = $3",
+        page.byline,
+        page.comment_rendering,
+        article_id,
+    )
+    paragraph_ids = await write_sections(conn, article_id, page.sections)
 
     base = await reserve_ids(conn, "comments", len(page.comments))
     ranks = thread_ranks(page.comments, page.threads)
@@ -191,6 +247,7 @@ async def write_content(conn: PgConnection, article_id: int, page: ParsedPage) -
             rank,
             comment.posted_text,
             comment.kind,
+            None if comment.parent_position is None else base + comment.parent_position + 1,
         )
         for comment, link, posted, rank in zip(
             page.comments, page.threads, times, ranks, strict=True
@@ -217,24 +274,24 @@ async def write_content(conn: PgConnection, article_id: int, page: ParsedPage) -
             "thread_rank",
             "posted_text",
             "kind",
+            "page_parent_id",
         ],
     )
-    await _store_quotes_and_links(conn, page, article_id, paragraph_ids, base)
-    await conn.execute(
-        "INSERT INTO article_search (article_id, title, body) VALUES ($1, $2, $3)",
-        article_id,
-        page.title,
-        "\n".join(b.text for s in page.sections for b in s),
+    comment_ids = range(base + 1, base + 1 + len(page.comments))
+    await store_quotes_and_links(conn, page, article_id, paragraph_ids, comment_ids)
+    await write_search(
+        conn, article_id, page.title, "\n".join(b.text for s in page.sections for b in s)
     )
 
 
-async def _store_quotes_and_links(
+async def store_quotes_and_links(
     conn: PgConnection,
     page: ParsedPage,
     article_id: int,
     paragraph_ids: list[list[int]],
-    comment_base: int,
+    comment_ids: Sequence[int],
 ) -> None:
+    """Speakers, quotes and links of the page; `comment_ids` are its comments' ids."""
     aliases = {speaker.name: list(speaker.aliases) for speaker in page.speakers}
     for comment in page.comments:
         for q in comment.quotes:
@@ -255,7 +312,7 @@ async def _store_quotes_and_links(
         for ids, section in zip(paragraph_ids, page.sections, strict=True)
         for pid, block in zip(ids, section, strict=True)
     ]
-    owners += [(None, comment_base + c.position + 1, c.quotes, c.links) for c in page.comments]
+    owners += [(None, comment_ids[c.position], c.quotes, c.links) for c in page.comments]
     quote_rows = [
         (
             article_id,
@@ -269,7 +326,7 @@ async def _store_quotes_and_links(
             q.end,
             speaker_ids.get(q.speaker) if q.speaker else None,
             q.cue,
-            None if q.source_comment is None else comment_base + q.source_comment + 1,
+            None if q.source_comment is None else comment_ids[q.source_comment],
         )
         for paragraph_id, comment_id, quotes, _ in owners
         for i, q in enumerate(quotes)

@@ -446,20 +446,29 @@ def _update_article(
         "published_at = coalesce(?, published_at), text_fingerprint = ?, "
         "byline = ?, comment_rendering = coalesce(?, comment_rendering), "
         "updated_at = iif(?, ?, updated_at) WHERE id = ?",
-        (
-            page.content_hash,
-            page.title,
-            crawl_id,
-            source.url,
-            canonical_url(source.url),
-            writes._published(page, source),
-            article_fingerprint(page.title, page.sections),
-            page.byline,
-            page.comment_rendering,
-            outcome == "merged",
-            _now(),
-            article_id,
-        ),
+        article_values(article_id, page, source, crawl_id, outcome),
+    )
+
+
+def article_values(
+    article_id: int, page: ParsedPage, source: Source, crawl_id: int, outcome: Outcome
+) -> tuple[object, ...]:
+    """The parameters of a crawl's article UPDATE, in the order both engines' statements
+    take them: hash, title, crawl, URL, canonical URL, published, fingerprint, byline,
+    rendering, whether `updated_at` moves, now, id."""
+    return (
+        page.content_hash,
+        page.title,
+        crawl_id,
+        source.url,
+        canonical_url(source.url),
+        writes.published(page, source),
+        article_fingerprint(page.title, page.sections),
+        page.byline,
+        page.comment_rendering,
+        outcome == "merged",
+        _now(),
+        article_id,
     )
 
 

@@ -113,7 +113,7 @@ def delete_article(conn: sqlite3.Connection, article_id: int) -> bool:
     return _transaction(conn, work)
 
 
-def _published(page: ParsedPage, source: Source) -> int | None:
+def published(page: ParsedPage, source: Source) -> int | None:
     """The source's date, else the one the page shows."""
     if source.published_at is not None:
         return source.published_at
@@ -134,7 +134,7 @@ def _store_page(conn: sqlite3.Connection, page: ParsedPage, source: Source) -> I
     cursor = conn.execute(
         "INSERT INTO articles (content_hash, title, url, published_at, ingested_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (page.content_hash, page.title, source.url, _published(page, source), int(time.time())),
+        (page.content_hash, page.title, source.url, published(page, source), int(time.time())),
     )
     assert cursor.lastrowid is not None
     _write_content(conn, cursor.lastrowid, page)
@@ -163,7 +163,7 @@ def _replace_page(
             page.content_hash,
             page.title,
             source.url,
-            _published(page, source),
+            published(page, source),
             int(time.time()),
             article_id,
         ),

@@ -416,18 +416,7 @@ async def _update_article(
         "published_at = coalesce($6, published_at), text_fingerprint = $7, "
         "byline = $8, comment_rendering = coalesce($9, comment_rendering), "
         "updated_at = CASE WHEN $10 THEN $11 ELSE updated_at END WHERE id = $12",
-        page.content_hash,
-        page.title,
-        crawl_id,
-        source.url,
-        canonical_url(source.url),
-        writes._published(page, source),
-        article_fingerprint(page.title, page.sections),
-        page.byline,
-        page.comment_rendering,
-        outcome == "merged",
-        _now(),
-        article_id,
+        *crawls.article_values(article_id, page, source, crawl_id, outcome),
     )
 
 

@@ -20,7 +20,7 @@ from api.ingest.model import Block, ParsedPage
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.store.postgres.schema import PgConnection
-from api.store.writes import HashConflict, IngestResult, Source
+from api.store.writes import HashConflict, IngestResult, Source, published
 
 
 async def reserve_ids(conn: PgConnection, table: str, count: int) -> int:
@@ -47,12 +47,6 @@ async def reserve_ids(conn: PgConnection, table: str, count: int) -> int:
             conn.terminate()  # its session, and so the lock, ends with it
             raise
     return int(last) - count
-
-
-def _published(page: ParsedPage, source: Source) -> int | None:
-    if source.published_at is not None:
-        return source.published_at
-    return None if page.published_at is None else int(page.published_at.timestamp())
 
 
 async def bump_generation(conn: PgConnection) -> None:
@@ -98,7 +92,7 @@ async def insert_page(conn: PgConnection, page: ParsedPage, source: Source) -> I
         page.content_hash,
         page.title,
         source.url,
-        _published(page, source),
+        published(page, source),
         int(time.time()),
     )
     await write_content(conn, article_id, page)
@@ -127,7 +121,7 @@ async def replace_content(
         page.content_hash,
         page.title,
         source.url,
-        _published(page, source),
+        published(page, source),
         int(time.time()),
         article_id,
     )

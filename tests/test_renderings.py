@@ -608,3 +608,144 @@ def test_a_date_and_a_time_joined_by_a_dot_are_one_time_under_the_name() -> None
         ("Tyler Stambaugh", "November 5, 2012 · 8:23 PM"),
         ("Champs", "November 5, 2012 · 8:54 PM"),
     ]
+
+
+def test_slashdot_user_ids_shown_with_gaps_still_open_comments_and_the_count_leaves_the_title() -> (
+    None
+):
+    lines = ["Phones Get Smaller With Model 5 427", "Posted by Ed Itor on Monday July 23, @09 57PM"]
+    lines += ["The article says something long enough to be prose.", "", "", "", ""]
+    lines += ["Spot the fed", "by quillpen (512897) on Monday July 23, @09 58PM", "", "First."]
+    lines += ["    ", "    by ann lee ( 65672)", "", "    Second, a reply."]
+    lines += ["        ", "        by Bob Ray (826 50) *", "", "        Third, deeper."]
+    lines += ["    ", "    by Cy Dee (21316 )", "", "    Fourth, a reply to the first."]
+    page = parse_page("\n".join(lines))
+    assert page.comment_rendering == "slashdot"
+    assert page.title == "Phones Get Smaller With Model 5"  # without its comment count
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("quillpen", "First."),
+        ("ann lee", "Second, a reply."),
+        ("Bob Ray", "Third, deeper."),
+        ("Cy Dee", "Fourth, a reply to the first."),
+    ]
+    assert [c.parent_position for c in page.comments] == [None, 0, 1, 0]
+
+
+def test_a_name_over_the_body_and_a_date_under_it_are_one_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "", "Ann Lee", "", "First comment here."]
+    lines += ["November 12, 2012 18:06:00", "Bob Ray", "", "Second comment."]
+    lines += ["November 12, 2012 18:14:19", "Cy Dee", "", "Third, in two parts.", ""]
+    lines += ["Its second part.", "November 12, 2012 18:33:51", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text, c.body) for c in page.comments] == [
+        ("Ann Lee", "November 12, 2012 18:06:00", "First comment here."),
+        ("Bob Ray", "November 12, 2012 18:14:19", "Second comment."),
+        ("Cy Dee", "November 12, 2012 18:33:51", "Third, in two parts.\n\nIts second part."),
+    ]
+
+
+def test_a_numbered_list_takes_any_name_and_nests_the_unnumbered_lines() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "1. Ann Lee - 20 August, 2011", "", "    First."]
+    lines += ["2. what, me worry? - 20 August, 2011", "", "    Second."]
+    lines += ["3. Bob R. - 21 August, 2011", "", "    Third."]
+    lines += ["Cy Dee - 21 August, 2011", "", "    A reply to the third."]
+    lines += ["Ann Lee - 22 August, 2011", "", "    Another reply to the third."]
+    lines += ["4. Dora Em - 23 August, 2011", "", "    Fourth."]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Ann Lee", "First."),
+        ("what, me worry?", "Second."),
+        ("Bob R.", "Third."),
+        ("Cy Dee", "A reply to the third."),
+        ("Ann Lee", "Another reply to the third."),
+        ("Dora Em", "Fourth."),
+    ]
+    assert [c.parent_position for c in page.comments] == [None, None, None, 2, 2, None]
+
+
+def test_a_time_after_a_comment_number_is_read_without_the_number() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += [
+        "",
+        "",
+        "",
+        "ann lee",
+        "",
+        "First comment here.",
+        "",
+        "#1 - Mon Oct 29, 2012 10:07 AM",
+    ]
+    lines += ["bob ray", "", "Second comment.", "", "Reply#2 - Mon Oct 29, 2012 10:28 AM"]
+    lines += ["cy dee", "", "Third.", "", "#2.1 - Tue Oct 30, 2012 9:01 AM", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text, c.posted_at) for c in page.comments] == [
+        ("ann lee", "#1 - Mon Oct 29, 2012 10:07 AM", datetime(2012, 10, 29, 10, 7, tzinfo=UTC)),
+        (
+            "bob ray",
+            "Reply#2 - Mon Oct 29, 2012 10:28 AM",
+            datetime(2012, 10, 29, 10, 28, tzinfo=UTC),
+        ),
+        ("cy dee", "#2.1 - Tue Oct 30, 2012 9:01 AM", datetime(2012, 10, 30, 9, 1, tzinfo=UTC)),
+    ]
+
+
+def test_a_place_in_brackets_after_a_name_does_not_make_it_a_sentence() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "First comment here.", ""]
+    lines += ["Posted by: Ann Lee  Thursday, November 08, 2012 at 01:26 PM", "Second comment.", ""]
+    lines += ["Posted by: Bo Ray (in warm and rainy Towson, Md)  November 08, 2012 at 01:33 PM"]
+    lines += ["Third comment.", "", "Posted by: Cy Dee  Thursday, November 08, 2012 at 01:34 PM"]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Ann Lee", "First comment here."),
+        ("Bo Ray (in warm and rainy Towson, Md)", "Second comment."),
+        ("Cy Dee", "Third comment."),
+    ]
+
+
+def test_an_answer_to_several_commenters_by_name_links_to_none_of_them() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "Ann Lee, thanks.", "", "Bob Ray: agreed.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Bob Ray, not so.", "", "Really.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, None, 1]
+
+
+def test_a_reply_opening_with_a_hash_number_links_to_that_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "#1, #2 - both wrong.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "#2 agreed.", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "#1.5 is not a comment.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
+
+
+def test_an_author_role_mark_is_not_the_name_and_an_abbreviation_keeps_its_dot() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Quinn", "September 19th, 2012 at 16:14", "", "Congratulations!"]
+    lines += ["Ann Lee, Ph.D.", "September 19th, 2012 at 19:33", "", "Awesome."]
+    lines += ["Rob Nye - author", "September 19th, 2012 at 20:19", "", "Thank you!"]
+    lines += ["Jeff", "October 26th, 2012 at 17:32", "", "When?"]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Quinn", "Ann Lee, Ph.D.", "Rob Nye", "Jeff"]
+
+
+def test_a_header_broken_over_two_lines_by_a_long_name_is_still_a_header() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "1 Ann August 9, 2012 at 9:03 am", "", "    First.", ""]
+    lines += ["2 Bo Ray @ Her Long Blog Name", "August 9, 2012 at 9:44 am", "", "    Second."]
+    lines += ["", "3 Cy August 9, 2012 at 10:19 am", "", "    Third.", ""]
+    lines += ["4 Dora August 9, 2012 at 11:52 am", "", "    Fourth.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Ann", "First."),
+        ("Bo Ray @ Her Long Blog Name", "Second."),
+        ("Cy", "Third."),
+        ("Dora", "Fourth."),
+    ]

@@ -12,7 +12,7 @@ from api.ingest.head import looks_like_comments, read_head
 from api.ingest.identity import page_identity
 from api.ingest.model import Block, ParsedComment, ParsedPage
 from api.ingest.quotes import article_quotes, comment_quotes
-from api.ingest.renderings import RawComment, choose
+from api.ingest.renderings import RawComment, choose, slashdot
 from api.ingest.replies import Authors, stated_parent, without_reply_line
 from api.ingest.spans import link_spans
 from api.ingest.speakers import Speaker
@@ -89,7 +89,10 @@ def parse_page(text: str, timezone: tzinfo = UTC, crawled_at: datetime | None = 
     if choice is None and looks_like_comments(lines):
         warnings.append("the page seems to have comments, but no rendering read them")
     published = None if head.published is None else read_time(head.published, local_crawl)
-    page = assemble(head.title, sections, comments, page_identity(head.title, sections, comments))
+    title = head.title
+    if choice is not None and choice.name == slashdot.NAME and head.title_at + 1 < len(lines):
+        title = slashdot.headline(title, lines[head.title_at + 1])
+    page = assemble(title, sections, comments, page_identity(title, sections, comments))
     return replace(
         page,
         byline=head.byline,

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from api.ingest.times import find_time
 
 AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
-NUMBER = re.compile(r"^@\s?#?(?P<number>\d{1,5})(?!\d|[:./]\d)")  # "@7", "@ #7": comment 7
+# "@7", "@ #7", "#7": comment 7 ("#1, #2 -": the first named)
+NUMBER = re.compile(r"^(?:@\s?#?|#)(?P<number>\d{1,5})(?!\d|[:./]\d)")
 VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?:\s|$)")
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
@@ -87,6 +88,20 @@ def stated_parent(body: str, authors: Authors, position: int) -> int | None:
         name = quoted["by"] or quoted["wrote"] or quoted["to"]
         return authors.find(name, loose=False)
     vocative = VOCATIVE.match(text)
-    if vocative is not None:
-        return authors.find(vocative["name"], loose=False)
-    return None
+    if vocative is None:
+        return None
+    found = authors.find(vocative["name"], loose=False)
+    if found is not None and _addresses_others(text, authors, found):
+        return None  # "Ann: … / Bob: … / Cy: …": an answer to several comments, not one
+    return found
+
+
+def _addresses_others(text: str, authors: Authors, first: int) -> bool:
+    """Whether a later paragraph of `text` opens by naming another earlier commenter."""
+    for paragraph in text.split("\n\n")[1:]:
+        vocative = VOCATIVE.match(paragraph.lstrip())
+        if vocative is not None:
+            other = authors.find(vocative["name"], loose=False)
+            if other is not None and other != first:
+                return True
+    return False

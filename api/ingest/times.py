@@ -117,6 +117,9 @@ def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
         if "yesterday" in lowered:
             day -= timedelta(days=1)
         return day
+    span = find_time(text)
+    if span is not None and span[1] - span[0] < len(text):
+        text = text[span[0] : span[1]]  # "Reply#1 - DATE": the words around it are not read
     cleaned = ORDINAL.sub("", text.replace("@", " "))
     cleaned = LINK_WORD.sub(" ", cleaned)
     cleaned = ZONE.sub(" ", cleaned)  # the page's zone is given separately

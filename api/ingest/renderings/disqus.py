@@ -117,4 +117,5 @@ def split(lines: Sequence[str]) -> Section | None:
     metas = _metas(lines)
     if not metas:
         return None
-    return from_headers(lines, with_depths(lines, metas))
+    # A date line closing a body is the time shown after it ("NAME / body / DATE").
+    return from_headers(lines, with_depths(lines, metas), times_after=True)

@@ -11,21 +11,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from api.ingest.renderings.base import Section
 from api.ingest.renderings.profiles import block_above, is_counter, name_profiles
 from api.ingest.renderings.scan import digit_lines, lines_holding
 from api.ingest.renderings.shapes import (
     GAP,
+    ROLE,
     TRACKBACK,
     Meta,
     blank,
     clean_name,
+    end_below,
     from_footers,
     from_headers,
+    gap_above,
     is_link,
+    loose_name,
     placement,
     plausible_name,
+    time_after,
     with_depths,
 )
 from api.ingest.times import find_time
@@ -62,7 +68,10 @@ def skip_head(lines: Sequence[str]) -> int:
 
 def _template(text: str, name: str) -> str:
     shape = " ".join(w for w in text.split() if not is_link(w))  # a web address comes and goes
-    shape = shape.replace(name, "N", 1) if name else shape
+    if name:  # "Kash. - DATE": the mark a name ends with is part of the name, as shown
+        shape = ROLE.sub("", shape)  # "NAME - author": a role, not part of the template
+        shape = shape.replace(name + ".", "N", 1) if name + "." in shape else shape
+        shape = shape.replace(name, "N", 1)
     shape = LEADING_NUMBER.sub("", shape)
     return DIGITS.sub("0", WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", shape))
 
@@ -88,9 +97,13 @@ def _clock(when: str) -> str:
     return "T" if CLOCK.search(when) else ""
 
 
-def read_meta(lines: Sequence[str], at: int, *, flip: bool = False) -> tuple[str, Meta] | None:
+def read_meta(
+    lines: Sequence[str], at: int, *, flip: bool = False, loose: bool = False
+) -> tuple[str, Meta] | None:
     """The template and meta of a line holding a name and a time, or of a date line with a
-    name line beside it (`flip`: the name on the other side first)."""
+    name line beside it (`flip`: the name on the other side first). `loose`: a name on the
+    line itself may look like a phrase ("problem, what problem?", "Kash."), for a line that
+    must then fit the page's recurring template."""
     line = lines[at].strip()
     if not line or len(line) > 160:
         return None
@@ -112,7 +125,7 @@ def read_meta(lines: Sequence[str], at: int, *, flip: bool = False) -> tuple[str
     elif tail and len(tail.split()) > 3:
         return None
     if name:
-        if not plausible_name(name):
+        if not (loose_name(name) if loose else plausible_name(name)):
             return None
         text = before if where == "before" else after
         key = _template(before, name if where == "before" else "") + "D"
@@ -120,6 +133,8 @@ def read_meta(lines: Sequence[str], at: int, *, flip: bool = False) -> tuple[str
             key += _template(after, name)[:12]
         del text
         return key + _clock(when), Meta(at, name, when.strip())
+    if loose:
+        return None
     # A date alone: the name is on the line above (or below); a time alone may follow it.
     clock = at + 1 < len(lines) and _time_only(lines[at + 1])
     if clock and not CLOCK.search(when):
@@ -175,6 +190,7 @@ def time_lines(lines: Sequence[str]) -> list[int]:
 def _find_metas(lines: Sequence[str]) -> list[Meta]:
     found: list[tuple[str, Meta]] = []
     dated: list[int] = []  # the line each meta's time is on
+    loose: list[tuple[str, Meta]] = []  # lines read with any short name
     taken = -1
     head = skip_head(lines)
     for i in time_lines(lines):  # a meta line holds a time: the others are not read
@@ -185,6 +201,8 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
             found.append(hit)
             dated.append(i)
             taken = hit[1].last if hit[1].last is not None else i
+        elif (other := read_meta(lines, i, loose=True)) is not None:
+            loose.append(other)
     if not found:
         return []
     # The commonest template; among equals, the one whose lines show a time of day.
@@ -199,7 +217,27 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         # lone comment's only when a wide gap sets its comment apart at the page's end.
         lone = found[-1][1]
         return with_depths(lines, [lone]) if set_apart(lines, lone) else []
-    return with_depths(lines, name_profiles(lines, _of_template(lines, found, dated, best)))
+    metas = _of_template(lines, found, dated, best)
+    if counts[best][0] >= 3 and loose:
+        # The template recurs: a line fitting it is a meta line whatever its name looks like.
+        extra = [m for key, m in loose if key == best]
+        metas = sorted(metas + extra, key=lambda m: m.line) if extra else metas
+    return numbered(lines, with_depths(lines, name_profiles(lines, metas)))
+
+
+def numbered(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
+    """In a numbered list of comments ("12. NAME - DATE"), an unnumbered meta line at the same
+    indent is a reply to the numbered comment above it."""
+    marks = [LEADING_NUMBER.match(lines[m.line]) is not None for m in metas]
+    if (
+        len(metas) < 3
+        or not marks[0]
+        or sum(marks) < max(3, len(metas) // 2)
+        or all(marks)
+        or any(m.depth for m in metas)
+    ):
+        return metas
+    return [replace(m, depth=0 if mark else 1) for m, mark in zip(metas, marks, strict=True)]
 
 
 def _of_template(
@@ -209,15 +247,26 @@ def _of_template(
     (a signature line above "DATE / NAME") is read again the page's way round."""
     metas: list[Meta] = []
     end = -1
+    twin = _twin(best)
     for (key, meta), at in zip(found, dated, strict=True):
         if key != best and best[:3] in ("N/D", "D/N"):
             again = read_meta(lines, at, flip=True)
             if again is not None and again[0] == best and again[1].line > end:
                 key, meta = again
-        if key == best:
+        if key == best or (key == twin and metas):
             metas.append(meta)
             end = meta.last if meta.last is not None else meta.line
     return metas
+
+
+def _twin(key: str) -> str | None:
+    """The same header broken the other way: "NAME DATE" on one line and "NAME / DATE" on
+    two (a long name pushes the date to the next line); a page shows both."""
+    if key in ("nD", "nDT"):
+        return f"N/D{key[2:]}n"
+    if key in ("N/Dn", "N/DTn"):
+        return f"nD{key[3:-1]}"
+    return None
 
 
 def _gap_before(lines: Sequence[str], at: int) -> int:
@@ -251,11 +300,42 @@ def detect(lines: Sequence[str]) -> float:
     return min(0.3, 0.06 * len(find_metas(lines)))
 
 
+def _dates_close_names_open(lines: Sequence[str], metas: list[Meta], floor: int) -> list[Meta]:
+    """ "NAME / body / DATE" read as "DATE / NAME" pairs: each date line hugs the text above
+    it, a lone name line opens the section's first block and a date line closes its last.
+    Then each name opens the body below it and the date after that body closes it: the
+    names are headers, the dates are read as times shown after the body (no metas: [])."""
+    if len(metas) < 2 or any(
+        m.last is None
+        or m.last != m.line + 1
+        or blank(lines[m.line - 1])
+        or find_time(lines[m.last]) is not None
+        for m in metas
+    ):
+        return []
+    first = gap_above(lines, metas[0].line, floor)
+    opener = clean_name(lines[first])
+    if (
+        first + 1 >= metas[0].line
+        or not blank(lines[first + 1])
+        or not plausible_name(opener)
+        or find_time(lines[first]) is not None
+    ):
+        return []
+    last = metas[-1].last or metas[-1].line
+    if time_after(lines, last + 1, end_below(lines, last + 1, len(lines)))[0] is None:
+        return []
+    return [Meta(first, opener)] + [Meta(m.last or m.line, m.author, depth=m.depth) for m in metas]
+
+
 def split(lines: Sequence[str]) -> Section | None:
     metas = find_metas(lines)
     if not metas:
         return None
     floor = skip_head(lines)
+    names = _dates_close_names_open(lines, metas, floor)
+    if names:
+        return from_headers(lines, names, times_after=True)
     if placement(lines, metas, floor) == "footer":
         return from_footers(lines, metas, floor)
     return from_headers(lines, metas)

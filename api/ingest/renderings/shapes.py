@@ -46,6 +46,10 @@ LEAD_WORDS = frozenset("posted written submitted comment commented reply added b
 TAIL_WORDS = frozenset(
     "says said wrote writes added replied commented posted on at by | / • · - – — ,".split()
 )
+# "NAME - author", "NAME (Post author)": the site's mark on its own author's comments
+ROLE = re.compile(
+    r"(?<!\s)\s+(?:[-–—|]\s*(?:post\s+)?author|\((?:post\s+)?author\))$", re.IGNORECASE
+)
 UI_TOKEN = re.compile(r"\w+|[^\w\s]")
 NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
 TAIL_MARKS = ".:…,|/•·—–-"
@@ -109,11 +113,14 @@ def clean_name(text: str) -> str:
             words.pop()
             continue
         if core != word and (len(core) > 1 or not core.isupper()):
-            words[-1] = core
+            # "Ph.D.", "S.W.": an abbreviation keeps its last dot
+            words[-1] = core + "." if "." in core and word[len(core)] == "." else core
         break
     if len(words) > 1 and any(is_link(w) for w in words):
         words = [w for w in words if not is_link(w)] or words  # an address alone stays
-    return " ".join(words).strip("\"'“”")
+    name = " ".join(words).strip("\"'“”")
+    role = ROLE.search(name)
+    return name[: role.start()] if role is not None and role.start() > 0 else name
 
 
 def plausible_name(text: str) -> bool:
@@ -122,12 +129,22 @@ def plausible_name(text: str) -> bool:
     trackback = TRACKBACK.match(text)
     if trackback is not None:
         return len(text) <= 160 and any(c.isalpha() for c in text[trackback.end() :])
-    if not text or len(text) > 60 or len(text.split()) > 7:
-        return False
-    if not any(c.isalpha() for c in text):
+    if not text or len(text) > 60:
         return False
     words = text.split()
-    return text[-1] not in "?!;:" and not (text[-1] == "." and len(words[-1]) > 3)
+    if len(words) > 7 and (text[-1] != ")" or len(text[: text.rfind("(")].split()) > 4):
+        return False  # "Karen Doe (in warm and rainy Towson, Md)": a place after a name
+    if not any(c.isalpha() for c in text):
+        return False
+    last = words[-1]
+    return text[-1] not in "?!;:" and not (
+        text[-1] == "." and len(last) > 3 and "." not in last[:-1]  # "Ph.D." ends a name
+    )
+
+
+def loose_name(text: str) -> bool:
+    """Short, with a letter: a name where the line's shape, not its words, says it is one."""
+    return 0 < len(text) <= 60 and len(text.split()) <= 7 and any(c.isalpha() for c in text)
 
 
 def drop_name_label(author: str, body: str) -> str:

@@ -21,10 +21,25 @@ from api.ingest.renderings.shapes import (
 NAME = "slashdot"
 CEILING = 0.9  # the most `detect` answers
 HEADER = re.compile(
-    r"^\s*by\s+(?P<name>[^()<>]{1,60}?)(?:\s+\((?P<uid>\d{1,9})\))?(?:\s+<[^<>]{0,80}>)?"
+    r"^\s*by\s+(?P<name>[^()<>]{1,60}?)"
+    r"(?:\s+\((?P<uid>\s?\d[\d ]{0,10})\))?(?:\s+\*)?"  # "(826 50) *": digits the page spaced
+    r"(?:\s+<[^<>]{0,80}>)?"
     r"(?:\s+on\s+(?P<when>[^()]{4,60}?))?(?:\s+\(#\s*[\d ]{1,12}\))?"
     r"(?:\s+(?:Homepage|Journal))*\s*$"
 )
+
+
+POSTED = re.compile(r"^\s*Posted\s+by\s+\S.{0,80}?\s+on\s+\S")
+COUNT_AFTER = re.compile(r"(?<!\s)\s+\d{1,6}$")
+
+
+def headline(title: str, after: str) -> str:
+    """The story's title without the comment count Slashdot shows after it, when the
+    "Posted by NAME on DATE" line follows ("Shrinking Its Connector With iPhone 5 427")."""
+    count = COUNT_AFTER.search(title)
+    if count is None or POSTED.match(after) is None or count.start() == 0:
+        return title
+    return title[: count.start()]
 
 
 def _metas(lines: Sequence[str]) -> list[Meta]:

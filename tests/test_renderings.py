@@ -749,3 +749,37 @@ def test_a_header_broken_over_two_lines_by_a_long_name_is_still_a_header() -> No
         ("Cy", "Third."),
         ("Dora", "Fourth."),
     ]
+
+
+def test_a_first_header_that_lost_its_indent_is_not_everyones_parent() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "On July 7, 2012 at 10:00 am Ann Lee said:", "", "    First.", "    "]
+    lines += ["    On July 7, 2012 at 10:05 am Bob Ray said:", "", "    Second.", "    "]
+    lines += ["        On July 7, 2012 at 10:09 am Cy Dee said:", "", "        A reply.", "    "]
+    lines += ["    On July 7, 2012 at 10:10 am Dora Em said:", "", "    Third.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "Cy Dee", "Dora Em"]
+    assert [t.parent for t in page.threads] == [None, None, 1, None]
+
+
+def test_a_signature_line_set_apart_by_blank_lines_closes_the_body_above_it() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "", "This makes me so angry, oh wait, nope, nice system you have here!"]
+    lines += ["", "by Ann Lee on February 8, 2012 at 1:26 pm.", "", "Hi Rand,", ""]
+    lines += ["Someone who has written to you five times.", ""]
+    lines += ["by Bob Ray on February 8, 2012 at 1:36 pm.", "", "Great post.", ""]
+    lines += ["by Cy Dee on February 8, 2012 at 1:41 pm.", "", "A last comment, cut off", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body.split("\n")[0]) for c in page.comments] == [
+        ("Ann Lee", "This makes me so angry, oh wait, nope, nice system you have here!"),
+        ("Bob Ray", "Hi Rand,"),
+        ("Cy Dee", "Great post."),
+    ]
+
+
+def test_a_bullet_between_the_byline_and_its_date_is_not_part_of_the_name() -> None:
+    page = parse_page(
+        "Ten Ways To Cook Beans\nposted by Sofia ● August 6, 2012\n\n"
+        "The article says something long enough to be prose.\n"
+    )
+    assert page.byline == "Sofia"

@@ -52,7 +52,7 @@ ROLE = re.compile(
 )
 UI_TOKEN = re.compile(r"\w+|[^\w\s]")
 NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
-TAIL_MARKS = ".:…,|/•·—–-"
+TAIL_MARKS = ".:…,|/•·●▪◆■—–-"  # punctuation and bullets between a name and a date
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
 NOT_VERIFIED = " (not verified)"
 TRACKBACK = re.compile(r"^\s*(?:pingback|trackback)\b\s*:?\s*(?:(?:by|from)\s+)?", re.IGNORECASE)
@@ -272,11 +272,27 @@ def indent(line: str) -> int:
 
 def with_depths(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
     """Nesting from indentation: the rank of each meta line's indent among all of them."""
-    widths = sorted({indent(lines[m.line]) for m in metas})
+    shown = [indent(lines[m.line]) for m in metas]
+    widths = sorted(set(shown))
     if len(widths) < 2:
         return metas
+    lone_first = shown.count(widths[0]) == 1 and shown[0] == widths[0]
+    if lone_first and _body_indent(lines, metas[0]) == widths[1]:
+        # The section's first header alone lost the indent its body and the other top-level
+        # headers keep: it is at their level, not above them.
+        shown[0] = widths[1]
+        widths = widths[1:]
     rank = {w: r for r, w in enumerate(widths)}
-    return [replace(m, depth=rank[indent(lines[m.line])]) for m in metas]
+    return [replace(m, depth=rank[w]) for m, w in zip(metas, shown, strict=True)]
+
+
+def _body_indent(lines: Sequence[str], meta: Meta) -> int | None:
+    """The indent of the first body line under `meta` (None when none follows closely)."""
+    start = (meta.last if meta.last is not None else meta.line) + 1
+    for i in range(start, min(len(lines), start + 4)):
+        if not blank(lines[i]):
+            return indent(lines[i])
+    return None
 
 
 def time_after(lines: Sequence[str], start: int, end: int) -> tuple[str | None, int]:
@@ -387,7 +403,9 @@ def placement(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> str:
     gap = 0
     while gap < first_body and blank(lines[first_body - gap - 1]):
         gap += 1
-    subject = before == 1 and after and short(lines[metas[0].line - 1], 8)
+    # One short line between the gap and the first meta line is its subject; a longer one
+    # (with a blank line or not before the meta line) is a body the meta line closes.
+    subject = before == 1 and after and short(lines[first_body], 8)
     if gap >= GAP and not subject:  # a block of text opens the section, the first meta closes it
         return "footer"
     # Both or neither: which side of the meta line hugs the text?

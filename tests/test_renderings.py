@@ -783,3 +783,17 @@ def test_a_bullet_between_the_byline_and_its_date_is_not_part_of_the_name() -> N
         "The article says something long enough to be prose.\n"
     )
     assert page.byline == "Sofia"
+
+
+def test_by_inside_a_long_sentence_is_not_a_byline() -> None:
+    page = parse_page(
+        "First colour panorama from the rover\n\n"
+        "The engineers and scientists at the lab released the first colour panorama of Mars "
+        "taken by Curiosity today!\n\nMore prose follows here, long enough.\n"
+    )
+    assert page.byline is None
+    dated = parse_page(
+        "A Title About Suns\nAt_tiny by Omaha Sun on Aug 8, 2012 9:00 AM MST in Commentary\n\n"
+        "The article says something long enough to be prose.\n"
+    )
+    assert dated.byline == "Omaha Sun"

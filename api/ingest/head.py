@@ -34,6 +34,7 @@ NO_ON_CUT = re.compile(
     re.IGNORECASE,
 )
 INNER_BY = re.compile(r"\sby:?\s+(?P<rest>\S.*)$", re.IGNORECASE)
+INNER_BY_WORDS = 8  # what "DATE by NAME" shows before "by" is short
 LEAD_VERB = re.compile(r"^(?:posted|written|published|modified|updated|filed)\b", re.I)
 NOT_NAMES = frozenset(
     "in on at from posted published updated modified filed written last by the a".split()
@@ -95,6 +96,8 @@ def read_byline(line: str) -> tuple[str, str | None] | None:
     span = find_time(text)
     when = text[span[0] : span[1]].strip() if span is not None else None
     m = BYLINE.match(text) or INNER_BY.search(text)
+    if m is not None and len(text[: m.start()].split()) > INNER_BY_WORDS:
+        m = None  # "… panorama of Mars taken by Curiosity today!": a sentence, not a byline
     if m is not None and (m.start() == 0 or span is not None or LEAD_VERB.match(text)):
         rest = m["rest"]
         if span is not None and span[0] > m.start("rest"):

@@ -56,7 +56,10 @@ class _Processes:
         with self._lock:
             if self._executor is None or self._started is None:
                 self._executor = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=prepare_worker,
+                    initargs=(os.getpid(),),
                 )
                 self._started = self._executor.submit(_ready)
             return self._executor, self._started
@@ -77,12 +80,18 @@ def _kill_processes(executor: ProcessPoolExecutor) -> None:
     executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _ready() -> bool:
-    """Run first in a new parser process: import the parsers, so no page pays for that, and
-    watch the parent, so the process never outlives a server worker that was killed."""
+def prepare_worker(parent: int) -> None:
+    """A new parser process's initializer, run before it reads any task: watch `parent` (the
+    process that started it), so the process never outlives a server worker that was killed
+    — not even one killed before its first task reached the process, which would then wait
+    for tasks forever — and import the parsers, so no page pays for that."""
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     importlib.import_module("api.ingest.page")
     importlib.import_module("api.ingest.structured")
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+
+
+def _ready() -> bool:
+    """The first task of a new parser process: done once `prepare_worker` has run."""
     return True
 
 

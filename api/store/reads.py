@@ -323,22 +323,30 @@ async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[S
     return _skeleton.decode(found[0][0])
 
 
-async def article_skeleton(
-    conn: aiosqlite.Connection, article_id: int
-) -> tuple[Article | None, list[Skeleton]]:
-    """The article (None when there is none) and its comments' skeleton, in one hand-off to
-    the connection's thread."""
+async def article_tree(
+    conn: aiosqlite.Connection,
+    article_id: int,
+    plan: Callable[[list[Skeleton]], tuple[T, list[int]]],
+) -> tuple[Article, T, dict[int, CommentNode]] | None:
+    """The article, what `plan` makes of its thread skeleton, and the comments it picks as
+    reply-tree nodes; None when there is no such article. The reads and `plan` run in one
+    hand-off to the connection's thread."""
 
-    def work(db: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
+    def work(db: sqlite3.Connection) -> tuple[Any, T, _Found] | None:
         article = db.execute(
             f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ).fetchall()
-        return article, db.execute(_SKELETON_SQL, (article_id,)).fetchall() if article else []
+        if not article:
+            return None
+        skeleton = _skeleton.decode(db.execute(_SKELETON_SQL, (article_id,)).fetchone()[0])
+        planned, ids = plan(skeleton)
+        return article[0], planned, _read_nodes(db, ids)
 
-    article, found = await in_thread(conn, work)
-    if not article:
-        return None, []
-    return rows.article(article[0]), _skeleton.decode(found[0][0])
+    found = await in_thread(conn, work)
+    if found is None:
+        return None
+    article, planned, nodes = found
+    return rows.article(article), planned, _nodes(nodes)
 
 
 async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, Comment]:
@@ -351,24 +359,31 @@ async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
     return {c.id: c for c in found}
 
 
+def _read_nodes(db: sqlite3.Connection, ids: list[int]) -> _Found:
+    """The comments `ids` as `COMMENT_NODE_JSON` objects in one SQLite step, with their quote
+    and link rows."""
+    if not ids:
+        return _Found(None, [], [])
+    found = db.execute(
+        "SELECT '[' || group_concat(c, ',') || ']' FROM "
+        f"(SELECT {rows.COMMENT_NODE_JSON} AS c FROM comments WHERE id IN ({_marks(ids)}))",
+        ids,
+    ).fetchone()
+    return _with_attachments(db, found[0], ids)
+
+
+def _nodes(found: _Found) -> dict[int, CommentNode]:
+    nodes = rows.comment_node_array(found.objects)
+    rows.attach(nodes, found.quotes, found.links)
+    return {c.id: c for c in nodes}
+
+
 async def get_comment_nodes(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, CommentNode]:
     """Comments by id as reply-tree nodes (replies still empty), in one SQLite step and one
     hand-off."""
     if not ids:
         return {}
-
-    def work(db: sqlite3.Connection) -> _Found:
-        found = db.execute(
-            "SELECT '[' || group_concat(c, ',') || ']' FROM "
-            f"(SELECT {rows.COMMENT_NODE_JSON} AS c FROM comments WHERE id IN ({_marks(ids)}))",
-            ids,
-        ).fetchone()
-        return _with_attachments(db, found[0], ids)
-
-    found = await in_thread(conn, work)
-    nodes = rows.comment_node_array(found.objects)
-    rows.attach(nodes, found.quotes, found.links)
-    return {c.id: c for c in nodes}
+    return _nodes(await in_thread(conn, lambda db: _read_nodes(db, ids)))
 
 
 # Per kind: the FTS table, its bm25 column weights, and the query that adds the hit's own

@@ -65,6 +65,7 @@ class SqliteStore:
         self.conn = conn
         self._health = health_conn
         self._search = search_pool
+        self._common = reads.CommonWords()
 
     @classmethod
     async def open(cls, path: Path, search_deadline: float) -> SqliteStore:
@@ -249,6 +250,7 @@ class SqliteStore:
                 floor=floor,
                 limit=limit,
                 new_marks=new_marks,
+                common=self._common,
             )
 
     async def store_page(self, page: ParsedPage, source: Source) -> IngestResult:

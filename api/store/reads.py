@@ -394,15 +394,13 @@ _FTS: dict[str, tuple[str, str]] = {
     "comment": ("comments_fts", "1.0, 2.0"),
     "quote": ("quotes_fts", "1.0"),
 }
-_DETAILS: dict[str, str] = {
+_HIT_COLUMNS: dict[str, str] = {
     "article": """
         SELECT a.id, a.title,
                instr(a.title, :open) OR instr(a.title, :close)
                OR instr(articles_fts.body, :open) OR instr(articles_fts.body, :close),
                snippet(articles_fts, -1, :open, :close, '…', 24)
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        WHERE articles_fts MATCH :query AND articles_fts.rowid BETWEEN :lo AND :hi
-          AND +articles_fts.rowid IN ({ids})
     """,
     "comment": """
         SELECT c.id, c.article_id, c.author, c.posted_at,
@@ -410,8 +408,6 @@ _DETAILS: dict[str, str] = {
                OR instr(c.author, :open) OR instr(c.author, :close),
                snippet(comments_fts, -1, :open, :close, '…', 24)
         FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
-        WHERE comments_fts MATCH :query AND comments_fts.rowid BETWEEN :lo AND :hi
-          AND +comments_fts.rowid IN ({ids})
     """,
     "quote": """
         SELECT q.id, q.article_id, q.comment_id, s.name,
@@ -419,11 +415,22 @@ _DETAILS: dict[str, str] = {
                snippet(quotes_fts, 0, :open, :close, '…', 24)
         FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
         LEFT JOIN speakers s ON s.id = q.speaker_id
-        WHERE quotes_fts MATCH :query AND quotes_fts.rowid BETWEEN :lo AND :hi
-          AND +quotes_fts.rowid IN ({ids})
     """,
 }
 """Per kind, the hit's own columns, whether its text holds the marks, and its snippet."""
+_DETAILS: dict[str, str] = {
+    kind: f"{columns} WHERE {_FTS[kind][0]} MATCH :query "
+    f"AND {_FTS[kind][0]}.rowid BETWEEN :lo AND :hi AND +{_FTS[kind][0]}.rowid IN ({{ids}})"
+    for kind, columns in _HIT_COLUMNS.items()
+}
+"""Per kind, the hits `ids` (a list of rowids) of a page already chosen."""
+_NEWEST: dict[str, str] = {
+    kind: f"{columns} WHERE {_FTS[kind][0]} MATCH :query{{keyset}} "
+    f"ORDER BY {_FTS[kind][0]}.rowid DESC LIMIT :n"
+    for kind, columns in _HIT_COLUMNS.items()
+}
+"""Per kind, a page of the newest hits in the same walk of the index that finds them: FTS5
+hands its matches over newest first, so the snippets are made only for the page's rows."""
 COMMON_SHARE = 0.1
 """A word found in at least this share of the newest documents is very common. Like a stopword
 it must still match, but it does not score: bm25 would count every document holding it (a walk
@@ -494,32 +501,20 @@ def _ranked(
     db: sqlite3.Connection,
     kind: SearchKind,
     query: str,
-    words: list[str] | None,
+    scored: str,
     order: Literal["rank", "newest"],
     after: list[Any] | None,
     floor: int | None,
     limit: int,
-    common: CommonWords | None,
 ) -> tuple[list[tuple[int, float]], int | None]:
-    """The page's `(rowid, score)` pairs in order, and the rank window's floor."""
+    """The page's `(rowid, score)` pairs in order, and the rank window's floor, when the FTS5
+    query `scored` (the words that are not very common) scores them."""
     table, weights = _FTS[kind]
-    if words is None:
-        scored: str | None = query
-    elif common is None:
-        scored = _scored_query(db, table, words)
-    else:
-        scored = common.scored_query(db, table, words)
     params: dict[str, Any] = {"query": query, "scored": scored, "n": limit}
-    if order == "newest" or scored is None:
-        # Newest first: asked for, or a rank order in which no word scores (all score 0).
+    if order == "newest":
         keyset = ""
-        if after and order == "newest":
+        if after:
             keyset, params["k0"] = " AND rowid < :k0", after[0]
-        elif after:
-            if after[0] > 0:
-                return [], floor
-            if after[0] == 0:
-                keyset, params["k1"] = " AND rowid < :k1", after[1]
         ids = [
             r[0]
             for r in db.execute(
@@ -529,7 +524,7 @@ def _ranked(
             )
         ]
         scores: dict[int, float] = {}
-        if scored is not None and ids:
+        if ids:
             # FTS5 cannot seek a `rowid IN (...)` list (it walks every match and filters), so
             # a rowid range bounds the walk and `+rowid` filters.
             scores = dict(
@@ -569,6 +564,38 @@ def _ranked(
     return [(int(r[0]), float(r[1])) for r in ranked], floor
 
 
+def _newest_keyset(
+    table: str, order: Literal["rank", "newest"], after: list[Any] | None
+) -> tuple[str, dict[str, Any]] | None:
+    """Where a newest-first page of unscored hits resumes: after the cursor's rowid (a rank
+    cursor's key is `(score, rowid)`, its scores all 0); None when a rank cursor was issued
+    for scored hits, whose unscored rest is already past."""
+    if not after:
+        return "", {}
+    if order == "newest":
+        return f" AND {table}.rowid < :k", {"k": after[0]}
+    if after[0] > 0:
+        return None
+    if after[0] == 0:
+        return f" AND {table}.rowid < :k", {"k": after[1]}
+    return "", {}
+
+
+def _marked(
+    db: sqlite3.Connection,
+    sql: str,
+    params: dict[str, Any],
+    new_marks: Callable[[], tuple[str, str]],
+) -> tuple[list[Any], tuple[str, str]]:
+    """The rows of a hits query (`_HIT_COLUMNS`) and the marks its snippets carry, drawn again
+    until none of the texts holds them."""
+    while True:
+        marks = new_marks()
+        found = db.execute(sql, {**params, "open": marks[0], "close": marks[1]}).fetchall()
+        if not any(row[-2] for row in found):
+            return found, marks
+
+
 async def search(
     conn: aiosqlite.Connection,
     kind: SearchKind,
@@ -593,25 +620,30 @@ async def search(
     """
 
     def work(db: sqlite3.Connection) -> SearchRows:
-        ranked, bound = _ranked(db, kind, query, words, order, after, floor, limit, common)
+        table = _FTS[kind][0]
+        if words is None:
+            scored: str | None = query
+        elif common is None:
+            scored = _scored_query(db, table, words)
+        else:
+            scored = common.scored_query(db, table, words)
+        if scored is None:
+            # No word scores (all score 0): newest first, the page and its snippets in one walk.
+            keyset = _newest_keyset(table, order, after)
+            if keyset is None:
+                return SearchRows([], floor)
+            clause, params = keyset
+            sql = _NEWEST[kind].format(keyset=clause)
+            details, marks = _marked(db, sql, {"query": query, "n": limit, **params}, new_marks)
+            return SearchRows([(row[0], 0.0, row) for row in details], floor, marks)
+        ranked, bound = _ranked(db, kind, query, scored, order, after, floor, limit)
         if not ranked:
             return SearchRows([], bound)
         ids = [r[0] for r in ranked]
         sql = _DETAILS[kind].format(ids=",".join(map(str, ids)))
-        while True:
-            marks = new_marks()
-            details = db.execute(
-                sql,
-                {
-                    "query": query,
-                    "open": marks[0],
-                    "close": marks[1],
-                    "lo": min(ids),
-                    "hi": max(ids),
-                },
-            ).fetchall()
-            if not any(row[-2] for row in details):
-                break
+        details, marks = _marked(
+            db, sql, {"query": query, "lo": min(ids), "hi": max(ids)}, new_marks
+        )
         by_id = {row[0]: row for row in details}
         hits = [(r[0], r[1], by_id[r[0]]) for r in ranked if r[0] in by_id]
         return SearchRows(hits, bound, marks)

@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from schemas import CommentContext, CommentNode, MissingParentNode, MoreNode, Thread, ThreadNode
-from tests.conftest import SEED_ID, assert_problem
+from tests.conftest import SEED_ID, assert_problem, sign
 
 Client = AsyncTestClient[Litestar]
 THREAD = f"/v1/articles/{SEED_ID}/thread"
@@ -182,3 +182,15 @@ async def test_thread_problems(
     client: Client, url: str, params: dict[str, str], status: int, field: str | None
 ) -> None:
     assert_problem(await client.get(url, params=params), status, field)
+
+
+async def test_a_signed_cursor_under_a_comment_that_is_no_orphan_is_a_400(client: Client) -> None:
+    # The tree is planned where the store reads it (on SQLite, the connection's thread): a
+    # cursor found wrong there is still a 400 naming it, not a 500.
+    top = next(c for c in comments_in((await get_thread(client, THREAD)).nodes))
+    cursor = sign(
+        f"thread:{SEED_ID}",
+        {"sort": "oldest", "depth": 3, "limit": 200, "replies_per_node": 25, "orphan": top.id},
+        [],
+    )
+    assert_problem(await client.get(THREAD, params={"cursor": cursor}), 400, "cursor")

@@ -118,3 +118,35 @@ async def test_a_very_common_word_alone_lists_newest_first(client: Client) -> No
     cursor = first.json()["next_cursor"]
     second = await client.get("/v1/search", params={"cursor": cursor, "limit": 10})
     assert [h["comment_id"] for h in first.json()["items"] + second.json()["items"]] == ids[:20]
+
+
+def article_of(bodies: list[str], title: str) -> ArticleImport:
+    return ArticleImport(
+        title=title,
+        sections=[ImportSection(paragraphs=[ImportParagraph(text=f"{title}.")])],
+        comments=[
+            ImportComment(author=f"reader{i % 7}", posted_at=START + timedelta(minutes=i), body=b)
+            for i, b in enumerate(bodies)
+        ],
+    )
+
+
+async def test_a_word_grown_very_common_stops_scoring_on_the_next_search(tmp_path: Path) -> None:
+    # Which words are very common is remembered between searches, for one data generation:
+    # a write that makes a word very common is seen by the next search.
+    path = tmp_path / "growing.db"
+    conn = db.connect(path)
+    try:
+        store_page(conn, page_from_import(article_of([body_of(i) for i in range(PROBE * 2)], "A")))
+        store_page(conn, page_from_import(article_of([JUDGED["zebra-short"]], "B")))
+    finally:
+        conn.close()
+    async with AsyncTestClient(create_app(Settings(db_path=path))) as client:
+        assert {h.score < 0 for h in await hits(client, "zebra")} == {True}
+        conn = db.connect(path)
+        try:
+            zebras = [f"A zebra, number {i}." for i in range(PROBE * 2)]
+            store_page(conn, page_from_import(article_of(zebras, "C")))
+        finally:
+            conn.close()
+        assert {h.score for h in await hits(client, "zebra")} == {0.0}

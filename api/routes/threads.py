@@ -32,6 +32,7 @@ from api.thread_view import (
     Planned,
     PlannedComment,
     PlannedGroup,
+    Skeleton,
     SortKey,
     Tree,
     layout,
@@ -41,6 +42,7 @@ from api.thread_view import ancestors as ancestor_chain
 from schemas import (
     Comment,
     CommentContext,
+    CommentNode,
     MissingParentNode,
     MoreNode,
     Thread,
@@ -157,14 +159,14 @@ class _Bounds:
         self.after: SortKey | None = (after[0], after[1]) if after else None
 
 
-async def _render(
-    store: Store,
+def _render(
+    comments: dict[int, CommentNode],
     article_id: int,
     tree: Tree,
     planned: list[Planned],
     bounds: _Bounds,
 ) -> list[ThreadNode]:
-    comments = await store.get_comment_nodes(planned_ids(planned))
+    """The planned nodes with the `comments` they show, and cursors where they stop."""
 
     def more_href(parent: Parent, after: SortKey | None) -> tuple[str, str]:
         key: list[KeyValue] | None = list(after) if after is not None else None
@@ -197,11 +199,9 @@ async def _render(
     return [build(n) for n in planned]
 
 
-async def _subtree(
-    store: Store, article_id: int, tree: Tree, parent: Parent, bounds: _Bounds
-) -> list[ThreadNode]:
-    """Lay out and render the nodes under `parent` within `bounds`."""
-    planned = layout(
+def _plan(tree: Tree, parent: Parent, bounds: _Bounds) -> list[Planned]:
+    """Lay out the nodes under `parent` within `bounds`."""
+    return layout(
         tree,
         parent,
         sort=bounds.sort,
@@ -210,7 +210,18 @@ async def _subtree(
         replies_per_node=bounds.per_node,
         after=bounds.after,
     )
-    return await _render(store, article_id, tree, planned, bounds)
+
+
+async def _subtree(
+    store: Store, article_id: int, tree: Tree, parent: Parent, bounds: _Bounds
+) -> list[ThreadNode]:
+    """Lay out and render the nodes under `parent` within `bounds`."""
+    planned = _plan(tree, parent, bounds)
+    comments = await store.get_comment_nodes(planned_ids(planned))
+    return _render(comments, article_id, tree, planned, bounds)
+
+
+_TreePlan = tuple[Tree, Parent, list[Planned]]
 
 
 def _given(
@@ -250,12 +261,18 @@ class ThreadController(Controller):
         bounds = _Bounds(
             request, _given(sort, depth, limit, replies_per_node), cursor, f"thread:{article_id}"
         )
-        article, skeleton = await store.article_skeleton(article_id)
-        if article is None:
+
+        def plan(skeleton: list[Skeleton]) -> tuple[_TreePlan, list[int]]:
+            tree = Tree(skeleton)
+            parent = _missing_parent(tree, bounds.orphan)
+            planned = _plan(tree, parent, bounds)
+            return (tree, parent, planned), planned_ids(planned)
+
+        found = await store.article_tree(article_id, plan)
+        if found is None:
             raise ResourceNotFound("article", article_id)
-        tree = Tree(skeleton)
-        parent = _missing_parent(tree, bounds.orphan)
-        nodes = await _subtree(store, article_id, tree, parent, bounds)
+        article, (tree, parent, planned), comments = found
+        nodes = _render(comments, article_id, tree, planned, bounds)
         if isinstance(parent, MissingParent):
             nodes = [
                 MissingParentNode(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from msgspec import Meta
 
@@ -60,6 +60,9 @@ class QuoteFilter:
     speaker: str | None = None
     in_comments: bool | None = None
     kind: str | None = None
+
+
+P = TypeVar("P")
 
 
 class StoreBusy(Exception):
@@ -168,8 +171,13 @@ class Store(Protocol):
         `list_comments` reads it."""
         ...
 
-    async def article_skeleton(self, article_id: int) -> tuple[Article | None, list[Skeleton]]:
-        """The article (None when there is none) and its thread skeleton."""
+    async def article_tree(
+        self, article_id: int, plan: Callable[[list[Skeleton]], tuple[P, list[int]]]
+    ) -> tuple[Article, P, dict[int, CommentNode]] | None:
+        """An article's reply tree in one call: the article, what `plan` makes of its thread
+        skeleton, and the comments `plan` picks (its ids) as nodes with their replies still
+        empty; None when there is no such article. `plan` is pure; it runs between the reads
+        (on SQLite, on the connection's thread: one hand-off for the whole tree)."""
         ...
 
     async def get_comment_nodes(self, ids: list[int]) -> dict[int, CommentNode]:

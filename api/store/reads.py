@@ -323,22 +323,30 @@ async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[S
     return _skeleton.decode(found[0][0])
 
 
-async def article_skeleton(
-    conn: aiosqlite.Connection, article_id: int
-) -> tuple[Article | None, list[Skeleton]]:
-    """The article (None when there is none) and its comments' skeleton, in one hand-off to
-    the connection's thread."""
+async def article_tree(
+    conn: aiosqlite.Connection,
+    article_id: int,
+    plan: Callable[[list[Skeleton]], tuple[T, list[int]]],
+) -> tuple[Article, T, dict[int, CommentNode]] | None:
+    """The article, what `plan` makes of its thread skeleton, and the comments it picks as
+    reply-tree nodes; None when there is no such article. The reads and `plan` run in one
+    hand-off to the connection's thread."""
 
-    def work(db: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
+    def work(db: sqlite3.Connection) -> tuple[Any, T, _Found] | None:
         article = db.execute(
             f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
         ).fetchall()
-        return article, db.execute(_SKELETON_SQL, (article_id,)).fetchall() if article else []
+        if not article:
+            return None
+        skeleton = _skeleton.decode(db.execute(_SKELETON_SQL, (article_id,)).fetchone()[0])
+        planned, ids = plan(skeleton)
+        return article[0], planned, _read_nodes(db, ids)
 
-    article, found = await in_thread(conn, work)
-    if not article:
-        return None, []
-    return rows.article(article[0]), _skeleton.decode(found[0][0])
+    found = await in_thread(conn, work)
+    if found is None:
+        return None
+    article, planned, nodes = found
+    return rows.article(article), planned, _nodes(nodes)
 
 
 async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, Comment]:
@@ -351,24 +359,31 @@ async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, 
     return {c.id: c for c in found}
 
 
+def _read_nodes(db: sqlite3.Connection, ids: list[int]) -> _Found:
+    """The comments `ids` as `COMMENT_NODE_JSON` objects in one SQLite step, with their quote
+    and link rows."""
+    if not ids:
+        return _Found(None, [], [])
+    found = db.execute(
+        "SELECT '[' || group_concat(c, ',') || ']' FROM "
+        f"(SELECT {rows.COMMENT_NODE_JSON} AS c FROM comments WHERE id IN ({_marks(ids)}))",
+        ids,
+    ).fetchone()
+    return _with_attachments(db, found[0], ids)
+
+
+def _nodes(found: _Found) -> dict[int, CommentNode]:
+    nodes = rows.comment_node_array(found.objects)
+    rows.attach(nodes, found.quotes, found.links)
+    return {c.id: c for c in nodes}
+
+
 async def get_comment_nodes(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, CommentNode]:
     """Comments by id as reply-tree nodes (replies still empty), in one SQLite step and one
     hand-off."""
     if not ids:
         return {}
-
-    def work(db: sqlite3.Connection) -> _Found:
-        found = db.execute(
-            "SELECT '[' || group_concat(c, ',') || ']' FROM "
-            f"(SELECT {rows.COMMENT_NODE_JSON} AS c FROM comments WHERE id IN ({_marks(ids)}))",
-            ids,
-        ).fetchone()
-        return _with_attachments(db, found[0], ids)
-
-    found = await in_thread(conn, work)
-    nodes = rows.comment_node_array(found.objects)
-    rows.attach(nodes, found.quotes, found.links)
-    return {c.id: c for c in nodes}
+    return _nodes(await in_thread(conn, lambda db: _read_nodes(db, ids)))
 
 
 # Per kind: the FTS table, its bm25 column weights, and the query that adds the hit's own
@@ -379,15 +394,13 @@ _FTS: dict[str, tuple[str, str]] = {
     "comment": ("comments_fts", "1.0, 2.0"),
     "quote": ("quotes_fts", "1.0"),
 }
-_DETAILS: dict[str, str] = {
+_HIT_COLUMNS: dict[str, str] = {
     "article": """
         SELECT a.id, a.title,
                instr(a.title, :open) OR instr(a.title, :close)
                OR instr(articles_fts.body, :open) OR instr(articles_fts.body, :close),
                snippet(articles_fts, -1, :open, :close, '…', 24)
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        WHERE articles_fts MATCH :query AND articles_fts.rowid BETWEEN :lo AND :hi
-          AND +articles_fts.rowid IN ({ids})
     """,
     "comment": """
         SELECT c.id, c.article_id, c.author, c.posted_at,
@@ -395,8 +408,6 @@ _DETAILS: dict[str, str] = {
                OR instr(c.author, :open) OR instr(c.author, :close),
                snippet(comments_fts, -1, :open, :close, '…', 24)
         FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid
-        WHERE comments_fts MATCH :query AND comments_fts.rowid BETWEEN :lo AND :hi
-          AND +comments_fts.rowid IN ({ids})
     """,
     "quote": """
         SELECT q.id, q.article_id, q.comment_id, s.name,
@@ -404,11 +415,22 @@ _DETAILS: dict[str, str] = {
                snippet(quotes_fts, 0, :open, :close, '…', 24)
         FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
         LEFT JOIN speakers s ON s.id = q.speaker_id
-        WHERE quotes_fts MATCH :query AND quotes_fts.rowid BETWEEN :lo AND :hi
-          AND +quotes_fts.rowid IN ({ids})
     """,
 }
 """Per kind, the hit's own columns, whether its text holds the marks, and its snippet."""
+_DETAILS: dict[str, str] = {
+    kind: f"{columns} WHERE {_FTS[kind][0]} MATCH :query "
+    f"AND {_FTS[kind][0]}.rowid BETWEEN :lo AND :hi AND +{_FTS[kind][0]}.rowid IN ({{ids}})"
+    for kind, columns in _HIT_COLUMNS.items()
+}
+"""Per kind, the hits `ids` (a list of rowids) of a page already chosen."""
+_NEWEST: dict[str, str] = {
+    kind: f"{columns} WHERE {_FTS[kind][0]} MATCH :query{{keyset}} "
+    f"ORDER BY {_FTS[kind][0]}.rowid DESC LIMIT :n"
+    for kind, columns in _HIT_COLUMNS.items()
+}
+"""Per kind, a page of the newest hits in the same walk of the index that finds them: FTS5
+hands its matches over newest first, so the snippets are made only for the page's rows."""
 COMMON_SHARE = 0.1
 """A word found in at least this share of the newest documents is very common. Like a stopword
 it must still match, but it does not score: bm25 would count every document holding it (a walk
@@ -428,44 +450,71 @@ def _phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
+class CommonWords:
+    """Which words are very common (`COMMON_SHARE`), per table, remembered for one data
+    generation: a probe walks a word's newest matches (about 150 µs for a word in 40% of a
+    million comments), and every write moves the generation on, so a remembered answer is
+    always the one the data now gives. At most `size` words; a full memory starts again."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._generation = -1
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def scored_query(self, db: sqlite3.Connection, table: str, words: list[str]) -> str | None:
+        """`_scored_query`, probing only the words not known for the data generation now."""
+        generation = db.execute("SELECT n FROM data_generation").fetchall()[0][0]
+        if generation != self._generation or len(self._known) >= self.size:
+            self._known = {}
+            self._generation = generation
+        known = self._known  # the two search threads may start again meanwhile: keep this one
+        unknown = [w for w in dict.fromkeys(words) if (table, w) not in known]
+        if unknown:
+            newest = _newest(db, table)
+            for word in unknown:
+                known[(table, word)] = _common(db, table, word, newest)
+        return " ".join(_phrase(w) for w in words if not known[(table, w)]) or None
+
+
+def _newest(db: sqlite3.Connection, table: str) -> int:
+    found = db.execute(f"SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT 1").fetchall()
+    return int(found[0][0]) if found else 0
+
+
+def _common(db: sqlite3.Connection, table: str, word: str, newest: int) -> bool:
+    """Whether `word` is in at least `COMMON_SHARE` of the documents up to its `PROBE`th
+    newest match (rowid `newest` the newest document)."""
+    probe = db.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        (_phrase(word), PROBE - 1),
+    ).fetchall()
+    return bool(probe) and PROBE / (newest - probe[0][0] + 1) >= COMMON_SHARE
+
+
 def _scored_query(db: sqlite3.Connection, table: str, words: list[str]) -> str | None:
     """The words that are not very common, as the FTS5 query bm25 scores; None if none."""
-    newest = db.execute(f"SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT 1").fetchall()
-    rare: list[str] = []
-    for word in words:
-        probe = db.execute(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (_phrase(word), PROBE - 1),
-        ).fetchall()
-        if not probe or PROBE / (newest[0][0] - probe[0][0] + 1) < COMMON_SHARE:
-            rare.append(_phrase(word))
-    return " ".join(rare) or None
+    newest = _newest(db, table)
+    return " ".join(_phrase(w) for w in words if not _common(db, table, w, newest)) or None
 
 
 def _ranked(
     db: sqlite3.Connection,
     kind: SearchKind,
     query: str,
-    words: list[str] | None,
+    scored: str,
     order: Literal["rank", "newest"],
     after: list[Any] | None,
     floor: int | None,
     limit: int,
 ) -> tuple[list[tuple[int, float]], int | None]:
-    """The page's `(rowid, score)` pairs in order, and the rank window's floor."""
+    """The page's `(rowid, score)` pairs in order, and the rank window's floor, when the FTS5
+    query `scored` (the words that are not very common) scores them."""
     table, weights = _FTS[kind]
-    scored = query if words is None else _scored_query(db, table, words)
     params: dict[str, Any] = {"query": query, "scored": scored, "n": limit}
-    if order == "newest" or scored is None:
-        # Newest first: asked for, or a rank order in which no word scores (all score 0).
+    if order == "newest":
         keyset = ""
-        if after and order == "newest":
+        if after:
             keyset, params["k0"] = " AND rowid < :k0", after[0]
-        elif after:
-            if after[0] > 0:
-                return [], floor
-            if after[0] == 0:
-                keyset, params["k1"] = " AND rowid < :k1", after[1]
         ids = [
             r[0]
             for r in db.execute(
@@ -475,7 +524,7 @@ def _ranked(
             )
         ]
         scores: dict[int, float] = {}
-        if scored is not None and ids:
+        if ids:
             # FTS5 cannot seek a `rowid IN (...)` list (it walks every match and filters), so
             # a rowid range bounds the walk and `+rowid` filters.
             scores = dict(
@@ -515,6 +564,38 @@ def _ranked(
     return [(int(r[0]), float(r[1])) for r in ranked], floor
 
 
+def _newest_keyset(
+    table: str, order: Literal["rank", "newest"], after: list[Any] | None
+) -> tuple[str, dict[str, Any]] | None:
+    """Where a newest-first page of unscored hits resumes: after the cursor's rowid (a rank
+    cursor's key is `(score, rowid)`, its scores all 0); None when a rank cursor was issued
+    for scored hits, whose unscored rest is already past."""
+    if not after:
+        return "", {}
+    if order == "newest":
+        return f" AND {table}.rowid < :k", {"k": after[0]}
+    if after[0] > 0:
+        return None
+    if after[0] == 0:
+        return f" AND {table}.rowid < :k", {"k": after[1]}
+    return "", {}
+
+
+def _marked(
+    db: sqlite3.Connection,
+    sql: str,
+    params: dict[str, Any],
+    new_marks: Callable[[], tuple[str, str]],
+) -> tuple[list[Any], tuple[str, str]]:
+    """The rows of a hits query (`_HIT_COLUMNS`) and the marks its snippets carry, drawn again
+    until none of the texts holds them."""
+    while True:
+        marks = new_marks()
+        found = db.execute(sql, {**params, "open": marks[0], "close": marks[1]}).fetchall()
+        if not any(row[-2] for row in found):
+            return found, marks
+
+
 async def search(
     conn: aiosqlite.Connection,
     kind: SearchKind,
@@ -526,6 +607,7 @@ async def search(
     floor: int | None,
     limit: int,
     new_marks: Callable[[], tuple[str, str]],
+    common: CommonWords | None = None,
 ) -> SearchRows:
     """Matches in rank order (bm25 within the newest RANK_WINDOW matches, ties newest first) or
     newest first, read in one hand-off to the connection's thread.
@@ -534,29 +616,34 @@ async def search(
     very common (`COMMON_SHARE`) must match but do not score. The first rank page finds the
     window's lowest rowid; later pages pass it back (`floor`) so every page ranks the same set.
     Snippets wrap matches in marks from `new_marks`, drawn again until none of the texts holds
-    them.
+    them. `common` remembers which words are very common between searches.
     """
 
     def work(db: sqlite3.Connection) -> SearchRows:
-        ranked, bound = _ranked(db, kind, query, words, order, after, floor, limit)
+        table = _FTS[kind][0]
+        if words is None:
+            scored: str | None = query
+        elif common is None:
+            scored = _scored_query(db, table, words)
+        else:
+            scored = common.scored_query(db, table, words)
+        if scored is None:
+            # No word scores (all score 0): newest first, the page and its snippets in one walk.
+            keyset = _newest_keyset(table, order, after)
+            if keyset is None:
+                return SearchRows([], floor)
+            clause, params = keyset
+            sql = _NEWEST[kind].format(keyset=clause)
+            details, marks = _marked(db, sql, {"query": query, "n": limit, **params}, new_marks)
+            return SearchRows([(row[0], 0.0, row) for row in details], floor, marks)
+        ranked, bound = _ranked(db, kind, query, scored, order, after, floor, limit)
         if not ranked:
             return SearchRows([], bound)
         ids = [r[0] for r in ranked]
         sql = _DETAILS[kind].format(ids=",".join(map(str, ids)))
-        while True:
-            marks = new_marks()
-            details = db.execute(
-                sql,
-                {
-                    "query": query,
-                    "open": marks[0],
-                    "close": marks[1],
-                    "lo": min(ids),
-                    "hi": max(ids),
-                },
-            ).fetchall()
-            if not any(row[-2] for row in details):
-                break
+        details, marks = _marked(
+            db, sql, {"query": query, "lo": min(ids), "hi": max(ids)}, new_marks
+        )
         by_id = {row[0]: row for row in details}
         hits = [(r[0], r[1], by_id[r[0]]) for r in ranked if r[0] in by_id]
         return SearchRows(hits, bound, marks)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import aiosqlite
 
@@ -46,6 +46,7 @@ from schemas.imports import ArticleImport
 from schemas.threads import CommentNode
 
 SEARCH_CONNECTIONS = 2
+P = TypeVar("P")
 
 
 class SqliteStore:
@@ -64,6 +65,7 @@ class SqliteStore:
         self.conn = conn
         self._health = health_conn
         self._search = search_pool
+        self._common = reads.CommonWords()
 
     @classmethod
     async def open(cls, path: Path, search_deadline: float) -> SqliteStore:
@@ -178,9 +180,11 @@ class SqliteStore:
             self.conn, article_id, filters=filters, sort=sort, after=after, limit=limit
         )
 
-    async def article_skeleton(self, article_id: int) -> tuple[Article | None, list[Skeleton]]:
-        """See `reads.article_skeleton`."""
-        return await reads.article_skeleton(self.conn, article_id)
+    async def article_tree(
+        self, article_id: int, plan: Callable[[list[Skeleton]], tuple[P, list[int]]]
+    ) -> tuple[Article, P, dict[int, CommentNode]] | None:
+        """See `reads.article_tree`: one hand-off for the whole tree."""
+        return await reads.article_tree(self.conn, article_id, plan)
 
     async def get_comment_nodes(self, ids: list[int]) -> dict[int, CommentNode]:
         """See `reads.get_comment_nodes`: nodes built as JSON by SQLite."""
@@ -246,6 +250,7 @@ class SqliteStore:
                 floor=floor,
                 limit=limit,
                 new_marks=new_marks,
+                common=self._common,
             )
 
     async def store_page(self, page: ParsedPage, source: Source) -> IngestResult:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import msgspec
@@ -51,6 +51,7 @@ from schemas.imports import ArticleImport
 from schemas.threads import CommentNode
 
 POOL_SIZE = 10
+P = TypeVar("P")
 
 
 async def keep_session(conn: asyncpg.Connection) -> None:
@@ -233,17 +234,22 @@ class PostgresStore:
         )
         return article, found, ranks
 
-    async def article_skeleton(self, article_id: int) -> tuple[Article | None, list[Skeleton]]:
-        """`get_article`, then `thread_skeleton` when there is one."""
-        article = await self.get_article(article_id)
-        if article is None:
-            return None, []
-        return article, await self.thread_skeleton(article_id)
+    async def article_tree(
+        self, article_id: int, plan: Callable[[list[Skeleton]], tuple[P, list[int]]]
+    ) -> tuple[Article, P, dict[int, CommentNode]] | None:
+        """`get_article`, `thread_skeleton`, `plan` and the nodes it picks, on one connection
+        (one replica's view of the data)."""
+        async with self._read().acquire() as conn:
+            article = await reads.get_article(conn, article_id)
+            if article is None:
+                return None
+            planned, ids = plan(await reads.thread_skeleton(conn, article_id))
+            found = await reads.get_comments(conn, ids)
+        return article, planned, {i: _node(c) for i, c in found.items()}
 
     async def get_comment_nodes(self, ids: list[int]) -> dict[int, CommentNode]:
         """`get_comments`, each as a node with no replies yet."""
-        found = await self.get_comments(ids)
-        return {i: CommentNode(**msgspec.structs.asdict(c), replies=[]) for i, c in found.items()}
+        return {i: _node(c) for i, c in (await self.get_comments(ids)).items()}
 
     async def get_comment(self, comment_id: int) -> Comment | None:
         """See `reads.get_comment`."""
@@ -391,3 +397,8 @@ class PostgresStore:
         """See `keys.save_response`."""
         async with self.pool.acquire() as conn:
             await keys.save_response(conn, key_id, key, response)
+
+
+def _node(comment: Comment) -> CommentNode:
+    """A comment as a reply-tree node with no replies yet."""
+    return CommentNode(**msgspec.structs.asdict(comment), replies=[])

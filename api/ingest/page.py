@@ -13,7 +13,7 @@ from api.ingest.identity import page_identity
 from api.ingest.model import Block, ParsedComment, ParsedPage
 from api.ingest.quotes import article_quotes, comment_quotes
 from api.ingest.renderings import RawComment, choose
-from api.ingest.replies import Authors, stated_parent, without_reply_line
+from api.ingest.replies import Authors, opening, stated_parent, without_reply_line
 from api.ingest.spans import link_spans
 from api.ingest.speakers import Speaker
 from api.ingest.threads import resolve_threads
@@ -128,14 +128,15 @@ def build_comments(
             stack.append((item.depth, position))
         if item.reply_to_index is not None and 0 <= item.reply_to_index < position:
             parent_position = item.reply_to_index
+        opened = opening(item.body)
         if item.reply_to is None and item.reply_to_index is None:
-            stated = stated_parent(item.body, authors, position)
+            stated = stated_parent(item.body, authors, position, opened)
             if parent_position is None and not item.depth:
                 parent_position = stated
             elif stated is not None and parent_position is not None and stated > parent_position:
                 # Nested under a thread, the body names which comment of it it answers.
                 parent_position = stated
-        body = without_reply_line(item.body)
+        body = without_reply_line(item.body, opened)
         parent_author, parent_verified = item.reply_to, item.reply_to_verified
         if parent_position is not None:
             parent_author = comments[parent_position].author

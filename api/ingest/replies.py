@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from api.ingest.times import find_time
 
@@ -57,24 +58,62 @@ class Authors:
         return None
 
 
-def without_reply_line(body: str) -> str:
+class Opening(NamedTuple):
+    """How a body opens, read once for both its stated parent and its reply line: the body
+    without leading space, its first line (stripped), and that line read as a quote header
+    or reply line."""
+
+    text: str
+    first: str
+    quoted: re.Match[str] | None
+
+
+def opening(body: str) -> Opening:
+    text = body.lstrip()
+    first = text.partition("\n")[0].strip()
+    return Opening(text, first, QUOTED.match(first))
+
+
+def without_reply_line(body: str, opened: Opening | None = None) -> str:
     """The body without an opening "In reply to NAME" / "Response to NAME, DATE" line: the
-    page's link to the parent, not the reader's words."""
-    first, _, rest = body.lstrip().partition("\n")
-    quoted = QUOTED.match(first.strip())
-    if quoted is None or quoted["to"] is None or not rest.strip():
+    page's link to the parent, not the reader's words. `opened` is `opening(body)`, when the
+    caller has read it already."""
+    opened = opening(body) if opened is None else opened
+    quoted = opened.quoted
+    if quoted is None or quoted["to"] is None:
         return body
-    tail = first.strip()[quoted.end("to") :].strip(" .:")
+    rest = opened.text.partition("\n")[2]
+    if not rest.strip():
+        return body
+    tail = opened.first[quoted.end("to") :].strip(" .:")
     if tail and find_time(tail) is None:  # "Reply to Bob, I think ...": the reader's words
         return body
     return rest.strip()
 
 
-def stated_parent(body: str, authors: Authors, position: int) -> int | None:
+# The characters a VOCATIVE name stops before: a body whose text before the first of them is
+# longer than the longest name, trailing space aside, names no one.
+NAME_STOP = re.compile(r"[\n,:—–-]")
+MAX_VOCATIVE = 40
+
+
+def _vocative(text: str) -> re.Match[str] | None:
+    """VOCATIVE.match(text), without running it on the many bodies it cannot match."""
+    stop = NAME_STOP.search(text)
+    before = text if stop is None else text[: stop.start()]
+    if len(before) > MAX_VOCATIVE and len(before.rstrip()) > MAX_VOCATIVE:
+        return None
+    return VOCATIVE.match(text)
+
+
+def stated_parent(
+    body: str, authors: Authors, position: int, opened: Opening | None = None
+) -> int | None:
     """The position of the comment this body (at `position`) says it answers, or None.
-    "@7" is the seventh comment, counted from 1 as pages number them."""
-    text = body.lstrip()
-    first_line = text.split("\n", 1)[0].strip()
+    "@7" is the seventh comment, counted from 1 as pages number them. `opened` is
+    `opening(body)`, when the caller has read it already."""
+    opened = opening(body) if opened is None else opened
+    text = opened.text
     number = NUMBER.match(text)
     if number is not None:
         shown = int(number["number"]) - 1
@@ -82,11 +121,11 @@ def stated_parent(body: str, authors: Authors, position: int) -> int | None:
     at = AT.match(text)
     if at is not None:
         return authors.find(at["name"], loose=True)
-    quoted = QUOTED.match(first_line)
+    quoted = opened.quoted
     if quoted is not None:
         name = quoted["by"] or quoted["wrote"] or quoted["to"]
         return authors.find(name, loose=False)
-    vocative = VOCATIVE.match(text)
+    vocative = _vocative(text)
     if vocative is not None:
         return authors.find(vocative["name"], loose=False)
     return None

@@ -237,7 +237,10 @@ def trim_chrome(lines: Sequence[str], start: int, end: int) -> int:
     return end
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, as a speed-up: a frozen dataclass's __init__ sets each field through
+# object.__setattr__ (ten times slower), and parsing builds thousands of these a page.
+# Nothing changes one once built; unsafe_hash keeps them hashable, as frozen ones are.
+@dataclass(slots=True, unsafe_hash=True)
 class Meta:
     """A meta line found by a rendering: the comment's author and time as shown."""
 

@@ -13,10 +13,11 @@ from api.ingest.model import ParsedComment
 from api.ingest.page import _annotate_comments, normalise
 from api.ingest.quotes import VERB, VERBS, _narration, _normal
 from api.ingest.renderings import LOW_CEILING, RENDERINGS, choose, disqus
-from api.ingest.renderings.generic import time_lines
+from api.ingest.renderings.generic import WORDS, time_lines, word_shapes
 from api.ingest.renderings.said import verb_lines
 from api.ingest.renderings.scan import digit_lines, lines_holding
-from api.ingest.replies import VOCATIVE, _vocative
+from api.ingest.renderings.shapes import AVATAR, UI_TOKEN, UI_WORDS, is_ui
+from api.ingest.replies import QUOTED, VOCATIVE, _vocative, reply_header
 from api.ingest.spans import _singles, quote_spans
 from api.ingest.speakers import NAME_RUN
 from api.ingest.times import STARTS, TOKEN
@@ -253,3 +254,61 @@ def test_the_vocative_shortcut_turns_away_no_body_the_pattern_matches() -> None:
         ), text
         matched += full is not None
     assert matched
+
+
+def test_button_lines_are_told_apart_as_with_the_full_avatar_pattern() -> None:
+    rng = random.Random(18)
+    pieces = ["'s", "'\u017f", "’s", " picture", " Avatar", "AVATAR", "avatar", "reply", " ", "x"]
+    for _ in range(3_000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        words = UI_TOKEN.findall(line.lower())
+        full = len(line) <= 48 and (
+            AVATAR.search(line) is not None
+            or (0 < len(words) <= 8 and all(w in UI_WORDS for w in words))
+        )
+        assert is_ui(line) == full, line
+
+
+def test_the_reply_header_shortcut_turns_away_no_line_the_pattern_matches() -> None:
+    rng = random.Random(19)
+    pieces = [
+        "Posted",
+        "po\u017fTED",
+        " by ",
+        "BY",
+        "Ann",
+        " wrote",
+        ":",
+        "in ",
+        "\u0130n ",
+        "\u0131n ",
+        "reply",
+        "Response",
+        " to ",
+        "Bob",
+        ",",
+        " ",
+        "x",
+        "\n",
+        "ted",
+        "b",
+    ]
+    matched = 0
+    for _ in range(5_000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        full = QUOTED.match(line)
+        quick = reply_header(line)
+        assert (None if full is None else full.group(0)) == (
+            None if quick is None else quick.group(0)
+        ), line
+        matched += full is not None
+    assert matched
+
+
+def test_word_shapes_agree_with_shaping_each_word() -> None:
+    rng = random.Random(20)
+    pieces = ["Ab", "cdefgh", "IJKLMNOP", "_", "9", " ", "-", "é", "\u212a", "ß", "İ", "Ⓐ", "ǅ"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        expected = WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", text)
+        assert word_shapes(text) == expected, text

@@ -71,7 +71,22 @@ class Opening(NamedTuple):
 def opening(body: str) -> Opening:
     text = body.lstrip()
     first = text.partition("\n")[0].strip()
-    return Opening(text, first, QUOTED.match(first))
+    return Opening(text, first, reply_header(first))
+
+
+# What a line needs for each form of QUOTED: "posted ... by", a colon ("NAME wrote:"), or to
+# open with "in" or "reply"/"response" (U+0130 and U+0131 match i, ignoring case; no other
+# letter of these words matches anything but itself in either case).
+REPLY_OPENERS = "iIrR\u0130\u0131"
+
+
+def reply_header(line: str) -> re.Match[str] | None:
+    """QUOTED.match(line), without running it on the many lines it cannot match."""
+    if ":" not in line and line[:1] not in REPLY_OPENERS:
+        lowered = line.lower()
+        if "ted" not in lowered or "by" not in lowered:
+            return None
+    return QUOTED.match(line)
 
 
 def without_reply_line(body: str, opened: Opening | None = None) -> str:

@@ -81,9 +81,11 @@ def is_ui(line: str) -> bool:
     "NAME's picture"."""
     if len(line) > 48:
         return False
-    if AVATAR.search(line) is not None:
+    lowered = line.lower()
+    # AVATAR needs an apostrophe or "avatar" (no other character matches its letters).
+    if ("'" in line or "avatar" in lowered) and AVATAR.search(line) is not None:
         return True
-    words = UI_TOKEN.findall(line.lower())
+    words = UI_TOKEN.findall(lowered)
     return 0 < len(words) <= 8 and all(w in UI_WORDS for w in words)
 
 

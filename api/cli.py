@@ -33,6 +33,7 @@ from rich.progress import (
 from api import db
 from api.loader import find_pages, ingest_files
 from api.parse_pool import ParsePool
+from api.parse_workers import ParseWorkers
 from api.settings import DEFAULT_DB, Settings
 from api.store.crawls import CrawlResult
 
@@ -134,6 +135,13 @@ def main() -> None:
     is_flag=True,
     help="Parse one page file and print how its comments were read; store nothing.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    help="Processes that parse pages side by side. Default: THREADBASE_PARSE_WORKERS, else "
+    "one per core.",
+)
 def ingest(
     paths: tuple[Path, ...],
     db_path: Path,
@@ -141,6 +149,7 @@ def ingest(
     if_empty: bool,
     crawled_at: datetime | None,
     explain: bool,
+    workers: int | None,
 ) -> None:
     """Parse pages and store them, one transaction per page; re-crawls merge.
 
@@ -188,7 +197,8 @@ def ingest(
         ) as progress:
             total = sum(f.stat().st_size for f in files if f.is_file())
             task = progress.add_task("pages", total=total)
-            parser = ParsePool(Settings.from_env().parse_budget_seconds)
+            settings = Settings.from_env()
+            parser = ParseWorkers(settings.parse_budget_seconds, workers or settings.parse_workers)
             for outcome in ingest_files(conn, files, zone, crawled_at, parser):
                 progress.advance(task, outcome.progress)
                 warnings += [f"{outcome.where}: {w}" for w in outcome.warnings]

@@ -12,6 +12,7 @@ from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
 from api.parse_pool import ParsePool
+from api.parse_workers import ParseWorkers
 from api.records import is_record_file, parse_date, read_records
 from api.store.crawls import Crawl, CrawlResult, ingest_crawl
 from api.store.writes import HashConflict, Source
@@ -52,16 +53,6 @@ def read_text(path: Path) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _parse(
-    text: str, timezone: tzinfo, crawled_at: datetime | None, parser: ParsePool | None
-) -> ParsedPage:
-    """Parse in `parser`'s process within its budget (ParseBudgetExceeded is a PageError,
-    so a page over budget is reported and skipped), or here when there is no parser."""
-    if parser is None:
-        return parse_page(text, timezone, crawled_at)
-    return parser.run(parse_page, text, timezone, crawled_at)
-
-
 def _seconds(when: datetime | None) -> int | None:
     return None if when is None else int(when.timestamp())
 
@@ -71,59 +62,106 @@ def _raw(text: str, timezone: tzinfo) -> Crawl:
     return Crawl(text.encode("utf-8"), "text/plain", str(timezone))
 
 
+Parser = ParsePool | ParseWorkers
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A page read from disk and what to store with it, or why it could not be read."""
+
+    where: str
+    progress: int
+    text: str = ""
+    source: Source | None = None
+    crawled_at: datetime | None = None
+    error: str | None = None
+
+
 def ingest_files(
     conn: sqlite3.Connection,
     paths: Iterable[Path],
     timezone: tzinfo,
     crawled_at: datetime | None = None,
-    parser: ParsePool | None = None,
+    parser: Parser | None = None,
 ) -> Iterator[Outcome]:
     """Parse and store each page as a crawl, in its own transaction; a bad one is reported,
-    not fatal. A re-crawl of a stored article is merged into it.
+    not fatal. A re-crawl of a stored article is merged into it. Pages are parsed here, in
+    `parser`'s process within its budget, or by `parser`'s workers side by side; they are
+    stored and reported in their order either way.
 
     Page files hold one page; record files (JSONL, optionally gzipped) one page per line.
     Crawl times come from a record's `crawled_at`, else `crawled_at`, else the ingest time.
     """
+    for job, parsed in _parsed(_jobs(paths, crawled_at), timezone, parser):
+        if job.error is not None:
+            yield Outcome(job.where, error=job.error, progress=job.progress)
+            continue
+        if isinstance(parsed, PageError):
+            yield Outcome(job.where, error=str(parsed), progress=job.progress)
+            continue
+        assert parsed is not None
+        assert job.source is not None
+        try:
+            result = ingest_crawl(conn, parsed, job.source, _raw(job.text, timezone))
+        except (PageError, HashConflict) as exc:
+            yield Outcome(job.where, error=str(exc), progress=job.progress)
+            continue
+        yield Outcome(
+            job.where, result=result, progress=job.progress, warnings=tuple(parsed.warnings)
+        )
+
+
+def _parsed(
+    jobs: Iterable[_Job], timezone: tzinfo, parser: Parser | None
+) -> Iterator[tuple[_Job, ParsedPage | PageError | None]]:
+    """Each job with its parsed page (or the PageError refusing it; None for a job that
+    could not be read), in the jobs' order."""
+    if isinstance(parser, ParseWorkers):
+        work = ((job, None if job.error else (job.text, timezone, job.crawled_at)) for job in jobs)
+        yield from parser.map(parse_page, work)
+        return
+    for job in jobs:
+        if job.error is not None:
+            yield job, None
+            continue
+        try:
+            if parser is None:
+                yield job, parse_page(job.text, timezone, job.crawled_at)
+            else:  # ParseBudgetExceeded is a PageError: a page over budget is reported
+                yield job, parser.run(parse_page, job.text, timezone, job.crawled_at)
+        except PageError as exc:
+            yield job, exc
+
+
+def _jobs(paths: Iterable[Path], crawled_at: datetime | None) -> Iterator[_Job]:
+    """The pages of `paths` as they are read, one per page file or record."""
     for path in paths:
         if is_record_file(path):
-            yield from _ingest_records(conn, path, timezone, crawled_at, parser)
+            yield from _record_jobs(path, crawled_at)
             continue
         size = path.stat().st_size if path.exists() else 0
         try:
             text = read_text(path)
-            page = _parse(text, timezone, crawled_at, parser)
-            source = Source(crawled_at=_seconds(crawled_at))
-            result = ingest_crawl(conn, page, source, _raw(text, timezone))
         except OSError as exc:
-            yield Outcome(str(path), error=f"cannot read: {exc.strerror or exc}", progress=size)
+            yield _Job(str(path), size, error=f"cannot read: {exc.strerror or exc}")
             continue
-        except (PageError, HashConflict) as exc:
-            yield Outcome(str(path), error=str(exc), progress=size)
-            continue
-        yield Outcome(str(path), result=result, progress=size, warnings=tuple(page.warnings))
+        source = Source(crawled_at=_seconds(crawled_at))
+        yield _Job(str(path), size, text, source, crawled_at)
 
 
-def _ingest_records(
-    conn: sqlite3.Connection,
-    path: Path,
-    timezone: tzinfo,
-    crawled_at: datetime | None,
-    parser: ParsePool | None,
-) -> Iterator[Outcome]:
+def _record_jobs(path: Path, crawled_at: datetime | None) -> Iterator[_Job]:
     consumed = 0
     for line in read_records(path):
         where, step = f"{path}:{line.number}", line.offset - consumed
         consumed = line.offset
         if line.record is None:
-            yield Outcome(where, error=line.error, progress=step)
+            yield _Job(where, step, error=line.error)
             continue
         try:
             crawled = parse_date(line.record.crawled_at)
             when = crawled_at if crawled is None else datetime.fromtimestamp(crawled, UTC)
             source = Source(line.record.url, parse_date(line.record.date), _seconds(when))
-            page = _parse(line.record.text, timezone, when, parser)
-            result = ingest_crawl(conn, page, source, _raw(line.record.text, timezone))
-        except (PageError, HashConflict) as exc:
-            yield Outcome(where, error=str(exc), progress=step)
+        except PageError as exc:
+            yield _Job(where, step, error=str(exc))
             continue
-        yield Outcome(where, result=result, progress=step, warnings=tuple(page.warnings))
+        yield _Job(where, step, line.record.text, source, when)

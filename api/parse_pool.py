@@ -55,13 +55,7 @@ class _Processes:
         budget of a parse counts from then, not from a cold start)."""
         with self._lock:
             if self._executor is None or self._started is None:
-                self._executor = ProcessPoolExecutor(
-                    max_workers=1,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=prepare_worker,
-                    initargs=(os.getpid(),),
-                )
-                self._started = self._executor.submit(_ready)
+                self._executor, self._started = start_process()
             return self._executor, self._started
 
     def kill(self, executor: ProcessPoolExecutor) -> None:
@@ -69,11 +63,23 @@ class _Processes:
         with self._lock:
             if self._executor is executor:
                 self._executor = self._started = None
-        _kill_processes(executor)
+        kill_processes(executor)
         self.current()
 
 
-def _kill_processes(executor: ProcessPoolExecutor) -> None:
+def start_process() -> tuple[ProcessPoolExecutor, Future[bool]]:
+    """A new parser process (an executor of one), and a future done once it is up."""
+    executor = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=prepare_worker,
+        initargs=(os.getpid(),),
+    )
+    return executor, executor.submit(_ready)
+
+
+def kill_processes(executor: ProcessPoolExecutor) -> None:
+    """Stop `executor`'s processes now (a running parse cannot be interrupted otherwise)."""
     processes = dict(getattr(executor, "_processes", None) or {})
     for process in processes.values():
         process.kill()

@@ -38,6 +38,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Seconds a connection may take to send a request's headers (`THREADBASE_HEADER_TIMEOUT`)."""
     parse_budget_seconds: float = 10.0
     """Longest a page may take to parse (`THREADBASE_PARSE_BUDGET_SECONDS`); more is a 422."""
+    parse_workers: int | None = None
+    """Processes `threadbase ingest` parses pages in, side by side (`THREADBASE_PARSE_WORKERS`);
+    unset, one per core."""
     search_deadline_seconds: float = 2.0
     """Longest a search query may run (`THREADBASE_SEARCH_DEADLINE_SECONDS`); more is a 503."""
     log_format: str = "text"
@@ -72,10 +75,22 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             redis_url=env.get("THREADBASE_REDIS_URL") or None,
             header_timeout=float(env.get("THREADBASE_HEADER_TIMEOUT", "10")),
             parse_budget_seconds=float(env.get("THREADBASE_PARSE_BUDGET_SECONDS", "10")),
+            parse_workers=_positive_or_none(env, "THREADBASE_PARSE_WORKERS"),
             search_deadline_seconds=float(env.get("THREADBASE_SEARCH_DEADLINE_SECONDS", "2")),
             log_format=log_format,
             response_cache_bytes=int(env.get("THREADBASE_RESPONSE_CACHE_BYTES", "16000000")),
         )
+
+
+def _positive_or_none(env: Mapping[str, str], name: str) -> int | None:
+    """A whole number of at least 1 from `name`, or None when it is unset or empty."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    value = int(raw)
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1")
+    return value
 
 
 SQLITE_SCHEME = "sqlite:///"

@@ -1,15 +1,19 @@
 """Parsing rate over the sample pages:
 
-    python -m bench.parsing_rate [FOLDER] [--rounds N] [--write]
+    python -m bench.parsing_rate [FOLDER] [--rounds N] [--workers N] [--write]
 
 Parses every page of the folder (default: the shared sample pages, their marker line
 stripped) in each of `--rounds` rounds (5 by default; the time caches are cleared before each,
 so every round reads every time afresh) and prints pages/s and comments/s of `parse_page` as a
 whole (renderings, times, quotes, links and the reply tree): the median round and the best,
 in wall-clock time and in the process's CPU time (steadier on a machine shared with other
-work). One more round then times each stage of `parse_page` in CPU time (its own time, nested
-stages taken out). `--write` puts the result in BENCHMARKS.md (its own section, which
-`bench.run` keeps).
+work). A second row parses the same pages with the ingest's worker pool, one process per core
+unless `--workers` says (`api/parse_workers.py`: fresh processes each round, up before the
+clock starts; sending the pages and the parsed results between processes is timed), in
+wall-clock time: what `threadbase ingest` parses on the whole machine. The two kinds of round
+alternate, so both rows see the same load. One more round then times each stage of
+`parse_page` in CPU time (its own time, nested stages taken out). `--write` puts the result in
+BENCHMARKS.md (its own section, which `bench.run` keeps).
 """
 
 from __future__ import annotations
@@ -21,15 +25,19 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import api.ingest.page as page_module
 from api.evaluate_pages import parse_or_empty, strip_marker
+from api.ingest.model import ParsedPage
+from api.ingest.page import parse_page
 from api.ingest.renderings import RENDERINGS
 from api.ingest.times import find_time, read_time
 from api.loader import read_text
+from api.parse_workers import ParseWorkers, default_workers
 
 # The sample pages sit beside the main checkout (../shared), which worktrees live further from.
 BESIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "pages" / "dragnet-train"
@@ -63,6 +71,17 @@ def one_round(texts: list[str]) -> tuple[float, float, int]:
     started, cpu = time.perf_counter(), time.process_time()
     comments = sum(len(parse_or_empty(text).comments) for text in texts)
     return time.perf_counter() - started, time.process_time() - cpu, comments
+
+
+def pool_round(texts: list[str], workers: int) -> tuple[float, int]:
+    """Wall seconds for `workers` fresh parser processes (up before the clock starts) to
+    parse every text once, and the comments found."""
+    jobs = [(i, (text, UTC, None)) for i, text in enumerate(texts)]
+    with ParseWorkers(budget=60.0, workers=workers) as pool:
+        started = time.perf_counter()
+        parsed = [page for _, page in pool.map(parse_page, jobs)]
+        wall = time.perf_counter() - started
+    return wall, sum(len(p.comments) for p in parsed if isinstance(p, ParsedPage))
 
 
 class Stopwatch:
@@ -128,16 +147,25 @@ def kept_section(report: str) -> str:
     return report[report.index(START) : report.index(END) + len(END)]
 
 
-def write_section(path: Path, summary: str, stages: list[str], rate: float) -> None:
-    """Put the rate, its row against the goal and the stage times in `path`'s parse-rate
+def write_section(
+    path: Path, summary: str, stages: list[str], rate: float, pool_rate: float, workers: int
+) -> None:
+    """Put the rates, their rows against the goal and the stage times in `path`'s parse-rate
     section, replacing the one there."""
     body = "\n".join(stages)
-    row = f"| parse rate, median of rounds | {rate:,.0f} comments/s | >= {TARGET:,} comments/s |"
+    met = "yes" if rate >= TARGET else "no"
+    pool_met = "yes" if pool_rate >= TARGET else "no"
+    rows = (
+        f"| parse rate, one core, median of rounds | {rate:,.0f} comments/s "
+        f"| >= {TARGET:,} comments/s | {met} |\n"
+        f"| parse rate, worker pool on all {workers} cores, median of rounds "
+        f"| {pool_rate:,.0f} comments/s | >= {TARGET:,} comments/s | {pool_met} |"
+    )
     section = (
         f"{START}\n## Parse rate\n\n`python -m bench.parsing_rate` on {platform.machine()} "
         f"(Python {platform.python_version()}): `parse_page` over the sample pages, marker "
         f"lines stripped.\n\n| target | measured | goal | met |\n|---|---:|---:|:---:|\n"
-        f"{row} {'yes' if rate >= TARGET else 'no'} |\n\n{summary}\n\n"
+        f"{rows}\n\n{summary}\n\n"
         f"```text\n{body}\n```\n{END}"
     )
     report = path.read_text() if path.exists() else ""
@@ -147,39 +175,57 @@ def write_section(path: Path, summary: str, stages: list[str], rate: float) -> N
     )
 
 
-def measure(folder: Path, rounds: int = ROUNDS) -> tuple[str, float]:
-    """One line on the rate over the pages of `folder` (median of `rounds`), and the rate."""
+def measure(
+    folder: Path, rounds: int = ROUNDS, workers: int | None = None
+) -> tuple[str, float, float, int]:
+    """Lines on the rates over the pages of `folder` (median of `rounds`), on one core and
+    with the worker pool, and the two rates and the pool's size. The rounds alternate, so
+    both rows see the same load."""
     texts = [strip_marker(read_text(p))[0] for p in sorted(folder.glob("*.txt"))]
     if not texts:
         raise SystemExit(f"no *.txt pages in {folder}")
+    workers = workers or default_workers()
     load = os.getloadavg()[0]  # other work on the machine slows the wall clock
-    runs = [one_round(texts) for _ in range(rounds)]
+    runs, pooled = [], []
+    for _ in range(rounds):
+        runs.append(one_round(texts))
+        pooled.append(pool_round(texts, workers))
     comments = runs[0][2]
+    if any(found != comments for _, found in pooled):
+        raise SystemExit("the worker pool found other comments than parsing in this process")
     median = statistics.median(wall for wall, _, _ in runs)
     best = min(wall for wall, _, _ in runs)
     cpu = statistics.median(cpu for _, cpu, _ in runs)
+    pool_median = statistics.median(wall for wall, _ in pooled)
+    pool_best = min(wall for wall, _ in pooled)
     summary = (
         f"{len(texts)} pages, {comments} comments (load average {load:.1f} at the start); "
-        f"median of {rounds} rounds {median:.2f}s: "
+        f"one core: median of {rounds} rounds {median:.2f}s: "
         f"{len(texts) / median:,.0f} pages/s, {comments / median:,.0f} comments/s "
         f"(best {comments / best:,.0f}/s; median CPU time {cpu:.2f}s, {comments / cpu:,.0f}/s)"
+        f"\nworker pool, {workers} processes: median of {rounds} rounds {pool_median:.2f}s: "
+        f"{len(texts) / pool_median:,.0f} pages/s, {comments / pool_median:,.0f} comments/s "
+        f"(best {comments / pool_best:,.0f}/s)"
     )
-    return summary, comments / median
+    return summary, comments / median, comments / pool_median, workers
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="worker pool size (default: one per core)"
+    )
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
     args = parser.parse_args()
-    summary, rate = measure(args.folder, args.rounds)
+    summary, rate, pool_rate, workers = measure(args.folder, args.rounds, args.workers)
     print(summary)
     texts = [strip_marker(read_text(p))[0] for p in sorted(args.folder.glob("*.txt"))]
     stages = stage_report(texts)
     print("\n".join(stages))
     if args.write:
-        write_section(REPORT, summary, stages, rate)
+        write_section(REPORT, summary, stages, rate, pool_rate, workers)
 
 
 if __name__ == "__main__":

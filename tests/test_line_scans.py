@@ -13,10 +13,13 @@ from api.ingest.model import ParsedComment
 from api.ingest.page import _annotate_comments, normalise
 from api.ingest.quotes import VERB, VERBS, _narration, _normal
 from api.ingest.renderings import LOW_CEILING, RENDERINGS, choose, disqus
-from api.ingest.renderings.generic import time_lines
+from api.ingest.renderings.generic import WORDS, time_lines, word_shapes
 from api.ingest.renderings.said import verb_lines
 from api.ingest.renderings.scan import digit_lines, lines_holding
+from api.ingest.renderings.shapes import AVATAR, UI_TOKEN, UI_WORDS, is_ui
+from api.ingest.replies import QUOTED, VOCATIVE, _vocative, reply_header
 from api.ingest.spans import _singles, quote_spans
+from api.ingest.speakers import NAME_RUN
 from api.ingest.times import STARTS, TOKEN
 from api.loader import read_text
 
@@ -180,6 +183,19 @@ def test_the_factored_verb_pattern_finds_what_the_plain_alternation_finds() -> N
         ], text
 
 
+def test_the_factored_name_run_finds_what_the_plain_alternation_finds() -> None:
+    word = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*|[A-Z]\.)"
+    plain = re.compile(rf"{word}(?:\s+(?:van|von|de|der|bin|al|{word}))*")
+    assert plain.pattern != NAME_RUN.pattern
+    rng = random.Random(16)
+    pieces = ["Ann", "J.", "J", "van", "O'Neill", "Zoë-", "é", " ", "\n", ".", "x", "Al", "'s", "ß"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert [m.group(0) for m in NAME_RUN.finditer(text)] == [
+            m.group(0) for m in plain.finditer(text)
+        ], text
+
+
 def test_normal_words_agree_with_the_word_pattern() -> None:
     rng = random.Random(14)
     pieces = ["Ab", "c", "_", "9", " ", "\t", "-", "'", "é", "\u212a", "٣", "ß", "İ", "\n", "!"]
@@ -223,3 +239,76 @@ def test_annotating_comments_keeps_every_other_field() -> None:
     for f in fields(ParsedComment):
         if f.name not in {"quotes", "links"}:
             assert getattr(annotated, f.name) == getattr(comment, f.name), f.name
+
+
+def test_the_vocative_shortcut_turns_away_no_body_the_pattern_matches() -> None:
+    rng = random.Random(17)
+    pieces = ["Ann", " ", "  ", "\t", "\n", ",", ":", " -", "—", "–", "x" * 12, "é", "\u2003", "-"]
+    matched = 0
+    for _ in range(5_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        full = VOCATIVE.match(text)
+        quick = _vocative(text)
+        assert (None if full is None else full.group(0)) == (
+            None if quick is None else quick.group(0)
+        ), text
+        matched += full is not None
+    assert matched
+
+
+def test_button_lines_are_told_apart_as_with_the_full_avatar_pattern() -> None:
+    rng = random.Random(18)
+    pieces = ["'s", "'\u017f", "’s", " picture", " Avatar", "AVATAR", "avatar", "reply", " ", "x"]
+    for _ in range(3_000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        words = UI_TOKEN.findall(line.lower())
+        full = len(line) <= 48 and (
+            AVATAR.search(line) is not None
+            or (0 < len(words) <= 8 and all(w in UI_WORDS for w in words))
+        )
+        assert is_ui(line) == full, line
+
+
+def test_the_reply_header_shortcut_turns_away_no_line_the_pattern_matches() -> None:
+    rng = random.Random(19)
+    pieces = [
+        "Posted",
+        "po\u017fTED",
+        " by ",
+        "BY",
+        "Ann",
+        " wrote",
+        ":",
+        "in ",
+        "\u0130n ",
+        "\u0131n ",
+        "reply",
+        "Response",
+        " to ",
+        "Bob",
+        ",",
+        " ",
+        "x",
+        "\n",
+        "ted",
+        "b",
+    ]
+    matched = 0
+    for _ in range(5_000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        full = QUOTED.match(line)
+        quick = reply_header(line)
+        assert (None if full is None else full.group(0)) == (
+            None if quick is None else quick.group(0)
+        ), line
+        matched += full is not None
+    assert matched
+
+
+def test_word_shapes_agree_with_shaping_each_word() -> None:
+    rng = random.Random(20)
+    pieces = ["Ab", "cdefgh", "IJKLMNOP", "_", "9", " ", "-", "é", "\u212a", "ß", "İ", "Ⓐ", "ǅ"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        expected = WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", text)
+        assert word_shapes(text) == expected, text

@@ -22,6 +22,7 @@ def test_settings_from_the_environment() -> None:
             "THREADBASE_SECRET": "s3cret",
             "THREADBASE_PARSE_BUDGET_SECONDS": "0.5",
             "THREADBASE_SEARCH_DEADLINE_SECONDS": "0.25",
+            "THREADBASE_PARSE_WORKERS": "3",
         }
     )
     assert settings == Settings(
@@ -33,8 +34,12 @@ def test_settings_from_the_environment() -> None:
         secret="s3cret",
         parse_budget_seconds=0.5,
         search_deadline_seconds=0.25,
+        parse_workers=3,
     )
     assert Settings.from_env({}) == Settings()
+    assert Settings.from_env({"THREADBASE_PARSE_WORKERS": ""}).parse_workers is None
+    with pytest.raises(ValueError, match="THREADBASE_PARSE_WORKERS"):
+        Settings.from_env({"THREADBASE_PARSE_WORKERS": "0"})
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from api.ingest.renderings.shapes import HEADING, clean_name, plausible_name
 from api.ingest.times import find_time
@@ -136,9 +137,9 @@ def _deck_under(lines: Sequence[str], above: int, at: int) -> bool:
 
 def read_head(lines: Sequence[str], end: int) -> Head:
     """Title, byline and date from the first lines of the page (before line `end`)."""
-    top = [i for i in range(min(end, len(lines))) if lines[i].strip()][:HEAD_LINES]
+    top = list(islice((i for i in range(min(end, len(lines))) if lines[i].strip()), HEAD_LINES))
     if not top:
-        top = [i for i in range(len(lines)) if lines[i].strip()][:1]
+        top = list(islice((i for i in range(len(lines)) if lines[i].strip()), 1))
     candidates = [i for i in top if not is_noise(lines[i]) and read_byline(lines[i]) is None]
     title_at = candidates[0] if candidates else top[0]
     byline: str | None = None

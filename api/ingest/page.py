@@ -11,10 +11,10 @@ from api.ingest.errors import PageError
 from api.ingest.head import looks_like_comments, read_head
 from api.ingest.identity import page_identity
 from api.ingest.model import Block, ParsedComment, ParsedPage
-from api.ingest.quotes import article_quotes, comment_quotes
+from api.ingest.quotes import FoundQuote, article_quotes, comment_quotes
 from api.ingest.renderings import RawComment, choose, slashdot
-from api.ingest.replies import Authors, stated_parent, without_reply_line
-from api.ingest.spans import link_spans
+from api.ingest.replies import Authors, opening, stated_parent, without_reply_line
+from api.ingest.spans import LinkSpan, link_spans
 from api.ingest.speakers import Speaker
 from api.ingest.threads import resolve_threads
 from api.ingest.times import local_to_utc, read_time
@@ -131,14 +131,15 @@ def build_comments(
             stack.append((item.depth, position))
         if item.reply_to_index is not None and 0 <= item.reply_to_index < position:
             parent_position = item.reply_to_index
+        opened = opening(item.body)
         if item.reply_to is None and item.reply_to_index is None:
-            stated = stated_parent(item.body, authors, position)
+            stated = stated_parent(item.body, authors, position, opened)
             if parent_position is None and not item.depth:
                 parent_position = stated
             elif stated is not None and parent_position is not None and stated > parent_position:
                 # Nested under a thread, the body names which comment of it it answers.
                 parent_position = stated
-        body = without_reply_line(item.body)
+        body = without_reply_line(item.body, opened)
         parent_author, parent_verified = item.reply_to, item.reply_to_verified
         if parent_position is not None:
             parent_author = comments[parent_position].author
@@ -185,31 +186,43 @@ def _annotate_sections(
     """Quotes (attributed across the whole article) and links of every block."""
     found, speakers = article_quotes([b.text for s in sections for b in s])
     quotes = iter(found)
-    annotated = [
-        [Block(b.kind, b.text, tuple(next(quotes)), tuple(link_spans(b.text))) for b in s]
-        for s in sections
-    ]
+    annotated = [[_block_with(b, next(quotes), link_spans(b.text)) for b in s] for s in sections]
     return annotated, speakers
+
+
+def _block_with(block: Block, quotes: list[FoundQuote], links: list[LinkSpan]) -> Block:
+    """`block` with these quotes and links; the block itself when it has none and gets none
+    (most blocks: building a frozen dataclass anew costs more than the test)."""
+    if not quotes and not links and not block.quotes and not block.links:
+        return block
+    return Block(block.kind, block.text, tuple(quotes), tuple(links))
 
 
 def _annotate_comments(
     comments: list[ParsedComment], speakers: dict[str, Speaker]
 ) -> list[ParsedComment]:
     found = comment_quotes(comments, speakers)
-    return [
-        ParsedComment(  # every field named: cheaper than dataclasses.replace per comment
-            position=c.position,
-            author=c.author,
-            author_verified=c.author_verified,
-            posted_at=c.posted_at,
-            body=c.body,
-            parent_author=c.parent_author,
-            parent_author_verified=c.parent_author_verified,
-            posted_text=c.posted_text,
-            kind=c.kind,
-            parent_position=c.parent_position,
-            quotes=tuple(q),
-            links=tuple(link_spans(c.body)),
-        )
-        for c, q in zip(comments, found, strict=True)
-    ]
+    return [_comment_with(c, q, link_spans(c.body)) for c, q in zip(comments, found, strict=True)]
+
+
+def _comment_with(
+    c: ParsedComment, quotes: list[FoundQuote], links: list[LinkSpan]
+) -> ParsedComment:
+    """`c` with these quotes and links; the comment itself when it has none and gets none
+    (most comments)."""
+    if not quotes and not links and not c.quotes and not c.links:
+        return c
+    return ParsedComment(  # every field named: cheaper than dataclasses.replace per comment
+        position=c.position,
+        author=c.author,
+        author_verified=c.author_verified,
+        posted_at=c.posted_at,
+        body=c.body,
+        parent_author=c.parent_author,
+        parent_author_verified=c.parent_author_verified,
+        posted_text=c.posted_text,
+        kind=c.kind,
+        parent_position=c.parent_position,
+        quotes=tuple(quotes),
+        links=tuple(links),
+    )

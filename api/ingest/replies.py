@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from api.ingest.times import find_time
 
@@ -58,24 +59,77 @@ class Authors:
         return None
 
 
-def without_reply_line(body: str) -> str:
+class Opening(NamedTuple):
+    """How a body opens, read once for both its stated parent and its reply line: the body
+    without leading space, its first line (stripped), and that line read as a quote header
+    or reply line."""
+
+    text: str
+    first: str
+    quoted: re.Match[str] | None
+
+
+def opening(body: str) -> Opening:
+    text = body.lstrip()
+    first = text.partition("\n")[0].strip()
+    return Opening(text, first, reply_header(first))
+
+
+# What a line needs for each form of QUOTED: "posted ... by", a colon ("NAME wrote:"), or to
+# open with "in" or "reply"/"response" (U+0130 and U+0131 match i, ignoring case; no other
+# letter of these words matches anything but itself in either case).
+REPLY_OPENERS = "iIrR\u0130\u0131"
+
+
+def reply_header(line: str) -> re.Match[str] | None:
+    """QUOTED.match(line), without running it on the many lines it cannot match."""
+    if ":" not in line and line[:1] not in REPLY_OPENERS:
+        lowered = line.lower()
+        if "ted" not in lowered or "by" not in lowered:
+            return None
+    return QUOTED.match(line)
+
+
+def without_reply_line(body: str, opened: Opening | None = None) -> str:
     """The body without an opening "In reply to NAME" / "Response to NAME, DATE" line: the
-    page's link to the parent, not the reader's words."""
-    first, _, rest = body.lstrip().partition("\n")
-    quoted = QUOTED.match(first.strip())
-    if quoted is None or quoted["to"] is None or not rest.strip():
+    page's link to the parent, not the reader's words. `opened` is `opening(body)`, when the
+    caller has read it already."""
+    opened = opening(body) if opened is None else opened
+    quoted = opened.quoted
+    if quoted is None or quoted["to"] is None:
         return body
-    tail = first.strip()[quoted.end("to") :].strip(" .:")
+    rest = opened.text.partition("\n")[2]
+    if not rest.strip():
+        return body
+    tail = opened.first[quoted.end("to") :].strip(" .:")
     if tail and find_time(tail) is None:  # "Reply to Bob, I think ...": the reader's words
         return body
     return rest.strip()
 
 
-def stated_parent(body: str, authors: Authors, position: int) -> int | None:
+# The characters a VOCATIVE name stops before: a body whose text before the first of them is
+# longer than the longest name, trailing space aside, names no one.
+NAME_STOP = re.compile(r"[\n,:—–-]")
+MAX_VOCATIVE = 40
+
+
+def _vocative(text: str) -> re.Match[str] | None:
+    """VOCATIVE.match(text), without running it on the many bodies it cannot match."""
+    stop = NAME_STOP.search(text)
+    before = text if stop is None else text[: stop.start()]
+    if len(before) > MAX_VOCATIVE and len(before.rstrip()) > MAX_VOCATIVE:
+        return None
+    return VOCATIVE.match(text)
+
+
+def stated_parent(
+    body: str, authors: Authors, position: int, opened: Opening | None = None
+) -> int | None:
     """The position of the comment this body (at `position`) says it answers, or None.
-    "@7" is the seventh comment, counted from 1 as pages number them."""
-    text = body.lstrip()
-    first_line = text.split("\n", 1)[0].strip()
+    "@7" is the seventh comment, counted from 1 as pages number them. `opened` is
+    `opening(body)`, when the caller has read it already."""
+    opened = opening(body) if opened is None else opened
+    text = opened.text
     number = NUMBER.match(text)
     if number is not None:
         shown = int(number["number"]) - 1
@@ -83,11 +137,11 @@ def stated_parent(body: str, authors: Authors, position: int) -> int | None:
     at = AT.match(text)
     if at is not None:
         return authors.find(at["name"], loose=True)
-    quoted = QUOTED.match(first_line)
+    quoted = opened.quoted
     if quoted is not None:
         name = quoted["by"] or quoted["wrote"] or quoted["to"]
         return authors.find(name, loose=False)
-    vocative = VOCATIVE.match(text)
+    vocative = _vocative(text)
     if vocative is None:
         return None
     found = authors.find(vocative["name"], loose=False)
@@ -99,7 +153,7 @@ def stated_parent(body: str, authors: Authors, position: int) -> int | None:
 def _addresses_others(text: str, authors: Authors, first: int) -> bool:
     """Whether a later paragraph of `text` opens by naming another earlier commenter."""
     for paragraph in text.split("\n\n")[1:]:
-        vocative = VOCATIVE.match(paragraph.lstrip())
+        vocative = _vocative(paragraph.lstrip())
         if vocative is not None:
             other = authors.find(vocative["name"], loose=False)
             if other is not None and other != first:

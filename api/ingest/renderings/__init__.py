@@ -76,23 +76,23 @@ def _ranked(lines: Sequence[str], known: dict[int, float]) -> list[tuple[float, 
 
 def choose(lines: Sequence[str], *, runner_up: bool = True) -> Choice | None:
     """The best-scoring rendering that finds comments on the page, or None. Without
-    `runner_up` the choice is the same but its `runner_up` is None, and the renderings that
-    never score above LOW_CEILING are asked only when no rendering scoring above it reads the
-    page (they rank below every such one, so they could not be chosen)."""
+    `runner_up` the choice is the same but its `runner_up` is None, and renderings are asked
+    surest first (by CEILING): a rendering that reads the page is taken as soon as none of
+    those not asked yet could outrank it, and the renderings that never score above
+    LOW_CEILING are asked only when no rendering scoring above it reads the page (they rank
+    below every such one, so they could not be chosen)."""
     known: dict[int, float] = {}
     tried: set[str] = set()  # renderings already split, finding no comment
     if not runner_up:
-        for i, r in enumerate(RENDERINGS):
-            if r.CEILING > LOW_CEILING:
-                known[i] = r.detect(lines)
-        for i in sorted(known, key=lambda i: (-known[i], i)):
-            if known[i] <= LOW_CEILING:
-                break
-            rendering = RENDERINGS[i]
-            section = rendering.split(lines)
-            if section is not None and section.comments:
-                return Choice(rendering.NAME, known[i], section, None)
-            tried.add(rendering.NAME)
+        sure = sorted(
+            (i for i, r in enumerate(RENDERINGS) if r.CEILING > LOW_CEILING),
+            key=lambda i: (-RENDERINGS[i].CEILING, i),
+        )
+        for step, i in enumerate(sure):
+            known[i] = RENDERINGS[i].detect(lines)
+            chosen = _split_settled(lines, known, sure[step + 1 :], tried)
+            if chosen is not None:
+                return chosen
     ranked = [t for t in _ranked(lines, known) if t[0] > 0]
     for index, (score, name, rendering) in enumerate(ranked):
         section = None if name in tried else rendering.split(lines)
@@ -100,4 +100,32 @@ def choose(lines: Sequence[str], *, runner_up: bool = True) -> Choice | None:
             continue
         others = [(n, s) for s, n, _ in ranked[:index] + ranked[index + 1 :]]
         return Choice(name, score, section, others[0] if others and runner_up else None)
+    return None
+
+
+def _outranks(score: float, index: int, other: int) -> bool:
+    """Whether a rendering scoring `score` ranks above RENDERINGS[other] whatever that one
+    scores (at most its CEILING; a tie goes to the earlier in RENDERINGS)."""
+    ceiling = RENDERINGS[other].CEILING
+    return score > ceiling or (score == ceiling and index < other)
+
+
+def _split_settled(
+    lines: Sequence[str], known: dict[int, float], unasked: list[int], tried: set[str]
+) -> Choice | None:
+    """The first, best first, of the renderings scored so far (`known`, above LOW_CEILING)
+    that reads the page, among those no `unasked` rendering could outrank; each split that
+    finds no comment is added to `tried`."""
+    for i in sorted(known, key=lambda i: (-known[i], i)):
+        rendering = RENDERINGS[i]
+        if known[i] <= LOW_CEILING:
+            break
+        if rendering.NAME in tried:
+            continue
+        if not all(_outranks(known[i], i, j) for j in unasked):
+            break  # a rendering not asked yet may rank above it
+        section = rendering.split(lines)
+        if section is not None and section.comments:
+            return Choice(rendering.NAME, known[i], section, None)
+        tried.add(rendering.NAME)
     return None

@@ -10,7 +10,10 @@ from typing import Protocol
 from api.ingest.model import CommentKind as CommentKind
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, as a speed-up: a frozen dataclass's __init__ sets each field through
+# object.__setattr__ (ten times slower), and parsing builds thousands of these a page.
+# Nothing changes one once built; unsafe_hash keeps them hashable, as frozen ones are.
+@dataclass(slots=True, unsafe_hash=True)
 class RawComment:
     """One comment as its rendering shows it, before times are read and threads rebuilt.
 

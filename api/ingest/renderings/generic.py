@@ -43,6 +43,7 @@ DIGITS = re.compile(r"\d+")
 CLOCK = re.compile(r"\d:\d\d")
 LEADING_NUMBER = re.compile(r"^\s*#?\d{1,5}[.):]?\s+")
 WORDS = re.compile(r"[^\W\d_]+")
+LONG_ASCII_WORD = re.compile(r"[A-Za-z]{8,}")
 
 
 def skip_head(lines: Sequence[str]) -> int:
@@ -73,7 +74,16 @@ def _template(text: str, name: str) -> str:
         shape = shape.replace(name + ".", "N", 1) if name + "." in shape else shape
         shape = shape.replace(name, "N", 1)
     shape = LEADING_NUMBER.sub("", shape)
-    return DIGITS.sub("0", WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", shape))
+    return DIGITS.sub("0", word_shapes(shape))
+
+
+def word_shapes(text: str) -> str:
+    """Every word (a run of letters) of `text` lowercased, or "w" when longer than 7 letters.
+    ASCII text is done without a call per word: its long runs replaced, then the rest
+    lowercased (lowercasing ASCII changes letters only)."""
+    if text.isascii():
+        return LONG_ASCII_WORD.sub("w", text).lower()
+    return WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", text)
 
 
 def _neighbour(lines: Sequence[str], at: int, step: int) -> int | None:

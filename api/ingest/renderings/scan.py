@@ -64,7 +64,9 @@ def lines_holding(
         return sorted(_holding(page.text, page.starts, needles))
     if page.lowered is None:
         lowered = page.text.lower()  # never adds or drops a line break
-        page.lowered = (lowered, _starts(lowered.split("\n")))
+        # Lowercase ASCII keeps every line's length; other text may not ("İ" becomes two).
+        starts = page.starts if page.text.isascii() else _starts(lowered.split("\n"))
+        page.lowered = (lowered, starts)
     return sorted(_holding(*page.lowered, needles))
 
 

@@ -85,9 +85,11 @@ def is_ui(line: str) -> bool:
     "NAME's picture"."""
     if len(line) > 48:
         return False
-    if AVATAR.search(line) is not None:
+    lowered = line.lower()
+    # AVATAR needs an apostrophe or "avatar" (no other character matches its letters).
+    if ("'" in line or "avatar" in lowered) and AVATAR.search(line) is not None:
         return True
-    words = UI_TOKEN.findall(line.lower())
+    words = UI_TOKEN.findall(lowered)
     return 0 < len(words) <= 8 and all(w in UI_WORDS for w in words)
 
 
@@ -254,7 +256,10 @@ def trim_chrome(lines: Sequence[str], start: int, end: int) -> int:
     return end
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, as a speed-up: a frozen dataclass's __init__ sets each field through
+# object.__setattr__ (ten times slower), and parsing builds thousands of these a page.
+# Nothing changes one once built; unsafe_hash keeps them hashable, as frozen ones are.
+@dataclass(slots=True, unsafe_hash=True)
 class Meta:
     """A meta line found by a rendering: the comment's author and time as shown."""
 

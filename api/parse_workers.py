@@ -1,0 +1,222 @@
+"""Parsing a batch of pages (the CLI's ingest) in several processes, each page within the
+time budget, the results in the pages' order.
+
+Each worker is a process of its own that parses one page at a time, so a page's budget
+counts from when it reaches an idle worker that is up, never from a wait behind another page.
+A page that runs past the budget has its worker killed and a fresh one started in its place;
+the pages on the other workers are not disturbed. Results come back in the order the jobs
+were given, whichever worker finishes first, and at most a few jobs per worker are read
+ahead, so a directory of any size is held in memory a few pages at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from api.ingest.errors import PageError
+from api.parse_pool import (
+    DEFAULT_BUDGET_SECONDS,
+    STARTUP_SECONDS,
+    ParseBudgetExceeded,
+    kill_processes,
+    start_process,
+)
+
+K = TypeVar("K")
+T = TypeVar("T")
+READ_AHEAD = 4  # jobs read ahead per worker, waiting or done but not yet handed back
+
+
+def default_workers() -> int:
+    """One worker per core."""
+    return os.cpu_count() or 1
+
+
+class ParserStopped(PageError):
+    """The worker parsing the page stopped (killed from outside, or out of memory)."""
+
+    def __init__(self) -> None:
+        super().__init__("the parser process stopped while parsing this page")
+
+
+class _Worker:
+    """One parser process, busy with at most one page."""
+
+    def __init__(self) -> None:
+        self.executor, self.started = start_process()
+        self.since = time.monotonic()
+        self.page: Future[Any] | None = None  # the page it parses now, or last parsed
+
+    def idle(self) -> bool:
+        return self.page is None or self.page.done()
+
+    def up(self) -> bool:
+        """Started and ready for a page (a process that failed to start raises)."""
+        if not self.started.done():
+            if time.monotonic() - self.since > STARTUP_SECONDS:
+                raise RuntimeError(f"a parser process did not start in {STARTUP_SECONDS:g} s")
+            return False
+        self.started.result()
+        return True
+
+    def kill(self) -> None:
+        kill_processes(self.executor)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(slots=True)
+class _Slot(Generic[K, T]):
+    """One job, from when it is read until it is handed back."""
+
+    key: K
+    args: Sequence[object] | None  # None: nothing to parse, handed back as it is
+    done: bool = False
+    result: T | PageError | None = None
+    future: Future[T] | None = field(default=None, repr=False)
+    worker: _Worker | None = field(default=None, repr=False)
+    deadline: float = 0.0
+
+
+class ParseWorkers:
+    """`workers` parser processes (default: one per core), each page within `budget` s.
+
+    `map` starts the processes and stops them when it is done; used as a context manager,
+    the processes are started (and waited for) on entry and kept for every `map` until exit.
+    """
+
+    def __init__(self, budget: float = DEFAULT_BUDGET_SECONDS, workers: int | None = None):
+        self.budget = budget
+        self.workers = max(1, workers if workers is not None else default_workers())
+        self._kept: list[_Worker] | None = None
+
+    def __enter__(self) -> ParseWorkers:
+        kept = [_Worker() for _ in range(self.workers)]
+        wait([w.started for w in kept], timeout=STARTUP_SECONDS)
+        try:
+            for worker in kept:
+                worker.started.result(timeout=0)  # raises if it failed or is not up in time
+        except BaseException:
+            _stop(kept)
+            raise
+        self._kept = kept
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        kept, self._kept = self._kept or [], None
+        _stop(kept)
+
+    def map(
+        self, work: Callable[..., T], jobs: Iterable[tuple[K, Sequence[object] | None]]
+    ) -> Iterator[tuple[K, T | PageError | None]]:
+        """`(key, work(*args))` for each `(key, args)` of `jobs`, in their order; a PageError
+        raised by `work` (or a page over the budget) is handed back in place of its result,
+        and a job whose args are None is handed back with None, unparsed."""
+        kept = self._kept
+        workers = kept if kept is not None else [_Worker() for _ in range(self.workers)]
+        try:
+            yield from self._map(work, iter(jobs), workers)
+        finally:
+            if kept is None:
+                _stop(workers)
+            else:  # a worker left busy (the caller stopped early) is replaced
+                for worker in list(workers):
+                    if not worker.idle():
+                        _replace(workers, worker)
+
+    def _map(
+        self,
+        work: Callable[..., T],
+        jobs: Iterator[tuple[K, Sequence[object] | None]],
+        workers: list[_Worker],
+    ) -> Iterator[tuple[K, T | PageError | None]]:
+        window: deque[_Slot[K, T]] = deque()  # every job read and not yet handed back
+        queued: deque[_Slot[K, T]] = deque()  # jobs waiting for a worker
+        running: dict[Future[T], _Slot[K, T]] = {}
+        exhausted = False
+        while True:
+            while not exhausted and len(window) < READ_AHEAD * len(workers):
+                job = next(jobs, None)
+                if job is None:
+                    exhausted = True
+                    break
+                slot: _Slot[K, T] = _Slot(job[0], job[1], done=job[1] is None)
+                window.append(slot)
+                if not slot.done:
+                    queued.append(slot)
+            for worker in workers:
+                if queued and worker.idle() and worker.up():
+                    self._start(work, queued.popleft(), worker, running)
+            while window and window[0].done:
+                done = window.popleft()
+                yield done.key, done.result
+            if not window:
+                if exhausted:
+                    return
+                continue
+            self._wait(workers, running)
+
+    def _start(
+        self,
+        work: Callable[..., T],
+        slot: _Slot[K, T],
+        worker: _Worker,
+        running: dict[Future[T], _Slot[K, T]],
+    ) -> None:
+        assert slot.args is not None
+        slot.worker = worker
+        slot.future = worker.executor.submit(work, *slot.args)
+        worker.page = slot.future
+        slot.deadline = time.monotonic() + self.budget
+        running[slot.future] = slot
+
+    def _wait(self, workers: list[_Worker], running: dict[Future[T], _Slot[K, T]]) -> None:
+        """Until a page is parsed, a worker comes up, or a page runs out of time; a worker
+        whose page ran out of time (or which stopped) is replaced."""
+        starting = [w.started for w in workers if not w.started.done()]
+        now = time.monotonic()
+        timeout = min((s.deadline for s in running.values()), default=now + 1.0) - now
+        pending: list[Future[Any]] = [*running, *starting]
+        wait(pending, timeout=max(0.0, timeout), return_when=FIRST_COMPLETED)
+        now = time.monotonic()
+        for future, slot in list(running.items()):
+            if future.done():
+                del running[future]
+                slot.done = True
+                try:
+                    slot.result = future.result()
+                except PageError as exc:
+                    slot.result = exc
+                except BrokenProcessPool:
+                    slot.result = ParserStopped()
+                    _replace(workers, slot.worker)
+            elif slot.deadline <= now:
+                del running[future]
+                slot.done = True
+                slot.result = ParseBudgetExceeded(self.budget)
+                _replace(workers, slot.worker)
+
+
+def _stop(workers: list[_Worker]) -> None:
+    """Let idle workers exit; kill busy ones."""
+    for worker in workers:
+        if worker.idle() and worker.started.done():
+            worker.close()
+        else:
+            worker.kill()
+
+
+def _replace(workers: list[_Worker], worker: _Worker | None) -> None:
+    """Kill `worker` and put a fresh one in its place."""
+    if worker is None or worker not in workers:
+        return
+    worker.kill()
+    workers[workers.index(worker)] = _Worker()

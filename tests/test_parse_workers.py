@@ -1,0 +1,96 @@
+"""Parsing a batch of pages in several real processes: each page within the budget, a page
+over it stopped alone, and the results in the pages' order."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from datetime import UTC
+from pathlib import Path
+
+from api.ingest.errors import PageError
+from api.ingest.model import ParsedPage
+from api.ingest.page import parse_page
+from api.loader import read_text
+from api.parse_pool import ParseBudgetExceeded
+from api.parse_workers import ParseWorkers
+from bench.hostile import quotes
+from tests.conftest import SEED, THREADBASE
+
+DRAGNET = Path(__file__).parent.parent / "fixtures" / "dragnet"
+
+
+def _pages() -> list[Path]:
+    return sorted(DRAGNET.glob("*.txt"))[:6]
+
+
+def test_pages_come_back_in_their_order_and_a_costly_one_alone_runs_out_of_time() -> None:
+    pages = [read_text(p) for p in _pages()]
+    texts: list[str | None] = [*pages[:3], quotes(1_000_000), None, "   \n", *pages[3:]]
+    jobs = [(i, None if t is None else (t, UTC, None)) for i, t in enumerate(texts)]
+    results = list(ParseWorkers(budget=1.0, workers=2).map(parse_page, jobs))
+    assert [key for key, _ in results] == list(range(len(texts)))
+    outcomes = [r for _, r in results]
+    assert isinstance(outcomes[3], ParseBudgetExceeded)
+    assert outcomes[4] is None  # nothing to parse: handed back as it is
+    assert isinstance(outcomes[5], PageError)
+    assert "empty" in str(outcomes[5])
+    parsed = [r for r in outcomes if isinstance(r, ParsedPage)]
+    assert len(parsed) == len(pages)
+    assert [p.title for p in parsed] == [parse_page(t).title for t in pages]
+
+
+def test_workers_kept_across_batches_replace_the_one_that_ran_out_of_time() -> None:
+    pages = [read_text(p) for p in _pages()[:2]]
+    with ParseWorkers(budget=1.0, workers=2) as workers:
+        first = list(workers.map(parse_page, [(0, (quotes(1_000_000), UTC, None))]))
+        assert isinstance(first[0][1], ParseBudgetExceeded)
+        again = list(workers.map(parse_page, [(i, (t, UTC, None)) for i, t in enumerate(pages)]))
+    assert [r.title for _, r in again if isinstance(r, ParsedPage)] == [
+        parse_page(t).title for t in pages
+    ]
+
+
+def test_one_worker_parses_every_page_too() -> None:
+    pages = [read_text(p) for p in _pages()[:3]]
+    jobs = [(i, (t, UTC, None)) for i, t in enumerate(pages)]
+    results = list(ParseWorkers(budget=30.0, workers=1).map(parse_page, jobs))
+    assert [r.title for _, r in results if isinstance(r, ParsedPage)] == [
+        parse_page(t).title for t in pages
+    ]
+
+
+def test_the_cli_parses_a_folder_in_workers_and_stores_it_in_order(tmp_path: Path) -> None:
+    """A hostile page in the middle of a folder times out alone; the rest are stored, with
+    ids in the pages' order, and reported in that order."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    names = []
+    for index, page in enumerate(_pages()):
+        if index == 3:
+            (folder / "p3-hostile.txt").write_text(quotes(1_000_000))
+            names.append("p3-hostile.txt")
+        name = f"p{index + (index >= 3)}-{page.name}"
+        (folder / name).write_bytes(page.read_bytes())
+        names.append(name)
+    (folder / "p9-seed.txt").write_text(SEED.read_text())
+    db = tmp_path / "workers.db"
+    done = subprocess.run(
+        [*THREADBASE, "ingest", str(folder), "--db", str(db), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        env={"THREADBASE_PARSE_BUDGET_SECONDS": "1", "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {folder / 'p3-hostile.txt'}: page took longer than 1 s to parse and was refused"
+    ]
+    assert "7 new articles, 0 merged" in done.stdout
+    with sqlite3.connect(db) as conn:
+        titles = [t for (t,) in conn.execute("SELECT title FROM articles ORDER BY id")]
+    expected = [
+        parse_page(read_text(folder / n)).title for n in sorted(names) if "hostile" not in n
+    ]
+    assert titles == [*expected, parse_page(SEED.read_text()).title]

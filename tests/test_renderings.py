@@ -608,3 +608,23 @@ def test_a_date_and_a_time_joined_by_a_dot_are_one_time_under_the_name() -> None
         ("Tyler Stambaugh", "November 5, 2012 · 8:23 PM"),
         ("Champs", "November 5, 2012 · 8:54 PM"),
     ]
+
+
+def test_a_vote_score_before_the_number_and_name_is_not_part_of_the_name() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "#1 Ann Lee 2011-06-02 13:28", "", "First.", ""]
+    lines += ["+1 #2 Bob Ray 2011-07-14 13:14", "", "Second.", ""]
+    lines += ["0 #3 CY DEE 2011-08-04 20:40", "", "Third.", ""]
+    lines += ["-1 #4 dora 2011-09-19 14:10", "", "Fourth.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "CY DEE", "dora"]
+
+
+def test_a_badge_beside_some_names_is_not_part_of_them() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "11.05.12 at 2:53 pm", "Quill ☆", "", "    First.", ""]
+    lines += ["    11.05.12 at 2:58 pm", "    Ann Lee", "", "    Second.", ""]
+    lines += ["11.05.12 at 3:13 pm", "Bob", "", "    Third.", ""]
+    lines += ["11.05.12 at 3:21 pm", "Quill ☆", "", "    Fourth.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Quill", "Ann Lee", "Bob", "Quill"]

@@ -35,8 +35,9 @@ CEILING = 0.3  # the most `detect` answers
 HEAD_LINES = 6  # non-blank lines at the top that are the article's own header
 DIGITS = re.compile(r"\d+")
 CLOCK = re.compile(r"\d:\d\d")
-LEADING_NUMBER = re.compile(r"^\s*#?\d{1,5}[.):]?\s+")
+LEADING_NUMBER = re.compile(r"^\s*(?:[+\-\u2212]?#?\d{1,5}[.):]?\s+){1,3}")
 WORDS = re.compile(r"[^\W\d_]+")
+SEPARATORS = "•·—–|/"
 
 
 def skip_head(lines: Sequence[str]) -> int:
@@ -61,10 +62,16 @@ def skip_head(lines: Sequence[str]) -> int:
 
 
 def _template(text: str, name: str) -> str:
-    shape = " ".join(w for w in text.split() if not is_link(w))  # a web address comes and goes
+    # A web address comes and goes, and so does a badge beside some names ("NAME ☆").
+    shape = " ".join(w for w in text.split() if not is_link(w) and not _badge(w))
     shape = shape.replace(name, "N", 1) if name else shape
     shape = LEADING_NUMBER.sub("", shape)
     return DIGITS.sub("0", WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", shape))
+
+
+def _badge(word: str) -> bool:
+    """A word of symbols outside ASCII, none a separator: "☆", "●"."""
+    return not word.isascii() and not any(c.isalnum() or c in SEPARATORS for c in word)
 
 
 def _neighbour(lines: Sequence[str], at: int, step: int) -> int | None:

@@ -47,7 +47,7 @@ TAIL_WORDS = frozenset(
     "says said wrote writes added replied commented posted on at by | / • · - – — ,".split()
 )
 UI_TOKEN = re.compile(r"\w+|[^\w\s]")
-NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
+NUMBERING = re.compile(r"[+\-\u2212]?#?\d{1,12}[.):]?")  # "3.", "#3", a vote score "+1"
 TAIL_MARKS = ".:…,|/•·—–-"
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
 NOT_VERIFIED = " (not verified)"
@@ -105,7 +105,7 @@ def clean_name(text: str) -> str:
     while words:
         word = words[-1]
         core = word.rstrip(TAIL_MARKS)
-        if not core or core.lower() in TAIL_WORDS:
+        if not core or core.lower() in TAIL_WORDS or not any(c.isalnum() for c in word):
             words.pop()
             continue
         if core != word and (len(core) > 1 or not core.isupper()):

@@ -628,3 +628,24 @@ def test_a_badge_beside_some_names_is_not_part_of_them() -> None:
     lines += ["11.05.12 at 3:21 pm", "Quill ☆", "", "    Fourth.", ""]
     page = parse_page("\n".join(lines))
     assert [c.author for c in page.comments] == ["Quill", "Ann Lee", "Bob", "Quill"]
+
+
+def test_a_header_that_names_the_parent_links_the_reply() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee | November 9, 2012 12:13 AM |", "", "First.", ""]
+    lines += ["Bob Ray | November 9, 2012 12:20 AM |", "", "Second.", ""]
+    lines += ["Cy Dee | November 9, 2012 12:49 AM |", "", "Third.", ""]
+    lines += ["Dora Mae Em replied to comment from Ann Lee | November 9, 2012 1:16 AM |"]
+    lines += ["", "Fourth, to the first.", ""]
+    lines += ["Ed replying to a comment from Bob Ray | November 9, 2012 1:36 AM |", ""]
+    lines += ["Fifth, to the second.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == [
+        "Ann Lee",
+        "Bob Ray",
+        "Cy Dee",
+        "Dora Mae Em",
+        "Ed",
+    ]
+    assert [t.parent for t in page.threads] == [None, None, None, 0, 1]
+    assert page.comments[3].parent_author == "Ann Lee"

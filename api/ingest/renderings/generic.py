@@ -26,6 +26,7 @@ from api.ingest.renderings.shapes import (
     is_link,
     placement,
     plausible_name,
+    split_reply,
     with_depths,
 )
 from api.ingest.times import find_time
@@ -119,14 +120,13 @@ def read_meta(lines: Sequence[str], at: int, *, flip: bool = False) -> tuple[str
     elif tail and len(tail.split()) > 3:
         return None
     if name:
-        if not plausible_name(name):
+        author, parent = split_reply(name)
+        if not plausible_name(author):
             return None
-        text = before if where == "before" else after
         key = _template(before, name if where == "before" else "") + "D"
         if where == "after":  # what follows the date varies ("via mobile", "Reply")
             key += _template(after, name)[:12]
-        del text
-        return key + _clock(when), Meta(at, name, when.strip())
+        return key + _clock(when), Meta(at, author, when.strip(), reply_to=parent)
     # A date alone: the name is on the line above (or below); a time alone may follow it.
     clock = at + 1 < len(lines) and _time_only(lines[at + 1])
     if clock and not CLOCK.search(when):

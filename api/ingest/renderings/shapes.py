@@ -52,6 +52,12 @@ TAIL_MARKS = ".:…,|/•·—–-"
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
 NOT_VERIFIED = " (not verified)"
 TRACKBACK = re.compile(r"^\s*(?:pingback|trackback)\b\s*:?\s*(?:(?:by|from)\s+)?", re.IGNORECASE)
+# "NAME replied to comment from OTHER", "NAME replying to a comment from OTHER"
+REPLIED = re.compile(
+    r"^(?P<name>\S.{0,60}?)\s+(?:replied|replying|responded|responding)\s+to\s+"
+    r"(?:(?:a|the)\s+)?(?:(?:comment|post)\s+)?(?:(?:from|by)\s+)?(?P<parent>\S.{0,60})$",
+    re.IGNORECASE,
+)
 GAP = 3  # blank lines that separate page regions
 WINDOW = 80  # lines a walk looks through before giving up
 
@@ -114,6 +120,17 @@ def clean_name(text: str) -> str:
     if len(words) > 1 and any(is_link(w) for w in words):
         words = [w for w in words if not is_link(w)] or words  # an address alone stays
     return " ".join(words).strip("\"'“”")
+
+
+def split_reply(name: str) -> tuple[str, str | None]:
+    """A header's name that says whom it answers ("NAME replied to comment from OTHER"):
+    the author and the parent's name; else the name and None."""
+    if " to " not in name.lower():  # cheap test first: most names say nothing of the kind
+        return name, None
+    m = REPLIED.match(name)
+    if m is None:
+        return name, None
+    return m["name"], clean_name(m["parent"])
 
 
 def plausible_name(text: str) -> bool:
@@ -247,6 +264,7 @@ class Meta:
     depth: int | None = None
     subject: str | None = None
     last: int | None = None  # last line the meta occupies (two-line headers)
+    reply_to: str | None = None  # the parent's name, when the meta line names it
 
 
 def indent(line: str) -> int:
@@ -301,7 +319,7 @@ def from_headers(
             posted, stop = time_after(lines, first, stop)
         body = drop_name_label(meta.author, body_text(lines, first, stop))
         comments.append(_comment(meta, body, posted, meta.subject))
-    return Section(start, end, comments, [m.line for m in metas])
+    return Section(start, end, link_named(comments), [m.line for m in metas])
 
 
 def _comment(meta: Meta, body: str, posted: str | None, subject: str | None) -> RawComment:
@@ -317,7 +335,25 @@ def _comment(meta: Meta, body: str, posted: str | None, subject: str | None) -> 
         kind=kind,
         depth=meta.depth,
         subject=subject,
+        reply_to=meta.reply_to,
     )
+
+
+def link_named(comments: list[RawComment]) -> list[RawComment]:
+    """Comments whose header names the parent: linked to the nearest comment above by that
+    name (a flat list shows a reply far from its parent, in time order)."""
+    if all(c.reply_to is None for c in comments):
+        return comments
+    latest: dict[str, int] = {}
+    out: list[RawComment] = []
+    for position, comment in enumerate(comments):
+        if comment.reply_to is not None:
+            parent = latest.get(comment.reply_to.casefold())
+            if parent is not None:
+                comment = replace(comment, reply_to_index=parent)
+        latest[comment.author.casefold()] = position
+        out.append(comment)
+    return out
 
 
 def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Section | None:
@@ -336,7 +372,7 @@ def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Sec
     end = first
     while end < len(lines) and (blank(lines[end]) or is_ui(lines[end])):
         end += 1
-    return Section(start, min(end, len(lines)), comments, [m.line for m in metas])
+    return Section(start, min(end, len(lines)), link_named(comments), [m.line for m in metas])
 
 
 def _text(line: str) -> bool:

@@ -649,3 +649,27 @@ def test_a_header_that_names_the_parent_links_the_reply() -> None:
     ]
     assert [t.parent for t in page.threads] == [None, None, None, 0, 1]
     assert page.comments[3].parent_author == "Ann Lee"
+
+
+def test_a_mention_inside_the_text_links_the_reply() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "Tokyo is the best city.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Paris, for me.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "I agree with @Ann: Tokyo it is.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Rome.", "", "@Bob Ray, why Paris?", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Mail me at ed@annlee.example.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
+
+
+def test_a_reply_to_a_name_several_commenters_share_picks_the_one_it_answers() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Dan July 7, 2012 at 10:00 am", "", "@lucky where should I stay in Bali?", ""]
+    lines += ["Dan July 7, 2012 at 10:05 am", "", "@nancy Singapore bored me.", ""]
+    lines += ["lucky July 7, 2012 at 10:09 am", "", "@Dan — the big hotel by the beach.", ""]
+    lines += ["Ann Lee July 7, 2012 at 10:10 am", "", "The night market is worth a visit.", ""]
+    lines += ["Ann Lee July 7, 2012 at 10:12 am", "", "Bring an umbrella in the wet season.", ""]
+    lines += ["Bob July 7, 2012 at 10:15 am", "", "@Ann Lee: “the night market is worth a"]
+    lines += ["visit” — which one?", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, None, None, 3]

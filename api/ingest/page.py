@@ -129,7 +129,7 @@ def build_comments(
         if item.reply_to_index is not None and 0 <= item.reply_to_index < position:
             parent_position = item.reply_to_index
         if item.reply_to is None and item.reply_to_index is None:
-            stated = stated_parent(item.body, authors, position)
+            stated = stated_parent(item.body, authors, position, item.author)
             if parent_position is None and not item.depth:
                 parent_position = stated
             elif stated is not None and parent_position is not None and stated > parent_position:
@@ -156,7 +156,7 @@ def build_comments(
                 parent_position=parent_position,
             )
         )
-        authors.add(item.author, position)
+        authors.add(item.author, position, item.body)
     return comments
 
 

@@ -673,3 +673,18 @@ def test_a_reply_to_a_name_several_commenters_share_picks_the_one_it_answers() -
     lines += ["visit” — which one?", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, None, None, 3]
+
+
+def test_buttons_and_counters_after_a_footer_date_do_not_hide_it() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "Great work.", "", "by Ann Lee on Aug 8, 2012 9:37 AM MST    "]
+    lines += ["Thanks for this.", "", "by bob on Aug 8, 2012 10:04 AM MST via Android app up    "]
+    lines += ["Nice.", "", "by Cy Dee on Aug 8, 2012 10:52 AM MST via mobile up     1 recs"]
+    lines += ["Agreed.", "", "by dora on Aug 8, 2012 11:00 AM MST up    "]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Ann Lee", "Great work."),
+        ("bob", "Thanks for this."),
+        ("Cy Dee", "Nice."),
+        ("dora", "Agreed."),
+    ]

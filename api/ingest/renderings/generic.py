@@ -18,6 +18,7 @@ from api.ingest.renderings.scan import digit_lines, lines_holding
 from api.ingest.renderings.shapes import (
     GAP,
     TRACKBACK,
+    UI_WORDS,
     Meta,
     blank,
     clean_name,
@@ -102,13 +103,13 @@ def read_meta(lines: Sequence[str], at: int, *, flip: bool = False) -> tuple[str
     line = lines[at].strip()
     if not line or len(line) > 160:
         return None
-    if line.count(" ") > 16 and TRACKBACK.match(line) is None:  # a linking post's long title
+    if len(line.split()) > 17 and TRACKBACK.match(line) is None:  # a linking post's long title
         return None
     span = find_time(line)
     if span is None:
         return None
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
-    if not any(c.isdigit() for c in when) and line.count(" ") > 5:
+    if not any(c.isdigit() for c in when) and len(line.split()) > 6:
         return None  # "today" in a sentence
     if before.count("(") > before.count(")") and len(before.split()) > 3:
         return None  # "A Title (Source, DATE)": a citation, not a comment's meta line
@@ -117,8 +118,8 @@ def read_meta(lines: Sequence[str], at: int, *, flip: bool = False) -> tuple[str
     tail = clean_name(after)
     if not name:
         name, where = tail, "after"
-    elif tail and len(tail.split()) > 3:
-        return None
+    elif tail and sum(w.lower() not in UI_WORDS for w in tail.split()) > 3:
+        return None  # a sentence goes on after the date; buttons ("up", "Reply") may follow
     if name:
         author, parent = split_reply(name)
         if not plausible_name(author):

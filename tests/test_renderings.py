@@ -688,3 +688,33 @@ def test_buttons_and_counters_after_a_footer_date_do_not_hide_it() -> None:
         ("Cy Dee", "Nice."),
         ("dora", "Agreed."),
     ]
+
+
+def test_a_place_in_capitals_after_the_name_is_not_part_of_it() -> None:
+    people = [
+        ("Ann Lee", "Dec 6th, 2009 at 6:06 am"),
+        ("Rob NORWAY", "Dec 8th, 2009 at 8:03 pm"),
+        ("bo KENYA", "Dec 13th, 2009 at 11:28 am"),
+        ("Cy NEW ZEALAND", "Dec 20th, 2009 at 5:01 pm"),
+        ("dora NORWAY", "Dec 21st, 2009 at 8:23 am"),
+        ("ED FOX NEW ZEALAND", "Jan 1st, 2010 at 10:18 pm"),
+        ("Fay MOM", "Jan 2nd, 2010 at 10:18 pm"),
+    ]
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for name, when in people:
+        lines += ["", "", name, when, "", "A comment of some words."]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == [
+        "Ann Lee",
+        "Rob",
+        "bo",
+        "Cy",
+        "dora",
+        "ED FOX",
+        "Fay",
+    ]
+    # One run of capitals after two names, and no other: a part of their names.
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for name, when in [("Ann MOM", people[0][1]), ("Bea MOM", people[1][1]), ("Cy", people[2][1])]:
+        lines += ["", "", name, when, "", "A comment of some words."]
+    assert [c.author for c in parse_page("\n".join(lines)).comments] == ["Ann MOM", "Bea MOM", "Cy"]

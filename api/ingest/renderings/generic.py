@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from api.ingest.renderings.base import Section
 from api.ingest.renderings.profiles import block_above, is_counter, name_profiles
@@ -207,7 +208,44 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         # lone comment's only when a wide gap sets its comment apart at the page's end.
         lone = found[-1][1]
         return with_depths(lines, [lone]) if set_apart(lines, lone) else []
-    return with_depths(lines, name_profiles(lines, _of_template(lines, found, dated, best)))
+    metas = name_profiles(lines, _of_template(lines, found, dated, best))
+    return with_depths(lines, without_places(metas))
+
+
+def _place_of(name: str) -> tuple[str, str] | None:
+    """A name's front and the run of capitals after it ("Dan UNITED KINGDOM"), or None."""
+    words = name.split()
+    cut = len(words)
+    while cut > 0 and len(words[cut - 1]) >= 3 and words[cut - 1].isalpha():
+        if not words[cut - 1].isupper():
+            break
+        cut -= 1
+    if cut == len(words) or cut == 0:
+        return None
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def without_places(metas: list[Meta]) -> list[Meta]:
+    """Names followed by where the person is, in capitals ("Dan UNITED KINGDOM", "Robert
+    NETHERLANDS"): without it. The page shows places when the runs vary and one of them follows
+    two people's names; a name in capitals loses only a run seen after another name."""
+    split = [_place_of(m.author) for m in metas]
+    fronts: dict[str, set[str]] = {}
+    for found in split:
+        if found is not None and not found[0].isupper():
+            fronts.setdefault(found[1], set()).add(found[0].casefold())
+    if len(fronts) < 2 or not any(len(names) >= 2 for names in fronts.values()):
+        return metas
+    out: list[Meta] = []
+    for meta, found in zip(metas, split, strict=True):
+        if found is not None and not found[0].isupper():
+            meta = replace(meta, author=found[0])
+        elif meta.author.isupper():
+            place = next((p for p in fronts if meta.author.endswith(" " + p)), None)
+            if place is not None:
+                meta = replace(meta, author=meta.author[: -len(place) - 1])
+        out.append(meta)
+    return out
 
 
 def _of_template(

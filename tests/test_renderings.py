@@ -718,3 +718,23 @@ def test_a_place_in_capitals_after_the_name_is_not_part_of_it() -> None:
     for name, when in [("Ann MOM", people[0][1]), ("Bea MOM", people[1][1]), ("Cy", people[2][1])]:
         lines += ["", "", name, when, "", "A comment of some words."]
     assert [c.author for c in parse_page("\n".join(lines)).comments] == ["Ann MOM", "Bea MOM", "Cy"]
+
+
+def test_a_reply_that_opens_with_an_earlier_comments_words_answers_it() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "Indeed.", ""]
+    lines += ["Probably closer to seventy, I would say.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Another thought entirely.", ""]
+    lines += [
+        "Cy Dee July 7, 2012 at 10:09 am",
+        "",
+        "    Probably closer to seventy, I would say.",
+        "",
+    ]
+    lines += ["Hard to pull off in a short season.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "> another thought", "> entirely.", ""]
+    lines += ["Not for me.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:12 am", "", "Another thought entirely.", ""]
+    lines += ["And one more of my own.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]

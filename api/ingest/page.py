@@ -129,9 +129,10 @@ def build_comments(
         if item.reply_to_index is not None and 0 <= item.reply_to_index < position:
             parent_position = item.reply_to_index
         if item.reply_to is None and item.reply_to_index is None:
-            stated = stated_parent(item.body, authors, position, item.author)
+            said = (item.body, item.author)
+            stated = stated_parent(*said, authors=authors, position=position)
             if parent_position is None and not item.depth:
-                parent_position = stated
+                parent_position = stated if stated is not None else authors.quoted(*said)
             elif stated is not None and parent_position is not None and stated > parent_position:
                 # Nested under a thread, the body names which comment of it it answers.
                 parent_position = stated

@@ -19,6 +19,7 @@ AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
 MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
+QUOTE_MARKS = "\"'“”‘’«» "
 NUMBER = re.compile(r"^@\s?#?(?P<number>\d{1,5})(?!\d|[:./]\d)")  # "@7", "@ #7": comment 7
 VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?:\s|$)")
 QUOTED = re.compile(
@@ -42,6 +43,7 @@ class Authors:
     first: dict[str, list[int]] = field(default_factory=dict)
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    said: dict[str, int] = field(default_factory=dict)  # a paragraph or line -> who said it first
 
     def add(self, author: str, position: int, body: str = "") -> None:
         while len(self.bodies) < position:
@@ -49,6 +51,8 @@ class Authors:
             self.names.append("")
         self.bodies.append(body)
         self.names.append(_key(author))
+        for piece in _pieces(body):
+            self.said.setdefault(piece, position)
         key = _key(author)
         if key:
             _push(self.full.setdefault(key, []), position)
@@ -93,6 +97,36 @@ class Authors:
                     return position
         return candidates[-1]
 
+    def quoted(self, body: str, author: str) -> int | None:
+        """The earlier comment, by someone else, whose paragraph or line this body repeats
+        before going on in its own words (a quote block, "> ..." lines, an indented excerpt)."""
+        paragraphs = body.strip().split("\n\n")
+        if len(paragraphs) < 2:
+            return None
+        replier = _key(author)
+        for paragraph in paragraphs[:-1]:
+            position = self.said.get(_said(paragraph))
+            if position is not None and self.names[position] != replier:
+                return position
+        return None
+
+
+def _said(text: str) -> str:
+    """A paragraph as it is compared with the words of earlier comments: lowercased, quote
+    marks and "> " left out, spaces collapsed."""
+    lines = (line.strip().lstrip(">").strip() for line in text.split("\n"))
+    return " ".join(" ".join(lines).lower().strip(QUOTE_MARKS).split())
+
+
+def _pieces(body: str) -> set[str]:
+    """The paragraphs and lines of a body long enough to be recognised when quoted."""
+    out = set()
+    for paragraph in body.split("\n\n"):
+        out.add(_said(paragraph))
+        if "\n" in paragraph:
+            out.update(_said(line) for line in paragraph.split("\n"))
+    return {piece for piece in out if len(piece) >= MIN_QUOTED}
+
 
 def _push(positions: list[int], position: int) -> None:
     positions.append(position)
@@ -124,7 +158,7 @@ def without_reply_line(body: str) -> str:
     return rest.strip()
 
 
-def stated_parent(body: str, authors: Authors, position: int, author: str = "") -> int | None:
+def stated_parent(body: str, author: str = "", *, authors: Authors, position: int) -> int | None:
     """The position of the comment this body (at `position`, by `author`) says it answers,
     or None. "@7" is the seventh comment, counted from 1 as pages number them; "@name" may
     open the text or stand inside it."""

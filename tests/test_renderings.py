@@ -738,3 +738,22 @@ def test_a_reply_that_opens_with_an_earlier_comments_words_answers_it() -> None:
     lines += ["And one more of my own.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Posted by\nDaily Political Reporter Jane Roe\t",
+        "By Senior Science Editor Jane Roe",
+        "Written by:\nStaff writer: Jane Roe",
+    ],
+)
+def test_a_byline_after_a_role_or_on_the_line_below_names_the_writer(head: str) -> None:
+    page = parse_page(
+        "Comments (78 comments)\nThe Senator Says He Will Stay\n"
+        + head
+        + "\n\nThe senator said on Wednesday that he will stay where he is.\n"
+    )
+    assert (page.title, page.byline) == ("The Senator Says He Will Stay", "Jane Roe")
+    article = " ".join(b.text for s in page.sections for b in s)
+    assert "Roe" not in article

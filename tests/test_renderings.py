@@ -722,6 +722,56 @@ def test_a_reply_opening_with_a_hash_number_links_to_that_comment() -> None:
     lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "#1, #2 - both wrong.", ""]
     lines += ["Dora Em July 7, 2012 at 10:10 am", "", "#2 agreed.", ""]
     lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "#1.5 is not a comment.", ""]
+
+
+def test_a_vote_score_before_the_number_and_name_is_not_part_of_the_name() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "#1 Ann Lee 2011-06-02 13:28", "", "First.", ""]
+    lines += ["+1 #2 Bob Ray 2011-07-14 13:14", "", "Second.", ""]
+    lines += ["0 #3 CY DEE 2011-08-04 20:40", "", "Third.", ""]
+    lines += ["-1 #4 dora 2011-09-19 14:10", "", "Fourth.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "CY DEE", "dora"]
+
+
+def test_a_badge_beside_some_names_is_not_part_of_them() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "11.05.12 at 2:53 pm", "Quill ☆", "", "    First.", ""]
+    lines += ["    11.05.12 at 2:58 pm", "    Ann Lee", "", "    Second.", ""]
+    lines += ["11.05.12 at 3:13 pm", "Bob", "", "    Third.", ""]
+    lines += ["11.05.12 at 3:21 pm", "Quill ☆", "", "    Fourth.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Quill", "Ann Lee", "Bob", "Quill"]
+
+
+def test_a_header_that_names_the_parent_links_the_reply() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee | November 9, 2012 12:13 AM |", "", "First.", ""]
+    lines += ["Bob Ray | November 9, 2012 12:20 AM |", "", "Second.", ""]
+    lines += ["Cy Dee | November 9, 2012 12:49 AM |", "", "Third.", ""]
+    lines += ["Dora Mae Em replied to comment from Ann Lee | November 9, 2012 1:16 AM |"]
+    lines += ["", "Fourth, to the first.", ""]
+    lines += ["Ed replying to a comment from Bob Ray | November 9, 2012 1:36 AM |", ""]
+    lines += ["Fifth, to the second.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == [
+        "Ann Lee",
+        "Bob Ray",
+        "Cy Dee",
+        "Dora Mae Em",
+        "Ed",
+    ]
+    assert [t.parent for t in page.threads] == [None, None, None, 0, 1]
+    assert page.comments[3].parent_author == "Ann Lee"
+
+
+def test_a_mention_inside_the_text_links_the_reply() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "Tokyo is the best city.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Paris, for me.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "I agree with @Ann: Tokyo it is.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Rome.", "", "@Bob Ray, why Paris?", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Mail me at ed@annlee.example.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
 
@@ -797,3 +847,100 @@ def test_by_inside_a_long_sentence_is_not_a_byline() -> None:
         "The article says something long enough to be prose.\n"
     )
     assert dated.byline == "Omaha Sun"
+
+
+def test_a_reply_to_a_name_several_commenters_share_picks_the_one_it_answers() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Dan July 7, 2012 at 10:00 am", "", "@lucky where should I stay in Bali?", ""]
+    lines += ["Dan July 7, 2012 at 10:05 am", "", "@nancy Singapore bored me.", ""]
+    lines += ["lucky July 7, 2012 at 10:09 am", "", "@Dan — the big hotel by the beach.", ""]
+    lines += ["Ann Lee July 7, 2012 at 10:10 am", "", "The night market is worth a visit.", ""]
+    lines += ["Ann Lee July 7, 2012 at 10:12 am", "", "Bring an umbrella in the wet season.", ""]
+    lines += ["Bob July 7, 2012 at 10:15 am", "", "@Ann Lee: “the night market is worth a"]
+    lines += ["visit” — which one?", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, None, None, 3]
+
+
+def test_buttons_and_counters_after_a_footer_date_do_not_hide_it() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "Great work.", "", "by Ann Lee on Aug 8, 2012 9:37 AM MST    "]
+    lines += ["Thanks for this.", "", "by bob on Aug 8, 2012 10:04 AM MST via Android app up    "]
+    lines += ["Nice.", "", "by Cy Dee on Aug 8, 2012 10:52 AM MST via mobile up     1 recs"]
+    lines += ["Agreed.", "", "by dora on Aug 8, 2012 11:00 AM MST up    "]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Ann Lee", "Great work."),
+        ("bob", "Thanks for this."),
+        ("Cy Dee", "Nice."),
+        ("dora", "Agreed."),
+    ]
+
+
+def test_a_place_in_capitals_after_the_name_is_not_part_of_it() -> None:
+    people = [
+        ("Ann Lee", "Dec 6th, 2009 at 6:06 am"),
+        ("Rob NORWAY", "Dec 8th, 2009 at 8:03 pm"),
+        ("bo KENYA", "Dec 13th, 2009 at 11:28 am"),
+        ("Cy NEW ZEALAND", "Dec 20th, 2009 at 5:01 pm"),
+        ("dora NORWAY", "Dec 21st, 2009 at 8:23 am"),
+        ("ED FOX NEW ZEALAND", "Jan 1st, 2010 at 10:18 pm"),
+        ("Fay MOM", "Jan 2nd, 2010 at 10:18 pm"),
+    ]
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for name, when in people:
+        lines += ["", "", name, when, "", "A comment of some words."]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == [
+        "Ann Lee",
+        "Rob",
+        "bo",
+        "Cy",
+        "dora",
+        "ED FOX",
+        "Fay",
+    ]
+    # One run of capitals after two names, and no other: a part of their names.
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for name, when in [("Ann MOM", people[0][1]), ("Bea MOM", people[1][1]), ("Cy", people[2][1])]:
+        lines += ["", "", name, when, "", "A comment of some words."]
+    assert [c.author for c in parse_page("\n".join(lines)).comments] == ["Ann MOM", "Bea MOM", "Cy"]
+
+
+def test_a_reply_that_opens_with_an_earlier_comments_words_answers_it() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "Indeed.", ""]
+    lines += ["Probably closer to seventy, I would say.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Another thought entirely.", ""]
+    lines += [
+        "Cy Dee July 7, 2012 at 10:09 am",
+        "",
+        "    Probably closer to seventy, I would say.",
+        "",
+    ]
+    lines += ["Hard to pull off in a short season.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "> another thought", "> entirely.", ""]
+    lines += ["Not for me.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:12 am", "", "Another thought entirely.", ""]
+    lines += ["And one more of my own.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Posted by\nDaily Political Reporter Jane Roe\t",
+        "By Senior Science Editor Jane Roe",
+        "Written by:\nStaff writer: Jane Roe",
+    ],
+)
+def test_a_byline_after_a_role_or_on_the_line_below_names_the_writer(head: str) -> None:
+    page = parse_page(
+        "Comments (78 comments)\nThe Senator Says He Will Stay\n"
+        + head
+        + "\n\nThe senator said on Wednesday that he will stay where he is.\n"
+    )
+    assert (page.title, page.byline) == ("The Senator Says He Will Stay", "Jane Roe")
+    article = " ".join(b.text for s in page.sections for b in s)
+    assert "Roe" not in article

@@ -34,6 +34,13 @@ NO_ON_CUT = re.compile(
     r"|(?<!\s)\s+(?:posted|updated|published)\b",
     re.IGNORECASE,
 )
+BARE_BY = re.compile(r"^(?:(?:posted|written|published|story)\s+)?by:?$", re.IGNORECASE)
+# "CNN Political Reporter NAME", "Senior Editor: NAME": the name follows the role
+ROLE = re.compile(
+    r"^.{0,60}?\b(?:reporter|editor|writer|correspondent|columnist|contributor|producer"
+    r"|analyst|critic)s?\b:?\s+(?=\S)",
+    re.IGNORECASE,
+)
 INNER_BY = re.compile(r"\sby:?\s+(?P<rest>\S.*)$", re.IGNORECASE)
 INNER_BY_WORDS = 8  # what "DATE by NAME" shows before "by" is short
 LEAD_VERB = re.compile(r"^(?:posted|written|published|modified|updated|filed)\b", re.I)
@@ -106,6 +113,9 @@ def read_byline(line: str) -> tuple[str, str | None] | None:
             name = clean_name(NO_ON_CUT.split(rest, maxsplit=1)[0])
         else:
             name = clean_name(CUT.split(rest, maxsplit=1)[0])
+        role = ROLE.match(name)
+        if role is not None and _is_name(name[role.end() :]):
+            name = name[role.end() :]
         words = name.split()
         lower = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
         if lower < len(words) and lower >= 2:  # "Jane Roe Education reporter": the role goes
@@ -140,13 +150,25 @@ def read_head(lines: Sequence[str], end: int) -> Head:
     top = list(islice((i for i in range(min(end, len(lines))) if lines[i].strip()), HEAD_LINES))
     if not top:
         top = list(islice((i for i in range(len(lines)) if lines[i].strip()), 1))
-    candidates = [i for i in top if not is_noise(lines[i]) and read_byline(lines[i]) is None]
+    bare = {top[k + 1] for k in range(len(top) - 1) if BARE_BY.match(lines[top[k]].strip())}
+    candidates = [
+        i
+        for i in top
+        if not is_noise(lines[i])
+        and read_byline(lines[i]) is None
+        and not BARE_BY.match(lines[i].strip())
+        and i not in bare
+    ]
     title_at = candidates[0] if candidates else top[0]
     byline: str | None = None
     published: str | None = None
     last = title_at
-    for i in top:
+    for k, i in enumerate(top):
         found = read_byline(lines[i])
+        if found is None and k + 1 < len(top) and BARE_BY.match(lines[i].strip()):
+            found = read_byline("by " + lines[top[k + 1]].strip())  # "Posted by" / "NAME"
+            if found is not None:
+                i = top[k + 1]
         if found is not None and byline is None:
             before = [c for c in candidates if c < i]
             if before and i - before[-1] <= 4:

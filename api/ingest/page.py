@@ -83,7 +83,11 @@ def parse_page(text: str, timezone: tzinfo = UTC, crawled_at: datetime | None = 
     body_end = section_start if head.body_end is None else head.body_end
     sections = parse_blocks(lines[head.body_at : body_end])
     comments = (
-        build_comments(choice.section.comments, timezone, local_crawl) if choice is not None else []
+        build_comments(
+            choice.section.comments, timezone, local_crawl, quotes_link=choice.name != "drupal"
+        )
+        if choice is not None
+        else []
     )
     warnings = []
     if choice is None and looks_like_comments(lines):
@@ -111,9 +115,15 @@ def _in_range_or_none(local: datetime, timezone: tzinfo) -> datetime | None:
 
 
 def build_comments(
-    raw: Sequence[RawComment], timezone: tzinfo, crawled_at: datetime | None
+    raw: Sequence[RawComment],
+    timezone: tzinfo,
+    crawled_at: datetime | None,
+    *,
+    quotes_link: bool = True,
 ) -> list[ParsedComment]:
-    """Times read, and the parent each comment's nesting or reply line shows."""
+    """Times read, and the parent each comment's nesting or reply line shows. Without
+    `quotes_link` (a rendering whose headers name every reply's parent), repeating an earlier
+    comment's words does not make a comment a reply."""
     comments: list[ParsedComment] = []
     stack: list[tuple[int, int]] = []  # (depth, position) of the comments still open
     authors = Authors()
@@ -133,9 +143,12 @@ def build_comments(
             parent_position = item.reply_to_index
         opened = opening(item.body)
         if item.reply_to is None and item.reply_to_index is None:
-            stated = stated_parent(item.body, authors, position, opened)
+            said = (item.body, item.author)
+            stated = stated_parent(*said, authors=authors, position=position, opened=opened)
             if parent_position is None and not item.depth:
                 parent_position = stated
+                if stated is None and quotes_link:
+                    parent_position = authors.quoted(*said)
             elif stated is not None and parent_position is not None and stated > parent_position:
                 # Nested under a thread, the body names which comment of it it answers.
                 parent_position = stated
@@ -160,7 +173,7 @@ def build_comments(
                 parent_position=parent_position,
             )
         )
-        authors.add(item.author, position)
+        authors.add(item.author, position, item.body)
     return comments
 
 

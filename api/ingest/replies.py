@@ -12,11 +12,17 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from api.ingest.spans import quote_spans
 from api.ingest.times import find_time
 
 AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
 # "@7", "@ #7", "#7": comment 7 ("#1, #2 -": the first named)
 NUMBER = re.compile(r"^(?:@\s?#?|#)(?P<number>\d{1,5})(?!\d|[:./]\d)")
+# "@name" inside the text: after a space or a bracket, never inside a word (an e-mail address)
+MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
+CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
+MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
+QUOTE_MARKS = "\"'“”‘’«» "
 VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?:\s|$)")
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
@@ -32,30 +38,78 @@ def _key(name: str) -> str:
 
 @dataclass(slots=True)
 class Authors:
-    """The latest position of every author read so far, by full name and by first word."""
+    """The positions of every author read so far (the latest CANDIDATES of each), by full name
+    and by first word, and each comment's body (to choose among namesakes)."""
 
-    full: dict[str, int] = field(default_factory=dict)
-    first: dict[str, int] = field(default_factory=dict)
+    full: dict[str, list[int]] = field(default_factory=dict)
+    first: dict[str, list[int]] = field(default_factory=dict)
+    bodies: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    said: dict[str, int] = field(default_factory=dict)  # a paragraph or line -> who said it first
 
-    def add(self, author: str, position: int) -> None:
+    def add(self, author: str, position: int, body: str = "") -> None:
+        while len(self.bodies) < position:
+            self.bodies.append("")
+            self.names.append("")
+        self.bodies.append(body)
+        self.names.append(_key(author))
+        for piece in _pieces(body):
+            self.said.setdefault(piece, position)
         key = _key(author)
         if key:
-            self.full[key] = position
-            self.first[key.split()[0]] = position
+            _push(self.full.setdefault(key, []), position)
+            _push(self.first.setdefault(key.split()[0], []), position)
 
     def find(self, name: str, *, loose: bool) -> int | None:
         """The nearest comment by `name` (or, when loose, by an author whose first word it is)."""
+        found = self.find_all(name, loose=loose)
+        return found[-1] if found else None
+
+    def find_all(self, name: str, *, loose: bool) -> list[int]:
+        """The latest comments by `name` (see `find`), in page order."""
         key = _key(name).strip(".!?")
         if not key:
-            return None
+            return []
         if key in self.full:
             return self.full[key]
         if loose:
             words = key.split()
             for cut in range(len(words), 0, -1):  # "@Ken — ..." matches "Ken Y."
                 hit = self.first.get(words[0]) if cut == 1 else self.full.get(" ".join(words[:cut]))
-                if hit is not None:
+                if hit:
                     return hit
+        return []
+
+    def choose(self, candidates: list[int], body: str, author: str) -> int | None:
+        """Among comments by one name, the one a reply answers: the one whose words it quotes,
+        else the one that addressed the replier ("@NAME"), else the nearest."""
+        if len(candidates) < 2:
+            return candidates[-1] if candidates else None
+        quoted = [_flat(body[q.start : q.end]) for q in quote_spans(body)]
+        quoted = [q for q in quoted if len(q) >= MIN_QUOTED]
+        if quoted:
+            for position in reversed(candidates):
+                text = _flat(self.bodies[position])
+                if any(q in text for q in quoted):
+                    return position
+        replier = _key(author)
+        if replier:
+            for position in reversed(candidates):
+                if any(_addresses(m, replier) for m in MENTION.finditer(self.bodies[position])):
+                    return position
+        return candidates[-1]
+
+    def quoted(self, body: str, author: str) -> int | None:
+        """The earlier comment, by someone else, whose paragraph or line this body repeats
+        before going on in its own words (a quote block, "> ..." lines, an indented excerpt)."""
+        paragraphs = body.strip().split("\n\n")
+        if len(paragraphs) < 2:
+            return None
+        replier = _key(author)
+        for paragraph in paragraphs[:-1]:
+            position = self.said.get(_said(paragraph))
+            if position is not None and self.names[position] != replier:
+                return position
         return None
 
 
@@ -88,6 +142,40 @@ def reply_header(line: str) -> re.Match[str] | None:
         if "ted" not in lowered or "by" not in lowered:
             return None
     return QUOTED.match(line)
+
+
+def _said(text: str) -> str:
+    """A paragraph as it is compared with the words of earlier comments: lowercased, quote
+    marks and "> " left out, spaces collapsed."""
+    lines = (line.strip().lstrip(">").strip() for line in text.split("\n"))
+    return " ".join(" ".join(lines).lower().strip(QUOTE_MARKS).split())
+
+
+def _pieces(body: str) -> set[str]:
+    """The paragraphs and lines of a body long enough to be recognised when quoted."""
+    out = set()
+    for paragraph in body.split("\n\n"):
+        out.add(_said(paragraph))
+        if "\n" in paragraph:
+            out.update(_said(line) for line in paragraph.split("\n"))
+    return {piece for piece in out if len(piece) >= MIN_QUOTED}
+
+
+def _push(positions: list[int], position: int) -> None:
+    positions.append(position)
+    if len(positions) > CANDIDATES:
+        del positions[0]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _addresses(mention: re.Match[str], name: str) -> bool:
+    """Whether "@name" names the author `name` (by full name or first word)."""
+    words = _key(mention["name"]).strip(".!?").split()
+    wanted = name.split()
+    return bool(words) and (words[: len(wanted)] == wanted or words[0] == wanted[0])
 
 
 def without_reply_line(body: str, opened: Opening | None = None) -> str:
@@ -123,11 +211,17 @@ def _vocative(text: str) -> re.Match[str] | None:
 
 
 def stated_parent(
-    body: str, authors: Authors, position: int, opened: Opening | None = None
+    body: str,
+    author: str = "",
+    *,
+    authors: Authors,
+    position: int,
+    opened: Opening | None = None,
 ) -> int | None:
-    """The position of the comment this body (at `position`) says it answers, or None.
-    "@7" is the seventh comment, counted from 1 as pages number them. `opened` is
-    `opening(body)`, when the caller has read it already."""
+    """The position of the comment this body (at `position`, by `author`) says it answers,
+    or None. "@7" is the seventh comment, counted from 1 as pages number them; "@name" may
+    open the text or stand inside it. `opened` is `opening(body)`, when the caller has read
+    it already."""
     opened = opening(body) if opened is None else opened
     text = opened.text
     number = NUMBER.match(text)
@@ -136,18 +230,26 @@ def stated_parent(
         return shown if 0 <= shown < position else None
     at = AT.match(text)
     if at is not None:
-        return authors.find(at["name"], loose=True)
+        found = authors.choose(authors.find_all(at["name"], loose=True), body, author)
+        if found is not None:
+            return found
     quoted = opened.quoted
     if quoted is not None:
         name = quoted["by"] or quoted["wrote"] or quoted["to"]
-        return authors.find(name, loose=False)
+        return authors.choose(authors.find_all(name, loose=False), body, author)
     vocative = _vocative(text)
-    if vocative is None:
-        return None
-    found = authors.find(vocative["name"], loose=False)
-    if found is not None and _addresses_others(text, authors, found):
-        return None  # "Ann: … / Bob: … / Cy: …": an answer to several comments, not one
-    return found
+    if vocative is not None:
+        found = authors.choose(authors.find_all(vocative["name"], loose=False), body, author)
+        if found is not None:
+            if _addresses_others(text, authors, found):
+                return None  # "Ann: … / Bob: … / Cy: …": an answer to several, not one
+            return found
+    if "@" in text:
+        for mention in MENTION.finditer(text):
+            found = authors.choose(authors.find_all(mention["name"], loose=True), body, author)
+            if found is not None:
+                return found
+    return None
 
 
 def _addresses_others(text: str, authors: Authors, first: int) -> bool:

@@ -20,6 +20,7 @@ from api.ingest.renderings.shapes import (
     GAP,
     ROLE,
     TRACKBACK,
+    UI_WORDS,
     Meta,
     blank,
     clean_name,
@@ -31,6 +32,7 @@ from api.ingest.renderings.shapes import (
     loose_name,
     placement,
     plausible_name,
+    split_reply,
     time_after,
     with_depths,
 )
@@ -41,9 +43,10 @@ CEILING = 0.3  # the most `detect` answers
 HEAD_LINES = 6  # non-blank lines at the top that are the article's own header
 DIGITS = re.compile(r"\d+")
 CLOCK = re.compile(r"\d:\d\d")
-LEADING_NUMBER = re.compile(r"^\s*#?\d{1,5}[.):]?\s+")
+LEADING_NUMBER = re.compile(r"^\s*(?:[+\-\u2212]?#?\d{1,5}[.):]?\s+){1,3}")
 WORDS = re.compile(r"[^\W\d_]+")
 LONG_ASCII_WORD = re.compile(r"[A-Za-z]{8,}")
+SEPARATORS = "•·—–|/"
 
 
 def skip_head(lines: Sequence[str]) -> int:
@@ -68,7 +71,8 @@ def skip_head(lines: Sequence[str]) -> int:
 
 
 def _template(text: str, name: str) -> str:
-    shape = " ".join(w for w in text.split() if not is_link(w))  # a web address comes and goes
+    # A web address comes and goes, and so does a badge beside some names ("NAME ☆").
+    shape = " ".join(w for w in text.split() if not is_link(w) and not _badge(w))
     if name:  # "Kash. - DATE": the mark a name ends with is part of the name, as shown
         shape = ROLE.sub("", shape)  # "NAME - author": a role, not part of the template
         shape = shape.replace(name + ".", "N", 1) if name + "." in shape else shape
@@ -84,6 +88,11 @@ def word_shapes(text: str) -> str:
     if text.isascii():
         return LONG_ASCII_WORD.sub("w", text).lower()
     return WORDS.sub(lambda m: m[0].lower() if len(m[0]) <= 7 else "w", text)
+
+
+def _badge(word: str) -> bool:
+    """A word of symbols outside ASCII, none a separator: "☆", "●"."""
+    return not word.isascii() and not any(c.isalnum() or c in SEPARATORS for c in word)
 
 
 def _neighbour(lines: Sequence[str], at: int, step: int) -> int | None:
@@ -117,13 +126,13 @@ def read_meta(
     line = lines[at].strip()
     if not line or len(line) > 160:
         return None
-    if line.count(" ") > 16 and TRACKBACK.match(line) is None:  # a linking post's long title
+    if len(line.split()) > 17 and TRACKBACK.match(line) is None:  # a linking post's long title
         return None
     span = find_time(line)
     if span is None:
         return None
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
-    if not any(c.isdigit() for c in when) and line.count(" ") > 5:
+    if not any(c.isdigit() for c in when) and len(line.split()) > 6:
         return None  # "today" in a sentence
     if before.count("(") > before.count(")") and len(before.split()) > 3:
         return None  # "A Title (Source, DATE)": a citation, not a comment's meta line
@@ -132,17 +141,16 @@ def read_meta(
     tail = clean_name(after)
     if not name:
         name, where = tail, "after"
-    elif tail and len(tail.split()) > 3:
-        return None
+    elif tail and sum(w.lower() not in UI_WORDS for w in tail.split()) > 3:
+        return None  # a sentence goes on after the date; buttons ("up", "Reply") may follow
     if name:
-        if not (loose_name(name) if loose else plausible_name(name)):
+        author, parent = split_reply(name)
+        if not (loose_name(author) if loose else plausible_name(author)):
             return None
-        text = before if where == "before" else after
         key = _template(before, name if where == "before" else "") + "D"
         if where == "after":  # what follows the date varies ("via mobile", "Reply")
             key += _template(after, name)[:12]
-        del text
-        return key + _clock(when), Meta(at, name, when.strip())
+        return key + _clock(when), Meta(at, author, when.strip(), reply_to=parent)
     if loose:
         return None
     # A date alone: the name is on the line above (or below); a time alone may follow it.
@@ -232,7 +240,7 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         # The template recurs: a line fitting it is a meta line whatever its name looks like.
         extra = [m for key, m in loose if key == best]
         metas = sorted(metas + extra, key=lambda m: m.line) if extra else metas
-    return numbered(lines, with_depths(lines, name_profiles(lines, metas)))
+    return numbered(lines, with_depths(lines, without_places(name_profiles(lines, metas))))
 
 
 def numbered(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
@@ -248,6 +256,42 @@ def numbered(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
     ):
         return metas
     return [replace(m, depth=0 if mark else 1) for m, mark in zip(metas, marks, strict=True)]
+
+
+def _place_of(name: str) -> tuple[str, str] | None:
+    """A name's front and the run of capitals after it ("Dan UNITED KINGDOM"), or None."""
+    words = name.split()
+    cut = len(words)
+    while cut > 0 and len(words[cut - 1]) >= 3 and words[cut - 1].isalpha():
+        if not words[cut - 1].isupper():
+            break
+        cut -= 1
+    if cut == len(words) or cut == 0:
+        return None
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def without_places(metas: list[Meta]) -> list[Meta]:
+    """Names followed by where the person is, in capitals ("Dan UNITED KINGDOM", "Robert
+    NETHERLANDS"): without it. The page shows places when the runs vary and one of them follows
+    two people's names; a name in capitals loses only a run seen after another name."""
+    split = [_place_of(m.author) for m in metas]
+    fronts: dict[str, set[str]] = {}
+    for found in split:
+        if found is not None and not found[0].isupper():
+            fronts.setdefault(found[1], set()).add(found[0].casefold())
+    if len(fronts) < 2 or not any(len(names) >= 2 for names in fronts.values()):
+        return metas
+    out: list[Meta] = []
+    for meta, found in zip(metas, split, strict=True):
+        if found is not None and not found[0].isupper():
+            meta = replace(meta, author=found[0])
+        elif meta.author.isupper():
+            place = next((p for p in fronts if meta.author.endswith(" " + p)), None)
+            if place is not None:
+                meta = replace(meta, author=meta.author[: -len(place) - 1])
+        out.append(meta)
+    return out
 
 
 def _of_template(

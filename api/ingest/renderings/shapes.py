@@ -51,11 +51,17 @@ ROLE = re.compile(
     r"(?<!\s)\s+(?:[-–—|]\s*(?:post\s+)?author|\((?:post\s+)?author\))$", re.IGNORECASE
 )
 UI_TOKEN = re.compile(r"\w+|[^\w\s]")
-NUMBERING = re.compile(r"#?\d{1,12}[.):]?")
+NUMBERING = re.compile(r"[+\-\u2212]?#?\d{1,12}[.):]?")  # "3.", "#3", a vote score "+1"
 TAIL_MARKS = ".:…,|/•·●▪◆■—–-"  # punctuation and bullets between a name and a date
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
 NOT_VERIFIED = " (not verified)"
 TRACKBACK = re.compile(r"^\s*(?:pingback|trackback)\b\s*:?\s*(?:(?:by|from)\s+)?", re.IGNORECASE)
+# "NAME replied to comment from OTHER", "NAME replying to a comment from OTHER"
+REPLIED = re.compile(
+    r"^(?P<name>\S.{0,60}?)\s+(?:replied|replying|responded|responding)\s+to\s+"
+    r"(?:(?:a|the)\s+)?(?:(?:comment|post)\s+)?(?:(?:from|by)\s+)?(?P<parent>\S.{0,60})$",
+    re.IGNORECASE,
+)
 GAP = 3  # blank lines that separate page regions
 WINDOW = 80  # lines a walk looks through before giving up
 
@@ -111,7 +117,7 @@ def clean_name(text: str) -> str:
     while words:
         word = words[-1]
         core = word.rstrip(TAIL_MARKS)
-        if not core or core.lower() in TAIL_WORDS:
+        if not core or core.lower() in TAIL_WORDS or not any(c.isalnum() for c in word):
             words.pop()
             continue
         if core != word and (len(core) > 1 or not core.isupper()):
@@ -123,6 +129,17 @@ def clean_name(text: str) -> str:
     name = " ".join(words).strip("\"'“”")
     role = ROLE.search(name)
     return name[: role.start()] if role is not None and role.start() > 0 else name
+
+
+def split_reply(name: str) -> tuple[str, str | None]:
+    """A header's name that says whom it answers ("NAME replied to comment from OTHER"):
+    the author and the parent's name; else the name and None."""
+    if " to " not in name.lower():  # cheap test first: most names say nothing of the kind
+        return name, None
+    m = REPLIED.match(name)
+    if m is None:
+        return name, None
+    return m["name"], clean_name(m["parent"])
 
 
 def plausible_name(text: str) -> bool:
@@ -269,6 +286,7 @@ class Meta:
     depth: int | None = None
     subject: str | None = None
     last: int | None = None  # last line the meta occupies (two-line headers)
+    reply_to: str | None = None  # the parent's name, when the meta line names it
 
 
 def indent(line: str) -> int:
@@ -339,7 +357,7 @@ def from_headers(
             posted, stop = time_after(lines, first, stop)
         body = drop_name_label(meta.author, body_text(lines, first, stop))
         comments.append(_comment(meta, body, posted, meta.subject))
-    return Section(start, end, comments, [m.line for m in metas])
+    return Section(start, end, link_named(comments), [m.line for m in metas])
 
 
 def _comment(meta: Meta, body: str, posted: str | None, subject: str | None) -> RawComment:
@@ -355,7 +373,25 @@ def _comment(meta: Meta, body: str, posted: str | None, subject: str | None) -> 
         kind=kind,
         depth=meta.depth,
         subject=subject,
+        reply_to=meta.reply_to,
     )
+
+
+def link_named(comments: list[RawComment]) -> list[RawComment]:
+    """Comments whose header names the parent: linked to the nearest comment above by that
+    name (a flat list shows a reply far from its parent, in time order)."""
+    if all(c.reply_to is None for c in comments):
+        return comments
+    latest: dict[str, int] = {}
+    out: list[RawComment] = []
+    for position, comment in enumerate(comments):
+        if comment.reply_to is not None:
+            parent = latest.get(comment.reply_to.casefold())
+            if parent is not None:
+                comment = replace(comment, reply_to_index=parent)
+        latest[comment.author.casefold()] = position
+        out.append(comment)
+    return out
 
 
 def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Section | None:
@@ -374,7 +410,7 @@ def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Sec
     end = first
     while end < len(lines) and (blank(lines[end]) or is_ui(lines[end])):
         end += 1
-    return Section(start, min(end, len(lines)), comments, [m.line for m in metas])
+    return Section(start, min(end, len(lines)), link_named(comments), [m.line for m in metas])
 
 
 def _text(line: str) -> bool:

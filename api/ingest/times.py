@@ -117,12 +117,7 @@ def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
         if "yesterday" in lowered:
             day -= timedelta(days=1)
         return day
-    span = find_time(text)
-    if span is not None and span[1] - span[0] < len(text):
-        text = text[span[0] : span[1]]  # "Reply#1 - DATE": the words around it are not read
-    cleaned = ORDINAL.sub("", text.replace("@", " "))
-    cleaned = LINK_WORD.sub(" ", cleaned)
-    cleaned = ZONE.sub(" ", cleaned)  # the page's zone is given separately
+    cleaned = _cleaned(text)
     if crawled_at is None and YEAR.search(cleaned) is None:
         return None  # no year on the page and none to borrow
     default = (crawled_at or datetime(1970, 1, 1)).replace(
@@ -131,11 +126,26 @@ def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
     common = read_common(cleaned, default)  # most shapes, without dateutil's cost
     if common is not None:
         return common
+    span = find_time(text)
+    if span is not None and span[1] - span[0] < len(text):
+        # "Reply#1 - DATE": the words around the date are not read (dateutil's fuzzy reading
+        # would take the "1" for a day)
+        cleaned = _cleaned(text[span[0] : span[1]])
+        common = read_common(cleaned, default)
+        if common is not None:
+            return common
     try:
         when = dateutil_parser.parse(cleaned, default=default, fuzzy=True, ignoretz=True)
     except (ValueError, OverflowError):
         return None
     return when.replace(tzinfo=None)
+
+
+def _cleaned(text: str) -> str:
+    """A time's text as read: no ordinal suffixes, link words or zone names."""
+    cleaned = ORDINAL.sub("", text.replace("@", " "))
+    cleaned = LINK_WORD.sub(" ", cleaned)
+    return ZONE.sub(" ", cleaned)  # the page's zone is given separately
 
 
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)

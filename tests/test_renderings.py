@@ -944,3 +944,14 @@ def test_a_byline_after_a_role_or_on_the_line_below_names_the_writer(head: str) 
     assert (page.title, page.byline) == ("The Senator Says He Will Stay", "Jane Roe")
     article = " ".join(b.text for s in page.sections for b in s)
     assert "Roe" not in article
+
+
+def test_a_reply_may_address_its_parent_by_first_name_alone() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Jonathan Turner July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "Jonathan, it looks like it could be.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Well, nobody is named so.", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Bob, and a full name: Bob Ray.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, None, 1]

@@ -144,8 +144,11 @@ def build_comments(
         opened = opening(item.body)
         if item.reply_to is None and item.reply_to_index is None:
             said = (item.body, item.author)
-            stated = stated_parent(*said, authors=authors, position=position, opened=opened)
-            if parent_position is None and not item.depth:
+            nested = parent_position is not None or bool(item.depth)
+            stated = stated_parent(
+                *said, authors=authors, position=position, opened=opened, nested=nested
+            )
+            if not nested:
                 parent_position = stated
                 if stated is None and quotes_link:
                     parent_position = authors.quoted(*said)

@@ -217,11 +217,13 @@ def stated_parent(
     authors: Authors,
     position: int,
     opened: Opening | None = None,
+    nested: bool = False,
 ) -> int | None:
     """The position of the comment this body (at `position`, by `author`) says it answers,
     or None. "@7" is the seventh comment, counted from 1 as pages number them; "@name" may
     open the text or stand inside it. `opened` is `opening(body)`, when the caller has read
-    it already."""
+    it already. A comment not `nested` by the page may name its parent by first name alone
+    ("Jonathan, ..." answers Jonathan Turner); a nested one is placed by its nesting first."""
     opened = opening(body) if opened is None else opened
     text = opened.text
     number = NUMBER.match(text)
@@ -239,7 +241,9 @@ def stated_parent(
         return authors.choose(authors.find_all(name, loose=False), body, author)
     vocative = _vocative(text)
     if vocative is not None:
-        found = authors.choose(authors.find_all(vocative["name"], loose=False), body, author)
+        name = vocative["name"].strip()
+        loose = not nested and " " not in name and name[:1].isupper() and name[1:].islower()
+        found = authors.choose(authors.find_all(name, loose=loose), body, author)
         if found is not None:
             if _addresses_others(text, authors, found):
                 return None  # "Ann: … / Bob: … / Cy: …": an answer to several, not one

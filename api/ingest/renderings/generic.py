@@ -208,7 +208,7 @@ def time_lines(lines: Sequence[str]) -> list[int]:
 def _find_metas(lines: Sequence[str]) -> list[Meta]:
     found: list[tuple[str, Meta]] = []
     dated: list[int] = []  # the line each meta's time is on
-    loose: list[tuple[str, Meta]] = []  # lines read with any short name
+    unread: list[int] = []  # time lines no meta was read from
     taken = -1
     head = skip_head(lines)
     for i in time_lines(lines):  # a meta line holds a time: the others are not read
@@ -219,8 +219,8 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
             found.append(hit)
             dated.append(i)
             taken = hit[1].last if hit[1].last is not None else i
-        elif (other := read_meta(lines, i, loose=True)) is not None:
-            loose.append(other)
+        else:
+            unread.append(i)
     if not found:
         return []
     # The commonest template; among equals, the one whose lines show a time of day.
@@ -236,9 +236,10 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         lone = found[-1][1]
         return with_depths(lines, [lone]) if set_apart(lines, lone) else []
     metas = _of_template(lines, found, dated, best)
-    if counts[best][0] >= 3 and loose:
+    if counts[best][0] >= 3 and unread:
         # The template recurs: a line fitting it is a meta line whatever its name looks like.
-        extra = [m for key, m in loose if key == best]
+        loose = (read_meta(lines, i, loose=True) for i in unread)
+        extra = [hit[1] for hit in loose if hit is not None and hit[0] == best]
         metas = sorted(metas + extra, key=lambda m: m.line) if extra else metas
     return numbered(lines, with_depths(lines, without_places(name_profiles(lines, metas))))
 

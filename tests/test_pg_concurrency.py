@@ -20,17 +20,23 @@ URL = "https://example.org/putin"
 REQUESTS = 12
 
 
-def test_concurrent_posts_of_one_new_page_make_one_article(
-    tmp_path: Path, fresh_postgres: str
-) -> None:
+def _crawler(tmp_path: Path, database_url: str) -> tuple[dict[str, str], dict[str, str]]:
+    """A key made in the database, and the environment and headers for nodes posting with it
+    (rate limiting off: the tests post in bursts)."""
     key = make_key()
 
     async def create(store: Store) -> None:
         await store.create_key("crawler", key)
 
-    on_store(Settings(db_path=tmp_path / "unused.db", database_url=fresh_postgres), create)
-    env = {"THREADBASE_DATABASE_URL": fresh_postgres, "THREADBASE_RATE_LIMIT": "0"}
-    headers = {"Authorization": f"Bearer {key.token}", "Content-Type": "text/plain"}
+    on_store(Settings(db_path=tmp_path / "unused.db", database_url=database_url), create)
+    env = {"THREADBASE_DATABASE_URL": database_url, "THREADBASE_RATE_LIMIT": "0"}
+    return env, {"Authorization": f"Bearer {key.token}", "Content-Type": "text/plain"}
+
+
+def test_concurrent_posts_of_one_new_page_make_one_article(
+    tmp_path: Path, fresh_postgres: str
+) -> None:
+    env, headers = _crawler(tmp_path, fresh_postgres)
 
     async def post_all(nodes: tuple[str, str]) -> list[httpx.Response]:
         async with httpx.AsyncClient(timeout=60) as client:
@@ -71,14 +77,7 @@ PAGES = 12
 def test_concurrent_posts_of_different_new_pages_make_one_article_each(
     tmp_path: Path, fresh_postgres: str
 ) -> None:
-    key = make_key()
-
-    async def create(store: Store) -> None:
-        await store.create_key("crawler", key)
-
-    on_store(Settings(db_path=tmp_path / "unused.db", database_url=fresh_postgres), create)
-    env = {"THREADBASE_DATABASE_URL": fresh_postgres, "THREADBASE_RATE_LIMIT": "0"}
-    headers = {"Authorization": f"Bearer {key.token}", "Content-Type": "text/plain"}
+    env, headers = _crawler(tmp_path, fresh_postgres)
     # Page i: its own title (so its own text and content) and URL; every other page drops a
     # different number of its last comments, so the counters differ from page to page.
     title, rest = SEED_TEXT.split("\n", 1)

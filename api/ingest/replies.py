@@ -51,11 +51,11 @@ class Authors:
         while len(self.bodies) < position:
             self.bodies.append("")
             self.names.append("")
+        key = _key(author)
         self.bodies.append(body)
-        self.names.append(_key(author))
+        self.names.append(key)
         for piece in _pieces(body):
             self.said.setdefault(piece, position)
-        key = _key(author)
         if key:
             _push(self.full.setdefault(key, []), position)
             _push(self.first.setdefault(key.split()[0], []), position)

@@ -75,8 +75,7 @@ def _template(text: str, name: str) -> str:
     shape = " ".join(w for w in text.split() if not is_link(w) and not _badge(w))
     if name:  # "Kash. - DATE": the mark a name ends with is part of the name, as shown
         shape = ROLE.sub("", shape)  # "NAME - author": a role, not part of the template
-        shape = shape.replace(name + ".", "N", 1) if name + "." in shape else shape
-        shape = shape.replace(name, "N", 1)
+        shape = shape.replace(name + "." if name + "." in shape else name, "N", 1)
     shape = LEADING_NUMBER.sub("", shape)
     return DIGITS.sub("0", word_shapes(shape))
 

@@ -955,3 +955,70 @@ def test_a_reply_may_address_its_parent_by_first_name_alone() -> None:
     lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Bob, and a full name: Bob Ray.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, None, 1]
+
+
+@pytest.mark.parametrize(
+    ("header", "author", "posted"),
+    [
+        ("Petal26 October 2012 17:44", "Petal", "26 October 2012 17:44"),
+        ("Poe240927 October 2012 17:44", "Poe2409", "27 October 2012 17:44"),
+        ("Mama.Mom.August 6, 2012 2:21 PM", "Mama.Mom.", "August 6, 2012 2:21 PM"),
+    ],
+)
+def test_a_date_stuck_to_the_name_before_it_is_split_off(
+    header: str, author: str, posted: str
+) -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "3 comments:", ""]
+    for k, name in enumerate(("Ann Lee", "Bo Ray")):
+        lines += [f"{name}{k + 1} October 2012 10:0{k}", "", f"Comment number {k}.", ""]
+    lines += [header, "", "The last comment.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bo Ray", author]
+    assert page.comments[-1].posted_text == posted
+    assert find_time("Day19 Jul") is None  # without a year, a stuck number is no day
+
+
+def test_a_linking_posts_title_in_a_recurring_header_is_a_trackback() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for k, name in enumerate(("Ann Lee", "Bo Ray", "Not the golden ratio « Work in Pencil")):
+        lines += [f"on 25 Oct 2012 at 7:2{k} pm {name}", ""]
+        lines += ["[...] a few words from the post [...]" if "«" in name else "A comment.", ""]
+    lines += ["on 25 Oct 2012 at 7:40 pm Cy Dee", "", "The last one.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.kind) for c in page.comments] == [
+        ("Ann Lee", "comment"),
+        ("Bo Ray", "comment"),
+        ("Not the golden ratio « Work in Pencil", "trackback"),
+        ("Cy Dee", "comment"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("top", "title", "byline"),
+    [
+        (
+            "June 11, 2012 in Reviews\twith 37 Comments\nMy New Book Is Out",
+            "My New Book Is Out",
+            None,
+        ),
+        (
+            "How to Guard Your Work\n\n    Tara Hornor\n    Business\n  November 8th 2012",
+            "How to Guard Your Work",
+            "Tara Hornor",
+        ),
+        (
+            "How Layaway Plans Work\nWritten by Clark filed under General Finance",
+            "How Layaway Plans Work",
+            "Clark",
+        ),
+    ],
+)
+def test_the_head_skips_a_dated_counter_and_reads_a_name_over_a_date(
+    top: str, title: str, byline: str | None
+) -> None:
+    page = parse_page(top + "\n\nThe article says something long enough to be prose here.\n")
+    assert (page.title, page.byline) == (title, byline)
+    article = " ".join(b.text for s in page.sections for b in s)
+    for shown in ("Comments", "Hornor", "filed"):
+        assert shown not in article

@@ -26,12 +26,12 @@ BYLINE = re.compile(
 # long run, the patterns would cost the square of the run.
 CUT = re.compile(
     r"(?<!\s)\s+(?:on|at|in|·|\||—|–|-|/)\s+|,\s|(?<!\s)\s*\|\s*|(?<!\s)\s+\("
-    r"|(?<!\s)\s+(?:posted|updated|published)\b",
+    r"|(?<!\s)\s+(?:posted|updated|published|filed)\b",
     re.IGNORECASE,
 )
 NO_ON_CUT = re.compile(
     r",\s|(?<!\s)\s*\|\s*|(?<!\s)\s+\(|(?<!\s)\s+(?:in|·|—|–|-|/)\s+"
-    r"|(?<!\s)\s+(?:posted|updated|published)\b",
+    r"|(?<!\s)\s+(?:posted|updated|published|filed)\b",
     re.IGNORECASE,
 )
 BARE_BY = re.compile(r"^(?:(?:posted|written|published|story)\s+)?by:?$", re.IGNORECASE)
@@ -53,6 +53,8 @@ DATE_WORD = re.compile(
     re.IGNORECASE,
 )
 CRUMB = re.compile(r"\s(?:>|»|\u203a|→|/)\s.*\s(?:>|»|\u203a|→|/)\s")
+DATED_WORDS = 6  # "June 11, 2012 in Reviews with 37 Comments": a date, then a few words
+PERSON = re.compile(r"^[A-Z][^\W\d_]*\.?(?:[ '-][A-Z][^\W\d_]*\.?){1,2}$")
 COUNTER = re.compile(
     r"^\W*\d+\s*(?:comments?|responses?|replies|views?|votes?|shares?|likes?)\W*$",
     re.IGNORECASE,
@@ -81,6 +83,12 @@ def is_date_line(line: str) -> bool:
     return span is not None and len(text) - (span[1] - span[0]) <= 4
 
 
+def _dated(text: str) -> bool:
+    """A line that opens with a date and says little after it (a dateline with a section)."""
+    span = find_time(text)
+    return span is not None and span[0] == 0 and len(text[span[1] :].split()) <= DATED_WORDS
+
+
 def is_noise(line: str) -> bool:
     """Counters, crumbs and dates: never a title."""
     text = line.strip()
@@ -88,6 +96,7 @@ def is_noise(line: str) -> bool:
         return False
     return (
         is_date_line(text)
+        or _dated(text)
         or COUNTER.match(text) is not None
         or HEADING.match(text) is not None
         or CRUMB.search(text) is not None
@@ -145,6 +154,22 @@ def _deck_under(lines: Sequence[str], above: int, at: int) -> bool:
     return at == above + 1 and _title_case(lines[above]) and not _title_case(lines[at])
 
 
+def _name_over_date(
+    lines: Sequence[str], top: Sequence[int], title_at: int, published: str | None, last: int
+) -> tuple[str | None, str | None, int]:
+    """A person's name alone on a line right under the title, with a date line at most two
+    lines below it ("NAME" / "Section" / "DATE"): the byline, its date, the last header line."""
+    under = [i for i in top if i > title_at][:3]
+    for k, i in enumerate(under[:1]):
+        if PERSON.match(lines[i].strip()) is None:
+            continue
+        for j in under[k + 1 : k + 3]:
+            if is_date_line(lines[j]):
+                return lines[i].strip(), published or lines[j].strip(), max(last, j)
+        break
+    return None, published, last
+
+
 def read_head(lines: Sequence[str], end: int) -> Head:
     """Title, byline and date from the first lines of the page (before line `end`)."""
     top = list(islice((i for i in range(min(end, len(lines))) if lines[i].strip()), HEAD_LINES))
@@ -180,6 +205,8 @@ def read_head(lines: Sequence[str], end: int) -> Head:
         elif is_date_line(lines[i]) and published is None and abs(i - title_at) <= 4:
             published = lines[i].strip()
             last = max(last, i)
+    if byline is None:
+        byline, published, last = _name_over_date(lines, top, title_at, published, last)
     body_at = last + 1
     for i in top:
         if i > last:

@@ -29,6 +29,11 @@ MONTH = (
 )
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?"
+# A day stuck to the name before it ("Petal26 October 2012", "Poe240927 October 2012"), only
+# where a month and a year follow: two digits after anything, one digit after a letter.
+GLUED_DAY = (
+    rf"(?<=[^\W_])(?:[0-2]\d|3[01]|(?<=[^\W\d_])\d)(?=\s{{1,3}}{MONTH}\.?,?\s{{1,3}}\d{{4}}\b)"
+)
 # Every token starts with a digit, "@", a weekday, a month, "yesterday" or "today": the
 # lookahead turns every other start away before the alternatives are tried (first by the
 # word's first letter, then by the words factored by prefix).
@@ -36,7 +41,7 @@ WORDS = "mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov
 STARTS = rf"(?=[\d@{''.join(sorted({w[0] for w in WORDS}))}y])"
 STARTS += rf"(?=[\d@]|{alternation([*WORDS, 'yesterday', 'today'])})"
 TOKEN = re.compile(
-    rf"{STARTS}(?<![\d/.:-])(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
+    rf"{STARTS}(?:{GLUED_DAY}|(?<![\d/:-])(?<!\d\.)(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
     rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
     rf"|(?<![^\W\d_]){DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul; not "Day19 Jul"
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012
@@ -46,7 +51,7 @@ TOKEN = re.compile(
     r"(?:\s{1,2}(?-i:[A-Z]{1,3}[SD]?T|UTC|GMT)\b)?"  # ... ET, MST, UTC
     r"|\d{1,3}\s(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago"  # 2 hours ago
     r"|(?:yesterday|today)"
-    r")(?![\w/:])",
+    r"))(?![\w/:])",
     re.IGNORECASE,
 )
 JOINER = re.compile(r"^[\s,|@(·•-]*(?:(?:at|on|um|à|a las)[\s,|@·•-]*)?$", re.IGNORECASE)

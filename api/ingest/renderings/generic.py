@@ -72,10 +72,11 @@ def skip_head(lines: Sequence[str]) -> int:
 
 def _template(text: str, name: str) -> str:
     # A web address comes and goes, and so does a badge beside some names ("NAME ☆").
-    shape = " ".join(w for w in text.split() if not is_link(w) and not _badge(w))
+    shape = " ".join(text.split())
     if name:  # "Kash. - DATE": the mark a name ends with is part of the name, as shown
         shape = ROLE.sub("", shape)  # "NAME - author": a role, not part of the template
         shape = shape.replace(name + "." if name + "." in shape else name, "N", 1)
+    shape = " ".join(w for w in shape.split() if not is_link(w) and not _badge(w))
     shape = LEADING_NUMBER.sub("", shape)
     return DIGITS.sub("0", word_shapes(shape))
 

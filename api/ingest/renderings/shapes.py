@@ -162,7 +162,10 @@ def plausible_name(text: str) -> bool:
 
 
 def loose_name(text: str) -> bool:
-    """Short, with a letter: a name where the line's shape, not its words, says it is one."""
+    """Short, with a letter: a name where the line's shape, not its words, says it is one; a
+    linking post's title ("Post title « Blog name") may be longer."""
+    if "«" in text or "»" in text:
+        return 0 < len(text) <= 160 and any(c.isalpha() for c in text)
     return 0 < len(text) <= 60 and len(text.split()) <= 7 and any(c.isalpha() for c in text)
 
 

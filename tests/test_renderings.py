@@ -955,3 +955,41 @@ def test_a_reply_may_address_its_parent_by_first_name_alone() -> None:
     lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Bob, and a full name: Bob Ray.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, None, 1]
+
+
+def _name_on_date_page(bodies: list[tuple[str, str]]) -> str:
+    lines = ["A Title Line", "", "The article quotes “a line from the article itself” here.", ""]
+    for k, (name, body) in enumerate(bodies):
+        lines += ["", f"{name} 11.06.12 at 10:{k:02d} am", "", f"    {body}", ""]
+    return "\n".join(lines)
+
+
+def test_a_reply_opening_with_an_earlier_comments_words_in_quotes_answers_it() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("Ann Lee", "As a contributor to the insanity, you might think again."),
+                ("Bo Ray", "Something else entirely, said here."),
+                ("Cy Dee", "“As a contributor to the insanity” … well, I do not think so."),
+                ("Di Eng", "“a line from the article itself” says it all, says Ann Lee."),
+                ("Ed Fox", "“a line from the article itself” is right."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, 0, None, None]
+
+
+def test_a_name_with_the_number_of_its_comment_or_an_initial_names_the_parent() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("Tim Worstall", "The first comment, long enough."),
+                ("Soullite", "The second comment, long enough."),
+                ("Antti Nannimus", "The third comment, long enough."),
+                ("Leeds man", "Soullite @2 We are too close to the tipping point."),
+                ("Leeds man", "Antti @9: Perhaps; the number is off, the name is not."),
+                ("john b", "Tim W: Johnson is hardly the only one."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, None, 1, 2, 0]

@@ -979,7 +979,7 @@ def test_a_reply_opening_with_an_earlier_comments_words_in_quotes_answers_it() -
     assert [t.parent for t in page.threads] == [None, None, 0, None, None]
 
 
-def test_a_name_with_the_number_of_its_comment_or_an_initial_names_the_parent() -> None:
+def test_a_name_with_its_comments_number_an_initial_or_a_bang_names_the_parent() -> None:
     page = parse_page(
         _name_on_date_page(
             [
@@ -989,7 +989,8 @@ def test_a_name_with_the_number_of_its_comment_or_an_initial_names_the_parent() 
                 ("Leeds man", "Soullite @2 We are too close to the tipping point."),
                 ("Leeds man", "Antti @9: Perhaps; the number is off, the name is not."),
                 ("john b", "Tim W: Johnson is hardly the only one."),
+                ("Cy Dee", "Soullite! Nice of you to say so."),
             ]
         )
     )
-    assert [t.parent for t in page.threads] == [None, None, None, 1, 2, 0]
+    assert [t.parent for t in page.threads] == [None, None, None, 1, 2, 0, 1]

@@ -31,7 +31,7 @@ QUOTE_WINDOW = 200  # earlier comments a reply's opening quotation is looked for
 OPENING_QUOTE = re.compile(r"^[“”\"«»]\s*(?P<quoted>[^“”\"«»]{20,400}?)\s*(?:[“”\"«»]|\n\s*\n|$)")
 ELISION = re.compile(r"…|\.\.\.|\[\.\.\.\]")
 QUOTE_MARKS = "\"'“”‘’«» "
-VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?:\s|$)")
+VOCATIVE = re.compile(r"^(?P<name>[^\n,:!—–-]{1,40}?)\s*(?:,|:|!|\s[-—–])(?:\s|$)")
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
     r"|(?P<wrote>[^\n]{1,40}?)\s+(?:wrote|said)\s*:\s*$"
@@ -243,7 +243,7 @@ def without_reply_line(body: str, opened: Opening | None = None) -> str:
 
 # The characters a VOCATIVE name stops before: a body whose text before the first of them is
 # longer than the longest name, trailing space aside, names no one.
-NAME_STOP = re.compile(r"[\n,:—–-]")
+NAME_STOP = re.compile(r"[\n,:!—–-]")
 MAX_VOCATIVE = 40
 
 

@@ -1022,3 +1022,42 @@ def test_the_head_skips_a_dated_counter_and_reads_a_name_over_a_date(
     article = " ".join(b.text for s in page.sections for b in s)
     for shown in ("Comments", "Hornor", "filed"):
         assert shown not in article
+
+
+def _name_on_date_page(bodies: list[tuple[str, str]]) -> str:
+    lines = ["A Title Line", "", "The article quotes “a line from the article itself” here.", ""]
+    for k, (name, body) in enumerate(bodies):
+        lines += ["", f"{name} 11.06.12 at 10:{k:02d} am", "", f"    {body}", ""]
+    return "\n".join(lines)
+
+
+def test_a_reply_opening_with_an_earlier_comments_words_in_quotes_answers_it() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("Ann Lee", "As a contributor to the insanity, you might think again."),
+                ("Bo Ray", "Something else entirely, said here."),
+                ("Cy Dee", "“As a contributor to the insanity” … well, I do not think so."),
+                ("Di Eng", "“a line from the article itself” says it all, says Ann Lee."),
+                ("Ed Fox", "“a line from the article itself” is right."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, 0, None, None]
+
+
+def test_a_name_with_its_comments_number_an_initial_or_a_bang_names_the_parent() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("Tim Worstall", "The first comment, long enough."),
+                ("Soullite", "The second comment, long enough."),
+                ("Antti Nannimus", "The third comment, long enough."),
+                ("Leeds man", "Soullite @2 We are too close to the tipping point."),
+                ("Leeds man", "Antti @9: Perhaps; the number is off, the name is not."),
+                ("john b", "Tim W: Johnson is hardly the only one."),
+                ("Cy Dee", "Soullite! Nice of you to say so."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, None, 1, 2, 0, 1]

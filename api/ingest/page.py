@@ -84,7 +84,11 @@ def parse_page(text: str, timezone: tzinfo = UTC, crawled_at: datetime | None = 
     sections = parse_blocks(lines[head.body_at : body_end])
     comments = (
         build_comments(
-            choice.section.comments, timezone, local_crawl, quotes_link=choice.name != "drupal"
+            choice.section.comments,
+            timezone,
+            local_crawl,
+            quotes_link=choice.name != "drupal",
+            article="\n".join(lines[head.body_at : body_end]),
         )
         if choice is not None
         else []
@@ -120,13 +124,14 @@ def build_comments(
     crawled_at: datetime | None,
     *,
     quotes_link: bool = True,
+    article: str = "",
 ) -> list[ParsedComment]:
     """Times read, and the parent each comment's nesting or reply line shows. Without
     `quotes_link` (a rendering whose headers name every reply's parent), repeating an earlier
-    comment's words does not make a comment a reply."""
+    comment's words does not make a comment a reply; quoting the `article` never does."""
     comments: list[ParsedComment] = []
     stack: list[tuple[int, int]] = []  # (depth, position) of the comments still open
-    authors = Authors()
+    authors = Authors(article=article)
     for position, item in enumerate(raw):
         local = item.local_time
         if local is None and item.posted_text:

@@ -18,12 +18,20 @@ from api.ingest.times import find_time
 AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
 # "@7", "@ #7", "#7": comment 7 ("#1, #2 -": the first named)
 NUMBER = re.compile(r"^(?:@\s?#?|#)(?P<number>\d{1,5})(?!\d|[:./]\d)")
+# "Soullite @35", "Antti @50:": a name and the number of that person's comment
+NAMED_NUMBER = re.compile(
+    r"^(?P<name>[^\W\d][^\s@:,]{0,30}(?: [^\W\d][^\s@:,]{0,30})?)"
+    r"\s?@\s?(?P<number>\d{1,5})(?!\d|[:./]\d)"
+)
 # "@name" inside the text: after a space or a bracket, never inside a word (an e-mail address)
 MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
+QUOTE_WINDOW = 200  # earlier comments a reply's opening quotation is looked for in
+OPENING_QUOTE = re.compile(r"^[“”\"«»]\s*(?P<quoted>[^“”\"«»]{20,400}?)\s*(?:[“”\"«»]|\n\s*\n|$)")
+ELISION = re.compile(r"…|\.\.\.|\[\.\.\.\]")
 QUOTE_MARKS = "\"'“”‘’«» "
-VOCATIVE = re.compile(r"^(?P<name>[^\n,:—–-]{1,40}?)\s*(?:,|:|\s[-—–])(?:\s|$)")
+VOCATIVE = re.compile(r"^(?P<name>[^\n,:!—–-]{1,40}?)\s*(?:,|:|!|\s[-—–])(?:\s|$)")
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
     r"|(?P<wrote>[^\n]{1,40}?)\s+(?:wrote|said)\s*:\s*$"
@@ -46,6 +54,9 @@ class Authors:
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     said: dict[str, int] = field(default_factory=dict)  # a paragraph or line -> who said it first
+    flat: list[str | None] = field(default_factory=list)  # bodies as quotations are sought in
+    article: str = ""  # the article's text: a quotation of it answers no comment
+    article_flat: str | None = None
 
     def add(self, author: str, position: int, body: str = "") -> None:
         while len(self.bodies) < position:
@@ -72,6 +83,14 @@ class Authors:
             return []
         if key in self.full:
             return self.full[key]
+        words = key.split()
+        if len(words) == 2 and len(words[1]) == 1 and words[1].isalpha():
+            # "Tim W": a first name and the initial of the surname
+            return [
+                p
+                for p in self.first.get(words[0], [])
+                if self.names[p].split()[1:2] and self.names[p].split()[1][0] == words[1]
+            ]
         if loose:
             words = key.split()
             for cut in range(len(words), 0, -1):  # "@Ken — ..." matches "Ken Y."
@@ -101,14 +120,41 @@ class Authors:
 
     def quoted(self, body: str, author: str) -> int | None:
         """The earlier comment, by someone else, whose paragraph or line this body repeats
-        before going on in its own words (a quote block, "> ..." lines, an indented excerpt)."""
-        paragraphs = body.strip().split("\n\n")
-        if len(paragraphs) < 2:
-            return None
+        before going on in its own words (a quote block, "> ..." lines, an indented excerpt),
+        or whose words the body opens by quoting ("“As a contributor, Tim, …” …")."""
         replier = _key(author)
+        paragraphs = body.strip().split("\n\n")
         for paragraph in paragraphs[:-1]:
             position = self.said.get(_said(paragraph))
             if position is not None and self.names[position] != replier:
+                return position
+        return self._quoted_opening(body, replier)
+
+    def _quoted_opening(self, body: str, replier: str) -> int | None:
+        """The latest earlier comment, by someone else and among the last QUOTE_WINDOW, that
+        holds the words between the quotation marks opening `body` (the longest run between
+        elisions, at least MIN_QUOTED characters and four words)."""
+        opened = OPENING_QUOTE.match(body.lstrip())
+        if opened is None:
+            return None
+        fragment = max((_flat(part) for part in ELISION.split(opened["quoted"])), key=len)
+        if len(fragment) < MIN_QUOTED or len(fragment.split()) < 4:
+            return None
+        if self.article_flat is None:
+            self.article_flat = _flat(self.article)
+        if fragment in self.article_flat:
+            return None  # two readers quoting the article
+        while len(self.flat) < len(self.bodies):
+            self.flat.append(None)
+        for position in range(
+            len(self.bodies) - 1, max(-1, len(self.bodies) - 1 - QUOTE_WINDOW), -1
+        ):
+            if self.names[position] == replier:
+                continue
+            text = self.flat[position]
+            if text is None:
+                text = self.flat[position] = _flat(self.bodies[position])
+            if fragment in text:
                 return position
         return None
 
@@ -197,7 +243,7 @@ def without_reply_line(body: str, opened: Opening | None = None) -> str:
 
 # The characters a VOCATIVE name stops before: a body whose text before the first of them is
 # longer than the longest name, trailing space aside, names no one.
-NAME_STOP = re.compile(r"[\n,:—–-]")
+NAME_STOP = re.compile(r"[\n,:!—–-]")
 MAX_VOCATIVE = 40
 
 
@@ -230,6 +276,14 @@ def stated_parent(
     if number is not None:
         shown = int(number["number"]) - 1
         return shown if 0 <= shown < position else None
+    named = NAMED_NUMBER.match(text)
+    if named is not None:
+        # The number, when it is a comment by that name (pages number from 1); else the name.
+        shown = int(named["number"]) - 1
+        first = _key(named["name"]).split()[0]
+        if 0 <= shown < position and authors.names[shown].split()[:1] == [first]:
+            return shown
+        return authors.choose(authors.find_all(named["name"], loose=True), body, author)
     at = AT.match(text)
     if at is not None:
         found = authors.choose(authors.find_all(at["name"], loose=True), body, author)

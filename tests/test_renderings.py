@@ -981,15 +981,17 @@ def test_a_date_stuck_to_the_name_before_it_is_split_off(
 
 def test_a_linking_posts_title_in_a_recurring_header_is_a_trackback() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
-    for k, name in enumerate(("Ann Lee", "Bo Ray", "Not the golden ratio « Work in Pencil")):
+    titles = ("Not the golden ratio « Work in Pencil", "Fundraising Is a Big Time Sink — Site.com")
+    for k, name in enumerate(("Ann Lee", "Bo Ray", *titles)):
         lines += [f"on 25 Oct 2012 at 7:2{k} pm {name}", ""]
-        lines += ["[...] a few words from the post [...]" if "«" in name else "A comment.", ""]
+        lines += ["[...] a few words from the post [...]" if name in titles else "A comment.", ""]
     lines += ["on 25 Oct 2012 at 7:40 pm Cy Dee", "", "The last one.", ""]
     page = parse_page("\n".join(lines))
     assert [(c.author, c.kind) for c in page.comments] == [
         ("Ann Lee", "comment"),
         ("Bo Ray", "comment"),
         ("Not the golden ratio « Work in Pencil", "trackback"),
+        ("Fundraising Is a Big Time Sink — Site.com", "trackback"),
         ("Cy Dee", "comment"),
     ]
 

@@ -161,10 +161,15 @@ def plausible_name(text: str) -> bool:
     )
 
 
+# What parts a post's title from its blog's name ("Post « Blog", "Post — Site.com"), or a
+# name from its site's ("Mindy @ New Equus - A New Creation")
+TITLE_PARTS = ("«", "»", " — ", " – ", " - ", " | ")
+
+
 def loose_name(text: str) -> bool:
     """Short, with a letter: a name where the line's shape, not its words, says it is one; a
-    linking post's title ("Post title « Blog name") may be longer."""
-    if "«" in text or "»" in text:
+    linking post's title or a name with its site's ("Post title « Blog name") may be longer."""
+    if any(part in text for part in TITLE_PARTS):
         return 0 < len(text) <= 160 and any(c.isalpha() for c in text)
     return 0 < len(text) <= 60 and len(text.split()) <= 7 and any(c.isalpha() for c in text)
 

@@ -963,6 +963,7 @@ def test_a_reply_may_address_its_parent_by_first_name_alone() -> None:
         ("Petal26 October 2012 17:44", "Petal", "26 October 2012 17:44"),
         ("Poe240927 October 2012 17:44", "Poe2409", "27 October 2012 17:44"),
         ("Mama.Mom.August 6, 2012 2:21 PM", "Mama.Mom.", "August 6, 2012 2:21 PM"),
+        ("fiery686October 22, 2012 1:23 PM", "fiery686", "October 22, 2012 1:23 PM"),
     ],
 )
 def test_a_date_stuck_to_the_name_before_it_is_split_off(
@@ -981,7 +982,11 @@ def test_a_date_stuck_to_the_name_before_it_is_split_off(
 
 def test_a_linking_posts_title_in_a_recurring_header_is_a_trackback() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
-    titles = ("Not the golden ratio « Work in Pencil", "Fundraising Is a Big Time Sink — Site.com")
+    titles = (
+        "Not the golden ratio « Work in Pencil",
+        "Fundraising Is a Big Time Sink — Site.com",
+        "Why has spending per student in our schools increased so much since 1970? - Quora",
+    )
     for k, name in enumerate(("Ann Lee", "Bo Ray", *titles)):
         lines += [f"on 25 Oct 2012 at 7:2{k} pm {name}", ""]
         lines += ["[...] a few words from the post [...]" if name in titles else "A comment.", ""]
@@ -992,6 +997,10 @@ def test_a_linking_posts_title_in_a_recurring_header_is_a_trackback() -> None:
         ("Bo Ray", "comment"),
         ("Not the golden ratio « Work in Pencil", "trackback"),
         ("Fundraising Is a Big Time Sink — Site.com", "trackback"),
+        (
+            "Why has spending per student in our schools increased so much since 1970? - Quora",
+            "trackback",
+        ),
         ("Cy Dee", "comment"),
     ]
 
@@ -1063,3 +1072,20 @@ def test_a_name_with_its_comments_number_an_initial_or_a_bang_names_the_parent()
         )
     )
     assert [t.parent for t in page.threads] == [None, None, None, 1, 2, 0, 1]
+
+
+def test_slashdot_a_body_of_one_line_right_above_the_next_header_stays_its_body() -> None:
+    lines = ["Phones Get Smaller", "Posted by Ed Itor on Monday July 23, @09 57PM"]
+    lines += ["The article says something long enough to be prose.", "", "", "", ""]
+    lines += ["by quillpen (512897) on Monday July 23, @09 58PM", "", "First, at length."]
+    lines += ["    by wiredog (43288)", "", "    It's USB on the other end..."]
+    lines += ["        by ceoyoyo (59147)", "", "        Only for charging.", "    "]
+    lines += ["by darjen (879890)", "", "The last one."]
+    page = parse_page("\n".join(lines))
+    assert page.comment_rendering == "slashdot"
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("quillpen", "First, at length."),
+        ("wiredog", "It's USB on the other end..."),
+        ("ceoyoyo", "Only for charging."),
+        ("darjen", "The last one."),
+    ]

@@ -34,6 +34,9 @@ WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?"
 GLUED_DAY = (
     rf"(?<=[^\W_])(?:[0-2]\d|3[01]|(?<=[^\W\d_])\d)(?=\s{{1,3}}{MONTH}\.?,?\s{{1,3}}\d{{4}}\b)"
 )
+# A month stuck to the digits a name ends with ("fieryredhead686October 22, 2012"), only
+# where a day and a year follow
+GLUED_MONTH = rf"(?<=\d){MONTH}\.?\s{{1,3}}{DAY},?\s{{1,3}}\d{{4}}"
 # Every token starts with a digit, "@", a weekday, a month, "yesterday" or "today": the
 # lookahead turns every other start away before the alternatives are tried (first by the
 # word's first letter, then by the words factored by prefix).
@@ -41,7 +44,7 @@ WORDS = "mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov
 STARTS = rf"(?=[\d@{''.join(sorted({w[0] for w in WORDS}))}y])"
 STARTS += rf"(?=[\d@]|{alternation([*WORDS, 'yesterday', 'today'])})"
 TOKEN = re.compile(
-    rf"{STARTS}(?:{GLUED_DAY}|(?<![\d/:-])(?<!\d\.)(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
+    rf"{STARTS}(?:{GLUED_DAY}|{GLUED_MONTH}|(?<![\d/:-])(?<!\d\.)(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
     rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
     rf"|(?<![^\W\d_]){DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul; not "Day19 Jul"
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012

@@ -19,6 +19,7 @@ from api.ingest.renderings.scan import digit_lines, lines_holding
 from api.ingest.renderings.shapes import (
     GAP,
     ROLE,
+    TITLE_PARTS,
     TRACKBACK,
     UI_WORDS,
     Meta,
@@ -126,8 +127,12 @@ def read_meta(
     line = lines[at].strip()
     if not line or len(line) > 160:
         return None
-    if len(line.split()) > 17 and TRACKBACK.match(line) is None:  # a linking post's long title
-        return None
+    if (
+        len(line.split()) > 17
+        and TRACKBACK.match(line) is None
+        and not (loose and any(part in line for part in TITLE_PARTS))
+    ):
+        return None  # a sentence; a line fitting the template may hold a post's long title
     span = find_time(line)
     if span is None:
         return None

@@ -114,10 +114,9 @@ def split(lines: Sequence[str]) -> Section | None:
     for index, meta in enumerate(metas):
         if meta.subject is not None and index > 0:
             body = comments[index - 1].body
-            if body.endswith(meta.subject):
-                comments[index - 1] = replace(
-                    comments[index - 1], body=body[: -len(meta.subject)].rstrip()
-                )
+            rest = body[: -len(meta.subject)].rstrip()
+            if body.endswith(meta.subject) and rest:  # a body of one line is not a subject
+                comments[index - 1] = replace(comments[index - 1], body=rest)
     return replace(section, comments=comments)
 
 

@@ -724,6 +724,30 @@ def test_a_reply_opening_with_a_hash_number_links_to_that_comment() -> None:
     lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "#1.5 is not a comment.", ""]
 
 
+def test_a_reply_opening_with_a_bare_comment_number_links_to_that_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    replies = [
+        "1. Ann",  # 2
+        "2..cont",  # 3
+        "2 – it is true.",  # 4
+        "1 & 2: both wrong.",  # 5
+        "2 &1 fake.",  # 6
+        "#2/3 fake.",  # 7
+        "2. “Second.” Go on!",  # 8
+        "1.5 is not a comment.",
+        "10:30 we met.",
+        "2 - 1 was the score.",
+        "1. A list.\n2. Of points.",
+        "99 – names no comment yet.",
+    ]
+    for minute, reply in enumerate(replies, start=10):
+        lines += [f"Cy Dee July 7, 2012 at 10:{minute} am", "", reply, ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, 1, 0, 1, 1, 1] + [None] * 5
+
+
 def test_a_vote_score_before_the_number_and_name_is_not_part_of_the_name() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     lines += ["", "", "#1 Ann Lee 2011-06-02 13:28", "", "First.", ""]

@@ -16,8 +16,14 @@ from api.ingest.spans import quote_spans
 from api.ingest.times import find_time
 
 AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
-# "@7", "@ #7", "#7": comment 7 ("#1, #2 -": the first named)
-NUMBER = re.compile(r"^(?:@\s?#?|#)(?P<number>\d{1,5})(?!\d|[:./]\d)")
+# "@7", "@ #7", "#7": comment 7 ("#1, #2 -", "#7/8": the first named)
+NUMBER = re.compile(r"^(?:@\s?#?|#)(?P<number>\d{1,5})(?!\d|[:.]\d)")
+# A bare number set off as a reference: "17. Ann", "33..cont", "33 – it's true", "33 & 34:",
+# "69 &71" (never "10.5", "10:30", "5 - 3", nor the first item of a numbered list)
+BARE_NUMBER = re.compile(
+    r"^(?P<number>\d{1,4})(?:\.(?=\s|[\"“‘'])|\.\.(?=[^\W\d])|\s?&|\s[-–—]\s(?!\s*\d))"
+)
+LIST_ITEM = re.compile(r"\n\s*\d{1,3}[.)]\s")
 # "@name" inside the text: after a space or a bracket, never inside a word (an e-mail address)
 MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
@@ -227,6 +233,10 @@ def stated_parent(
     opened = opening(body) if opened is None else opened
     text = opened.text
     number = NUMBER.match(text)
+    if number is None and text[:1].isdigit():
+        number = BARE_NUMBER.match(text)
+        if number is not None and LIST_ITEM.search(text) is not None:
+            number = None  # "1. … / 2. …": a list of the reader's points
     if number is not None:
         shown = int(number["number"]) - 1
         return shown if 0 <= shown < position else None

@@ -951,6 +951,26 @@ def test_a_reply_that_opens_with_an_earlier_comments_words_answers_it() -> None:
     assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
 
 
+def test_a_reply_that_opens_by_quoting_an_earlier_comments_words_answers_it() -> None:
+    said = [
+        ("Ann Lee", "I grow tomatoes in pots on the balcony every single summer."),
+        ("Bob Ray", "Mine never ripen before the first frost of the autumn comes."),
+        ("Cy Dee", "“in pots on the balcony every single summer” – me too."),  # Ann's
+        ("Dora Em", "> never ripen before the first frost\n\nTry a greenhouse."),  # Bob's
+        ("Ed Fox", '"never ripen before the first frost" is what I see too.'),  # Bob's, not Dora's
+        ("Fay Go", "“A phrase that nobody here has written.” Indeed."),
+        ("Gil Ho", "Water them in the morning, every single day."),
+        ("Ivy Jo", "Water them in the morning, every single day."),
+        ("Kim Lu", "“water them in the morning, every single day” – why?"),  # two said it
+        ("Lea Ma", "“I grow tomatoes in pots on the balcony every single summer.”"),  # no answer
+    ]
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for minute, (name, body) in enumerate(said, start=10):
+        lines += [f"{name} July 7, 2012 at 10:{minute} am", "", body, ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, 1] + [None] * 5
+
+
 @pytest.mark.parametrize(
     "head",
     [

@@ -52,6 +52,7 @@ class Authors:
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     said: dict[str, int] = field(default_factory=dict)  # a paragraph or line -> who said it first
+    plain: dict[int, str] = field(default_factory=dict)  # bodies as _plain reads them, once
 
     def add(self, author: str, position: int, body: str = "") -> None:
         while len(self.bodies) < position:
@@ -107,16 +108,34 @@ class Authors:
 
     def quoted(self, body: str, author: str) -> int | None:
         """The earlier comment, by someone else, whose paragraph or line this body repeats
-        before going on in its own words (a quote block, "> ..." lines, an indented excerpt)."""
+        before going on in its own words (a quote block, "> ..." lines, an indented excerpt),
+        or whose words alone the body opens by quoting."""
         paragraphs = body.strip().split("\n\n")
-        if len(paragraphs) < 2:
-            return None
         replier = _key(author)
         for paragraph in paragraphs[:-1]:
             position = self.said.get(_said(paragraph))
             if position is not None and self.names[position] != replier:
                 return position
-        return None
+        excerpt = _opening_quote(body.strip())
+        return None if excerpt is None else self._sole_source(excerpt, replier)
+
+    def _sole_source(self, excerpt: str, replier: str) -> int | None:
+        """The one recent comment, by someone else, that says `excerpt` in its own words (not
+        inside quote marks or "> " lines); None when no comment or several do."""
+        found = None
+        for position in range(max(0, len(self.bodies) - LOOKBACK), len(self.bodies)):
+            if self.names[position] == replier:
+                continue
+            text = self.plain.get(position)
+            if text is None:
+                text = self.plain[position] = _plain(self.bodies[position])
+            at = text.find(excerpt)
+            if at < 0 or text[:at].rstrip()[-1:] in ('"', ">"):
+                continue
+            if found is not None:
+                return None
+            found = position
+        return found
 
 
 class Opening(NamedTuple):
@@ -155,6 +174,41 @@ def _said(text: str) -> str:
     marks and "> " left out, spaces collapsed."""
     lines = (line.strip().lstrip(">").strip() for line in text.split("\n"))
     return " ".join(" ".join(lines).lower().strip(QUOTE_MARKS).split())
+
+
+# Quote marks, read as one; an excerpt opens with one of OPENERS (or "> ") and ends at the last
+# closing mark of its paragraph, and must be long enough to be someone's words.
+QUOTE_CHARS = re.compile("[\"“”«»‘’'`]")
+OPENERS = '"“«'
+CLOSERS = '"”»'
+MIN_EXCERPT = 25
+LOOKBACK = 200  # earlier comments an opening excerpt is looked for in (keeps parsing linear)
+
+
+def _plain(text: str) -> str:
+    """Text as excerpts are compared: lowercased, every quote mark one, spaces collapsed."""
+    return " ".join(QUOTE_CHARS.sub('"', text.lower()).split())
+
+
+def _opening_quote(text: str) -> str | None:
+    """The words a body opens by quoting and then answers in its own: its leading "> " lines,
+    or its first paragraph's text within quote marks; as _plain reads it, ends trimmed."""
+    if text.startswith(">"):
+        lines = text.split("\n")
+        count = next((i for i, line in enumerate(lines) if not line.startswith(">")), len(lines))
+        excerpt, rest = " ".join(line[1:] for line in lines[:count]), "\n".join(lines[count:])
+    elif text[:1] in OPENERS:
+        paragraph = text.partition("\n\n")[0]
+        close = max(paragraph.rfind(mark, 1) for mark in CLOSERS)
+        if close < 0:
+            return None
+        excerpt, rest = paragraph[1:close], text[close + 1 :]
+    else:
+        return None
+    excerpt = _plain(excerpt).strip('" .…')
+    if len(excerpt) < MIN_EXCERPT or len(rest.strip(' \n\t"”»–—-.')) == 0:
+        return None
+    return excerpt
 
 
 def _pieces(body: str) -> set[str]:

@@ -999,3 +999,14 @@ def test_a_reply_may_address_its_parent_by_first_name_alone() -> None:
     lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "Bob, and a full name: Bob Ray.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, None, 1]
+
+
+def test_a_reply_may_address_its_parent_by_first_name_without_a_title() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Dr. Joan Smith July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "Joan - I think that is right.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Dr, I think so too.", ""]
+    page = parse_page("\n".join(lines))
+    assert page.comments[0].author == "Dr. Joan Smith"
+    assert [t.parent for t in page.threads] == [None, None, 0, None]

@@ -26,6 +26,8 @@ BARE_NUMBER = re.compile(
 LIST_ITEM = re.compile(r"\n\s*\d{1,3}[.)]\s")
 # "@name" inside the text: after a space or a bracket, never inside a word (an e-mail address)
 MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
+# Titles before a name, which readers leave out when they address the person by first name
+TITLES = frozenset("dr mr mrs ms miss prof professor rev fr sir dame".split())
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
 QUOTE_MARKS = "\"'“”‘’«» "
@@ -65,7 +67,10 @@ class Authors:
             self.said.setdefault(piece, position)
         if key:
             _push(self.full.setdefault(key, []), position)
-            _push(self.first.setdefault(key.split()[0], []), position)
+            words = key.split()
+            _push(self.first.setdefault(words[0], []), position)
+            if len(words) > 2 and words[0].rstrip(".") in TITLES:  # "Dr. Joan Smith": Joan
+                _push(self.first.setdefault(words[1], []), position)
 
     def find(self, name: str, *, loose: bool) -> int | None:
         """The nearest comment by `name` (or, when loose, by an author whose first word it is)."""

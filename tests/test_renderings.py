@@ -800,6 +800,17 @@ def test_a_mention_inside_the_text_links_the_reply() -> None:
     assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
 
 
+def test_a_possessive_mention_links_the_reply_to_its_owner() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Chris July 7, 2012 at 10:00 am", "", "Tokyo is the best city.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Paris, for me.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "In @Chris' place I would go.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "As @Bob’s friend, I agree.", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "@Nobody's idea.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
+
+
 def test_an_author_role_mark_is_not_the_name_and_an_abbreviation_keeps_its_dot() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     lines += ["", "", "Quinn", "September 19th, 2012 at 16:14", "", "Congratulations!"]

@@ -28,6 +28,7 @@ LIST_ITEM = re.compile(r"\n\s*\d{1,3}[.)]\s")
 MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
 # Titles before a name, which readers leave out when they address the person by first name
 TITLES = frozenset("dr mr mrs ms miss prof professor rev fr sir dame".split())
+POSSESSIVE = re.compile(r"['’]s?$")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
 QUOTE_MARKS = "\"'“”‘’«» "
@@ -90,6 +91,9 @@ class Authors:
                 hit = self.first.get(words[0]) if cut == 1 else self.full.get(" ".join(words[:cut]))
                 if hit:
                     return hit
+            owner = POSSESSIVE.sub("", words[0])  # "in @Chris' situation": Chris
+            if owner != words[0]:
+                return self.first.get(owner, [])
         return []
 
     def choose(self, candidates: list[int], body: str, author: str) -> int | None:

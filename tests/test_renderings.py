@@ -847,6 +847,18 @@ def test_a_first_header_that_lost_its_indent_is_not_everyones_parent() -> None:
     assert [t.parent for t in page.threads] == [None, None, 1, None]
 
 
+def test_a_header_one_space_further_in_is_not_a_reply() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "    First.", ""]
+    lines += ["     Bob Ray July 7, 2012 at 10:05 am", "", "        A reply.", ""]
+    lines += [" Cy Dee July 7, 2012 at 10:09 am", "", "    Second.", ""]
+    lines += ["      Dora Em July 7, 2012 at 10:10 am", "", "        A reply.", ""]
+    lines += [" Ed Fox July 7, 2012 at 10:11 am", "", "    Third.", ""]
+    page = parse_page("\n".join(lines))
+    assert len(page.comments) == 5
+    assert [t.parent for t in page.threads] == [None, 0, None, 2, None]
+
+
 def test_a_signature_line_set_apart_by_blank_lines_closes_the_body_above_it() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     lines += ["", "", "", "", "This makes me so angry, oh wait, nope, nice system you have here!"]

@@ -724,6 +724,30 @@ def test_a_reply_opening_with_a_hash_number_links_to_that_comment() -> None:
     lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "#1.5 is not a comment.", ""]
 
 
+def test_a_reply_opening_with_a_bare_comment_number_links_to_that_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    replies = [
+        "1. Ann",  # 2
+        "2..cont",  # 3
+        "2 – it is true.",  # 4
+        "1 & 2: both wrong.",  # 5
+        "2 &1 fake.",  # 6
+        "#2/3 fake.",  # 7
+        "2. “Second.” Go on!",  # 8
+        "1.5 is not a comment.",
+        "10:30 we met.",
+        "2 - 1 was the score.",
+        "1. A list.\n2. Of points.",
+        "99 – names no comment yet.",
+    ]
+    for minute, reply in enumerate(replies, start=10):
+        lines += [f"Cy Dee July 7, 2012 at 10:{minute} am", "", reply, ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, 1, 0, 1, 1, 1] + [None] * 5
+
+
 def test_a_vote_score_before_the_number_and_name_is_not_part_of_the_name() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     lines += ["", "", "#1 Ann Lee 2011-06-02 13:28", "", "First.", ""]
@@ -776,6 +800,17 @@ def test_a_mention_inside_the_text_links_the_reply() -> None:
     assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
 
 
+def test_a_possessive_mention_links_the_reply_to_its_owner() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Chris July 7, 2012 at 10:00 am", "", "Tokyo is the best city.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Paris, for me.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "In @Chris' place I would go.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "As @Bob’s friend, I agree.", ""]
+    lines += ["Ed Fox July 7, 2012 at 10:11 am", "", "@Nobody's idea.", ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
+
+
 def test_an_author_role_mark_is_not_the_name_and_an_abbreviation_keeps_its_dot() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     lines += ["", "", "Quinn", "September 19th, 2012 at 16:14", "", "Congratulations!"]
@@ -810,6 +845,18 @@ def test_a_first_header_that_lost_its_indent_is_not_everyones_parent() -> None:
     page = parse_page("\n".join(lines))
     assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "Cy Dee", "Dora Em"]
     assert [t.parent for t in page.threads] == [None, None, 1, None]
+
+
+def test_a_header_one_space_further_in_is_not_a_reply() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "    First.", ""]
+    lines += ["     Bob Ray July 7, 2012 at 10:05 am", "", "        A reply.", ""]
+    lines += [" Cy Dee July 7, 2012 at 10:09 am", "", "    Second.", ""]
+    lines += ["      Dora Em July 7, 2012 at 10:10 am", "", "        A reply.", ""]
+    lines += [" Ed Fox July 7, 2012 at 10:11 am", "", "    Third.", ""]
+    page = parse_page("\n".join(lines))
+    assert len(page.comments) == 5
+    assert [t.parent for t in page.threads] == [None, 0, None, 2, None]
 
 
 def test_a_signature_line_set_apart_by_blank_lines_closes_the_body_above_it() -> None:
@@ -925,6 +972,26 @@ def test_a_reply_that_opens_with_an_earlier_comments_words_answers_it() -> None:
     lines += ["And one more of my own.", ""]
     page = parse_page("\n".join(lines))
     assert [t.parent for t in page.threads] == [None, None, 0, 1, None]
+
+
+def test_a_reply_that_opens_by_quoting_an_earlier_comments_words_answers_it() -> None:
+    said = [
+        ("Ann Lee", "I grow tomatoes in pots on the balcony every single summer."),
+        ("Bob Ray", "Mine never ripen before the first frost of the autumn comes."),
+        ("Cy Dee", "“in pots on the balcony every single summer” – me too."),  # Ann's
+        ("Dora Em", "> never ripen before the first frost\n\nTry a greenhouse."),  # Bob's
+        ("Ed Fox", '"never ripen before the first frost" is what I see too.'),  # Bob's, not Dora's
+        ("Fay Go", "“A phrase that nobody here has written.” Indeed."),
+        ("Gil Ho", "Water them in the morning, every single day."),
+        ("Ivy Jo", "Water them in the morning, every single day."),
+        ("Kim Lu", "“water them in the morning, every single day” – why?"),  # two said it
+        ("Lea Ma", "“I grow tomatoes in pots on the balcony every single summer.”"),  # no answer
+    ]
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for minute, (name, body) in enumerate(said, start=10):
+        lines += [f"{name} July 7, 2012 at 10:{minute} am", "", body, ""]
+    page = parse_page("\n".join(lines))
+    assert [t.parent for t in page.threads] == [None, None, 0, 1, 1] + [None] * 5
 
 
 @pytest.mark.parametrize(
@@ -1089,3 +1156,14 @@ def test_slashdot_a_body_of_one_line_right_above_the_next_header_stays_its_body(
         ("ceoyoyo", "Only for charging."),
         ("darjen", "The last one."),
     ]
+
+
+def test_a_reply_may_address_its_parent_by_first_name_without_a_title() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Dr. Joan Smith July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    lines += ["Cy Dee July 7, 2012 at 10:09 am", "", "Joan - I think that is right.", ""]
+    lines += ["Dora Em July 7, 2012 at 10:10 am", "", "Dr, I think so too.", ""]
+    page = parse_page("\n".join(lines))
+    assert page.comments[0].author == "Dr. Joan Smith"
+    assert [t.parent for t in page.threads] == [None, None, 0, None]

@@ -16,8 +16,14 @@ from api.ingest.spans import quote_spans
 from api.ingest.times import find_time
 
 AT = re.compile(r"^@\s?(?P<name>[^\s:,—–-][^\n:,—–]{0,40})")
-# "@7", "@ #7", "#7": comment 7 ("#1, #2 -": the first named)
-NUMBER = re.compile(r"^(?:@\s?#?|#)(?P<number>\d{1,5})(?!\d|[:./]\d)")
+# "@7", "@ #7", "#7": comment 7 ("#1, #2 -", "#7/8": the first named)
+NUMBER = re.compile(r"^(?:@\s?#?|#)(?P<number>\d{1,5})(?!\d|[:.]\d)")
+# A bare number set off as a reference: "17. Ann", "33..cont", "33 – it's true", "33 & 34:",
+# "69 &71" (never "10.5", "10:30", "5 - 3", nor the first item of a numbered list)
+BARE_NUMBER = re.compile(
+    r"^(?P<number>\d{1,4})(?:\.(?=\s|[\"“‘'])|\.\.(?=[^\W\d])|\s?&|\s[-–—]\s(?!\s*\d))"
+)
+LIST_ITEM = re.compile(r"\n\s*\d{1,3}[.)]\s")
 # "Soullite @35", "Antti @50:": a name and the number of that person's comment
 NAMED_NUMBER = re.compile(
     r"^(?P<name>[^\W\d][^\s@:,]{0,30}(?: [^\W\d][^\s@:,]{0,30})?)"
@@ -25,11 +31,11 @@ NAMED_NUMBER = re.compile(
 )
 # "@name" inside the text: after a space or a bracket, never inside a word (an e-mail address)
 MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
+# Titles before a name, which readers leave out when they address the person by first name
+TITLES = frozenset("dr mr mrs ms miss prof professor rev fr sir dame".split())
+POSSESSIVE = re.compile(r"['’]s?$")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
-QUOTE_WINDOW = 200  # earlier comments a reply's opening quotation is looked for in
-OPENING_QUOTE = re.compile(r"^[“”\"«»]\s*(?P<quoted>[^“”\"«»]{20,400}?)\s*(?:[“”\"«»]|\n\s*\n|$)")
-ELISION = re.compile(r"…|\.\.\.|\[\.\.\.\]")
 QUOTE_MARKS = "\"'“”‘’«» "
 VOCATIVE = re.compile(r"^(?P<name>[^\n,:!—–-]{1,40}?)\s*(?:,|:|!|\s[-—–])(?:\s|$)")
 QUOTED = re.compile(
@@ -54,9 +60,9 @@ class Authors:
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     said: dict[str, int] = field(default_factory=dict)  # a paragraph or line -> who said it first
-    flat: list[str | None] = field(default_factory=list)  # bodies as quotations are sought in
-    article: str = ""  # the article's text: a quotation of it answers no comment
-    article_flat: str | None = None
+    plain: dict[int, str] = field(default_factory=dict)  # bodies as _plain reads them, once
+    article: str = ""  # the article's text: quoting it answers no comment
+    article_plain: str | None = None
 
     def add(self, author: str, position: int, body: str = "") -> None:
         while len(self.bodies) < position:
@@ -69,7 +75,10 @@ class Authors:
             self.said.setdefault(piece, position)
         if key:
             _push(self.full.setdefault(key, []), position)
-            _push(self.first.setdefault(key.split()[0], []), position)
+            words = key.split()
+            _push(self.first.setdefault(words[0], []), position)
+            if len(words) > 2 and words[0].rstrip(".") in TITLES:  # "Dr. Joan Smith": Joan
+                _push(self.first.setdefault(words[1], []), position)
 
     def find(self, name: str, *, loose: bool) -> int | None:
         """The nearest comment by `name` (or, when loose, by an author whose first word it is)."""
@@ -97,6 +106,9 @@ class Authors:
                 hit = self.first.get(words[0]) if cut == 1 else self.full.get(" ".join(words[:cut]))
                 if hit:
                     return hit
+            owner = POSSESSIVE.sub("", words[0])  # "in @Chris' situation": Chris
+            if owner != words[0]:
+                return self.first.get(owner, [])
         return []
 
     def choose(self, candidates: list[int], body: str, author: str) -> int | None:
@@ -121,42 +133,39 @@ class Authors:
     def quoted(self, body: str, author: str) -> int | None:
         """The earlier comment, by someone else, whose paragraph or line this body repeats
         before going on in its own words (a quote block, "> ..." lines, an indented excerpt),
-        or whose words the body opens by quoting ("“As a contributor, Tim, …” …")."""
-        replier = _key(author)
+        or whose words alone the body opens by quoting ("“As a contributor, Tim, …” …")."""
         paragraphs = body.strip().split("\n\n")
+        replier = _key(author)
         for paragraph in paragraphs[:-1]:
             position = self.said.get(_said(paragraph))
             if position is not None and self.names[position] != replier:
                 return position
-        return self._quoted_opening(body, replier)
+        excerpt = _opening_quote(body.strip())
+        if excerpt is None:
+            return None
+        if self.article_plain is None:
+            self.article_plain = _plain(self.article)
+        if excerpt in self.article_plain:
+            return None  # readers quoting the article answer no one of them
+        return self._sole_source(excerpt, replier)
 
-    def _quoted_opening(self, body: str, replier: str) -> int | None:
-        """The latest earlier comment, by someone else and among the last QUOTE_WINDOW, that
-        holds the words between the quotation marks opening `body` (the longest run between
-        elisions, at least MIN_QUOTED characters and four words)."""
-        opened = OPENING_QUOTE.match(body.lstrip())
-        if opened is None:
-            return None
-        fragment = max((_flat(part) for part in ELISION.split(opened["quoted"])), key=len)
-        if len(fragment) < MIN_QUOTED or len(fragment.split()) < 4:
-            return None
-        if self.article_flat is None:
-            self.article_flat = _flat(self.article)
-        if fragment in self.article_flat:
-            return None  # two readers quoting the article
-        while len(self.flat) < len(self.bodies):
-            self.flat.append(None)
-        for position in range(
-            len(self.bodies) - 1, max(-1, len(self.bodies) - 1 - QUOTE_WINDOW), -1
-        ):
+    def _sole_source(self, excerpt: str, replier: str) -> int | None:
+        """The one recent comment, by someone else, that says `excerpt` in its own words (not
+        inside quote marks or "> " lines); None when no comment or several do."""
+        found = None
+        for position in range(max(0, len(self.bodies) - LOOKBACK), len(self.bodies)):
             if self.names[position] == replier:
                 continue
-            text = self.flat[position]
+            text = self.plain.get(position)
             if text is None:
-                text = self.flat[position] = _flat(self.bodies[position])
-            if fragment in text:
-                return position
-        return None
+                text = self.plain[position] = _plain(self.bodies[position])
+            at = text.find(excerpt)
+            if at < 0 or text[:at].rstrip()[-1:] in ('"', ">"):
+                continue
+            if found is not None:
+                return None
+            found = position
+        return found
 
 
 class Opening(NamedTuple):
@@ -195,6 +204,41 @@ def _said(text: str) -> str:
     marks and "> " left out, spaces collapsed."""
     lines = (line.strip().lstrip(">").strip() for line in text.split("\n"))
     return " ".join(" ".join(lines).lower().strip(QUOTE_MARKS).split())
+
+
+# Quote marks, read as one; an excerpt opens with one of OPENERS (or "> ") and ends at the last
+# closing mark of its paragraph, and must be long enough to be someone's words.
+QUOTE_CHARS = re.compile("[\"“”«»‘’'`]")
+OPENERS = "\"“”«"  # a closing mark opening a body is a typo for an opening one
+CLOSERS = '"”»'
+MIN_EXCERPT = 20
+LOOKBACK = 200  # earlier comments an opening excerpt is looked for in (keeps parsing linear)
+
+
+def _plain(text: str) -> str:
+    """Text as excerpts are compared: lowercased, every quote mark one, spaces collapsed."""
+    return " ".join(QUOTE_CHARS.sub('"', text.lower()).split())
+
+
+def _opening_quote(text: str) -> str | None:
+    """The words a body opens by quoting and then answers in its own: its leading "> " lines,
+    or its first paragraph's text within quote marks; as _plain reads it, ends trimmed."""
+    if text.startswith(">"):
+        lines = text.split("\n")
+        count = next((i for i, line in enumerate(lines) if not line.startswith(">")), len(lines))
+        excerpt, rest = " ".join(line[1:] for line in lines[:count]), "\n".join(lines[count:])
+    elif text[:1] in OPENERS:
+        paragraph = text.partition("\n\n")[0]
+        close = max(paragraph.rfind(mark, 1) for mark in CLOSERS)
+        if close < 0:
+            return None
+        excerpt, rest = paragraph[1:close], text[close + 1 :]
+    else:
+        return None
+    excerpt = _plain(excerpt).strip('" .…')
+    if len(excerpt) < MIN_EXCERPT or len(rest.strip(' \n\t"”»–—-.')) == 0:
+        return None
+    return excerpt
 
 
 def _pieces(body: str) -> set[str]:
@@ -273,6 +317,10 @@ def stated_parent(
     opened = opening(body) if opened is None else opened
     text = opened.text
     number = NUMBER.match(text)
+    if number is None and text[:1].isdigit():
+        number = BARE_NUMBER.match(text)
+        if number is not None and LIST_ITEM.search(text) is not None:
+            number = None  # "1. … / 2. …": a list of the reader's points
     if number is not None:
         shown = int(number["number"]) - 1
         return shown if 0 <= shown < position else None

@@ -313,7 +313,14 @@ def with_depths(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
         # headers keep: it is at their level, not above them.
         shown[0] = widths[1]
         widths = widths[1:]
-    rank = {w: r for r, w in enumerate(widths)}
+    rank: dict[int, int] = {}
+    level, base = 0, widths[0]
+    for w in widths:  # one space past a level's indent is a stray space, not a deeper level
+        if w - base > 1:
+            level, base = level + 1, w
+        rank[w] = level
+    if level == 0:
+        return metas
     return [replace(m, depth=rank[w]) for m, w in zip(metas, shown, strict=True)]
 
 

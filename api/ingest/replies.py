@@ -45,7 +45,10 @@ class Authors:
     first: dict[str, list[int]] = field(default_factory=dict)
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
-    said: dict[str, int] = field(default_factory=dict)  # a paragraph or line -> who said it first
+    # A paragraph or line -> who said it first, of the first `indexed` bodies: read only when
+    # a body that might repeat an earlier one asks (most never do).
+    said: dict[str, int] = field(default_factory=dict)
+    indexed: int = 0
 
     def add(self, author: str, position: int, body: str = "") -> None:
         while len(self.bodies) < position:
@@ -54,8 +57,6 @@ class Authors:
         key = _key(author)
         self.bodies.append(body)
         self.names.append(key)
-        for piece in _pieces(body):
-            self.said.setdefault(piece, position)
         if key:
             _push(self.full.setdefault(key, []), position)
             _push(self.first.setdefault(key.split()[0], []), position)
@@ -106,11 +107,20 @@ class Authors:
         if len(paragraphs) < 2:
             return None
         replier = _key(author)
+        said = self._said_so_far()
         for paragraph in paragraphs[:-1]:
-            position = self.said.get(_said(paragraph))
+            position = said.get(_said(paragraph))
             if position is not None and self.names[position] != replier:
                 return position
         return None
+
+    def _said_so_far(self) -> dict[str, int]:
+        """The paragraph index, brought up to every body added so far."""
+        for position in range(self.indexed, len(self.bodies)):
+            for piece in _pieces(self.bodies[position]):
+                self.said.setdefault(piece, position)
+        self.indexed = len(self.bodies)
+        return self.said
 
 
 class Opening(NamedTuple):
@@ -147,6 +157,8 @@ def reply_header(line: str) -> re.Match[str] | None:
 def _said(text: str) -> str:
     """A paragraph as it is compared with the words of earlier comments: lowercased, quote
     marks and "> " left out, spaces collapsed."""
+    if "\n" not in text and ">" not in text:  # one line, no "> ": most paragraphs
+        return " ".join(text.strip().lower().strip(QUOTE_MARKS).split())
     lines = (line.strip().lstrip(">").strip() for line in text.split("\n"))
     return " ".join(" ".join(lines).lower().strip(QUOTE_MARKS).split())
 

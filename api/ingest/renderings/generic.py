@@ -125,13 +125,14 @@ def read_meta(
     line = lines[at].strip()
     if not line or len(line) > 160:
         return None
-    if len(line.split()) > 17 and TRACKBACK.match(line) is None:  # a linking post's long title
+    words = len(line.split())
+    if words > 17 and TRACKBACK.match(line) is None:  # a linking post's long title
         return None
     span = find_time(line)
     if span is None:
         return None
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
-    if not any(c.isdigit() for c in when) and len(line.split()) > 6:
+    if words > 6 and not any(c.isdigit() for c in when):
         return None  # "today" in a sentence
     if before.count("(") > before.count(")") and len(before.split()) > 3:
         return None  # "A Title (Source, DATE)": a citation, not a comment's meta line

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
+from api.ingest.packed import parse_packed, unpack
 from api.ingest.page import parse_page
 from api.parse_pool import ParsePool
 from api.parse_workers import ParseWorkers
@@ -118,7 +119,8 @@ def _parsed(
     could not be read), in the jobs' order."""
     if isinstance(parser, ParseWorkers):
         work = ((job, None if job.error else (job.text, timezone, job.crawled_at)) for job in jobs)
-        yield from parser.map(parse_page, work)
+        for job, parsed in parser.map(parse_packed, work):
+            yield job, unpack(parsed) if isinstance(parsed, bytes) else parsed
         return
     for job in jobs:
         if job.error is not None:

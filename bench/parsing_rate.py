@@ -33,7 +33,7 @@ from unittest import mock
 import api.ingest.page as page_module
 from api.evaluate_pages import parse_or_empty, strip_marker
 from api.ingest.model import ParsedPage
-from api.ingest.page import parse_page
+from api.ingest.packed import parse_packed, unpack
 from api.ingest.renderings import RENDERINGS
 from api.ingest.times import find_time, read_time
 from api.loader import read_text
@@ -79,7 +79,10 @@ def pool_round(texts: list[str], workers: int) -> tuple[float, int]:
     jobs = [(i, (text, UTC, None)) for i, text in enumerate(texts)]
     with ParseWorkers(budget=60.0, workers=workers) as pool:
         started = time.perf_counter()
-        parsed = [page for _, page in pool.map(parse_page, jobs)]
+        parsed = [
+            unpack(page) if isinstance(page, bytes) else page
+            for _, page in pool.map(parse_packed, jobs)
+        ]
         wall = time.perf_counter() - started
     return wall, sum(len(p.comments) for p in parsed if isinstance(p, ParsedPage))
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
+from api.ingest.packed import parse_packed, unpack
 from api.ingest.page import parse_page
 from api.loader import read_text
 from api.parse_pool import ParseBudgetExceeded
@@ -22,6 +24,21 @@ DRAGNET = Path(__file__).parent.parent / "fixtures" / "dragnet"
 
 def _pages() -> list[Path]:
     return sorted(DRAGNET.glob("*.txt"))[:6]
+
+
+def test_a_packed_page_unpacks_to_the_page_parsed_in_place() -> None:
+    """What a worker sends back (every field, times with their zone, quotes and links)."""
+    crawl = datetime(2013, 3, 4, 15, 30, tzinfo=UTC)
+    zone = ZoneInfo("America/New_York")
+    texts = [read_text(p) for p in [*_pages(), SEED]]
+    for text in texts:
+        for when in (None, crawl):
+            page = parse_page(text, zone, when)
+            assert unpack(parse_packed(text, zone, when)) == page
+    parsed = [parse_page(t) for t in texts]
+    assert any(c.posted_at is not None for p in parsed for c in p.comments)
+    assert any(c.quotes for p in parsed for c in p.comments)
+    assert any(b.links or b.quotes for p in parsed for s in p.sections for b in s)
 
 
 def test_pages_come_back_in_their_order_and_a_costly_one_alone_runs_out_of_time() -> None:

@@ -35,7 +35,7 @@ def normalise(text: str) -> str:
 
 def is_caption(line: str) -> bool:
     """A short line with no closing punctuation, as image captions are on these pages."""
-    words = line.split()
+    words = line.split(None, MAX_CAPTION_WORDS)  # a longer line stops splitting past the limit
     return 1 < len(words) <= MAX_CAPTION_WORDS and line[-1] not in END_PUNCTUATION
 
 

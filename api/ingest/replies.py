@@ -59,7 +59,10 @@ class Authors:
     first: dict[str, list[int]] = field(default_factory=dict)
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
-    said: dict[str, int] = field(default_factory=dict)  # a paragraph or line -> who said it first
+    # A paragraph or line -> who said it first, of the first `indexed` bodies: read only when
+    # a body that might repeat an earlier one asks (most never do).
+    said: dict[str, int] = field(default_factory=dict)
+    indexed: int = 0
     plain: dict[int, str] = field(default_factory=dict)  # bodies as _plain reads them, once
     article: str = ""  # the article's text: quoting it answers no comment
     article_plain: str | None = None
@@ -71,8 +74,6 @@ class Authors:
         key = _key(author)
         self.bodies.append(body)
         self.names.append(key)
-        for piece in _pieces(body):
-            self.said.setdefault(piece, position)
         if key:
             _push(self.full.setdefault(key, []), position)
             words = key.split()
@@ -136,8 +137,9 @@ class Authors:
         or whose words alone the body opens by quoting ("“As a contributor, Tim, …” …")."""
         paragraphs = body.strip().split("\n\n")
         replier = _key(author)
+        said = self._said_so_far()
         for paragraph in paragraphs[:-1]:
-            position = self.said.get(_said(paragraph))
+            position = said.get(_said(paragraph))
             if position is not None and self.names[position] != replier:
                 return position
         excerpt = _opening_quote(body.strip())
@@ -166,6 +168,14 @@ class Authors:
                 return None
             found = position
         return found
+
+    def _said_so_far(self) -> dict[str, int]:
+        """The paragraph index, brought up to every body added so far."""
+        for position in range(self.indexed, len(self.bodies)):
+            for piece in _pieces(self.bodies[position]):
+                self.said.setdefault(piece, position)
+        self.indexed = len(self.bodies)
+        return self.said
 
 
 class Opening(NamedTuple):
@@ -202,6 +212,8 @@ def reply_header(line: str) -> re.Match[str] | None:
 def _said(text: str) -> str:
     """A paragraph as it is compared with the words of earlier comments: lowercased, quote
     marks and "> " left out, spaces collapsed."""
+    if "\n" not in text and ">" not in text:  # one line, no "> ": most paragraphs
+        return " ".join(text.strip().lower().strip(QUOTE_MARKS).split())
     lines = (line.strip().lstrip(">").strip() for line in text.split("\n"))
     return " ".join(" ".join(lines).lower().strip(QUOTE_MARKS).split())
 
@@ -209,7 +221,7 @@ def _said(text: str) -> str:
 # Quote marks, read as one; an excerpt opens with one of OPENERS (or "> ") and ends at the last
 # closing mark of its paragraph, and must be long enough to be someone's words.
 QUOTE_CHARS = re.compile("[\"“”«»‘’'`]")
-OPENERS = "\"“”«"  # a closing mark opening a body is a typo for an opening one
+OPENERS = '"“”«'  # a closing mark opening a body is a typo for an opening one
 CLOSERS = '"”»'
 MIN_EXCERPT = 20
 LOOKBACK = 200  # earlier comments an opening excerpt is looked for in (keeps parsing linear)

@@ -15,7 +15,6 @@ from api.ingest.renderings.generic import skip_head
 from api.ingest.renderings.shapes import (
     GAP,
     Meta,
-    blank,
     clean_name,
     from_headers,
     indent,
@@ -73,7 +72,7 @@ def _find(lines: Sequence[str]) -> list[Meta]:
     loose: list[Meta] = []
     hanging: list[Meta] = []  # the body below is indented deeper than the name
     strong = 0
-    empty = [blank(line) for line in lines]
+    empty = [not line.strip() for line in lines]  # `blank`, without a call per line
     for i in range(skip_head(lines), len(lines) - 2):
         if empty[i] or not empty[i + 1] or empty[i + 2]:
             continue

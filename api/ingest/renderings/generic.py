@@ -127,8 +127,9 @@ def read_meta(
     line = lines[at].strip()
     if not line or len(line) > 160:
         return None
+    words = len(line.split())
     if (
-        len(line.split()) > 17
+        words > 17
         and TRACKBACK.match(line) is None
         and not (loose and any(part in line for part in TITLE_PARTS))
     ):
@@ -137,7 +138,7 @@ def read_meta(
     if span is None:
         return None
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
-    if not any(c.isdigit() for c in when) and len(line.split()) > 6:
+    if words > 6 and not any(c.isdigit() for c in when):
         return None  # "today" in a sentence
     if before.count("(") > before.count(")") and len(before.split()) > 3:
         return None  # "A Title (Source, DATE)": a citation, not a comment's meta line

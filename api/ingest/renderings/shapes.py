@@ -95,6 +95,9 @@ def is_ui(line: str) -> bool:
     # AVATAR needs an apostrophe or "avatar" (no other character matches its letters).
     if ("'" in line or "avatar" in lowered) and AVATAR.search(line) is not None:
         return True
+    first = lowered.split(None, 1)
+    if first and first[0].isalnum() and first[0] not in UI_WORDS:
+        return False  # a word of letters or digits is one token, and not a button's ("Bob")
     words = UI_TOKEN.findall(lowered)
     return 0 < len(words) <= 8 and all(w in UI_WORDS for w in words)
 

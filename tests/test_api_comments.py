@@ -231,3 +231,42 @@ async def test_times_outside_years_1_to_9999_are_shown_at_the_nearest_end(
     assert (items[0]["posted_at"], items[0]["edited_at"]) == (late, late)
     assert (items[1]["posted_at"], items[1]["removed_at"]) == (early, early)
     assert single == items[1]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"limit": 5},
+        {"top_level": "true"},
+        {"top_level": "false"},
+        {"author": "TeethVillage88s"},  # ids far apart
+        {"author": "Implied Violins"},  # two neighbours, both quoting
+        {"sort": "-posted_at", "limit": 7},
+    ],
+)
+async def test_every_page_carries_its_own_quotes_and_links(
+    client: Client, seeded_db: Path, params: dict[str, Any]
+) -> None:
+    """Whatever rows a page picks, each comment has its own quotes and links, no neighbour's."""
+    conn = sqlite3.connect(f"file:{seeded_db}?mode=ro", uri=True)
+    quotes: dict[int, list[str]] = {}
+    for comment_id, text in conn.execute(
+        "SELECT comment_id, text FROM quotes WHERE comment_id IS NOT NULL "
+        "ORDER BY comment_id, position"
+    ):
+        quotes.setdefault(comment_id, []).append(text)
+    links: dict[int, list[str]] = {}
+    for comment_id, url in conn.execute(
+        "SELECT comment_id, url FROM links WHERE comment_id IS NOT NULL "
+        "ORDER BY comment_id, position"
+    ):
+        links.setdefault(comment_id, []).append(url)
+    conn.close()
+    assert quotes
+    assert links
+    page = await fetch(client, **params)
+    assert page.items
+    for c in page.items:
+        assert [q.text for q in c.quotes] == quotes.get(c.id, []), c.id
+        assert [link.url for link in c.links] == links.get(c.id, []), c.id

@@ -81,14 +81,16 @@ QUOTES_OF = """
     SELECT q.comment_id, q.text, q.kind, q.nested, s.name, q.cue, q.start, q."end",
            q.source_comment_id
     FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id
-    WHERE q.comment_id IN ({ids}) ORDER BY q.comment_id, q.position
+    WHERE q.comment_id {among} ORDER BY q.comment_id, q.position
 """
-"""The quotes of the comments `ids` (SQL parameter marks), in each comment's order."""
+"""The quotes of the comments `among` picks (`IN (...)` or `BETWEEN ? AND ?`), in each
+comment's order."""
 LINKS_OF = """
     SELECT comment_id, url, start, "end" FROM links
-    WHERE comment_id IN ({ids}) ORDER BY comment_id, position
+    WHERE comment_id {among} ORDER BY comment_id, position
 """
-"""The links of the comments `ids` (SQL parameter marks), in each comment's order."""
+"""The links of the comments `among` picks (`IN (...)` or `BETWEEN ? AND ?`), in each
+comment's order."""
 # The same comment as a reply-tree node, its replies to be filled in.
 COMMENT_NODE_JSON = COMMENT_JSON.replace(
     "json_object(", "json_object('kind', 'comment', 'replies', json_array(), ", 1

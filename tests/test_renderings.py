@@ -1124,7 +1124,7 @@ def test_a_reply_opening_with_an_earlier_comments_words_in_quotes_answers_it() -
     assert [t.parent for t in page.threads] == [None, None, 0, None, None]
 
 
-def test_a_name_with_its_comments_number_an_initial_or_a_bang_names_the_parent() -> None:
+def test_a_name_with_its_comments_number_an_initial_a_bang_or_a_surname_names_the_parent() -> None:
     page = parse_page(
         _name_on_date_page(
             [
@@ -1135,10 +1135,11 @@ def test_a_name_with_its_comments_number_an_initial_or_a_bang_names_the_parent()
                 ("Leeds man", "Antti @9: Perhaps; the number is off, the name is not."),
                 ("john b", "Tim W: Johnson is hardly the only one."),
                 ("Cy Dee", "Soullite! Nice of you to say so."),
+                ("Di Eng", "@Worstall\nThe surname alone, as some readers write it."),
             ]
         )
     )
-    assert [t.parent for t in page.threads] == [None, None, None, 1, 2, 0, 1]
+    assert [t.parent for t in page.threads] == [None, None, None, 1, 2, 0, 1, 0]
 
 
 def test_slashdot_a_body_of_one_line_right_above_the_next_header_stays_its_body() -> None:

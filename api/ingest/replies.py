@@ -57,6 +57,7 @@ class Authors:
 
     full: dict[str, list[int]] = field(default_factory=dict)
     first: dict[str, list[int]] = field(default_factory=dict)
+    last: dict[str, list[int]] = field(default_factory=dict)  # by the last of several words
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     # A paragraph or line -> who said it first, of the first `indexed` bodies: read only when
@@ -80,6 +81,8 @@ class Authors:
             _push(self.first.setdefault(words[0], []), position)
             if len(words) > 2 and words[0].rstrip(".") in TITLES:  # "Dr. Joan Smith": Joan
                 _push(self.first.setdefault(words[1], []), position)
+            if len(words) > 1:
+                _push(self.last.setdefault(words[-1], []), position)
 
     def find(self, name: str, *, loose: bool) -> int | None:
         """The nearest comment by `name` (or, when loose, by an author whose first word it is)."""
@@ -110,6 +113,9 @@ class Authors:
             owner = POSSESSIVE.sub("", words[0])  # "in @Chris' situation": Chris
             if owner != words[0]:
                 return self.first.get(owner, [])
+            surname = self.last.get(key, []) if len(words) == 1 else []
+            if len({self.names[p] for p in surname}) == 1:  # "@Helwig": one Ron Helwig
+                return surname
         return []
 
     def choose(self, candidates: list[int], body: str, author: str) -> int | None:

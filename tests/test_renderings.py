@@ -1085,6 +1085,12 @@ def test_a_linking_posts_title_in_a_recurring_header_is_a_trackback() -> None:
             "How to Guard Your Work",
             "Tara Hornor",
         ),
+        ("TRENDING: Portman Says He Will Stay", "Portman Says He Will Stay", None),
+        (
+            "NAKED JUDGING: The 2012 Awards in Photo",
+            "NAKED JUDGING: The 2012 Awards in Photo",
+            None,
+        ),
         (
             "How Layaway Plans Work\nWritten by Clark filed under General Finance",
             "How Layaway Plans Work",

@@ -17,7 +17,8 @@ from api.ingest.renderings.shapes import HEADING, clean_name, plausible_name
 from api.ingest.times import find_time
 
 HEAD_LINES = 8
-KICKER = re.compile(r"^[A-Z][A-Z ]{3,20}:\s+(?=\S)")  # "TRENDING: ..."
+# "TRENDING: ...": a one-word label; "CHURUMURI POLL: ..." is part of the headline
+KICKER = re.compile(r"^[A-Z]{4,20}:\s+(?=\S)")
 BYLINE = re.compile(
     r"^(?:(?:posted|written|published|submitted|story|words|text)\s+)?by:?\s+(?P<rest>\S.*)$",
     re.IGNORECASE,

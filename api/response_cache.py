@@ -18,6 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import api
 import schemas
 from api import db
 from api.store.protocol import Store
@@ -32,7 +33,7 @@ def code_digest() -> str:
     included): part of every ETag, so a deploy that changes a representation issues new
     validators even when the data has not changed."""
     digest = hashlib.blake2b(digest_size=8)
-    for package in (Path(db.__file__).parent, Path(schemas.__file__).parent):
+    for package in (Path(api.__file__).parent, Path(schemas.__file__).parent):
         for path in sorted(package.rglob("*")):
             if path.suffix in CODE_SUFFIXES and "vendor" not in path.parts:
                 digest.update(path.relative_to(package).as_posix().encode())

@@ -16,18 +16,18 @@ from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.stores.base import Store
 
 from api import metrics
-from api.asgi import Threadbase
-from api.deps import Provided
-from api.errors import problem_details_config
-from api.http import ETagMiddleware, compression_config, cors_config, require_acceptable
-from api.metrics_route import MetricsController, metrics_middleware
-from api.openapi_contract import publish_contract
-from api.pagination import Cursors
-from api.params import reject_unknown_query_params
+from api.http.asgi import Threadbase
+from api.http.dependencies import Provided
+from api.http.metrics_route import MetricsController, metrics_middleware
+from api.http.middleware import ETagMiddleware, compression_config, cors_config, require_acceptable
+from api.http.openapi_contract import publish_contract
+from api.http.pagination import Cursors
+from api.http.params import reject_unknown_query_params
+from api.http.problems import problem_details_config
+from api.http.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
+from api.http.response_cache import Generation, ResponseCache, StoreGeneration, code_digest
 from api.parse_pool import ParsePool
-from api.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
 from api.reader import docs_render_plugins, reader_routes
-from api.response_cache import Generation, ResponseCache, StoreGeneration, code_digest
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController
 from api.routes.comments import CommentController
@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     state = State({"settings": settings})
     provided = Provided(state)
     json_logs = settings.log_format == "json"
-    # JSON: the logging set up by `threadbase serve` (api/logs.py) stays; else Litestar's own.
+    # JSON: the logging set up by `threadbase serve` (api/http/logs.py) stays; else Litestar's own.
     logging_options: dict[str, Any] = {"logging_config": None} if json_logs else {}
     app = Threadbase(
         route_handlers=[

@@ -333,8 +333,8 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
     """Serve the API with uvicorn."""
     import uvicorn
 
-    from api.logs import uvicorn_log_config
-    from api.serving import KEEP_ALIVE_SECONDS, HeaderTimeoutProtocol
+    from api.http.logs import uvicorn_log_config
+    from api.http.serving import KEEP_ALIVE_SECONDS, HeaderTimeoutProtocol
 
     os.environ["THREADBASE_DB"] = str(db_path)
     if _postgres_url() is None:  # PostgreSQL: each worker migrates under an advisory lock
@@ -565,7 +565,7 @@ def openapi(output: Path) -> None:
 def render_openapi() -> str:
     """The app's OpenAPI document as stable, pretty JSON."""
     from api.app import create_app
-    from api.openapi_contract import contract
+    from api.http.openapi_contract import contract
     from api.settings import Settings
 
     schema = contract(create_app(Settings()))

@@ -1,4 +1,4 @@
-"""Our own Prometheus series, beside the per-route request counts of api/metrics_route.py.
+"""Our own Prometheus series, beside the per-route request counts of api/http/metrics_route.py.
 
 They say what request counts cannot: database connections, parse time, what ingest stored,
 rate-limit rejections and replica lag. Only prometheus_client here, so the store and the parser

@@ -28,8 +28,8 @@ from litestar.testing import AsyncTestClient
 
 from api import db
 from api.app import create_app
+from api.http.pagination import Cursors, FilterValue, KeyValue
 from api.ingest.page import parse_page
-from api.pagination import Cursors, FilterValue, KeyValue
 from api.settings import Settings
 from api.store.open import open_store
 from api.store.postgres.store import PostgresStore

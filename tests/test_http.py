@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.http import etag_matches
+from api.http.middleware import etag_matches
 from api.settings import Settings
 from schemas import Problem
 from tests.conftest import SEED_ID

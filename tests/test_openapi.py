@@ -9,7 +9,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from api.cli import render_openapi
-from api.openapi_contract import walk
+from api.http.openapi_contract import walk
 from tests.conftest import ROOT
 
 

@@ -14,8 +14,8 @@ from litestar.testing import AsyncTestClient
 
 from api import db
 from api.app import create_app
+from api.http.response_cache import Entry, ResponseCache
 from api.keys import make_key
-from api.response_cache import Entry, ResponseCache
 from api.settings import Settings
 from api.store.keys import create_key
 from api.store.writes import delete_article

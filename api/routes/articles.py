@@ -10,11 +10,11 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get
 from litestar.params import PathParameter, QueryParameter
 
-from api.deps import StoreDependency
-from api.errors import ResourceNotFound
-from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import KeyValue, Position, RowId, cut_page, key_as, merge_filters
-from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
+from api.http.dependencies import StoreDependency
+from api.http.openapi_docs import LINK_HEADER, problem_responses
+from api.http.pagination import KeyValue, Position, RowId, cut_page, key_as, merge_filters
+from api.http.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit
+from api.http.problems import ResourceNotFound
 from api.store.protocol import Store
 from schemas import Article, ArticleInclude, ArticlePage, Section, SectionPage
 from schemas.common import MAX_ID

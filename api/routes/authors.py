@@ -9,10 +9,9 @@ from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter
 
-from api.deps import StoreDependency
-from api.errors import ResourceNotFound, invalid
-from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import (
+from api.http.dependencies import StoreDependency
+from api.http.openapi_docs import LINK_HEADER, problem_responses
+from api.http.pagination import (
     Epoch,
     KeyValue,
     RowId,
@@ -22,7 +21,8 @@ from api.pagination import (
     merge_filters,
     scope_for,
 )
-from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.http.params import DEFAULT_LIMIT, Cursor, Limit
+from api.http.problems import ResourceNotFound, invalid
 from api.store.protocol import Store
 from schemas import AuthorPage, Comment, CommentPage
 

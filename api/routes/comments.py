@@ -9,10 +9,9 @@ from litestar import Controller, Request, Response, get
 from litestar.params import PathParameter, QueryParameter
 from msgspec import Meta
 
-from api.deps import StoreDependency
-from api.errors import ResourceNotFound, invalid
-from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import (
+from api.http.dependencies import StoreDependency
+from api.http.openapi_docs import LINK_HEADER, problem_responses
+from api.http.pagination import (
     Epoch,
     FilterValue,
     KeyValue,
@@ -23,7 +22,8 @@ from api.pagination import (
     key_as,
     merge_filters,
 )
-from api.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
+from api.http.params import DEFAULT_LIMIT, Cursor, IncludeTotal, Limit, rfc3339
+from api.http.problems import ResourceNotFound, invalid
 from api.routes.articles import ArticlePath, last_modified
 from api.store.protocol import CommentFilter
 from schemas import Comment, CommentPage, CommentSort

@@ -6,11 +6,11 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 
-from api.deps import StoreDependency
-from api.errors import ResourceNotFound
-from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import Epoch, KeyValue, RowId, cut_page, key_as, merge_filters
-from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.http.dependencies import StoreDependency
+from api.http.openapi_docs import LINK_HEADER, problem_responses
+from api.http.pagination import Epoch, KeyValue, RowId, cut_page, key_as, merge_filters
+from api.http.params import DEFAULT_LIMIT, Cursor, Limit
+from api.http.problems import ResourceNotFound
 from api.routes.articles import ArticlePath, last_modified, require_article
 from api.routes.comments import CommentPath
 from schemas import ArticleRevisions, CommentRevisions, Crawl, CrawlPage

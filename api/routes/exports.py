@@ -10,8 +10,8 @@ import msgspec
 from litestar import Controller, get
 from litestar.response import Stream
 
-from api.deps import StoreDependency
-from api.openapi_docs import problem_responses
+from api.http.dependencies import StoreDependency
+from api.http.openapi_docs import problem_responses
 from api.routes.articles import ArticlePath, require_article
 from api.store.protocol import CommentFilter, Store
 from schemas import Comment

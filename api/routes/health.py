@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import get
 from litestar.datastructures import CacheControlHeader
 
-from api.deps import StoreDependency
-from api.openapi_docs import problem_responses
+from api.http.dependencies import StoreDependency
+from api.http.openapi_docs import problem_responses
 from schemas import Health
 
 

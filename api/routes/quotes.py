@@ -7,10 +7,9 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get
 from litestar.params import QueryParameter
 
-from api.deps import StoreDependency
-from api.errors import invalid
-from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import (
+from api.http.dependencies import StoreDependency
+from api.http.openapi_docs import LINK_HEADER, problem_responses
+from api.http.pagination import (
     FilterValue,
     KeyValue,
     RowId,
@@ -20,7 +19,8 @@ from api.pagination import (
     key_as,
     merge_filters,
 )
-from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.http.params import DEFAULT_LIMIT, Cursor, Limit
+from api.http.problems import invalid
 from api.routes.articles import ArticlePath, require_article
 from api.store.protocol import QuoteFilter, Store
 from schemas import QuoteItem, QuoteKind, QuotePage, SpeakerPage

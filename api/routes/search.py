@@ -9,10 +9,9 @@ from litestar import Request, Response, get
 from litestar.params import QueryParameter
 from msgspec import Meta
 
-from api.deps import StoreDependency
-from api.errors import invalid
-from api.openapi_docs import LINK_HEADER, problem_responses
-from api.pagination import (
+from api.http.dependencies import StoreDependency
+from api.http.openapi_docs import LINK_HEADER, problem_responses
+from api.http.pagination import (
     FilterValue,
     KeyValue,
     RowId,
@@ -22,7 +21,8 @@ from api.pagination import (
     key_as,
     merge_filters,
 )
-from api.params import DEFAULT_LIMIT, Cursor, Limit
+from api.http.params import DEFAULT_LIMIT, Cursor, Limit
+from api.http.problems import invalid
 from api.search import (
     MAX_OR,
     MAX_PREFIXES,

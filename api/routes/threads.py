@@ -9,10 +9,9 @@ from litestar import Controller, Request, Response, get
 from litestar.params import QueryParameter
 from msgspec import Meta
 
-from api.deps import StoreDependency
-from api.errors import ResourceNotFound, invalid
-from api.openapi_docs import problem_responses
-from api.pagination import (
+from api.http.dependencies import StoreDependency
+from api.http.openapi_docs import problem_responses
+from api.http.pagination import (
     FilterValue,
     KeyValue,
     RowId,
@@ -22,7 +21,8 @@ from api.pagination import (
     key_as,
     merge_filters,
 )
-from api.params import MAX_CURSOR
+from api.http.params import MAX_CURSOR
+from api.http.problems import ResourceNotFound, invalid
 from api.routes.articles import ArticlePath, last_modified
 from api.routes.comments import CommentPath
 from api.store.protocol import Store

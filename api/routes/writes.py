@@ -16,10 +16,13 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, QueryParameter
 
-from api.auth import require_api_key
-from api.bodies import body_text, charset_of, request_body
-from api.deps import StoreDependency
-from api.errors import (
+from api.http.auth import require_api_key
+from api.http.bodies import body_text, charset_of, request_body
+from api.http.dependencies import StoreDependency
+from api.http.openapi_body import PageBodyOperation
+from api.http.openapi_docs import problem_responses
+from api.http.params import rfc3339
+from api.http.problems import (
     PROBLEM_BASE,
     ApiProblem,
     ParseBudgetProblem,
@@ -32,9 +35,6 @@ from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
 from api.ingest.times import RANGE, first_out_of_range, in_range
 from api.metrics import ingested
-from api.openapi_body import PageBodyOperation
-from api.openapi_docs import problem_responses
-from api.params import rfc3339
 from api.parse_pool import ParseBudgetExceeded, ParsePool
 from api.routes.articles import ArticlePath, require_article
 from api.store import keys as key_store

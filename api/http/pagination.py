@@ -21,7 +21,7 @@ import msgspec
 from litestar import Request
 from msgspec import Meta
 
-from api.errors import invalid
+from api.http.problems import invalid
 from api.ingest.times import MAX_EPOCH, MIN_EPOCH
 from schemas.common import MAX_ID
 

@@ -35,8 +35,8 @@ from litestar.types import (
     Send,
 )
 
-from api.errors import PROBLEM_BASE
-from api.logs import REQUEST, log_request
+from api.http.logs import REQUEST, log_request
+from api.http.problems import PROBLEM_BASE
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 CREDENTIALS = frozenset({b"authorization", b"x-api-key"})
@@ -136,7 +136,7 @@ class Threadbase(Litestar):
             await send(message)
 
         method, path = "HEAD" if head else scope["method"], scope["path"]
-        # Whatever is logged while the request runs names it (JSON logs, api/logs.py).
+        # Whatever is logged while the request runs names it (JSON logs, api/http/logs.py).
         token = REQUEST.set({"request_id": request_id, "method": method, "path": path})
         try:
             await super().__call__(scope, receive, send_guarded)

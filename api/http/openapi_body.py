@@ -16,7 +16,7 @@ from schemas.imports import PAGE_MEDIA_TYPE, PageUpload
 REF_TEMPLATE = "#/components/schemas/{name}"
 BODY_COMPONENTS = (PageUpload,)
 """Structs only ever sent, never returned: Litestar does not see them, so the contract adds
-them (see `api.openapi_contract`)."""
+them (see `api.http.openapi_contract`)."""
 
 
 PAGE_BODY = RequestBody(

@@ -19,7 +19,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.prometheus.middleware import PrometheusMiddleware
 from litestar.types import Message, Receive, Scope, Send
 
-from api.deps import StoreDependency
+from api.http.dependencies import StoreDependency
 from api.metrics import METRICS_PATH, PREFIX, pool_sizes, replica_lag
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import brotli
 from litestar import Request
 
-from api.errors import PROBLEM_BASE, ApiProblem, invalid
+from api.http.problems import PROBLEM_BASE, ApiProblem, invalid
 
 CODINGS = ("gzip", "deflate", "br")
 

@@ -3,7 +3,7 @@
 In JSON mode every line on stderr is an object: one per request (`threadbase.access`: method,
 path, status, duration_ms, request_id) in place of uvicorn's access line, and errors with the
 request they happened in. The request id is the one the response carries in `X-Request-Id`;
-`Threadbase.__call__` (api/asgi.py) puts it in `REQUEST` for everything logged meanwhile.
+`Threadbase.__call__` (api/http/asgi.py) puts it in `REQUEST` for everything logged meanwhile.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def uvicorn_log_config(log_format: str) -> dict[str, Any] | None:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "api.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": "api.http.logs.JsonFormatter"}},
         "handlers": {"stderr": handler},
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},

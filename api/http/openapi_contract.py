@@ -23,7 +23,7 @@ from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.openapi.spec import OpenAPI
 
 import schemas
-from api.openapi_body import BODY_COMPONENTS, REF_TEMPLATE
+from api.http.openapi_body import BODY_COMPONENTS, REF_TEMPLATE
 
 JSONObject = dict[str, Any]
 

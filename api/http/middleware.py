@@ -1,8 +1,8 @@
 """HTTP behaviour around every route: strong ETags with 304, the response cache, and shared
 configs.
 
-Compression and CORS are Litestar's own (request ids and HEAD are in `api.asgi`, the shared
-rate limit in `api.ratelimit`); ETag/If-None-Match is not built in, so `ETagMiddleware` gives
+Compression and CORS are Litestar's own (request ids and HEAD are in `api.http.asgi`, the shared
+rate limit in `api.http.ratelimit`); ETag/If-None-Match is not built in, so `ETagMiddleware` gives
 each complete 200 GET response (after compression, so every encoding gets its own strong
 validator) an ETag named by the data generation, answers a matching `If-None-Match` with 304
 and no body, and keeps the encoded response for the next request.
@@ -19,8 +19,8 @@ from litestar.enums import ScopeType
 from litestar.handlers import HTTPRouteHandler
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
-from api.errors import PROBLEM_BASE, ApiProblem
-from api.response_cache import Entry, Generation, ResponseCache, StoreGeneration
+from api.http.problems import PROBLEM_BASE, ApiProblem
+from api.http.response_cache import Entry, Generation, ResponseCache, StoreGeneration
 
 EXPOSED_HEADERS = [
     "Link",
@@ -81,7 +81,7 @@ def _storable(headers: list[tuple[bytes, bytes]]) -> bool:
 
 class ETagMiddleware:
     """Strong ETags on complete 200 GET responses, 304 when `If-None-Match` matches, and the
-    response cache (`api/response_cache.py`) in front of the routes.
+    response cache (`api/http/response_cache.py`) in front of the routes.
 
     The ETag is the data generation plus a hash of the URL, the accepted codings and media
     types: it names the bytes a response carries without hashing them, and every worker issues

@@ -11,7 +11,7 @@ from litestar import Request
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import QueryParameter
 
-from api.errors import invalid
+from api.http.problems import invalid
 from api.ingest.times import RANGE, in_range
 
 DEFAULT_LIMIT = 50

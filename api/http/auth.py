@@ -7,7 +7,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from api.errors import PROBLEM_BASE, ApiProblem
+from api.http.problems import PROBLEM_BASE, ApiProblem
 from api.keys import matches, prefix_of
 
 REALM = 'Bearer realm="threadbase"'

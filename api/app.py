@@ -40,7 +40,7 @@ from api.routes.threads import ThreadController
 from api.routes.writes import DOCUMENT_FACTOR, create_article, delete_article, replace_article
 from api.settings import Settings
 from api.store.open import open_store
-from api.store.sqlite_store import SqliteStore
+from api.store.sqlite.store import SqliteStore
 
 API_VERSION = "1.0.0"
 

@@ -30,12 +30,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from api import db
 from api.loader import find_pages, ingest_files
 from api.parse_pool import ParsePool
 from api.parse_workers import ParseWorkers
 from api.settings import DEFAULT_DB, Settings
-from api.store.crawls import CrawlResult
+from api.store.sqlite import connections as db
+from api.store.sqlite.crawls import CrawlResult
 
 if TYPE_CHECKING:
     from api.store.postgres.store import PostgresStore
@@ -262,7 +262,7 @@ class Tally:
 def reparse(db_path: Path, article_id: int | None, every: bool, dry_run: bool) -> None:
     """Re-read stored sources with the current parser and merge the result like a re-crawl
     (comment ids kept where comments match)."""
-    from api.store.reparse import Reparse, article_ids, reparse_article
+    from api.store.sqlite.reparse import Reparse, article_ids, reparse_article
 
     _sqlite_only("reparse")
     if (article_id is None) == (not every):
@@ -298,7 +298,7 @@ def doctor(db_path: Path) -> None:
     """Check the database: articles stored apart that are one page (same canonical URL or,
     without one, the same title and text), and crawls whose source was not kept. Exits 1 on
     duplicates; nothing is merged."""
-    from api.store.backfill import articles_without_source, duplicate_articles
+    from api.store.sqlite.backfill import articles_without_source, duplicate_articles
 
     _sqlite_only("doctor")
     conn = db.connect(db_path)
@@ -416,8 +416,8 @@ def backup(dest: Path, db_path: Path) -> None:
     `PRAGMA integrity_check` before it takes the name DEST. (PostgreSQL: pg_basebackup or
     pg_dump.)
     """
-    from api.store.backup import BackupError
-    from api.store.backup import backup as copy_database
+    from api.store.sqlite.backup import BackupError
+    from api.store.sqlite.backup import backup as copy_database
 
     _sqlite_only("backup (on PostgreSQL use pg_basebackup or pg_dump)")
     try:
@@ -441,7 +441,7 @@ def keys() -> None:
 def keys_create(name: str, db_path: Path) -> None:
     """Make a key called NAME and print it; it cannot be shown again."""
     from api.keys import make_key
-    from api.store.keys import create_key
+    from api.store.sqlite.keys import create_key
 
     if (url := _postgres_url()) is not None:
         new = make_key()
@@ -461,7 +461,7 @@ def keys_create(name: str, db_path: Path) -> None:
 @DB_OPTION
 def keys_list(db_path: Path) -> None:
     """Show every key's prefix, state, creation time and name."""
-    from api.store.keys import list_keys
+    from api.store.sqlite.keys import list_keys
 
     if (url := _postgres_url()) is not None:
         records = _on_postgres(url, lambda store: store.list_keys())
@@ -487,7 +487,7 @@ def keys_list(db_path: Path) -> None:
 @DB_OPTION
 def keys_revoke(prefix: str, db_path: Path) -> None:
     """Revoke the key whose prefix (the 8 characters after `tb_`) is PREFIX."""
-    from api.store.keys import revoke_key
+    from api.store.sqlite.keys import revoke_key
 
     if (url := _postgres_url()) is not None:
         done = _on_postgres(url, lambda store: store.revoke_key(prefix))

@@ -15,8 +15,8 @@ from api.ingest.page import parse_page
 from api.parse_pool import ParsePool
 from api.parse_workers import ParseWorkers
 from api.records import is_record_file, parse_date, read_records
-from api.store.crawls import Crawl, CrawlResult, ingest_crawl
-from api.store.writes import HashConflict, Source
+from api.store.sqlite.crawls import Crawl, CrawlResult, ingest_crawl
+from api.store.sqlite.writes import HashConflict, Source
 
 PAGE_SUFFIXES = frozenset({".txt"})
 

@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC
 from pathlib import Path
 
-from api import db
 from api.loader import ingest_files
+from api.store.sqlite import connections as db
 from bench.synthetic import page
 
 SAMPLE_PAGES = 300

@@ -31,10 +31,10 @@ from urllib.parse import quote
 import asyncpg
 
 from api.ingest.page import parse_page
-from api.store.crawls import Crawl
 from api.store.postgres.store import PostgresStore
-from api.store.sqlite_store import SqliteStore
-from api.store.writes import Source
+from api.store.sqlite.crawls import Crawl
+from api.store.sqlite.store import SqliteStore
+from api.store.sqlite.writes import Source
 from bench.corpus import Spec, build, write_pages
 from bench.run import (
     ARTICLE,

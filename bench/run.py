@@ -31,7 +31,7 @@ from urllib.parse import quote
 import httpx
 
 from api.store.protocol import RANK_WINDOW
-from api.store.reads import COMMON_SHARE
+from api.store.sqlite.reads import COMMON_SHARE
 from bench import parse, parsing_rate
 from bench.corpus import IngestRate, Spec, build, measure_ingest
 from schemas import Comment
@@ -682,7 +682,8 @@ def render(
             )
             + "the queries hold only very common words (at least "
             f"{COMMON_SHARE:.0%} of the newest documents, `COMMON_SHARE` in "
-            "`api/store/reads.py`): they match but do not score, and come newest first; bm25 "
+            "`api/store/sqlite/reads.py`): they match but do not score, and come newest first; "
+            "bm25 "
             "would count each word's documents, hundreds of thousands of them, only to weigh it "
             "at a small fraction of a rarer word."
         )

@@ -26,7 +26,6 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api import db
 from api.app import create_app
 from api.http.pagination import Cursors, FilterValue, KeyValue
 from api.ingest.page import parse_page
@@ -34,8 +33,9 @@ from api.settings import Settings
 from api.store.open import open_store
 from api.store.postgres.store import PostgresStore
 from api.store.protocol import Store
-from api.store.sqlite_store import SqliteStore
-from api.store.writes import Source, store_page
+from api.store.sqlite import connections as db
+from api.store.sqlite.store import SqliteStore
+from api.store.sqlite.writes import Source, store_page
 from tests import pg_cluster
 
 ROOT = Path(__file__).resolve().parent.parent

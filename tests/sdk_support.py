@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from api import db
 from api.keys import make_key
-from api.store.keys import create_key, revoke_key
+from api.store.sqlite import connections as db
+from api.store.sqlite.keys import create_key, revoke_key
 from tests.conftest import ROOT, SEED, ingest
 
 

@@ -6,8 +6,8 @@ import msgspec
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api import db
 from api.store.postgres import schema as postgres_schema
+from api.store.sqlite import connections as db
 from schemas import Article, ArticlePage, Health, SectionPage
 from tests.conftest import EDGE_ID, SEED_ID
 

@@ -10,11 +10,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api import db
 from api.app import create_app
 from api.keys import make_key
 from api.settings import Settings
-from api.store.keys import create_key
+from api.store.sqlite import connections as db
+from api.store.sqlite.keys import create_key
 from tests.conftest import assert_problem
 from tests.test_renderings import DISQUS, WORDPRESS
 

@@ -13,12 +13,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api import db
 from api.app import create_app
 from api.ingest.structured import page_from_import
 from api.search import excerpt
 from api.settings import Settings
-from api.store.writes import store_page
+from api.store.sqlite import connections as db
+from api.store.sqlite.writes import store_page
 from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
 from schemas.search import ArticleHit, CommentHit, QuoteHit, SearchPage
 from tests.conftest import assert_problem
@@ -64,8 +64,8 @@ async def test_newest_order_is_most_recently_added_first(client: Client) -> None
 async def test_rank_window_keeps_pages_consistent(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from api.store import reads
     from api.store.postgres import search as postgres_search
+    from api.store.sqlite import reads
 
     monkeypatch.setattr(reads, "RANK_WINDOW", 3)
     monkeypatch.setattr(postgres_search, "RANK_WINDOW", 3)

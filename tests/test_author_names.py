@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from api import db
 from api.app import create_app
 from api.ingest.structured import page_from_import
 from api.settings import Settings
-from api.store.writes import store_page
+from api.store.sqlite import connections as db
+from api.store.sqlite.writes import store_page
 from schemas.imports import ArticleImport, ImportComment
 from tests.conftest import served
 

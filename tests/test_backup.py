@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from api import db
 from api.keys import make_key
-from api.store.keys import create_key
+from api.store.sqlite import connections as db
+from api.store.sqlite.keys import create_key
 from tests.conftest import SEED, THREADBASE, ingest, served
 
 

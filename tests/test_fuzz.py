@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from api import db
 from api.app import create_app
 from api.keys import make_key
 from api.settings import Settings
-from api.store.keys import create_key
+from api.store.sqlite import connections as db
+from api.store.sqlite.keys import create_key
 from tests.conftest import ROOT
 
 SPEC = json.loads((ROOT / "openapi.json").read_text())

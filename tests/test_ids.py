@@ -10,12 +10,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api import db
 from api.app import create_app
 from api.keys import make_key
 from api.settings import Settings
-from api.store.keys import create_key
-from api.store.writes import delete_article
+from api.store.sqlite import connections as db
+from api.store.sqlite.keys import create_key
+from api.store.sqlite.writes import delete_article
 from tests.conftest import EDGE, SEED, ingest
 
 Client = AsyncTestClient[Litestar]

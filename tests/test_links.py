@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from api import db
 from api.app import create_app
 from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
 from api.settings import Settings
-from api.store.writes import store_page
+from api.store.sqlite import connections as db
+from api.store.sqlite.writes import store_page
 from schemas.imports import ArticleImport, ImportComment
 
 COMPACT = 2048  # what a cursor of these threads stays under, whatever their depth

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from api import db
 from api.keys import make_key
-from api.store.keys import create_key
+from api.store.sqlite import connections as db
+from api.store.sqlite.keys import create_key
 from tests.conftest import EDGE, SEED, ingest, served
 
 BUDGET = 12

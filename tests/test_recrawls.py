@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api import db
 from api.app import create_app
 from api.ingest.merge import Stamp
 from api.ingest.model import Block, ParsedComment
 from api.ingest.page import assemble
 from api.settings import Settings
-from api.store.crawls import Crawl, ingest_crawl
-from api.store.writes import Source
+from api.store.sqlite import connections as db
+from api.store.sqlite.crawls import Crawl, ingest_crawl
+from api.store.sqlite.writes import Source
 from tests.conftest import SEED, assert_problem
 from tests.test_api_writes import Keys, text_headers
 from tests.test_merge import STEPS, grow

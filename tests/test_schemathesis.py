@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from api import db
 from api.keys import make_key
-from api.store.keys import create_key
+from api.store.sqlite import connections as db
+from api.store.sqlite.keys import create_key
 from tests.conftest import ROOT, SEED, ingest, served
 
 

@@ -12,12 +12,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api import db
 from api.app import create_app
 from api.ingest.structured import page_from_import
 from api.settings import Settings
-from api.store.reads import PROBE
-from api.store.writes import store_page
+from api.store.sqlite import connections as db
+from api.store.sqlite.reads import PROBE
+from api.store.sqlite.writes import store_page
 from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection
 from schemas.search import CommentHit, SearchPage
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from api import db
+from api.store.sqlite import connections as db
 from tests.conftest import SEED, ingest, served
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from api import db
 from api.ingest.page import parse_page
-from api.store.writes import store_page
+from api.store.sqlite import connections as db
+from api.store.sqlite.writes import store_page
 from tests.conftest import EDGE, SEED
 from tests.migration_support import undo_recrawls
 

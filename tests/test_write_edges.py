@@ -15,12 +15,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from api import db
 from api.app import create_app
 from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
 from api.settings import Settings
-from api.store.writes import store_page
+from api.store.sqlite import connections as db
+from api.store.sqlite.writes import store_page
 from schemas.imports import ArticleImport
 from tests.conftest import SEED, assert_problem
 from tests.migration_support import undo_recrawls

@@ -34,8 +34,8 @@ from litestar.types import Message, Receive, Scope, Send
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from api.db import BUSY_TIMEOUT_MS
 from api.metrics import METRICS_PATH, RATE_LIMIT_REJECTIONS
+from api.store.sqlite.connections import BUSY_TIMEOUT_MS
 
 T = TypeVar("T")
 STORE_NAME = "rate_limit"

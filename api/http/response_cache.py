@@ -20,8 +20,8 @@ from pathlib import Path
 
 import api
 import schemas
-from api import db
 from api.store.protocol import Store
+from api.store.sqlite import connections as db
 
 CODE_SUFFIXES = frozenset({".py", ".sql", ".html", ".js", ".css"})
 ENTRY_OVERHEAD = 256

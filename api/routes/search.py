@@ -37,8 +37,8 @@ from api.search import (
     new_marks,
 )
 from api.store.protocol import FTS_COLUMNS, RANK_WINDOW, SearchSyntaxError
-from api.store.reads import COMMON_SHARE
 from api.store.rows import utc
+from api.store.sqlite.reads import COMMON_SHARE
 from schemas.search import (
     ArticleHit,
     CommentHit,

@@ -37,9 +37,9 @@ from api.ingest.times import RANGE, first_out_of_range, in_range
 from api.metrics import ingested
 from api.parse_pool import ParseBudgetExceeded, ParsePool
 from api.routes.articles import ArticlePath, require_article
-from api.store import keys as key_store
-from api.store.crawls import Crawl, CrawlResult
-from api.store.writes import HashConflict, Source
+from api.store.sqlite import keys as key_store
+from api.store.sqlite.crawls import Crawl, CrawlResult
+from api.store.sqlite.writes import HashConflict, Source
 from schemas import Article, CrawlChanges
 from schemas.imports import PAGE_MEDIA_TYPE, ArticleImport, PageUpload
 from schemas.problems import ParamLocation

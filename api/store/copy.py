@@ -17,9 +17,9 @@ from typing import Any
 
 import asyncpg
 
-from api import db
-from api.store.backfill import backfill
 from api.store.postgres import schema
+from api.store.sqlite import connections as db
+from api.store.sqlite.backfill import backfill
 
 BATCH = 2_000
 ARTICLES_PER_BATCH = 50

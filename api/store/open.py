@@ -16,6 +16,6 @@ async def open_store(settings: Settings) -> Store:
             search_deadline=settings.search_deadline_seconds,
             read_urls=settings.read_database_urls,
         )
-    from api.store.sqlite_store import SqliteStore
+    from api.store.sqlite.store import SqliteStore
 
     return await SqliteStore.open(settings.db_path, settings.search_deadline_seconds)

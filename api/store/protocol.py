@@ -1,6 +1,6 @@
 """What a store answers: the one seam between the routes and a database engine.
 
-`api.store.sqlite_store` (SQLite, the embedded default) and `api.store.postgres` (PostgreSQL,
+`api.store.sqlite.store` (SQLite, the embedded default) and `api.store.postgres` (PostgreSQL,
 for N stateless API nodes) each implement `Store` with their own SQL; both build the public
 Structs through `api.store.rows`. The types the routes hand in (filters, search kinds) live here
 so neither engine owns them.
@@ -16,9 +16,9 @@ from msgspec import Meta
 
 from api.ingest.model import ParsedPage
 from api.keys import NewKey
-from api.store.crawls import Crawl, CrawlResult
-from api.store.keys import KeyRecord, StoredResponse
-from api.store.writes import IngestResult, Source
+from api.store.sqlite.crawls import Crawl, CrawlResult
+from api.store.sqlite.keys import KeyRecord, StoredResponse
+from api.store.sqlite.writes import IngestResult, Source
 from api.thread_view import Skeleton
 from schemas import (
     Article,

@@ -1,4 +1,4 @@
-"""Re-crawls on PostgreSQL: `api.store.crawls` in PostgreSQL's dialect.
+"""Re-crawls on PostgreSQL: `api.store.sqlite.crawls` in PostgreSQL's dialect.
 
 The merge (`api.ingest.merge`), what it decides besides the thread (`crawls.decide`) and the row
 mappings (`crawls.known`, `crawls.comment_updates`) are shared with SQLite; this module owns
@@ -31,11 +31,11 @@ from api.ingest.page import assemble
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
-from api.store import crawls
-from api.store.crawls import KNOWN_COLUMNS, Crawl, CrawlResult, Outcome, Stored
 from api.store.postgres import writes
 from api.store.postgres.schema import PgConnection
-from api.store.writes import HashConflict, Source
+from api.store.sqlite import crawls
+from api.store.sqlite.crawls import KNOWN_COLUMNS, Crawl, CrawlResult, Outcome, Stored
+from api.store.sqlite.writes import HashConflict, Source
 
 
 def _now() -> int:

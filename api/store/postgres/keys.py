@@ -6,8 +6,8 @@ import secrets
 import time
 
 from api.keys import NewKey
-from api.store.keys import IN_FLIGHT, STALE_CLAIM_SECONDS, KeyRecord, StoredResponse
 from api.store.postgres.schema import PgConnection
+from api.store.sqlite.keys import IN_FLIGHT, STALE_CLAIM_SECONDS, KeyRecord, StoredResponse
 
 _KEY_COLUMNS = "id, name, prefix, secret_hash, created_at, revoked_at"
 
@@ -53,7 +53,7 @@ async def find_key(conn: PgConnection, prefix: str) -> KeyRecord | None:
 async def claim(
     conn: PgConnection, key_id: int, key: str, fingerprint: str
 ) -> StoredResponse | None:
-    """Claim an idempotency key (see `api.store.keys.claim`). The primary key decides: of
+    """Claim an idempotency key (see `api.store.sqlite.keys.claim`). The primary key decides: of
     concurrent INSERTs of one key on any node, one inserts and the others wait for it, then
     find its row and lock it to judge whether it is a stale claim to take over."""
     now = int(time.time())

@@ -1,4 +1,4 @@
-"""Reads on PostgreSQL: the queries of `api.store.reads`, in PostgreSQL's dialect.
+"""Reads on PostgreSQL: the queries of `api.store.sqlite.reads`, in PostgreSQL's dialect.
 
 Each list is one query (quotes and links come back in the comment's row as JSON, as on
 SQLite), keyset-paginated on the same keys, so cursors mean the same on both engines.

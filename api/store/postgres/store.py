@@ -20,8 +20,6 @@ import msgspec
 
 from api.ingest.model import ParsedPage
 from api.keys import NewKey
-from api.store.crawls import Crawl, CrawlResult
-from api.store.keys import KeyRecord, StoredResponse
 from api.store.postgres import crawls, keys, reads, schema, search, writes
 from api.store.postgres.replicas import read_primary, replica_lag
 from api.store.protocol import (
@@ -32,7 +30,9 @@ from api.store.protocol import (
     SearchRows,
     StoreBusy,
 )
-from api.store.writes import IngestResult, Source
+from api.store.sqlite.crawls import Crawl, CrawlResult
+from api.store.sqlite.keys import KeyRecord, StoredResponse
+from api.store.sqlite.writes import IngestResult, Source
 from api.thread_view import Skeleton
 from schemas import (
     Article,

@@ -1,4 +1,4 @@
-"""Writes on PostgreSQL: one transaction per page, as `api.store.writes` does on SQLite.
+"""Writes on PostgreSQL: one transaction per page, as `api.store.sqlite.writes` does on SQLite.
 
 Page writes take transaction-level advisory locks keyed by the page's identities
 (`api.store.postgres.crawls.lock_page`): two writes of one page run one after the other across
@@ -20,7 +20,7 @@ from api.ingest.model import Block, ParsedPage
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.store.postgres.schema import PgConnection
-from api.store.writes import HashConflict, IngestResult, Source, published
+from api.store.sqlite.writes import HashConflict, IngestResult, Source, published
 
 
 async def reserve_ids(conn: PgConnection, table: str, count: int) -> int:

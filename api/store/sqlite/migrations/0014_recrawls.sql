@@ -1,8 +1,8 @@
 -- Re-crawls: one article per page however often it is crawled. Every ingest of a page is a
 -- crawl (with its raw source, compressed); comments keep their ids across crawls and carry
 -- when they were first seen, edited and removed; earlier texts are kept as versions.
--- Existing articles are adopted by `api.store.backfill.backfill` in this migration's
--- transaction (see `api.db.migrate`): one crawl at their ingest time, without a stored source,
+-- Existing articles are adopted by `api.store.sqlite.backfill.backfill` in this migration's
+-- transaction (see `api.store.sqlite.connections.migrate`): one crawl at their ingest time, without a stored source,
 -- and their identity (canonical URL, text fingerprint), which needs Python (URL normalisation,
 -- SHA-256). Articles that turn out to be one page are reported by `threadbase doctor`, never
 -- merged here.

@@ -23,7 +23,7 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One numbered SQL script under `api/migrations/`."""
+    """One numbered SQL script under `api/store/sqlite/migrations/`."""
 
     version: int
     name: str
@@ -33,7 +33,7 @@ class Migration:
 def migrations() -> list[Migration]:
     """All migrations shipped with the package, in version order."""
     found: list[Migration] = []
-    for entry in resources.files("api.migrations").iterdir():
+    for entry in resources.files("api.store.sqlite.migrations").iterdir():
         m = MIGRATION_NAME.match(entry.name)
         if m:
             found.append(Migration(int(m.group(1)), entry.name, entry.read_text("utf-8")))
@@ -101,11 +101,11 @@ def migrate(conn: sqlite3.Connection) -> int:
 def _python_step(conn: sqlite3.Connection, version: int) -> None:
     """What a migration needs beyond SQL, run in its transaction."""
     if version == 10:
-        from api.store.identity import rehash_articles
+        from api.store.sqlite.rehash import rehash_articles
 
         rehash_articles(conn)
     elif version == 14:
-        from api.store.backfill import backfill
+        from api.store.sqlite.backfill import backfill
 
         backfill(conn)
 

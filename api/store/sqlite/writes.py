@@ -15,7 +15,7 @@ from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
-from api.store.backfill import adopt
+from api.store.sqlite.backfill import adopt
 
 T = TypeVar("T")
 
@@ -85,7 +85,7 @@ def store_page(
     conn: sqlite3.Connection, page: ParsedPage, source: Source | None = None
 ) -> IngestResult:
     """Store a parsed page in one transaction; a page already stored is left as it is. Its
-    raw source is not kept (`api.store.crawls.ingest_crawl` keeps it, and merges re-crawls):
+    raw source is not kept (`api.store.sqlite.crawls.ingest_crawl` keeps it, and merges re-crawls):
     the article gets one crawl, at its ingest time, without a source."""
 
     def work() -> IngestResult:

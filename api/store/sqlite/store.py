@@ -1,6 +1,6 @@
 """The SQLite store: `Store` over the embedded database file.
 
-The queries stay where they were (`api.store.reads`, `writes`, `keys`, `secrets`); this class
+The queries stay where they were (`api.store.sqlite.reads`, `writes`, `keys`, `secrets`); this class
 only picks the connection each call runs on: the read connection, the health check's own, a
 search connection held to the deadline, or the process's single writer.
 """
@@ -13,12 +13,8 @@ from typing import Any, ClassVar, TypeVar
 
 import aiosqlite
 
-from api import db
 from api.ingest.model import ParsedPage
 from api.keys import NewKey
-from api.store import crawl_reads, crawls, keys, reads, secrets, writes
-from api.store.crawls import Crawl, CrawlResult
-from api.store.keys import KeyRecord, StoredResponse
 from api.store.protocol import (
     CommentFilter,
     QuoteFilter,
@@ -26,9 +22,13 @@ from api.store.protocol import (
     SearchOrder,
     SearchRows,
 )
-from api.store.writes import IngestResult, Source
+from api.store.sqlite import connections as db
+from api.store.sqlite import crawl_reads, crawls, keys, reads, secrets, writes
+from api.store.sqlite.crawls import Crawl, CrawlResult
+from api.store.sqlite.keys import KeyRecord, StoredResponse
+from api.store.sqlite.writer import Writer
+from api.store.sqlite.writes import IngestResult, Source
 from api.thread_view import Skeleton
-from api.writer import Writer
 from schemas import (
     Article,
     ArticleRevision,

@@ -21,10 +21,10 @@ from api.ingest.page import assemble
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
-from api.store import writes
-from api.store.backfill import load_blocks, start_thread
 from api.store.rows import utc
-from api.store.writes import HashConflict, Source
+from api.store.sqlite import writes
+from api.store.sqlite.backfill import load_blocks, start_thread
+from api.store.sqlite.writes import HashConflict, Source
 
 Outcome = Literal["created", "merged", "unchanged", "replaced"]
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from api import db
 from api.metrics import connection_in_use
+from api.store.sqlite import connections as db
 
 T = TypeVar("T")
 

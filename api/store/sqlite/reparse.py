@@ -32,8 +32,8 @@ from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
 from api.ingest.version import parser_version
 from api.parse_pool import ParsePool
-from api.store import writes
-from api.store.crawls import load_thread, save_texts, save_thread
+from api.store.sqlite import writes
+from api.store.sqlite.crawls import load_thread, save_texts, save_thread
 from schemas.imports import ArticleImport
 
 Status = Literal["changed", "unchanged", "no-source", "failed"]

@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.db import BUSY_TIMEOUT_MS
+from api.store.sqlite.connections import BUSY_TIMEOUT_MS
 
 
 class BackupError(Exception):

@@ -440,7 +440,7 @@ def keys() -> None:
 @DB_OPTION
 def keys_create(name: str, db_path: Path) -> None:
     """Make a key called NAME and print it; it cannot be shown again."""
-    from api.keys import make_key
+    from api.store.api_keys import make_key
     from api.store.sqlite.keys import create_key
 
     if (url := _postgres_url()) is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from api.keys import make_key
+from api.store.api_keys import make_key
 from api.store.sqlite import connections as db
 from api.store.sqlite.keys import create_key, revoke_key
 from tests.conftest import ROOT, SEED, ingest

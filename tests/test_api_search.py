@@ -15,8 +15,8 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.ingest.structured import page_from_import
-from api.search import excerpt
 from api.settings import Settings
+from api.store.fts import excerpt
 from api.store.sqlite import connections as db
 from api.store.sqlite.writes import store_page
 from schemas.imports import ArticleImport, ImportComment, ImportParagraph, ImportSection

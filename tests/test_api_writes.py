@@ -11,8 +11,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.keys import make_key
 from api.settings import Settings
+from api.store.api_keys import make_key
 from api.store.protocol import Store
 from schemas import Article, CommentPage
 from tests.conftest import EDGE, SEED, assert_problem, count_rows, on_store

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from api.keys import make_key
+from api.store.api_keys import make_key
 from api.store.sqlite import connections as db
 from api.store.sqlite.keys import create_key
 from tests.conftest import SEED, THREADBASE, ingest, served

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.keys import make_key
+from api.store.api_keys import make_key
 from api.store.sqlite import connections as db
 from api.store.sqlite.keys import create_key
 from bench.hostile import quotes, reply_chain, spaces

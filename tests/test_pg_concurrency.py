@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from api.keys import make_key
 from api.settings import Settings
+from api.store.api_keys import make_key
 from api.store.protocol import Store
 from tests.conftest import on_store, served
 from tests.test_recrawls import GROWN, SEED_TEXT

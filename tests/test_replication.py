@@ -16,8 +16,8 @@ import asyncpg
 import httpx
 import pytest
 
-from api.keys import make_key
 from api.settings import Settings
+from api.store.api_keys import make_key
 from api.store.postgres.replicas import COOKIE, HEADER
 from tests import pg_cluster
 from tests.conftest import SEED, on_store, served

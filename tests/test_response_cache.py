@@ -14,8 +14,8 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.http.response_cache import Entry, ResponseCache
-from api.keys import make_key
 from api.settings import Settings
+from api.store.api_keys import make_key
 from api.store.sqlite import connections as db
 from api.store.sqlite.keys import create_key
 from api.store.sqlite.writes import delete_article

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from api.keys import make_key
+from api.store.api_keys import make_key
 from api.store.sqlite import connections as db
 from api.store.sqlite.keys import create_key
 from tests.conftest import ROOT, SEED, ingest, served

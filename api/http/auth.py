@@ -8,7 +8,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from api.http.problems import PROBLEM_BASE, ApiProblem
-from api.keys import matches, prefix_of
+from api.store.api_keys import matches, prefix_of
 
 REALM = 'Bearer realm="threadbase"'
 

@@ -23,7 +23,7 @@ from api.http.pagination import (
 )
 from api.http.params import DEFAULT_LIMIT, Cursor, Limit
 from api.http.problems import invalid
-from api.search import (
+from api.store.fts import (
     MAX_OR,
     MAX_PREFIXES,
     MAX_QUERY_CHARS,

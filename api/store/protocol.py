@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Protocol, TypeVar
 from msgspec import Meta
 
 from api.ingest.model import ParsedPage
-from api.keys import NewKey
+from api.store.api_keys import NewKey
 from api.store.sqlite.crawls import Crawl, CrawlResult
 from api.store.sqlite.keys import KeyRecord, StoredResponse
 from api.store.sqlite.writes import IngestResult, Source
@@ -236,7 +236,7 @@ class Store(Protocol):
         limit: int,
         new_marks: Callable[[], tuple[str, str]],
     ) -> SearchRows:
-        """Matches of `query` (an FTS5 expression, see `api.search.fts_query`), ranked or
+        """Matches of `query` (an FTS5 expression, see `api.store.fts.fts_query`), ranked or
         newest first, held to the search deadline; SearchSyntaxError for a bad query. `words`
         are the plain words of the query (None for raw syntax), for an engine that treats
         very common words apart."""

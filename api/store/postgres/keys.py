@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from api.keys import NewKey
+from api.store.api_keys import NewKey
 from api.store.postgres.schema import PgConnection
 from api.store.sqlite.keys import IN_FLIGHT, STALE_CLAIM_SECONDS, KeyRecord, StoredResponse
 

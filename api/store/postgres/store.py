@@ -19,7 +19,7 @@ import asyncpg
 import msgspec
 
 from api.ingest.model import ParsedPage
-from api.keys import NewKey
+from api.store.api_keys import NewKey
 from api.store.postgres import crawls, keys, reads, schema, search, writes
 from api.store.postgres.replicas import read_primary, replica_lag
 from api.store.protocol import (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from api.keys import NewKey
+from api.store.api_keys import NewKey
 
 
 @dataclass(frozen=True, slots=True)

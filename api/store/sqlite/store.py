@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 import aiosqlite
 
 from api.ingest.model import ParsedPage
-from api.keys import NewKey
+from api.store.api_keys import NewKey
 from api.store.protocol import (
     CommentFilter,
     QuoteFilter,

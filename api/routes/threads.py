@@ -26,7 +26,7 @@ from api.http.problems import ResourceNotFound, invalid
 from api.routes.articles import ArticlePath, last_modified
 from api.routes.comments import CommentPath
 from api.store.protocol import Store
-from api.thread_view import (
+from api.threads.layout import (
     MissingParent,
     Parent,
     Planned,
@@ -38,7 +38,7 @@ from api.thread_view import (
     layout,
     planned_ids,
 )
-from api.thread_view import ancestors as ancestor_chain
+from api.threads.layout import ancestors as ancestor_chain
 from schemas import (
     Comment,
     CommentContext,

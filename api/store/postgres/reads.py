@@ -14,7 +14,7 @@ import msgspec
 
 from api.store import rows
 from api.store.protocol import CommentFilter, QuoteFilter
-from api.thread_view import Skeleton
+from api.threads.layout import Skeleton
 from schemas import (
     Article,
     ArticleRevision,

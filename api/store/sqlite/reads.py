@@ -19,7 +19,7 @@ from api.store.protocol import (
     SearchRows,
     SearchSyntaxError,
 )
-from api.thread_view import Skeleton
+from api.threads.layout import Skeleton
 from schemas import (
     Article,
     Author,

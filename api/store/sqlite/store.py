@@ -28,7 +28,7 @@ from api.store.sqlite.crawls import Crawl, CrawlResult
 from api.store.sqlite.keys import KeyRecord, StoredResponse
 from api.store.sqlite.writer import Writer
 from api.store.sqlite.writes import IngestResult, Source
-from api.thread_view import Skeleton
+from api.threads.layout import Skeleton
 from schemas import (
     Article,
     ArticleRevision,

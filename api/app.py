@@ -26,7 +26,7 @@ from api.http.params import reject_unknown_query_params
 from api.http.problems import problem_details_config
 from api.http.ratelimit import STORE_NAME, rate_limit_config, rate_limit_store
 from api.http.response_cache import Generation, ResponseCache, StoreGeneration, code_digest
-from api.parse_pool import ParsePool
+from api.parsing.pool import ParsePool
 from api.reader import docs_render_plugins, reader_routes
 from api.routes.articles import ArticleController
 from api.routes.authors import AuthorController

@@ -31,8 +31,8 @@ from rich.progress import (
 )
 
 from api.loader import find_pages, ingest_files
-from api.parse_pool import ParsePool
-from api.parse_workers import ParseWorkers
+from api.parsing.pool import ParsePool
+from api.parsing.workers import ParseWorkers
 from api.settings import DEFAULT_DB, Settings
 from api.store.sqlite import connections as db
 from api.store.sqlite.crawls import CrawlResult

@@ -8,7 +8,7 @@ so every round reads every time afresh) and prints pages/s and comments/s of `pa
 whole (renderings, times, quotes, links and the reply tree): the median round and the best,
 in wall-clock time and in the process's CPU time (steadier on a machine shared with other
 work). A second row parses the same pages with the ingest's worker pool, one process per core
-unless `--workers` says (`api/parse_workers.py`: fresh processes each round, up before the
+unless `--workers` says (`api/parsing/workers.py`: fresh processes each round, up before the
 clock starts; sending the pages and the parsed results between processes is timed), in
 wall-clock time: what `threadbase ingest` parses on the whole machine. The two kinds of round
 alternate, so both rows see the same load. One more round then times each stage of
@@ -37,7 +37,7 @@ from api.ingest.packed import parse_packed, unpack
 from api.ingest.renderings import RENDERINGS
 from api.ingest.times import find_time, read_time
 from api.loader import read_text
-from api.parse_workers import ParseWorkers, default_workers
+from api.parsing.workers import ParseWorkers, default_workers
 
 # The sample pages sit beside the main checkout (../shared), which worktrees live further from.
 BESIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "pages" / "dragnet-train"

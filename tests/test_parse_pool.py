@@ -16,7 +16,7 @@ ROOT = Path(__file__).parent.parent
 # server worker killed by SIGKILL would), either at once or once the parser is up.
 SCRIPT = """
 import os, sys
-from api.parse_pool import _PROCESSES
+from api.parsing.pool import _PROCESSES
 executor, started = _PROCESSES.current()
 if sys.argv[1] == "up":
     started.result(timeout=60)

@@ -14,8 +14,8 @@ from api.ingest.model import ParsedPage
 from api.ingest.packed import parse_packed, unpack
 from api.ingest.page import parse_page
 from api.loader import read_text
-from api.parse_pool import ParseBudgetExceeded
-from api.parse_workers import ParseWorkers
+from api.parsing.pool import ParseBudgetExceeded
+from api.parsing.workers import ParseWorkers
 from bench.hostile import quotes
 from tests.conftest import SEED, THREADBASE
 

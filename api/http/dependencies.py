@@ -8,7 +8,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
-from api.parse_pool import ParsePool
+from api.parsing.pool import ParsePool
 from api.store.protocol import Store
 
 StoreDependency: TypeAlias = NamedDependency[SkipValidation[Store]]

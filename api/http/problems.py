@@ -16,7 +16,7 @@ from litestar.exceptions import (
 )
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
 
-from api.parse_pool import ParserRestarted
+from api.parsing.pool import ParserRestarted
 from api.store.protocol import StoreBusy
 from schemas import InvalidParam
 from schemas.problems import ParamLocation

@@ -35,7 +35,7 @@ from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
 from api.ingest.times import RANGE, first_out_of_range, in_range
 from api.metrics import ingested
-from api.parse_pool import ParseBudgetExceeded, ParsePool
+from api.parsing.pool import ParseBudgetExceeded, ParsePool
 from api.routes.articles import ArticlePath, require_article
 from api.store.sqlite import keys as key_store
 from api.store.sqlite.crawls import Crawl, CrawlResult

@@ -31,7 +31,7 @@ from api.ingest.model import ParsedPage
 from api.ingest.page import parse_page
 from api.ingest.structured import page_from_import
 from api.ingest.version import parser_version
-from api.parse_pool import ParsePool
+from api.parsing.pool import ParsePool
 from api.store.sqlite import writes
 from api.store.sqlite.crawls import load_thread, save_texts, save_thread
 from schemas.imports import ArticleImport

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from api.ingest.errors import PageError
-from api.parse_pool import (
+from api.parsing.pool import (
     DEFAULT_BUDGET_SECONDS,
     STARTUP_SECONDS,
     ParseBudgetExceeded,

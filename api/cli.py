@@ -30,7 +30,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from api.loader import find_pages, ingest_files
+from api.intake.loader import find_pages, ingest_files
 from api.parsing.pool import ParsePool
 from api.parsing.workers import ParseWorkers
 from api.settings import DEFAULT_DB, Settings
@@ -166,7 +166,7 @@ def ingest(
         crawled_at = crawled_at.replace(tzinfo=zone)
     if explain:
         from api.explain import explain_page
-        from api.loader import read_text
+        from api.intake.loader import read_text
 
         for path in paths:
             click.echo(explain_page(read_text(path), zone, crawled_at))

@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 
 from api.ingest.page import parse_page
-from api.loader import read_text
+from api.intake.loader import read_text
 from schemas import ParentResolution, QuoteKind
 
 

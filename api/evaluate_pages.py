@@ -20,7 +20,7 @@ from api.ingest.errors import PageError
 from api.ingest.model import CommentKind, ParsedPage
 from api.ingest.page import normalise, parse_page
 from api.ingest.renderings import choose
-from api.loader import read_text
+from api.intake.loader import read_text
 
 MARKER = re.compile(r"^[!@#$%^&*() \t]{4,}COMMENTS\s*$")
 BOUNDARY_SLACK = 3

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC
 from pathlib import Path
 
-from api.loader import ingest_files
+from api.intake.loader import ingest_files
 from api.store.sqlite import connections as db
 from bench.synthetic import page
 

@@ -36,7 +36,7 @@ from api.ingest.model import ParsedPage
 from api.ingest.packed import parse_packed, unpack
 from api.ingest.renderings import RENDERINGS
 from api.ingest.times import find_time, read_time
-from api.loader import read_text
+from api.intake.loader import read_text
 from api.parsing.workers import ParseWorkers, default_workers
 
 # The sample pages sit beside the main checkout (../shared), which worktrees live further from.

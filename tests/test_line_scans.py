@@ -21,7 +21,7 @@ from api.ingest.replies import QUOTED, VOCATIVE, _vocative, reply_header
 from api.ingest.spans import _singles, quote_spans
 from api.ingest.speakers import NAME_RUN
 from api.ingest.times import STARTS, TOKEN
-from api.loader import read_text
+from api.intake.loader import read_text
 
 PIECES = ["say", "SAYS", "Said", "sAiD", "wrote", "WROTE", "added", "ADDed", "saİd", "\u017fays"]
 FILLER = ["x", " ", "Kelvin \u212a", "İ", "s", "a", "pts", "3 points", "\t", "é", ":"]

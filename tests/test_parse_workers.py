@@ -13,7 +13,7 @@ from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.packed import parse_packed, unpack
 from api.ingest.page import parse_page
-from api.loader import read_text
+from api.intake.loader import read_text
 from api.parsing.pool import ParseBudgetExceeded
 from api.parsing.workers import ParseWorkers
 from bench.hostile import quotes

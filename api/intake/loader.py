@@ -12,9 +12,9 @@ from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.packed import parse_packed, unpack
 from api.ingest.page import parse_page
+from api.intake.records import is_record_file, parse_date, read_records
 from api.parsing.pool import ParsePool
 from api.parsing.workers import ParseWorkers
-from api.records import is_record_file, parse_date, read_records
 from api.store.sqlite.crawls import Crawl, CrawlResult, ingest_crawl
 from api.store.sqlite.writes import HashConflict, Source
 

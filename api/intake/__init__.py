@@ -1,0 +1,2 @@
+"""Pages read from disk: page files and crawl-record files, parsed and handed to the store
+(`threadbase ingest`)."""

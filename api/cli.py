@@ -165,7 +165,7 @@ def ingest(
     if crawled_at is not None and crawled_at.tzinfo is None:
         crawled_at = crawled_at.replace(tzinfo=zone)
     if explain:
-        from api.explain import explain_page
+        from api.evaluation.explain import explain_page
         from api.intake.loader import read_text
 
         for path in paths:
@@ -511,8 +511,8 @@ def evaluate(fixtures: tuple[Path, ...]) -> None:
     fixtures/dragnet/README.md), folders of them, or folders of raw pages carrying the
     dataset's marker line (stripped before parsing; it gives the true boundary).
     """
-    from api.evaluate import score
-    from api.evaluate_pages import coverage, is_page_annotation, score_pages
+    from api.evaluation.fixture import score
+    from api.evaluation.pages import coverage, is_page_annotation, score_pages
 
     pages: list[Path] = []
     for path in fixtures:

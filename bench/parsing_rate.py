@@ -31,7 +31,7 @@ from typing import Any
 from unittest import mock
 
 import api.ingest.page as page_module
-from api.evaluate_pages import parse_or_empty, strip_marker
+from api.evaluation.pages import parse_or_empty, strip_marker
 from api.ingest.model import ParsedPage
 from api.ingest.packed import parse_packed, unpack
 from api.ingest.renderings import RENDERINGS

@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from api.evaluate_pages import strip_marker
+from api.evaluation.pages import strip_marker
 from api.ingest.model import ParsedComment
 from api.ingest.page import _annotate_comments, normalise
 from api.ingest.quotes import VERB, VERBS, _narration, _normal

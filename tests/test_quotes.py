@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from api.evaluate import score
+from api.evaluation.fixture import score
 from api.ingest.model import ParsedComment
 from api.ingest.quotes import article_quotes, comment_quotes, is_title_case
 from api.ingest.spans import link_spans, quote_spans

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.evaluate_pages import coverage, score_pages, strip_marker
+from api.evaluation.pages import coverage, score_pages, strip_marker
 from api.ingest.page import parse_page
 from api.ingest.renderings import RENDERINGS, choose
 from api.ingest.times import find_time

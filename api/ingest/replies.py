@@ -102,10 +102,9 @@ class Authors:
             return [
                 p
                 for p in self.first.get(words[0], [])
-                if self.names[p].split()[1:2] and self.names[p].split()[1][0] == words[1]
+                if [word[0] for word in self.names[p].split()[1:2]] == [words[1]]
             ]
         if loose:
-            words = key.split()
             for cut in range(len(words), 0, -1):  # "@Ken — ..." matches "Ken Y."
                 hit = self.first.get(words[0]) if cut == 1 else self.full.get(" ".join(words[:cut]))
                 if hit:

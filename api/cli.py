@@ -34,8 +34,8 @@ from api.intake.loader import find_pages, ingest_files
 from api.parsing.pool import ParsePool
 from api.parsing.workers import ParseWorkers
 from api.settings import DEFAULT_DB, Settings
+from api.store.protocol import CrawlResult
 from api.store.sqlite import connections as db
-from api.store.sqlite.crawls import CrawlResult
 
 if TYPE_CHECKING:
     from api.store.postgres.store import PostgresStore

@@ -32,9 +32,8 @@ import asyncpg
 
 from api.ingest.page import parse_page
 from api.store.postgres.store import PostgresStore
-from api.store.sqlite.crawls import Crawl
+from api.store.protocol import Crawl, Source
 from api.store.sqlite.store import SqliteStore
-from api.store.sqlite.writes import Source
 from bench.corpus import Spec, build, write_pages
 from bench.run import (
     ARTICLE,

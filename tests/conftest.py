@@ -32,10 +32,10 @@ from api.ingest.page import parse_page
 from api.settings import Settings
 from api.store.open import open_store
 from api.store.postgres.store import PostgresStore
-from api.store.protocol import Store
+from api.store.protocol import Source, Store
 from api.store.sqlite import connections as db
 from api.store.sqlite.store import SqliteStore
-from api.store.sqlite.writes import Source, store_page
+from api.store.sqlite.writes import store_page
 from tests import pg_cluster
 
 ROOT = Path(__file__).resolve().parent.parent

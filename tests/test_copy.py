@@ -14,10 +14,10 @@ from api.ingest.page import parse_page
 from api.settings import Settings
 from api.store.copy import copy_database
 from api.store.postgres.store import PostgresStore
-from api.store.protocol import CommentFilter
+from api.store.protocol import CommentFilter, Crawl, Source
 from api.store.sqlite import connections as db
-from api.store.sqlite.crawls import Crawl, ingest_crawl
-from api.store.sqlite.writes import Source, delete_article
+from api.store.sqlite.crawls import ingest_crawl
+from api.store.sqlite.writes import delete_article
 from tests.conftest import EDGE, SEED, THREADBASE, ingest
 from tests.test_recrawls import EDITED, MARY_ID, SEED_TEXT, WITHOUT_MARY
 

@@ -7,8 +7,9 @@ import sqlite3
 from pathlib import Path
 
 from api.ingest.page import parse_page
+from api.store.protocol import Source
 from api.store.sqlite import connections as db
-from api.store.sqlite.writes import Source, store_page
+from api.store.sqlite.writes import store_page
 from tests.conftest import SEED
 from tests.migration_support import undo_recrawls
 from tests.test_cli import run

@@ -21,9 +21,9 @@ from api.ingest.merge import Stamp
 from api.ingest.model import Block, ParsedComment
 from api.ingest.page import assemble
 from api.settings import Settings
+from api.store.protocol import Crawl, Source
 from api.store.sqlite import connections as db
-from api.store.sqlite.crawls import Crawl, ingest_crawl
-from api.store.sqlite.writes import Source
+from api.store.sqlite.crawls import ingest_crawl
 from tests.conftest import SEED, assert_problem
 from tests.test_api_writes import Keys, text_headers
 from tests.test_merge import STEPS, grow

@@ -15,8 +15,8 @@ from api.ingest.page import parse_page
 from api.intake.records import is_record_file, parse_date, read_records
 from api.parsing.pool import ParsePool
 from api.parsing.workers import ParseWorkers
-from api.store.sqlite.crawls import Crawl, CrawlResult, ingest_crawl
-from api.store.sqlite.writes import HashConflict, Source
+from api.store.protocol import Crawl, CrawlResult, HashConflict, Source
+from api.store.sqlite.crawls import ingest_crawl
 
 PAGE_SUFFIXES = frozenset({".txt"})
 

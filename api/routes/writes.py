@@ -37,9 +37,8 @@ from api.ingest.times import RANGE, first_out_of_range, in_range
 from api.metrics import ingested
 from api.parsing.pool import ParseBudgetExceeded, ParsePool
 from api.routes.articles import ArticlePath, require_article
+from api.store.protocol import Crawl, CrawlResult, HashConflict, Source, StoredResponse
 from api.store.sqlite import keys as key_store
-from api.store.sqlite.crawls import Crawl, CrawlResult
-from api.store.sqlite.writes import HashConflict, Source
 from schemas import Article, CrawlChanges
 from schemas.imports import PAGE_MEDIA_TYPE, ArticleImport, PageUpload
 from schemas.problems import ParamLocation
@@ -364,9 +363,7 @@ async def create_article(
             await store.save_response(
                 key_id,
                 idempotency_key,
-                key_store.StoredResponse(
-                    fingerprint, status, msgspec.json.encode(article), location
-                ),
+                StoredResponse(fingerprint, status, msgspec.json.encode(article), location),
             )
     except BaseException:
         if idempotency_key is not None:
@@ -379,7 +376,7 @@ async def create_article(
     return Response(article, status_code=status, headers=headers)
 
 
-def _replay(stored: key_store.StoredResponse, fingerprint: str) -> Response[Article]:
+def _replay(stored: StoredResponse, fingerprint: str) -> Response[Article]:
     """The recorded response to a key's first request; 422 for another request under the same
     key, 409 while the first one still runs (as concurrent retries would otherwise race)."""
     if stored.fingerprint != fingerprint:

@@ -2,8 +2,9 @@
 
 `api.store.sqlite.store` (SQLite, the embedded default) and `api.store.postgres` (PostgreSQL,
 for N stateless API nodes) each implement `Store` with their own SQL; both build the public
-Structs through `api.store.rows`. The types the routes hand in (filters, search kinds) live here
-so neither engine owns them.
+Structs through `api.store.rows`. The types the routes hand in (filters, search kinds, a page's
+source and raw crawl) and the records writes give back (ingest and crawl results, API keys,
+idempotent responses, the hash conflict) live here so neither engine owns them.
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ from msgspec import Meta
 
 from api.ingest.model import ParsedPage
 from api.store.api_keys import NewKey
-from api.store.sqlite.crawls import Crawl, CrawlResult
-from api.store.sqlite.keys import KeyRecord, StoredResponse
-from api.store.sqlite.writes import IngestResult, Source
 from api.threads.layout import Skeleton
 from schemas import (
     Article,
@@ -36,6 +34,87 @@ from schemas import Crawl as CrawlRecord
 from schemas.common import MAX_ID
 from schemas.imports import ArticleImport
 from schemas.threads import CommentNode
+
+# What writes hand in and get back: the same for every engine.
+
+Outcome = Literal["created", "merged", "unchanged", "replaced"]
+
+
+@dataclass(frozen=True, slots=True)
+class Crawl:
+    """The raw page as received, kept (compressed) to be re-read by a later parser; when it
+    was fetched is the source's `crawled_at`."""
+
+    raw: bytes | None = None
+    media_type: str = "text/plain"  # or application/json: the structured import
+    timezone: str | None = None  # the zone a text page's times were read in
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlResult:
+    """What one crawl did to its article."""
+
+    article_id: int
+    outcome: Outcome
+    comments: int  # comments the article has now (removed ones included)
+    added: int = 0
+    edited: int = 0
+    removed: int = 0
+    text_edited: bool = False
+    crawl_id: int | None = None  # None: this very crawl was stored before
+
+    @property
+    def created(self) -> bool:
+        """Whether the crawl made a new article."""
+        return self.outcome == "created"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    """A stored key, without its secret."""
+
+    id: int
+    name: str
+    prefix: str
+    digest: str
+    created_at: int
+    revoked_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """The response first given to an idempotent request."""
+
+    fingerprint: str
+    status: int
+    body: bytes
+    location: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """Outcome of storing one page."""
+
+    article_id: int
+    created: bool
+    comments: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What the crawl knows about a page besides its text."""
+
+    url: str | None = None
+    published_at: int | None = None  # Unix seconds
+    crawled_at: int | None = None  # Unix seconds: when the page was fetched; None: now
+
+
+class HashConflict(Exception):
+    """Another article already holds this content."""
+
+    def __init__(self, article_id: int) -> None:
+        self.article_id = article_id
+        super().__init__(f"article {article_id} already holds this content")
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,9 @@ from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
 from api.store.postgres import writes
 from api.store.postgres.schema import PgConnection
+from api.store.protocol import Crawl, CrawlResult, HashConflict, Outcome, Source
 from api.store.sqlite import crawls
-from api.store.sqlite.crawls import KNOWN_COLUMNS, Crawl, CrawlResult, Outcome, Stored
-from api.store.sqlite.writes import HashConflict, Source
+from api.store.sqlite.crawls import KNOWN_COLUMNS, Stored
 
 
 def _now() -> int:

@@ -24,15 +24,18 @@ from api.store.postgres import crawls, keys, reads, schema, search, writes
 from api.store.postgres.replicas import read_primary, replica_lag
 from api.store.protocol import (
     CommentFilter,
+    Crawl,
+    CrawlResult,
+    IngestResult,
+    KeyRecord,
     QuoteFilter,
     SearchKind,
     SearchOrder,
     SearchRows,
+    Source,
     StoreBusy,
+    StoredResponse,
 )
-from api.store.sqlite.crawls import Crawl, CrawlResult
-from api.store.sqlite.keys import KeyRecord, StoredResponse
-from api.store.sqlite.writes import IngestResult, Source
 from api.threads.layout import Skeleton
 from schemas import (
     Article,

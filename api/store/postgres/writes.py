@@ -20,7 +20,8 @@ from api.ingest.model import Block, ParsedPage
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.store.postgres.schema import PgConnection
-from api.store.sqlite.writes import HashConflict, IngestResult, Source, published
+from api.store.protocol import HashConflict, IngestResult, Source
+from api.store.sqlite.writes import published
 
 
 async def reserve_ids(conn: PgConnection, table: str, count: int) -> int:

@@ -11,7 +11,7 @@ import sqlite3
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from api.ingest.errors import PageError
 from api.ingest.identity import article_fingerprint, article_text, canonical_url
@@ -21,41 +21,10 @@ from api.ingest.page import assemble
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
+from api.store.protocol import Crawl, CrawlResult, HashConflict, Outcome, Source
 from api.store.rows import utc
 from api.store.sqlite import writes
 from api.store.sqlite.backfill import load_blocks, start_thread
-from api.store.sqlite.writes import HashConflict, Source
-
-Outcome = Literal["created", "merged", "unchanged", "replaced"]
-
-
-@dataclass(frozen=True, slots=True)
-class Crawl:
-    """The raw page as received, kept (compressed) to be re-read by a later parser; when it
-    was fetched is the source's `crawled_at`."""
-
-    raw: bytes | None = None
-    media_type: str = "text/plain"  # or application/json: the structured import
-    timezone: str | None = None  # the zone a text page's times were read in
-
-
-@dataclass(frozen=True, slots=True)
-class CrawlResult:
-    """What one crawl did to its article."""
-
-    article_id: int
-    outcome: Outcome
-    comments: int  # comments the article has now (removed ones included)
-    added: int = 0
-    edited: int = 0
-    removed: int = 0
-    text_edited: bool = False
-    crawl_id: int | None = None  # None: this very crawl was stored before
-
-    @property
-    def created(self) -> bool:
-        """Whether the crawl made a new article."""
-        return self.outcome == "created"
 
 
 def ingest_crawl(

@@ -4,34 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass
 
 import aiosqlite
 
 from api.store.api_keys import NewKey
-
-
-@dataclass(frozen=True, slots=True)
-class KeyRecord:
-    """A stored key, without its secret."""
-
-    id: int
-    name: str
-    prefix: str
-    digest: str
-    created_at: int
-    revoked_at: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredResponse:
-    """The response first given to an idempotent request."""
-
-    fingerprint: str
-    status: int
-    body: bytes
-    location: str | None
-
+from api.store.protocol import KeyRecord, StoredResponse
 
 _KEY_COLUMNS = "id, name, prefix, secret_hash, created_at, revoked_at"
 

@@ -17,17 +17,20 @@ from api.ingest.model import ParsedPage
 from api.store.api_keys import NewKey
 from api.store.protocol import (
     CommentFilter,
+    Crawl,
+    CrawlResult,
+    IngestResult,
+    KeyRecord,
     QuoteFilter,
     SearchKind,
     SearchOrder,
     SearchRows,
+    Source,
+    StoredResponse,
 )
 from api.store.sqlite import connections as db
 from api.store.sqlite import crawl_reads, crawls, keys, reads, secrets, writes
-from api.store.sqlite.crawls import Crawl, CrawlResult
-from api.store.sqlite.keys import KeyRecord, StoredResponse
 from api.store.sqlite.writer import Writer
-from api.store.sqlite.writes import IngestResult, Source
 from api.threads.layout import Skeleton
 from schemas import (
     Article,

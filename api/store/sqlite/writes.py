@@ -6,7 +6,6 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from api.ingest.errors import PageError
@@ -15,35 +14,10 @@ from api.ingest.quotes import FoundQuote
 from api.ingest.spans import LinkSpan
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
+from api.store.protocol import HashConflict, IngestResult, Source
 from api.store.sqlite.backfill import adopt
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class IngestResult:
-    """Outcome of storing one page."""
-
-    article_id: int
-    created: bool
-    comments: int
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """What the crawl knows about a page besides its text."""
-
-    url: str | None = None
-    published_at: int | None = None  # Unix seconds
-    crawled_at: int | None = None  # Unix seconds: when the page was fetched; None: now
-
-
-class HashConflict(Exception):
-    """Another article already holds this content."""
-
-    def __init__(self, article_id: int) -> None:
-        self.article_id = article_id
-        super().__init__(f"article {article_id} already holds this content")
 
 
 def bump_generation(conn: sqlite3.Connection) -> None:

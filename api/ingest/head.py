@@ -161,13 +161,10 @@ def _name_over_date(
     """A person's name alone on a line right under the title, with a date line at most two
     lines below it ("NAME" / "Section" / "DATE"): the byline, its date, the last header line."""
     under = [i for i in top if i > title_at][:3]
-    for k, i in enumerate(under[:1]):
-        if PERSON.match(lines[i].strip()) is None:
-            continue
-        for j in under[k + 1 : k + 3]:
+    if under and PERSON.match(lines[under[0]].strip()) is not None:
+        for j in under[1:]:
             if is_date_line(lines[j]):
-                return lines[i].strip(), published or lines[j].strip(), max(last, j)
-        break
+                return lines[under[0]].strip(), published or lines[j].strip(), max(last, j)
     return None, published, last
 
 

@@ -77,6 +77,20 @@ def test_one_worker_parses_every_page_too() -> None:
     ]
 
 
+def test_the_page_waiting_behind_a_costly_one_is_parsed_by_the_fresh_worker() -> None:
+    """One worker holds the page it parses and the next; when the first runs out of time and
+    the worker is killed, the page that waited in it is handed to the fresh worker."""
+    pages = [read_text(p) for p in _pages()[:3]]
+    texts = [pages[0], quotes(1_000_000), pages[1], pages[2]]
+    jobs = [(i, (t, UTC, None)) for i, t in enumerate(texts)]
+    results = list(ParseWorkers(budget=1.0, workers=1).map(parse_page, jobs))
+    assert [key for key, _ in results] == [0, 1, 2, 3]
+    assert isinstance(results[1][1], ParseBudgetExceeded)
+    assert [r.title for _, r in results if isinstance(r, ParsedPage)] == [
+        parse_page(t).title for t in pages
+    ]
+
+
 def test_the_cli_parses_a_folder_in_workers_and_stores_it_in_order(tmp_path: Path) -> None:
     """A hostile page in the middle of a folder times out alone; the rest are stored, with
     ids in the pages' order, and reported in that order."""

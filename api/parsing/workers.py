@@ -1,16 +1,19 @@
 """Parsing a batch of pages (the CLI's ingest) in several processes, each page within the
 time budget, the results in the pages' order.
 
-Each worker is a process of its own that parses one page at a time, so a page's budget
-counts from when it reaches an idle worker that is up, never from a wait behind another page.
-A page that runs past the budget has its worker killed and a fresh one started in its place;
-the pages on the other workers are not disturbed. Results come back in the order the jobs
-were given, whichever worker finishes first, and at most a few jobs per worker are read
-ahead, so a directory of any size is held in memory a few pages at a time.
+Each worker is a process of its own that parses one page at a time, with the next page
+already handed to it, so it never waits for a round trip to the parent between pages. A page's
+budget counts from when its worker starts it (when the page before it on that worker is done),
+never from a wait behind another page. A page that runs past the budget has its worker killed
+and a fresh one started in its place; the page that waited behind it is handed to a worker
+again, and the pages on the other workers are not disturbed. Results come back in the order
+the jobs were given, whichever worker finishes first, and at most a few jobs per worker are
+read ahead, so a directory of any size is held in memory a few pages at a time.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections import deque
@@ -32,6 +35,7 @@ from api.parsing.pool import (
 K = TypeVar("K")
 T = TypeVar("T")
 READ_AHEAD = 4  # jobs read ahead per worker, waiting or done but not yet handed back
+DEPTH = 2  # pages handed to a worker at once: the one it parses and the one it starts next
 
 
 def default_workers() -> int:
@@ -47,15 +51,19 @@ class ParserStopped(PageError):
 
 
 class _Worker:
-    """One parser process, busy with at most one page."""
+    """One parser process, parsing one page with at most DEPTH - 1 more waiting in its pipe."""
 
     def __init__(self) -> None:
         self.executor, self.started = start_process()
         self.since = time.monotonic()
-        self.page: Future[Any] | None = None  # the page it parses now, or last parsed
+        self.pages: deque[_Slot[Any, Any]] = deque()  # handed to it, the one it parses first
 
     def idle(self) -> bool:
-        return self.page is None or self.page.done()
+        """Nothing handed to it is still being parsed."""
+        return all(slot.future is None or slot.future.done() for slot in self.pages)
+
+    def has_room(self) -> bool:
+        return len(self.pages) < DEPTH
 
     def up(self) -> bool:
         """Started and ready for a page (a process that failed to start raises)."""
@@ -82,8 +90,7 @@ class _Slot(Generic[K, T]):
     done: bool = False
     result: T | PageError | None = None
     future: Future[T] | None = field(default=None, repr=False)
-    worker: _Worker | None = field(default=None, repr=False)
-    deadline: float = 0.0
+    deadline: float = math.inf  # set once its worker starts it
 
 
 class ParseWorkers:
@@ -129,7 +136,9 @@ class ParseWorkers:
                 _stop(workers)
             else:  # a worker left busy (the caller stopped early) is replaced
                 for worker in list(workers):
-                    if not worker.idle():
+                    if worker.idle():
+                        worker.pages.clear()
+                    else:
                         _replace(workers, worker)
 
     def _map(
@@ -140,7 +149,6 @@ class ParseWorkers:
     ) -> Iterator[tuple[K, T | PageError | None]]:
         window: deque[_Slot[K, T]] = deque()  # every job read and not yet handed back
         queued: deque[_Slot[K, T]] = deque()  # jobs waiting for a worker
-        running: dict[Future[T], _Slot[K, T]] = {}
         exhausted = False
         while True:
             while not exhausted and len(window) < READ_AHEAD * len(workers):
@@ -152,9 +160,10 @@ class ParseWorkers:
                 window.append(slot)
                 if not slot.done:
                     queued.append(slot)
-            for worker in workers:
-                if queued and worker.idle() and worker.up():
-                    self._start(work, queued.popleft(), worker, running)
+            for _ in range(DEPTH):  # one page to each worker with room, then a second
+                for worker in workers:
+                    if queued and worker.has_room() and worker.up():
+                        self._start(work, queued.popleft(), worker)
             while window and window[0].done:
                 done = window.popleft()
                 yield done.key, done.result
@@ -162,47 +171,55 @@ class ParseWorkers:
                 if exhausted:
                     return
                 continue
-            self._wait(workers, running)
+            self._wait(workers, queued)
 
-    def _start(
-        self,
-        work: Callable[..., T],
-        slot: _Slot[K, T],
-        worker: _Worker,
-        running: dict[Future[T], _Slot[K, T]],
-    ) -> None:
+    def _start(self, work: Callable[..., T], slot: _Slot[K, T], worker: _Worker) -> None:
         assert slot.args is not None
-        slot.worker = worker
         slot.future = worker.executor.submit(work, *slot.args)
-        worker.page = slot.future
-        slot.deadline = time.monotonic() + self.budget
-        running[slot.future] = slot
+        if not worker.pages:  # it starts this page now; otherwise when the one before is done
+            slot.deadline = time.monotonic() + self.budget
+        worker.pages.append(slot)
 
-    def _wait(self, workers: list[_Worker], running: dict[Future[T], _Slot[K, T]]) -> None:
+    def _wait(self, workers: list[_Worker], queued: deque[_Slot[K, T]]) -> None:
         """Until a page is parsed, a worker comes up, or a page runs out of time; a worker
-        whose page ran out of time (or which stopped) is replaced."""
+        whose page ran out of time (or which stopped) is replaced, and the pages that waited
+        behind it go back to the front of the queue."""
         starting = [w.started for w in workers if not w.started.done()]
+        running = [s.future for w in workers for s in w.pages if s.future is not None]
         now = time.monotonic()
-        timeout = min((s.deadline for s in running.values()), default=now + 1.0) - now
+        deadline = min((w.pages[0].deadline for w in workers if w.pages), default=now + 1.0)
         pending: list[Future[Any]] = [*running, *starting]
-        wait(pending, timeout=max(0.0, timeout), return_when=FIRST_COMPLETED)
-        now = time.monotonic()
-        for future, slot in list(running.items()):
-            if future.done():
-                del running[future]
+        wait(pending, timeout=max(0.0, min(deadline, now + 1.0) - now), return_when=FIRST_COMPLETED)
+        for worker in list(workers):
+            self._collect(worker, workers, queued)
+
+    def _collect(self, worker: _Worker, workers: list[_Worker], queued: deque[_Slot[K, T]]) -> None:
+        """Take `worker`'s finished pages, in the order it parses them."""
+        while worker.pages:
+            slot = worker.pages[0]
+            assert slot.future is not None
+            now = time.monotonic()
+            if slot.future.done():
+                worker.pages.popleft()
                 slot.done = True
                 try:
-                    slot.result = future.result()
+                    slot.result = slot.future.result()
                 except PageError as exc:
                     slot.result = exc
                 except BrokenProcessPool:
                     slot.result = ParserStopped()
-                    _replace(workers, slot.worker)
+                    _replace(workers, worker, queued)
+                    return
+                if worker.pages:  # the worker has started the next page by now
+                    worker.pages[0].deadline = now + self.budget
             elif slot.deadline <= now:
-                del running[future]
+                worker.pages.popleft()
                 slot.done = True
                 slot.result = ParseBudgetExceeded(self.budget)
-                _replace(workers, slot.worker)
+                _replace(workers, worker, queued)
+                return
+            else:
+                return
 
 
 def _stop(workers: list[_Worker]) -> None:
@@ -214,9 +231,17 @@ def _stop(workers: list[_Worker]) -> None:
             worker.kill()
 
 
-def _replace(workers: list[_Worker], worker: _Worker | None) -> None:
-    """Kill `worker` and put a fresh one in its place."""
-    if worker is None or worker not in workers:
+def _replace(
+    workers: list[_Worker], worker: _Worker, queued: deque[_Slot[Any, Any]] | None = None
+) -> None:
+    """Kill `worker` and put a fresh one in its place; the pages that waited in it go back
+    to the front of `queued`, in their order."""
+    if worker not in workers:
         return
     worker.kill()
     workers[workers.index(worker)] = _Worker()
+    for slot in reversed(worker.pages):
+        slot.future, slot.deadline = None, math.inf
+        if queued is not None:
+            queued.appendleft(slot)
+    worker.pages.clear()

@@ -53,6 +53,8 @@ DATE_WORD = re.compile(
     r"|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|[,./:-]|am|pm)$",
     re.IGNORECASE,
 )
+DATE_TOKEN = re.compile(r"\w+|[^\w\s]")
+DATE_TOKENS = 8  # the most tokens a date line shows ("09 / July / 2012 , 10 : 30 am")
 CRUMB = re.compile(r"\s(?:>|»|\u203a|→|/)\s.*\s(?:>|»|\u203a|→|/)\s")
 DATED_WORDS = 6  # "June 11, 2012 in Reviews with 37 Comments": a date, then a few words
 PERSON = re.compile(r"^[A-Z][^\W\d_]*\.?(?:[ '-][A-Z][^\W\d_]*\.?){1,2}$")
@@ -77,8 +79,10 @@ class Head:
 def is_date_line(line: str) -> bool:
     """A line that is only a date or time (in one or several pieces: "09" / "July" / "2012")."""
     text = line.strip()
-    words = re.findall(r"\w+|[^\w\s]", text)
-    if words and len(words) <= 8 and all(DATE_WORD.match(w) for w in words):
+    # Each word holds a token at least: a line of more words is not looked at token by token
+    # (the article's paragraphs among the top lines are long).
+    words = DATE_TOKEN.findall(text) if len(text.split(None, DATE_TOKENS)) <= DATE_TOKENS else []
+    if words and len(words) <= DATE_TOKENS and all(DATE_WORD.match(w) for w in words):
         return True
     span = find_time(text)
     return span is not None and len(text) - (span[1] - span[0]) <= 4
@@ -174,11 +178,14 @@ def read_head(lines: Sequence[str], end: int) -> Head:
     if not top:
         top = list(islice((i for i in range(len(lines)) if lines[i].strip()), 1))
     bare = {top[k + 1] for k in range(len(top) - 1) if BARE_BY.match(lines[top[k]].strip())}
+    # Each top line read once as noise and as a byline: the walks below ask again.
+    noise = {i: is_noise(lines[i]) for i in top}
+    bylines = {i: read_byline(lines[i]) for i in top}
     candidates = [
         i
         for i in top
-        if not is_noise(lines[i])
-        and read_byline(lines[i]) is None
+        if not noise[i]
+        and bylines[i] is None
         and not BARE_BY.match(lines[i].strip())
         and i not in bare
     ]
@@ -187,7 +194,7 @@ def read_head(lines: Sequence[str], end: int) -> Head:
     published: str | None = None
     last = title_at
     for k, i in enumerate(top):
-        found = read_byline(lines[i])
+        found = bylines[i]
         if found is None and k + 1 < len(top) and BARE_BY.match(lines[i].strip()):
             found = read_byline("by " + lines[top[k + 1]].strip())  # "Posted by" / "NAME"
             if found is not None:
@@ -208,7 +215,7 @@ def read_head(lines: Sequence[str], end: int) -> Head:
     body_at = last + 1
     for i in top:
         if i > last:
-            if not is_noise(lines[i]) or read_byline(lines[i]) is not None:
+            if not noise[i] or bylines[i] is not None:
                 break
             if is_date_line(lines[i]) and published is None:
                 published = lines[i].strip()

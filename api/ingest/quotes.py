@@ -239,11 +239,42 @@ class _Read:
     spans: list[Span]
     narration: str
     sentences: list[int]
-    verbs: list[tuple[int, int]]
     opens_at: int
+    _verbs: list[tuple[int, int]] | None = None
+    _searched: int = 0  # characters searched for verbs window by window
     _hits: tuple[int, list[tuple[int, str]]] | None = None
     _runs: list[tuple[int, str]] | None = None
     _names: list[tuple[int, str]] | None = None
+
+    @property
+    def verbs(self) -> list[tuple[int, int]]:
+        """(start, end) of every reporting verb of the narration, found when first asked (an
+        article's first pass asks; a comment's quotes only look before each quote)."""
+        if self._verbs is None:
+            self._verbs = [(m.start(), m.end()) for m in VERB.finditer(self.narration)]
+        return self._verbs
+
+    def last_verb(self, start: int, at: int) -> tuple[int, int] | None:
+        """The last reporting verb starting at `start` or after, among those before the first
+        one that ends after `at`."""
+        if self._verbs is None and self._searched + at - start <= len(self.narration):
+            # Only the window is searched (while the windows searched add up to no more than
+            # the narration); a verb ending at `at` still sees the character after it (its
+            # closing word boundary), and one starting at `start` the one before.
+            self._searched += at - start
+            last = None
+            for m in VERB.finditer(self.narration, start, at + 1):
+                if m.end() > at:
+                    break
+                last = (m.start(), m.end())
+            return last
+        verbs = self.verbs
+        index = bisect_left(verbs, (start, 0))
+        last = None
+        while index < len(verbs) and verbs[index][1] <= at:
+            last = verbs[index]
+            index += 1
+        return last
 
     @property
     def runs(self) -> list[tuple[int, str]]:
@@ -279,11 +310,7 @@ class _Read:
     def subject_at(self, at: int) -> _Cue | None:
         """`subject_of` the sentence before offset `at`, using the verbs found once."""
         start, prefix = self.prefix(at)
-        index = bisect_left(self.verbs, (start, 0))
-        last = None
-        while index < len(self.verbs) and self.verbs[index][1] <= at:
-            last = self.verbs[index]
-            index += 1
+        last = self.last_verb(start, at)
         if last is not None:
             return _subject(prefix, last[0] - start, last[1] - start)
         if prefix.rstrip().endswith(":"):
@@ -302,7 +329,6 @@ def _read(text: str, spans: list[Span] | None = None) -> _Read:
         spans,
         narration,
         [0, *(m.end() for m in SENTENCE_END.finditer(narration))],
-        [(m.start(), m.end()) for m in VERB.finditer(narration)],
         len(narration) - len(stripped) if stripped else len(narration),
     )
 
@@ -457,12 +483,18 @@ def _sources(
     MAX_SOURCE_CANDIDATES of them are examined)."""
     wanted = {word for needle in needles for word in needle.split()}
     holding: dict[str, list[int]] = defaultdict(list)  # needle word -> comments, in order
-    normal: list[str] = []
+    words: list[list[str]] = []
     for i, comment in enumerate(comments):
-        words = _words(comment.body)
-        normal.append(" ".join(words))
-        for word in wanted.intersection(words):
+        words.append(_words(comment.body))
+        for word in wanted.intersection(words[i]):
             holding[word].append(i)
+    normal: dict[int, str] = {}  # the words of each comment looked into, joined once
+
+    def holds(i: int, needle: str) -> bool:
+        if i not in normal:
+            normal[i] = " ".join(words[i])
+        return needle in normal[i]
+
     found: dict[tuple[str, int], int] = {}
     for needle, quoting in needles.items():
         rarest = min((holding[w] for w in needle.split()), key=len)
@@ -475,7 +507,7 @@ def _sources(
                     and _not_after(
                         comments[i].posted_at, comments[position].posted_at, i < position
                     )
-                    and needle in normal[i]
+                    and holds(i, needle)
                 ),
                 None,
             )

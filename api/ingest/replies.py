@@ -142,11 +142,12 @@ class Authors:
         or whose words alone the body opens by quoting ("“As a contributor, Tim, …” …")."""
         paragraphs = body.strip().split("\n\n")
         replier = _key(author)
-        said = self._said_so_far()
-        for paragraph in paragraphs[:-1]:
-            position = said.get(_said(paragraph))
-            if position is not None and self.names[position] != replier:
-                return position
+        if len(paragraphs) > 1:  # a body of one paragraph repeats none before going on
+            said = self._said_so_far()
+            for paragraph in paragraphs[:-1]:
+                position = said.get(_said(paragraph))
+                if position is not None and self.names[position] != replier:
+                    return position
         excerpt = _opening_quote(body.strip())
         if excerpt is None:
             return None

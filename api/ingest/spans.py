@@ -74,6 +74,8 @@ def _singles(text: str, lo: int, hi: int, nested: bool) -> list[Span]:
 def quote_spans(text: str) -> list[Span]:
     """Every quoted span of `text`, outer quotes first, in order of their start."""
     if '"' not in text and "“" not in text and "”" not in text:  # most texts: singles alone
+        if "'" not in text and "‘" not in text:  # no single mark opens a quote either
+            return []
         return [s for s in _singles(text, 0, len(text), False) if text[s.start : s.end].strip()]
     spans: list[Span] = []
     start: int | None = None

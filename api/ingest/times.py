@@ -75,10 +75,18 @@ UNIT_SECONDS = {
 }
 MAX_LINE = 300
 DIGIT = re.compile(r"\d")
-ZONE = re.compile(r"\b[A-Z]{1,3}[SD]?T\b|\bUTC\b|\bGMT\b")
-ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
-LINK_WORD = re.compile(r"\b(?:at|on|um)\b", re.IGNORECASE)
-YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
+# The four patterns below each open with a character set, which the engine scans for in C
+# rather than trying the whole pattern at every position: a word boundary before a letter is
+# a lookbehind after it (`(?<!\w.)`: the character before the letter is not a word
+# character), and which letter opened a branch is a lookbehind too.
+# A zone name: `\b[A-Z]{1,3}[SD]?T\b|\bUTC\b|\bGMT\b`; each holds a capital T.
+ZONE = re.compile(r"[A-Z](?<!\w.)(?:[A-Z]{0,2}[SD]?T|(?<=U)TC|(?<=G)MT)\b")
+# An ordinal's suffix: `(?<=\d)(?:st|nd|rd|th)\b`
+ORDINAL = re.compile(r"(?:st|nd|rd|th)(?<=\d..)\b")
+# `\b(?:at|on|um)\b`, any case (no other character matches these letters ignoring case)
+LINK_WORD = re.compile(r"[aAoOuU](?<!\w.)(?:(?<=[aA])[tT]|(?<=[oO])[nN]|(?<=[uU])[mM])\b")
+# A year, or a numeric date with a short one: `\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}`
+YEAR = re.compile(r"\d(?:\d{3}|\d?[/.-]\d{1,2}[/.-]\d{2})")
 
 
 @lru_cache(maxsize=65_536)
@@ -110,14 +118,14 @@ def find_time(line: str) -> tuple[int, int] | None:
 def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
     """The naive local time `text` names, or None. Relative times need `crawled_at`; a date
     without a year is read in the crawl's year when known, else not at all."""
-    relative = RELATIVE.search(text)
+    lowered = text.lower()
+    relative = RELATIVE.search(text) if "ago" in lowered else None  # cheap test first
     if relative is not None:
         if crawled_at is None:
             return None
         unit = relative[2].lower()
         seconds = int(relative[1]) * UNIT_SECONDS[unit]
         return crawled_at.replace(tzinfo=None) - timedelta(seconds=seconds)
-    lowered = text.lower()
     if "yesterday" in lowered or "today" in lowered:
         if crawled_at is None:
             return None
@@ -153,6 +161,8 @@ def _cleaned(text: str) -> str:
     """A time's text as read: no ordinal suffixes, link words or zone names."""
     cleaned = ORDINAL.sub("", text.replace("@", " "))
     cleaned = LINK_WORD.sub(" ", cleaned)
+    if "T" not in cleaned:  # every zone name holds a capital T: most times show none
+        return cleaned
     return ZONE.sub(" ", cleaned)  # the page's zone is given separately
 
 

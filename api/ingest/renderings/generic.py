@@ -31,6 +31,8 @@ from api.ingest.renderings.shapes import (
     gap_above,
     is_link,
     loose_name,
+    may_hold_link,
+    may_hold_role,
     placement,
     plausible_name,
     split_reply,
@@ -75,9 +77,11 @@ def _template(text: str, name: str) -> str:
     # A web address comes and goes, and so does a badge beside some names ("NAME ☆").
     shape = " ".join(text.split())
     if name:  # "Kash. - DATE": the mark a name ends with is part of the name, as shown
-        shape = ROLE.sub("", shape)  # "NAME - author": a role, not part of the template
+        if may_hold_role(shape):  # "NAME - author": a role, not part of the template
+            shape = ROLE.sub("", shape)
         shape = shape.replace(name + "." if name + "." in shape else name, "N", 1)
-    shape = " ".join(w for w in shape.split() if not is_link(w) and not _badge(w))
+    if not shape.isascii() or may_hold_link(shape):  # (a badge is never ASCII)
+        shape = " ".join(w for w in shape.split() if not is_link(w) and not _badge(w))
     shape = LEADING_NUMBER.sub("", shape)
     return DIGITS.sub("0", word_shapes(shape))
 

@@ -12,10 +12,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, count
 
 DIGIT = re.compile(r"\d")
 ASCII = bytes(range(128))
+NOT_DIGIT_OR_BREAK = bytes(b for b in range(256) if b not in b"0123456789\n")
 
 
 @dataclass(slots=True)
@@ -27,7 +28,8 @@ class _Page:
 
 
 def _starts(lines: Iterable[str]) -> list[int]:
-    return [0, *accumulate(len(line) + 1 for line in lines)]
+    # Each line's length and its line break, summed without a Python call per line.
+    return [0, *accumulate(map((1).__add__, map(len, lines)))]
 
 
 _last: _Page | None = None
@@ -74,7 +76,14 @@ def digit_lines(lines: Sequence[str]) -> list[int]:
     """The lines holding a digit (`\\d`: any script's). ASCII digits are searched for; other
     scripts' are looked for line by line only when the page's non-ASCII text holds one."""
     page = _page(lines)
-    found = _holding(page.text, page.starts, "0123456789")
+    # The page's UTF-8 with every byte but ASCII digits and line breaks deleted: what is left
+    # of a line is its ASCII digits (no other character's encoding holds a byte below 128).
+    kept = page.text.encode("utf-8", "surrogatepass").translate(None, NOT_DIGIT_OR_BREAK)
+    by_line = kept.split(b"\n")
+    if len(by_line) == len(lines):
+        found = set(compress(count(), by_line))
+    else:  # a line holding a line break itself (never one of a page's lines)
+        found = _holding(page.text, page.starts, "0123456789")
     if not page.text.isascii():
         others = page.text.encode("utf-8", "surrogatepass").translate(None, ASCII)
         if DIGIT.search(others.decode("utf-8", "surrogatepass")) is not None:

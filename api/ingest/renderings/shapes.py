@@ -107,31 +107,53 @@ def is_link(word: str) -> bool:
     return lowered.startswith(("http://", "https://", "www.")) and len(word) > 6
 
 
+def may_hold_link(text: str) -> bool:
+    """Whether a word of `text` may be a link (`is_link`): a cheap test for the many texts
+    that hold none."""
+    lowered = text.lower()
+    return "http" in lowered or "www." in lowered
+
+
+def may_hold_role(text: str) -> bool:
+    """Whether ROLE may match in `text`: every match holds "author" (no other character
+    matches these letters, ignoring case)."""
+    return "author" in text.lower()
+
+
 def clean_name(text: str) -> str:
     """A name without the words and marks around it ("by", "says:", "|", "#3") or the
     author's web address beside it ("NAME http://site")."""
     words = text.split()
     while words and (
-        not any(c.isalnum() for c in words[0])
-        or NUMBERING.fullmatch(words[0]) is not None
+        not _has_alnum(words[0])
+        or (_may_number(words[0]) and NUMBERING.fullmatch(words[0]) is not None)
         or words[0].lower().rstrip(":") in LEAD_WORDS
     ):
         words.pop(0)
     while words:
         word = words[-1]
         core = word.rstrip(TAIL_MARKS)
-        if not core or core.lower() in TAIL_WORDS or not any(c.isalnum() for c in word):
+        if not core or core.lower() in TAIL_WORDS or not _has_alnum(word):
             words.pop()
             continue
         if core != word and (len(core) > 1 or not core.isupper()):
             # "Ph.D.", "S.W.": an abbreviation keeps its last dot
             words[-1] = core + "." if "." in core and word[len(core)] == "." else core
         break
-    if len(words) > 1 and any(is_link(w) for w in words):
+    if len(words) > 1 and may_hold_link(text) and any(is_link(w) for w in words):
         words = [w for w in words if not is_link(w)] or words  # an address alone stays
     name = " ".join(words).strip("\"'“”")
-    role = ROLE.search(name)
+    role = ROLE.search(name) if may_hold_role(name) else None
     return name[: role.start()] if role is not None and role.start() > 0 else name
+
+
+def _has_alnum(word: str) -> bool:
+    return word.isalnum() or any(c.isalnum() for c in word)
+
+
+def _may_number(word: str) -> bool:
+    """Whether NUMBERING may match the word: it opens with a sign, "#" or a digit."""
+    return word[0].isdigit() or word[0] in "+-\u2212#"
 
 
 def split_reply(name: str) -> tuple[str, str | None]:

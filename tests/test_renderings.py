@@ -1174,3 +1174,19 @@ def test_a_reply_may_address_its_parent_by_first_name_without_a_title() -> None:
     page = parse_page("\n".join(lines))
     assert page.comments[0].author == "Dr. Joan Smith"
     assert [t.parent for t in page.threads] == [None, None, 0, None]
+
+
+def test_a_quoted_excerpt_answers_who_said_it_not_who_quoted_it_before() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("Ann Lee", "If only it rained, we could plant the tomatoes at last. Not yet."),
+                ("Bo Ray", "“we could plant the tomatoes at last”\n\n    Why wait for rain?"),
+                ("Cy Dee", "“we could plant the tomatoes at last”\n\n    Soon, I hope."),
+                ("Di Eng", "A fine plan from a careful planner who thought of everything."),
+                # closed by an opening mark, as some readers type it
+                ("Ed Fox", "“A fine plan from a careful planner who thought “\n\n    Hardly."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, 0, 0, None, 3]

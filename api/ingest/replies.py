@@ -229,6 +229,7 @@ QUOTE_CHARS = re.compile("[\"“”«»‘’'`]")
 OPENERS = '"“”«'  # a closing mark opening a body is a typo for an opening one
 CLOSERS = '"”»'
 MIN_EXCERPT = 20
+QUOTE_OPENING = frozenset('"“”«>')  # what a paragraph quoting someone else opens with
 LOOKBACK = 200  # earlier comments an opening excerpt is looked for in (keeps parsing linear)
 
 
@@ -247,6 +248,9 @@ def _opening_quote(text: str) -> str | None:
     elif text[:1] in OPENERS:
         paragraph = text.partition("\n\n")[0]
         close = max(paragraph.rfind(mark, 1) for mark in CLOSERS)
+        end = len(paragraph.rstrip()) - 1
+        if end > close and paragraph[end] == "“":  # “… pro-gay “: an opening mark closing it
+            close = end
         if close < 0:
             return None
         excerpt, rest = paragraph[1:close], text[close + 1 :]
@@ -259,9 +263,13 @@ def _opening_quote(text: str) -> str | None:
 
 
 def _pieces(body: str) -> set[str]:
-    """The paragraphs and lines of a body long enough to be recognised when quoted."""
+    """The paragraphs and lines of a body long enough to be recognised when quoted, but not
+    those it quotes itself (a paragraph opening with a quote mark or "> "): repeating them
+    answers whoever said them first."""
     out = set()
     for paragraph in body.split("\n\n"):
+        if paragraph.lstrip()[:1] in QUOTE_OPENING:
+            continue
         out.add(_said(paragraph))
         if "\n" in paragraph:
             out.update(_said(line) for line in paragraph.split("\n"))

@@ -1190,3 +1190,12 @@ def test_a_quoted_excerpt_answers_who_said_it_not_who_quoted_it_before() -> None
         )
     )
     assert [t.parent for t in page.threads] == [None, 0, 0, None, 3]
+
+
+def test_a_first_header_whose_replies_indent_their_bodies_further_is_their_parent() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "    First, at some length.", ""]
+    lines += ["    ", "", "    Bob Ray July 7, 2012 at 10:05 am", "", "        Thank you.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray"]
+    assert [t.parent for t in page.threads] == [None, 0]

@@ -311,9 +311,14 @@ def with_depths(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
     if len(widths) < 2:
         return metas
     lone_first = shown.count(widths[0]) == 1 and shown[0] == widths[0]
-    if lone_first and _body_indent(lines, metas[0]) == widths[1]:
+    if (
+        lone_first
+        and _body_indent(lines, metas[0]) == widths[1]
+        and _peers_flush(lines, metas, shown, widths[1])
+    ):
         # The section's first header alone lost the indent its body and the other top-level
-        # headers keep: it is at their level, not above them.
+        # headers keep: it is at their level, not above them (unless the headers at that
+        # indent set their own bodies further in, as the first one does: replies to it).
         shown[0] = widths[1]
         widths = widths[1:]
     rank: dict[int, int] = {}
@@ -325,6 +330,14 @@ def with_depths(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
     if level == 0:
         return metas
     return [replace(m, depth=rank[w]) for m, w in zip(metas, shown, strict=True)]
+
+
+def _peers_flush(lines: Sequence[str], metas: list[Meta], shown: list[int], width: int) -> bool:
+    """Whether some header at indent `width` has its body at that indent too."""
+    return any(
+        w == width and (_body_indent(lines, m) or 0) <= width
+        for m, w in zip(metas, shown, strict=True)
+    )
 
 
 def _body_indent(lines: Sequence[str], meta: Meta) -> int | None:

@@ -1199,3 +1199,19 @@ def test_a_first_header_whose_replies_indent_their_bodies_further_is_their_paren
     page = parse_page("\n".join(lines))
     assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray"]
     assert [t.parent for t in page.threads] == [None, 0]
+
+
+def test_deep_in_a_thread_a_first_name_picks_the_sibling_a_reply_answers() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    said = [
+        ("", "Ann Lee", "First, at some length."),
+        ("    ", "Bob Ray", "A reply to Ann."),
+        ("        ", "Cy Dee", "A reply to Bob."),
+        ("        ", "Ann Lee", "Cy, that is what I meant."),  # deep: Cy's
+        ("    ", "Di Eng", "Bob, I think so too."),  # one level in: the nesting's
+    ]
+    for minute, (pad, name, body) in enumerate(said):
+        lines += ["", f"{pad}{name} July 7, 2012 at 10:0{minute} am", "", f"{pad}    {body}", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == [name for _, name, _ in said]
+    assert [t.parent for t in page.threads] == [None, 0, 1, 2, 0]

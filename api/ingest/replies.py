@@ -333,12 +333,15 @@ def stated_parent(
     position: int,
     opened: Opening | None = None,
     nested: bool = False,
+    deep: bool = False,
 ) -> int | None:
     """The position of the comment this body (at `position`, by `author`) says it answers,
     or None. "@7" is the seventh comment, counted from 1 as pages number them; "@name" may
     open the text or stand inside it. `opened` is `opening(body)`, when the caller has read
     it already. A comment not `nested` by the page may name its parent by first name alone
-    ("Jonathan, ..." answers Jonathan Turner); a nested one is placed by its nesting first."""
+    ("Jonathan, ..." answers Jonathan Turner); a nested one is placed by its nesting first,
+    and names its parent so only when `deep` in a thread (two levels or more, where pages stop
+    indenting replies and readers say whom they answer)."""
     opened = opening(body) if opened is None else opened
     text = opened.text
     number = NUMBER.match(text)
@@ -369,7 +372,8 @@ def stated_parent(
     vocative = _vocative(text)
     if vocative is not None:
         name = vocative["name"].strip()
-        loose = not nested and " " not in name and name[:1].isupper() and name[1:].islower()
+        loose = (not nested or deep) and " " not in name and name[:1].isupper()
+        loose = loose and name[1:].islower()
         found = authors.choose(authors.find_all(name, loose=loose), body, author)
         if found is not None:
             if _addresses_others(text, authors, found):

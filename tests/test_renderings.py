@@ -1215,3 +1215,11 @@ def test_deep_in_a_thread_a_first_name_picks_the_sibling_a_reply_answers() -> No
     page = parse_page("\n".join(lines))
     assert [c.author for c in page.comments] == [name for _, name, _ in said]
     assert [t.parent for t in page.threads] == [None, 0, 1, 2, 0]
+
+
+def test_a_name_whose_short_last_word_ends_with_a_dot_keeps_it() -> None:
+    names = ["js.", "josh g.", "Ed Roe Jr.", "Ann Lee"]
+    bodies = ["A comment of some words."] * 3 + ["@js yes, and more words."]
+    page = parse_page(_name_on_date_page(list(zip(names, bodies, strict=True))))
+    assert [c.author for c in page.comments] == names
+    assert [t.parent for t in page.threads] == [None, None, None, 0]

@@ -75,9 +75,10 @@ class Authors:
         key = _key(author)
         self.bodies.append(body)
         self.names.append(key)
-        if key:
-            _push(self.full.setdefault(key, []), position)
-            words = key.split()
+        found = key.strip(".!?")  # as `find_all` looks names up: "js." is "@js"
+        if found:
+            _push(self.full.setdefault(found, []), position)
+            words = found.split()
             _push(self.first.setdefault(words[0], []), position)
             if len(words) > 2 and words[0].rstrip(".") in TITLES:  # "Dr. Joan Smith": Joan
                 _push(self.first.setdefault(words[1], []), position)

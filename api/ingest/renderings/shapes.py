@@ -125,7 +125,12 @@ def clean_name(text: str) -> str:
             continue
         if core != word and (len(core) > 1 or not core.isupper()):
             # "Ph.D.", "S.W.": an abbreviation keeps its last dot
-            words[-1] = core + "." if "." in core and word[len(core)] == "." else core
+            # "js.", "josh g.", "Jr.": a short last word keeps the one dot it ends with (a
+            # longer one ending so reads as a sentence's end, see plausible_name)
+            dotted = word[len(core)] == "." and (
+                "." in core or (word == core + "." and len(core) <= 2)
+            )
+            words[-1] = core + "." if dotted else core
         break
     if len(words) > 1 and any(is_link(w) for w in words):
         words = [w for w in words if not is_link(w)] or words  # an address alone stays

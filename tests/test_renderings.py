@@ -1223,3 +1223,16 @@ def test_a_name_whose_short_last_word_ends_with_a_dot_keeps_it() -> None:
     page = parse_page(_name_on_date_page(list(zip(names, bodies, strict=True))))
     assert [c.author for c in page.comments] == names
     assert [t.parent for t in page.threads] == [None, None, None, 0]
+
+
+def test_a_profile_block_set_apart_by_blank_lines_names_its_author() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    people = [("Ann Lee", "Springfield, IL", 12), ("Bob Ray", "", 3), ("Cy Dee", "Dover", 40)]
+    people += [("Di Eng", "Leeds", 7), ("Ed Fox", "", 1)]
+    for minute, (name, place, count) in enumerate(people):
+        lines += ["", "", "", name, ""] + ([place, ""] if place else [])
+        lines += [f"Total Comments ({count})", f"November 12, 2012  01:{minute:02d} PM ET", ""]
+        lines += [f"A comment of some words by the person number {minute}.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "Cy Dee", "Di Eng", "Ed Fox"]
+    assert page.comments[0].body == "A comment of some words by the person number 0."

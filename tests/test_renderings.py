@@ -1236,3 +1236,28 @@ def test_a_profile_block_set_apart_by_blank_lines_names_its_author() -> None:
     page = parse_page("\n".join(lines))
     assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "Cy Dee", "Di Eng", "Ed Fox"]
     assert page.comments[0].body == "A comment of some words by the person number 0."
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        ("The following is a guest post from Dr. Jane Roe, founder of a small firm.", "Thanks."),
+        ("The council met on Tuesday to talk about the bridge.", "-Jane Roe"),
+        ("The council met on Tuesday.", "Jane Roe is a writer and designer based in Leeds."),
+    ],
+)
+def test_a_writer_named_only_in_the_articles_prose_is_its_byline(first: str, last: str) -> None:
+    lines = ["The Bridge Will Be Rebuilt", "", first, ""]
+    lines += ["The work will take two years and cost more than planned.", "", last]
+    lines += ["", "", "", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    page = parse_page("\n".join(lines))
+    assert (page.title, page.byline) == ("The Bridge Will Be Rebuilt", "Jane Roe")
+
+
+def test_a_product_described_at_the_articles_end_is_no_byline() -> None:
+    lines = ["Cold Sore Patch - Review", "", "I tried the patch for a week.", ""]
+    lines += ["Cold Sore is a clean, non-medicated patch that lets air in.", ""]
+    lines += ["", "", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    assert parse_page("\n".join(lines)).byline is None

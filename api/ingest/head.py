@@ -61,6 +61,20 @@ COUNTER = re.compile(
     re.IGNORECASE,
 )
 
+# Where prose names the writer: a guest post's first lines, the article's last ones
+PROSE_LINES = 3
+PROSE_CHARS = 200
+NAMED = r"(?P<name>[A-Z][^\W\d_]+(?:[ '-][A-Z][^\W\d_]+){1,2})"
+GUEST = re.compile(
+    r"\bguest (?:post|column|blog|article) (?:(?:written )?by|from) (?:Dr\.? )?" + NAMED + r"\b"
+)
+SIGNATURE = re.compile(r"^[-–—~]\s?" + NAMED + r"$")
+ABOUT = re.compile(
+    NAMED + r" is (?:a|an|the)\b[^.]{0,60}?\b(?:writer|author|editor|journalist|blogger|columnist"
+    r"|contributor|founder|professor|freelancer?|consultant|reporter|correspondent|designer"
+    r"|developer|architect|photographer|lawyer|attorney|researcher|speaker|coach)s?\b"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Head:
@@ -168,6 +182,29 @@ def _name_over_date(
     return None, published, last
 
 
+def _byline_in_prose(lines: Sequence[str], start: int, end: int) -> str | None:
+    """A writer the article names only in its text: a guest post's opening line ("The
+    following is a guest post by NAME, ..."), or its last lines, a signature ("-NAME") or a
+    note about the writer ("NAME is a writer ...")."""
+    opening = islice((i for i in range(start, end) if lines[i].strip()), PROSE_LINES)
+    for i in opening:
+        guest = GUEST.search(lines[i][:PROSE_CHARS])
+        if guest is not None:
+            return guest["name"]
+    seen = 0
+    for i in range(end - 1, start - 1, -1):
+        text = lines[i].strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > PROSE_LINES:
+            break
+        closing = SIGNATURE.match(text) or ABOUT.match(text[:PROSE_CHARS])
+        if closing is not None:
+            return closing["name"]
+    return None
+
+
 def read_head(lines: Sequence[str], end: int) -> Head:
     """Title, byline and date from the first lines of the page (before line `end`)."""
     top = list(islice((i for i in range(min(end, len(lines))) if lines[i].strip()), HEAD_LINES))
@@ -229,6 +266,8 @@ def read_head(lines: Sequence[str], end: int) -> Head:
             if byline is None:
                 byline, published = found[0], published or found[1]
             break
+    if byline is None:
+        byline = _byline_in_prose(lines, body_at, min(end, len(lines)))
     title = KICKER.sub("", lines[title_at].strip())
     dated = find_time(title)
     if dated is not None and dated[1] >= len(title) - 1 and len(title[: dated[0]].split()) >= 3:

@@ -1261,3 +1261,29 @@ def test_a_product_described_at_the_articles_end_is_no_byline() -> None:
     lines += ["", "", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
     lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
     assert parse_page("\n".join(lines)).byline is None
+
+
+def test_a_long_note_between_the_title_and_the_byline_is_not_the_title() -> None:
+    note = "Update: " + " ".join(["I moved this post to a page of its own for now."] * 5)
+    lines = ["Threats Are Not Speech (why I cancelled my talks)", "", note, ""]
+    lines += ["Posted by Kathy on April 6, 2007", "", "", "The article's text, at length.", ""]
+    lines += ["", "", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    page = parse_page("\n".join(lines))
+    assert (page.title, page.byline) == (
+        "Threats Are Not Speech (why I cancelled my talks)",
+        "Kathy",
+    )
+
+
+def test_a_byline_closing_a_short_article_leaves_the_title_at_the_top() -> None:
+    lines = ["Friday, October 19, 2012", "Cool Technology of the Week ", ""]
+    lines += ["Not exactly a technology, but a cool product of nature.", ""]
+    lines += ["As a mycologist, I generally get calls about mushrooms.", ""]
+    lines += ["Fungi that's bigger than a car tire.   That's cool!"]
+    lines += ["Posted by John Roe at 3:00 AM ", "", "", "", ""]
+    lines += ["Ann Lee said...", "    Wow, how big.", "    October 19, 2012 4:45 AM"]
+    lines += ["Bob Ray said...", "    Huge indeed.", "    October 19, 2012 5:45 AM"]
+    page = parse_page("\n".join(lines))
+    assert (page.title, page.byline) == ("Cool Technology of the Week", "John Roe")
+    assert page.sections[0][-1].text == "Fungi that's bigger than a car tire.   That's cool!"

@@ -1287,3 +1287,15 @@ def test_a_byline_closing_a_short_article_leaves_the_title_at_the_top() -> None:
     page = parse_page("\n".join(lines))
     assert (page.title, page.byline) == ("Cool Technology of the Week", "John Roe")
     assert page.sections[0][-1].text == "Fungi that's bigger than a car tire.   That's cool!"
+
+
+def test_comments_that_show_no_name_keep_their_text_as_body() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for minute, said in enumerate(["I love this band", "hot", "psst... it is on Tuesday"]):
+        lines += ["", "", said, "", f"  November 12, 2012 7:0{minute} PM", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("", "I love this band"),
+        ("", "hot"),
+        ("", "psst... it is on Tuesday"),
+    ]

@@ -1299,3 +1299,16 @@ def test_comments_that_show_no_name_keep_their_text_as_body() -> None:
         ("", "hot"),
         ("", "psst... it is on Tuesday"),
     ]
+
+
+def test_a_says_header_whose_name_lost_its_letters_is_still_a_header() -> None:
+    lines = ["A Post About Gardens", "", "Tomatoes need sun. Lots of it, every day.", ""]
+    for name, day in [("Tom Smith", 9), ("?????", 10), ("Ann Lee", 11), ("??", 12)]:
+        lines += [f"{name} says:", f"October {day}, 2012 at 1:49 am", "", f"Words of {day}.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Tom Smith", "Words of 9."),
+        ("?????", "Words of 10."),
+        ("Ann Lee", "Words of 11."),
+        ("??", "Words of 12."),
+    ]

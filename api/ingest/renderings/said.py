@@ -25,6 +25,8 @@ from api.ingest.renderings.shapes import (
 from api.ingest.times import find_time
 
 VERBS = ("say", "said", "wrote", "added")  # searched in lowercased lines
+# A name whose letters the crawl lost ("????? says:", a name in a script it could not keep)
+MAX_LOST = 40
 
 _last: tuple[Sequence[str], list[int]] | None = None
 
@@ -54,10 +56,14 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
             continue
         name = clean_name(re.sub(r"^\W*on\b", "", rest.strip(), flags=re.I))
         # The verb vouches for the header: a pingback's "name" is a whole post title.
+        if not name:  # clean_name drops words without a letter or digit
+            name = verb.sub("", rest.strip()).strip()
+        lost = 0 < len(name) <= MAX_LOST and not name.strip("? ")
         if not (
             plausible_name(name)
             or (0 < len(name) <= 160 and name[-1] not in "?!;:")
             or (name[-1:] == "!" and len(name.split()) <= 5)  # "Arthur in the Garden!"
+            or lost
         ):
             continue
         posted = None if span is None else text[span[0] : span[1]].strip()
@@ -66,6 +72,8 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
             found = _date_line(lines, i, 1)
             if found is not None:
                 posted, last = found
+        if lost and posted is None:
+            continue  # "??? says:" is a header only with its time
         metas.append(Meta(i, name, posted, last=last))
     if metas and metas[0].posted_text is None and _date_line(lines, metas[0].line, -1):
         # The time stands above each header ("DATE" / "NAME said,"): it opens the comment.

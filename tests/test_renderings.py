@@ -1312,3 +1312,11 @@ def test_a_says_header_whose_name_lost_its_letters_is_still_a_header() -> None:
         ("Ann Lee", "Words of 11."),
         ("??", "Words of 12."),
     ]
+
+
+def test_a_name_in_quote_marks_keeps_them_when_they_pair() -> None:
+    lines = ["A Post About Gardens", "", "Tomatoes need sun. Lots of it, every day.", ""]
+    for name in ['Akshay "The Great"', '"H"', "“Bo", "Cy Dee"]:
+        lines += [f"{name} says:", "October 9, 2012 at 1:49 am", "", "Some words.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ['Akshay "The Great"', '"H"', "Bo", "Cy Dee"]

@@ -52,6 +52,7 @@ ROLE = re.compile(
 )
 UI_TOKEN = re.compile(r"\w+|[^\w\s]")
 NUMBERING = re.compile(r"[+\-\u2212]?#?\d{1,12}[.):]?")  # "3.", "#3", a vote score "+1"
+NAME_QUOTES = "\"'“”"
 TAIL_MARKS = ".:…,|/•·●▪◆■—–-"  # punctuation and bullets between a name and a date
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
 NOT_VERIFIED = " (not verified)"
@@ -134,9 +135,26 @@ def clean_name(text: str) -> str:
         break
     if len(words) > 1 and any(is_link(w) for w in words):
         words = [w for w in words if not is_link(w)] or words  # an address alone stays
-    name = " ".join(words).strip("\"'“”")
+    name = " ".join(words)
+    if _unbalanced(name):  # a stray mark at an end, not a nickname's ('Ann "The Great"')
+        name = name.strip("\"'“”")
     role = ROLE.search(name)
     return name[: role.start()] if role is not None and role.start() > 0 else name
+
+
+def _unbalanced(name: str) -> bool:
+    """Whether a name opens or ends with a quote mark that no other mark in it pairs with."""
+    if not name or (name[0] not in NAME_QUOTES and name[-1] not in NAME_QUOTES):
+        return False
+    return (
+        name.count('"') % 2 == 1
+        or name.count("“") != name.count("”")
+        or "'"
+        in (
+            name[0],
+            name[-1],
+        )
+    )
 
 
 def split_reply(name: str) -> tuple[str, str | None]:

@@ -1320,3 +1320,19 @@ def test_a_name_in_quote_marks_keeps_them_when_they_pair() -> None:
         lines += [f"{name} says:", "October 9, 2012 at 1:49 am", "", "Some words.", ""]
     page = parse_page("\n".join(lines))
     assert [c.author for c in page.comments] == ['Akshay "The Great"', '"H"', "Bo", "Cy Dee"]
+
+
+def test_an_inline_reply_block_answers_the_comment_above_it() -> None:
+    lines = ["A Post About Gardens", "", "Tomatoes need sun. Lots of it, every day.", ""]
+    lines += ["09. Jul, 2012 / Tom Smith says:", "", "I grow mine in pots.", "", ""]
+    lines += ["Jane Roe Reply:", "July 10th, 2012 at 1:06 pm", "", "So do I.", "", ""]
+    lines += ["Tom Smith Reply:", "July 10th, 2012 at 1:18 pm", "", "Good to hear.", "", ""]
+    lines += ["09. Jul, 2012 / Ann Lee says:", "", "Mine never ripen.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Tom Smith", "I grow mine in pots."),
+        ("Jane Roe", "So do I."),
+        ("Tom Smith", "Good to hear."),
+        ("Ann Lee", "Mine never ripen."),
+    ]
+    assert [t.parent for t in page.threads] == [None, 0, 1, None]

@@ -1336,3 +1336,13 @@ def test_an_inline_reply_block_answers_the_comment_above_it() -> None:
         ("Ann Lee", "Mine never ripen."),
     ]
     assert [t.parent for t in page.threads] == [None, 0, 1, None]
+
+
+def test_a_name_that_begins_like_a_weekday_is_not_part_of_the_time() -> None:
+    names = ["Satish", "Tipping Monkey", "Sunny Day", "Fridolin"]
+    page = parse_page(_name_on_date_page([(name, "A comment of some words.") for name in names]))
+    assert [(c.author, c.posted_text) for c in page.comments] == [
+        (name, f"11.06.12 at 10:{k:02d} am") for k, name in enumerate(names)
+    ]
+    assert find_time("Sat, Nov 3, 2012") == (0, 16)
+    assert find_time("Satish Nov 3, 2012") == (7, 18)

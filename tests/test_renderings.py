@@ -1174,3 +1174,175 @@ def test_a_reply_may_address_its_parent_by_first_name_without_a_title() -> None:
     page = parse_page("\n".join(lines))
     assert page.comments[0].author == "Dr. Joan Smith"
     assert [t.parent for t in page.threads] == [None, None, 0, None]
+
+
+def test_a_quoted_excerpt_answers_who_said_it_not_who_quoted_it_before() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("Ann Lee", "If only it rained, we could plant the tomatoes at last. Not yet."),
+                ("Bo Ray", "“we could plant the tomatoes at last”\n\n    Why wait for rain?"),
+                ("Cy Dee", "“we could plant the tomatoes at last”\n\n    Soon, I hope."),
+                ("Di Eng", "A fine plan from a careful planner who thought of everything."),
+                # closed by an opening mark, as some readers type it
+                ("Ed Fox", "“A fine plan from a careful planner who thought “\n\n    Hardly."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, 0, 0, None, 3]
+
+
+def test_a_first_header_whose_replies_indent_their_bodies_further_is_their_parent() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "Ann Lee July 7, 2012 at 10:00 am", "", "    First, at some length.", ""]
+    lines += ["    ", "", "    Bob Ray July 7, 2012 at 10:05 am", "", "        Thank you.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray"]
+    assert [t.parent for t in page.threads] == [None, 0]
+
+
+def test_deep_in_a_thread_a_first_name_picks_the_sibling_a_reply_answers() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    said = [
+        ("", "Ann Lee", "First, at some length."),
+        ("    ", "Bob Ray", "A reply to Ann."),
+        ("        ", "Cy Dee", "A reply to Bob."),
+        ("        ", "Ann Lee", "Cy, that is what I meant."),  # deep: Cy's
+        ("    ", "Di Eng", "Bob, I think so too."),  # one level in: the nesting's
+    ]
+    for minute, (pad, name, body) in enumerate(said):
+        lines += ["", f"{pad}{name} July 7, 2012 at 10:0{minute} am", "", f"{pad}    {body}", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == [name for _, name, _ in said]
+    assert [t.parent for t in page.threads] == [None, 0, 1, 2, 0]
+
+
+def test_a_name_whose_short_last_word_ends_with_a_dot_keeps_it() -> None:
+    names = ["js.", "josh g.", "Ed Roe Jr.", "Ann Lee"]
+    bodies = ["A comment of some words."] * 3 + ["@js yes, and more words."]
+    page = parse_page(_name_on_date_page(list(zip(names, bodies, strict=True))))
+    assert [c.author for c in page.comments] == names
+    assert [t.parent for t in page.threads] == [None, None, None, 0]
+
+
+def test_a_profile_block_set_apart_by_blank_lines_names_its_author() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    people = [("Ann Lee", "Springfield, IL", 12), ("Bob Ray", "", 3), ("Cy Dee", "Dover", 40)]
+    people += [("Di Eng", "Leeds", 7), ("Ed Fox", "", 1)]
+    for minute, (name, place, count) in enumerate(people):
+        lines += ["", "", "", name, ""] + ([place, ""] if place else [])
+        lines += [f"Total Comments ({count})", f"November 12, 2012  01:{minute:02d} PM ET", ""]
+        lines += [f"A comment of some words by the person number {minute}.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray", "Cy Dee", "Di Eng", "Ed Fox"]
+    assert page.comments[0].body == "A comment of some words by the person number 0."
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        ("The following is a guest post from Dr. Jane Roe, founder of a small firm.", "Thanks."),
+        ("The council met on Tuesday to talk about the bridge.", "-Jane Roe"),
+        ("The council met on Tuesday.", "Jane Roe is a writer and designer based in Leeds."),
+    ],
+)
+def test_a_writer_named_only_in_the_articles_prose_is_its_byline(first: str, last: str) -> None:
+    lines = ["The Bridge Will Be Rebuilt", "", first, ""]
+    lines += ["The work will take two years and cost more than planned.", "", last]
+    lines += ["", "", "", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    page = parse_page("\n".join(lines))
+    assert (page.title, page.byline) == ("The Bridge Will Be Rebuilt", "Jane Roe")
+
+
+def test_a_product_described_at_the_articles_end_is_no_byline() -> None:
+    lines = ["Cold Sore Patch - Review", "", "I tried the patch for a week.", ""]
+    lines += ["Cold Sore is a clean, non-medicated patch that lets air in.", ""]
+    lines += ["", "", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    assert parse_page("\n".join(lines)).byline is None
+
+
+def test_a_long_note_between_the_title_and_the_byline_is_not_the_title() -> None:
+    note = "Update: " + " ".join(["I moved this post to a page of its own for now."] * 5)
+    lines = ["Threats Are Not Speech (why I cancelled my talks)", "", note, ""]
+    lines += ["Posted by Kathy on April 6, 2007", "", "", "The article's text, at length.", ""]
+    lines += ["", "", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    page = parse_page("\n".join(lines))
+    assert (page.title, page.byline) == (
+        "Threats Are Not Speech (why I cancelled my talks)",
+        "Kathy",
+    )
+
+
+def test_a_byline_closing_a_short_article_leaves_the_title_at_the_top() -> None:
+    lines = ["Friday, October 19, 2012", "Cool Technology of the Week ", ""]
+    lines += ["Not exactly a technology, but a cool product of nature.", ""]
+    lines += ["As a mycologist, I generally get calls about mushrooms.", ""]
+    lines += ["Fungi that's bigger than a car tire.   That's cool!"]
+    lines += ["Posted by John Roe at 3:00 AM ", "", "", "", ""]
+    lines += ["Ann Lee said...", "    Wow, how big.", "    October 19, 2012 4:45 AM"]
+    lines += ["Bob Ray said...", "    Huge indeed.", "    October 19, 2012 5:45 AM"]
+    page = parse_page("\n".join(lines))
+    assert (page.title, page.byline) == ("Cool Technology of the Week", "John Roe")
+    assert page.sections[0][-1].text == "Fungi that's bigger than a car tire.   That's cool!"
+
+
+def test_comments_that_show_no_name_keep_their_text_as_body() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for minute, said in enumerate(["I love this band", "hot", "psst... it is on Tuesday"]):
+        lines += ["", "", said, "", f"  November 12, 2012 7:0{minute} PM", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("", "I love this band"),
+        ("", "hot"),
+        ("", "psst... it is on Tuesday"),
+    ]
+
+
+def test_a_says_header_whose_name_lost_its_letters_is_still_a_header() -> None:
+    lines = ["A Post About Gardens", "", "Tomatoes need sun. Lots of it, every day.", ""]
+    for name, day in [("Tom Smith", 9), ("?????", 10), ("Ann Lee", 11), ("??", 12)]:
+        lines += [f"{name} says:", f"October {day}, 2012 at 1:49 am", "", f"Words of {day}.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Tom Smith", "Words of 9."),
+        ("?????", "Words of 10."),
+        ("Ann Lee", "Words of 11."),
+        ("??", "Words of 12."),
+    ]
+
+
+def test_a_name_in_quote_marks_keeps_them_when_they_pair() -> None:
+    lines = ["A Post About Gardens", "", "Tomatoes need sun. Lots of it, every day.", ""]
+    for name in ['Akshay "The Great"', '"H"', "“Bo", "Cy Dee"]:
+        lines += [f"{name} says:", "October 9, 2012 at 1:49 am", "", "Some words.", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ['Akshay "The Great"', '"H"', "Bo", "Cy Dee"]
+
+
+def test_an_inline_reply_block_answers_the_comment_above_it() -> None:
+    lines = ["A Post About Gardens", "", "Tomatoes need sun. Lots of it, every day.", ""]
+    lines += ["09. Jul, 2012 / Tom Smith says:", "", "I grow mine in pots.", "", ""]
+    lines += ["Jane Roe Reply:", "July 10th, 2012 at 1:06 pm", "", "So do I.", "", ""]
+    lines += ["Tom Smith Reply:", "July 10th, 2012 at 1:18 pm", "", "Good to hear.", "", ""]
+    lines += ["09. Jul, 2012 / Ann Lee says:", "", "Mine never ripen.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Tom Smith", "I grow mine in pots."),
+        ("Jane Roe", "So do I."),
+        ("Tom Smith", "Good to hear."),
+        ("Ann Lee", "Mine never ripen."),
+    ]
+    assert [t.parent for t in page.threads] == [None, 0, 1, None]
+
+
+def test_a_name_that_begins_like_a_weekday_is_not_part_of_the_time() -> None:
+    names = ["Satish", "Tipping Monkey", "Sunny Day", "Fridolin"]
+    page = parse_page(_name_on_date_page([(name, "A comment of some words.") for name in names]))
+    assert [(c.author, c.posted_text) for c in page.comments] == [
+        (name, f"11.06.12 at 10:{k:02d} am") for k, name in enumerate(names)
+    ]
+    assert find_time("Sat, Nov 3, 2012") == (0, 16)
+    assert find_time("Satish Nov 3, 2012") == (7, 18)

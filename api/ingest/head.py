@@ -63,6 +63,22 @@ COUNTER = re.compile(
     re.IGNORECASE,
 )
 
+# Where prose names the writer: a guest post's first lines, the article's last ones
+PROSE_LINES = 3
+PROSE_CHARS = 200
+MAX_TITLE_WORDS = 30
+CLOSED_ABOVE = 3  # a title and two paragraphs above a byline that closes the article
+NAMED = r"(?P<name>[A-Z][^\W\d_]+(?:[ '-][A-Z][^\W\d_]+){1,2})"
+GUEST = re.compile(
+    r"\bguest (?:post|column|blog|article) (?:(?:written )?by|from) (?:Dr\.? )?" + NAMED + r"\b"
+)
+SIGNATURE = re.compile(r"^[-–—~]\s?" + NAMED + r"$")
+ABOUT = re.compile(
+    NAMED + r" is (?:a|an|the)\b[^.]{0,60}?\b(?:writer|author|editor|journalist|blogger|columnist"
+    r"|contributor|founder|professor|freelancer?|consultant|reporter|correspondent|designer"
+    r"|developer|architect|photographer|lawyer|attorney|researcher|speaker|coach)s?\b"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Head:
@@ -148,6 +164,18 @@ def _is_name(name: str) -> bool:
     return bool(name) and plausible_name(name) and name.split()[0].lower() not in NOT_NAMES
 
 
+def _closes(lines: Sequence[str], at: int, end: int, candidates: Sequence[int]) -> bool:
+    """Whether the byline at `at` closes the article: paragraphs above it (two or more after
+    the title), only blank lines between it and the comments."""
+    above = sum(1 for c in candidates if c < at)
+    return above >= CLOSED_ABOVE and all(not lines[i].strip() for i in range(at + 1, end))
+
+
+def _prose(line: str) -> bool:
+    """A line too long to be a headline: a paragraph of the article or a note above it."""
+    return len(line) > PROSE_CHARS or len(line.split()) > MAX_TITLE_WORDS
+
+
 def _title_case(line: str) -> bool:
     words = [w for w in line.split() if w[:1].isalpha()]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
@@ -170,6 +198,29 @@ def _name_over_date(
             if is_date_line(lines[j]):
                 return lines[under[0]].strip(), published or lines[j].strip(), max(last, j)
     return None, published, last
+
+
+def _byline_in_prose(lines: Sequence[str], start: int, end: int) -> str | None:
+    """A writer the article names only in its text: a guest post's opening line ("The
+    following is a guest post by NAME, ..."), or its last lines, a signature ("-NAME") or a
+    note about the writer ("NAME is a writer ...")."""
+    opening = islice((i for i in range(start, end) if lines[i].strip()), PROSE_LINES)
+    for i in opening:
+        guest = GUEST.search(lines[i][:PROSE_CHARS])
+        if guest is not None:
+            return guest["name"]
+    seen = 0
+    for i in range(end - 1, start - 1, -1):
+        text = lines[i].strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > PROSE_LINES:
+            break
+        closing = SIGNATURE.match(text) or ABOUT.match(text[:PROSE_CHARS])
+        if closing is not None:
+            return closing["name"]
+    return None
 
 
 def read_head(lines: Sequence[str], end: int) -> Head:
@@ -199,8 +250,13 @@ def read_head(lines: Sequence[str], end: int) -> Head:
             found = read_byline("by " + lines[top[k + 1]].strip())  # "Posted by" / "NAME"
             if found is not None:
                 i = top[k + 1]
+        if found is not None and byline is None and _closes(lines, i, end, candidates):
+            continue  # "body / Posted by NAME at TIME" closing a short article: read below
         if found is not None and byline is None:
             before = [c for c in candidates if c < i]
+            if len(before) > 1 and _prose(lines[before[-1]]):
+                # "Title / Update: a note of several sentences / Posted by NAME": the title
+                before = [c for c in before if not _prose(lines[c])] or before
             if before and i - before[-1] <= 4:
                 title_at = before[-1]
                 if len(before) > 1 and _deck_under(lines, before[-2], title_at):
@@ -236,6 +292,8 @@ def read_head(lines: Sequence[str], end: int) -> Head:
             if byline is None:
                 byline, published = found[0], published or found[1]
             break
+    if byline is None:
+        byline = _byline_in_prose(lines, body_at, min(end, len(lines)))
     title = KICKER.sub("", lines[title_at].strip())
     dated = find_time(title)
     if dated is not None and dated[1] >= len(title) - 1 and len(title[: dated[0]].split()) >= 3:

@@ -24,6 +24,7 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+\S")
 END_PUNCTUATION = frozenset(".!?:;\"'”’)…]»")
 MAX_CAPTION_WORDS = 20
 MAX_PAGE_CHARS = 5_000_000
+DEEP = 2  # nesting depth from which a reply's first-name address picks its parent in the thread
 
 
 def normalise(text: str) -> str:
@@ -150,8 +151,9 @@ def build_comments(
         if item.reply_to is None and item.reply_to_index is None:
             said = (item.body, item.author)
             nested = parent_position is not None or bool(item.depth)
+            deep = item.depth is not None and item.depth >= DEEP
             stated = stated_parent(
-                *said, authors=authors, position=position, opened=opened, nested=nested
+                *said, authors=authors, position=position, opened=opened, nested=nested, deep=deep
             )
             if not nested:
                 parent_position = stated

@@ -75,9 +75,10 @@ class Authors:
         key = _key(author)
         self.bodies.append(body)
         self.names.append(key)
-        if key:
-            _push(self.full.setdefault(key, []), position)
-            words = key.split()
+        found = key.strip(".!?")  # as `find_all` looks names up: "js." is "@js"
+        if found:
+            _push(self.full.setdefault(found, []), position)
+            words = found.split()
             _push(self.first.setdefault(words[0], []), position)
             if len(words) > 2 and words[0].rstrip(".") in TITLES:  # "Dr. Joan Smith": Joan
                 _push(self.first.setdefault(words[1], []), position)
@@ -230,6 +231,7 @@ QUOTE_CHARS = re.compile("[\"“”«»‘’'`]")
 OPENERS = '"“”«'  # a closing mark opening a body is a typo for an opening one
 CLOSERS = '"”»'
 MIN_EXCERPT = 20
+QUOTE_OPENING = frozenset('"“”«>')  # what a paragraph quoting someone else opens with
 LOOKBACK = 200  # earlier comments an opening excerpt is looked for in (keeps parsing linear)
 
 
@@ -248,6 +250,9 @@ def _opening_quote(text: str) -> str | None:
     elif text[:1] in OPENERS:
         paragraph = text.partition("\n\n")[0]
         close = max(paragraph.rfind(mark, 1) for mark in CLOSERS)
+        end = len(paragraph.rstrip()) - 1
+        if end > close and paragraph[end] == "“":  # “… pro-gay “: an opening mark closing it
+            close = end
         if close < 0:
             return None
         excerpt, rest = paragraph[1:close], text[close + 1 :]
@@ -260,9 +265,13 @@ def _opening_quote(text: str) -> str | None:
 
 
 def _pieces(body: str) -> set[str]:
-    """The paragraphs and lines of a body long enough to be recognised when quoted."""
+    """The paragraphs and lines of a body long enough to be recognised when quoted, but not
+    those it quotes itself (a paragraph opening with a quote mark or "> "): repeating them
+    answers whoever said them first."""
     out = set()
     for paragraph in body.split("\n\n"):
+        if paragraph.lstrip()[:1] in QUOTE_OPENING:
+            continue
         out.add(_said(paragraph))
         if "\n" in paragraph:
             out.update(_said(line) for line in paragraph.split("\n"))
@@ -326,12 +335,15 @@ def stated_parent(
     position: int,
     opened: Opening | None = None,
     nested: bool = False,
+    deep: bool = False,
 ) -> int | None:
     """The position of the comment this body (at `position`, by `author`) says it answers,
     or None. "@7" is the seventh comment, counted from 1 as pages number them; "@name" may
     open the text or stand inside it. `opened` is `opening(body)`, when the caller has read
     it already. A comment not `nested` by the page may name its parent by first name alone
-    ("Jonathan, ..." answers Jonathan Turner); a nested one is placed by its nesting first."""
+    ("Jonathan, ..." answers Jonathan Turner); a nested one is placed by its nesting first,
+    and names its parent so only when `deep` in a thread (two levels or more, where pages stop
+    indenting replies and readers say whom they answer)."""
     opened = opening(body) if opened is None else opened
     text = opened.text
     number = NUMBER.match(text)
@@ -362,7 +374,8 @@ def stated_parent(
     vocative = _vocative(text)
     if vocative is not None:
         name = vocative["name"].strip()
-        loose = not nested and " " not in name and name[:1].isupper() and name[1:].islower()
+        loose = (not nested or deep) and " " not in name and name[:1].isupper()
+        loose = loose and name[1:].islower()
         found = authors.choose(authors.find_all(name, loose=loose), body, author)
         if found is not None:
             if _addresses_others(text, authors, found):

@@ -28,7 +28,11 @@ MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?"
+# A weekday's name or its abbreviation, a whole word ("Satish" and "Sunny" are names)
+WEEKDAY = (
+    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)\b\.?,?"
+)
 # A day stuck to the name before it ("Petal26 October 2012", "Poe240927 October 2012"), only
 # where a month and a year follow: two digits after anything, one digit after a letter.
 GLUED_DAY = (

@@ -403,4 +403,21 @@ def split(lines: Sequence[str]) -> Section | None:
         return from_headers(lines, names, times_after=True)
     if placement(lines, metas, floor) == "footer":
         return from_footers(lines, metas, floor)
-    return from_headers(lines, metas)
+    return _unsigned(lines, metas, from_headers(lines, metas))
+
+
+def _unsigned(lines: Sequence[str], metas: list[Meta], section: Section | None) -> Section | None:
+    """Comments that show no name: "text / DATE" read as "NAME / DATE" headers leaves every
+    body empty. Then each such line is the comment's text, its author not shown ("")."""
+    if (
+        section is None
+        or len(section.comments) < 2
+        or any(c.body.strip() for c in section.comments)
+        or any(m.last is None or m.last == m.line for m in metas)
+    ):
+        return section
+    comments = [
+        replace(c, author="", body=lines[m.line].strip())
+        for c, m in zip(section.comments, metas, strict=True)
+    ]
+    return replace(section, comments=comments)

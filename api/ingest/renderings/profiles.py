@@ -27,14 +27,26 @@ def is_counter(line: str) -> bool:
 
 def block_above(lines: Sequence[str], counter: int) -> int:
     """The first line of the profile block that ends with the counter at `counter`: the
-    short lines right above it, up to a blank line or a time."""
+    short lines right above it, up to a blank line or a time; or, when none hugs it, the
+    short lines above it each set apart by one blank line ("NAME / - / place / - / counter"),
+    up to a wider gap, which must then close the block from above."""
     top = counter
     while top > 0 and counter - top < BLOCK:
         line = lines[top - 1]
         if blank(line) or not short(line.strip()) or find_time(line) is not None:
             break
         top -= 1
-    return top
+    if top < counter:
+        return top
+    spaced = counter
+    while spaced - 2 >= 0 and counter - spaced < 2 * BLOCK and blank(lines[spaced - 1]):
+        line = lines[spaced - 2]
+        if blank(line):  # a gap: the block's top
+            return spaced
+        if not short(line.strip(), 6) or find_time(line) is not None:
+            break
+        spaced -= 2
+    return spaced if spaced == 0 else counter
 
 
 def _counter_in(lines: Sequence[str], meta: Meta) -> int | None:

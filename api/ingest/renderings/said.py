@@ -25,6 +25,9 @@ from api.ingest.renderings.shapes import (
 from api.ingest.times import find_time
 
 VERBS = ("say", "said", "wrote", "added")  # searched in lowercased lines
+INLINE_REPLY = re.compile(r"^(?P<name>\S.{0,59}?)\s+reply:$", re.IGNORECASE)
+# A name whose letters the crawl lost ("????? says:", a name in a script it could not keep)
+MAX_LOST = 40
 
 _last: tuple[Sequence[str], list[int]] | None = None
 
@@ -54,10 +57,14 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
             continue
         name = clean_name(re.sub(r"^\W*on\b", "", rest.strip(), flags=re.I))
         # The verb vouches for the header: a pingback's "name" is a whole post title.
+        if not name:  # clean_name drops words without a letter or digit
+            name = verb.sub("", rest.strip()).strip()
+        lost = 0 < len(name) <= MAX_LOST and not name.strip("? ")
         if not (
             plausible_name(name)
             or (0 < len(name) <= 160 and name[-1] not in "?!;:")
             or (name[-1:] == "!" and len(name.split()) <= 5)  # "Arthur in the Garden!"
+            or lost
         ):
             continue
         posted = None if span is None else text[span[0] : span[1]].strip()
@@ -66,6 +73,8 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
             found = _date_line(lines, i, 1)
             if found is not None:
                 posted, last = found
+        if lost and posted is None:
+            continue  # "??? says:" is a header only with its time
         metas.append(Meta(i, name, posted, last=last))
     if metas and metas[0].posted_text is None and _date_line(lines, metas[0].line, -1):
         # The time stands above each header ("DATE" / "NAME said,"): it opens the comment.
@@ -77,7 +86,33 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
             else:
                 moved.append(replace(meta, line=found[1], posted_text=found[0], last=meta.line))
         metas = moved
-    return with_depths(lines, metas)
+    metas = with_depths(lines, metas)
+    if metas and verb.search("says:") is not None:
+        metas = _with_inline_replies(lines, metas)
+    return metas
+
+
+def _with_inline_replies(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
+    """ "NAME Reply:" headers, each with its date on the next line, among "NAME says:" ones: a
+    reply shown inline, answering the comment right above it (a run of them, a chain)."""
+    replies: list[Meta] = []
+    for i in lines_holding(lines, ("reply:",), lower=True):
+        found = INLINE_REPLY.match(lines[i].strip())
+        if found is None:
+            continue
+        name = clean_name(found["name"])
+        posted = _date_line(lines, i, 1)
+        if posted is not None and plausible_name(name):
+            replies.append(Meta(i, name, posted[0], last=posted[1]))
+    if not replies:
+        return metas
+    inline = {m.line for m in replies}
+    out: list[Meta] = []
+    depth = 0
+    for meta in sorted([*metas, *replies], key=lambda m: m.line):
+        depth = depth + 1 if meta.line in inline else meta.depth or 0
+        out.append(replace(meta, depth=depth))
+    return out
 
 
 def _date_line(lines: Sequence[str], at: int, step: int) -> tuple[str, int] | None:

@@ -52,6 +52,7 @@ ROLE = re.compile(
 )
 UI_TOKEN = re.compile(r"\w+|[^\w\s]")
 NUMBERING = re.compile(r"[+\-\u2212]?#?\d{1,12}[.):]?")  # "3.", "#3", a vote score "+1"
+NAME_QUOTES = "\"'“”"
 TAIL_MARKS = ".:…,|/•·●▪◆■—–-"  # punctuation and bullets between a name and a date
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
 NOT_VERIFIED = " (not verified)"
@@ -138,11 +139,18 @@ def clean_name(text: str) -> str:
             continue
         if core != word and (len(core) > 1 or not core.isupper()):
             # "Ph.D.", "S.W.": an abbreviation keeps its last dot
-            words[-1] = core + "." if "." in core and word[len(core)] == "." else core
+            # "js.", "josh g.", "Jr.": a short last word keeps the one dot it ends with (a
+            # longer one ending so reads as a sentence's end, see plausible_name)
+            dotted = word[len(core)] == "." and (
+                "." in core or (word == core + "." and len(core) <= 2)
+            )
+            words[-1] = core + "." if dotted else core
         break
     if len(words) > 1 and may_hold_link(text) and any(is_link(w) for w in words):
         words = [w for w in words if not is_link(w)] or words  # an address alone stays
-    name = " ".join(words).strip("\"'“”")
+    name = " ".join(words)
+    if _unbalanced(name):  # a stray mark at an end, not a nickname's ('Ann "The Great"')
+        name = name.strip("\"'“”")
     role = ROLE.search(name) if may_hold_role(name) else None
     return name[: role.start()] if role is not None and role.start() > 0 else name
 
@@ -154,6 +162,15 @@ def _has_alnum(word: str) -> bool:
 def _may_number(word: str) -> bool:
     """Whether NUMBERING may match the word: it opens with a sign, "#" or a digit."""
     return word[0].isdigit() or word[0] in "+-\u2212#"
+
+
+def _unbalanced(name: str) -> bool:
+    """Whether a name opens or ends with a quote mark that no other mark in it pairs with."""
+    if not name or (name[0] not in NAME_QUOTES and name[-1] not in NAME_QUOTES):
+        return False
+    return (
+        name.count('"') % 2 == 1 or name.count("“") != name.count("”") or "'" in (name[0], name[-1])
+    )
 
 
 def split_reply(name: str) -> tuple[str, str | None]:
@@ -333,9 +350,14 @@ def with_depths(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
     if len(widths) < 2:
         return metas
     lone_first = shown.count(widths[0]) == 1 and shown[0] == widths[0]
-    if lone_first and _body_indent(lines, metas[0]) == widths[1]:
+    if (
+        lone_first
+        and _body_indent(lines, metas[0]) == widths[1]
+        and _peers_flush(lines, metas, shown, widths[1])
+    ):
         # The section's first header alone lost the indent its body and the other top-level
-        # headers keep: it is at their level, not above them.
+        # headers keep: it is at their level, not above them (unless the headers at that
+        # indent set their own bodies further in, as the first one does: replies to it).
         shown[0] = widths[1]
         widths = widths[1:]
     rank: dict[int, int] = {}
@@ -347,6 +369,14 @@ def with_depths(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
     if level == 0:
         return metas
     return [replace(m, depth=rank[w]) for m, w in zip(metas, shown, strict=True)]
+
+
+def _peers_flush(lines: Sequence[str], metas: list[Meta], shown: list[int], width: int) -> bool:
+    """Whether some header at indent `width` has its body at that indent too."""
+    return any(
+        w == width and (_body_indent(lines, m) or 0) <= width
+        for m, w in zip(metas, shown, strict=True)
+    )
 
 
 def _body_indent(lines: Sequence[str], meta: Meta) -> int | None:

@@ -8,8 +8,9 @@ out at a place becomes one `more` entry holding the keyset key to resume after.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from schemas import ThreadSort
@@ -66,11 +67,7 @@ Planned = PlannedComment | PlannedGroup | PlannedMore
 
 def sort_key(comment: Skeleton, sort: ThreadSort) -> SortKey:
     """Ascending key in display order; positions make it unique."""
-    if sort == "newest":
-        return (-comment.posted_at, -comment.position)
-    if sort == "replies":
-        return (-comment.reply_count, comment.position)
-    return (comment.posted_at, comment.position)
+    return _KEYS[sort](comment)
 
 
 class Tree:
@@ -96,25 +93,31 @@ class Tree:
         self, parent: Parent, sort: ThreadSort
     ) -> list[tuple[SortKey, Skeleton | MissingParent]]:
         """Sorted siblings under `parent`; a missing parent ranks by its first orphan."""
+        key = _KEYS[sort]
+        keyed: list[tuple[SortKey, Skeleton | MissingParent]]
         if isinstance(parent, MissingParent):
-            kids: list[Skeleton | MissingParent] = list(self.orphans.get(parent, []))
+            keyed = [(key(k), k) for k in self.orphans.get(parent, ())]
         elif parent is None:
-            kids = [*self.top, *self.orphans]
+            keyed = [(key(k), k) for k in self.top]
+            keyed += [(min(map(key, kids)), group) for group, kids in self.orphans.items()]
         else:
-            kids = list(self.children.get(parent, []))
-        keyed = [(self._key(k, sort), k) for k in kids]
-        keyed.sort(key=lambda pair: pair[0])
+            keyed = [(key(k), k) for k in self.children.get(parent, ())]
+        keyed.sort(key=_first)  # keys are unique: positions are
         return keyed
-
-    def _key(self, item: Skeleton | MissingParent, sort: ThreadSort) -> SortKey:
-        if isinstance(item, MissingParent):
-            return min(sort_key(o, sort) for o in self.orphans[item])
-        return sort_key(item, sort)
 
     def has_replies(self, item: Skeleton | MissingParent) -> int:
         if isinstance(item, MissingParent):
             return len(self.orphans[item])
-        return len(self.children.get(item.id, []))
+        return len(self.children.get(item.id, ()))
+
+
+_KEYS: dict[ThreadSort, Callable[[Skeleton], SortKey]] = {
+    "oldest": lambda c: (c.posted_at, c.position),
+    "newest": lambda c: (-c.posted_at, -c.position),
+    "replies": lambda c: (-c.reply_count, c.position),
+}
+"""`sort_key` for each sort, looked up once per sibling list rather than once per comment."""
+_first = itemgetter(0)
 
 
 @dataclass(slots=True)

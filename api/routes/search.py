@@ -114,23 +114,37 @@ KEY_SHAPE: dict[SearchOrder, Any] = {"rank": tuple[Score, RowId], "newest": tupl
 
 def _hit(kind: SearchType, score: float, row: Any, marks: Marks) -> SearchHit:
     ex = excerpt(row[-1], marks)
-    common: dict[str, Any] = {
-        "text": ex.text,
-        "snippet": ex.html,
-        "highlights": ex.highlights,
-        "score": round(score, 6),
-    }
-    if kind == "article":
-        return ArticleHit(article_id=row[0], title=row[1], **common)
+    score = round(score, 6)
     if kind == "comment":
         return CommentHit(
             comment_id=row[0],
             article_id=row[1],
             author=row[2],
             posted_at=None if row[3] is None else utc(row[3]),
-            **common,
+            text=ex.text,
+            snippet=ex.html,
+            highlights=ex.highlights,
+            score=score,
         )
-    return QuoteHit(quote_id=row[0], article_id=row[1], comment_id=row[2], speaker=row[3], **common)
+    if kind == "article":
+        return ArticleHit(
+            article_id=row[0],
+            title=row[1],
+            text=ex.text,
+            snippet=ex.html,
+            highlights=ex.highlights,
+            score=score,
+        )
+    return QuoteHit(
+        quote_id=row[0],
+        article_id=row[1],
+        comment_id=row[2],
+        speaker=row[3],
+        text=ex.text,
+        snippet=ex.html,
+        highlights=ex.highlights,
+        score=score,
+    )
 
 
 @get(

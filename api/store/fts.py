@@ -79,27 +79,28 @@ def new_marks() -> Marks:
 
 
 def excerpt(marked: str, marks: Marks) -> Excerpt:
-    """Split FTS5 output carrying the sentinel `marks` into its three forms."""
+    """Split FTS5 output carrying the sentinel `marks` into its three forms.
+
+    One split by each mark gives the pieces; the text and the HTML join them, and the HTML is
+    escaped piece by piece only when the excerpt holds a character to escape (most do not)."""
     mark_open, mark_close = marks
-    text: list[str] = []
-    parts: list[str] = []
+    # Plain splits, not a pattern: the marks are new for every search, so a pattern would be
+    # compiled anew each time.
+    chunks = [chunk.split(mark_close) for chunk in marked.split(mark_open)]
     highlights: list[Highlight] = []
     length = 0
     start: int | None = None
-    # Plain splits, not a pattern: the marks are new for every search, so a pattern would be
-    # compiled anew each time.
-    for opened, chunk in enumerate(marked.split(mark_open)):
+    for opened, pieces in enumerate(chunks):
         if opened:
             start = length
-            parts.append("<mark>")
-        for closed, piece in enumerate(chunk.split(mark_close)):
-            if closed:
-                if start is not None:
-                    highlights.append(Highlight(start=start, end=length))
+        length += len(pieces[0])
+        for piece in pieces[1:]:
+            if start is not None:
+                highlights.append(Highlight(start=start, end=length))
                 start = None
-                parts.append("</mark>")
-            if piece:
-                text.append(piece)
-                parts.append(html.escape(piece, quote=False))
-                length += len(piece)
-    return Excerpt("".join(text), "".join(parts), highlights)
+            length += len(piece)
+    text = "".join(["".join(pieces) for pieces in chunks])
+    if "&" in marked or "<" in marked or ">" in marked:
+        chunks = [[html.escape(piece, quote=False) for piece in pieces] for pieces in chunks]
+    snippet = "<mark>".join(["</mark>".join(pieces) for pieces in chunks])
+    return Excerpt(text, snippet, highlights)

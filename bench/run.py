@@ -611,6 +611,8 @@ def render(
         lines += [
             "",
             f"Ingest: {rate.pages} pages ({rate.comments:,} comments) through parse and store "
+            "(parsed in the worker pool, one process per core, as `threadbase ingest` does; its "
+            "processes are up before the clock starts) "
             f"at {rate.pages_per_s:,.0f} pages/s, {rate.comments_per_s:,.0f} comments/s; the "
             "same comment rows by a bare `executemany` into the same schema (its FTS triggers "
             f"included): {rate.bare_rows_per_s:,.0f} rows/s.",
@@ -697,7 +699,8 @@ def render(
     if rate:
         lines.append(
             "- **Ingest.** The real path parses every page (threads, quotes, links) before "
-            "storing it; the reference only inserts the finished rows."
+            "storing it, in worker processes while the parent stores the pages before it; the "
+            "reference only inserts the finished rows."
         )
     if profile_text:
         lines += [

@@ -78,14 +78,15 @@ def digit_lines(lines: Sequence[str]) -> list[int]:
     page = _page(lines)
     # The page's UTF-8 with every byte but ASCII digits and line breaks deleted: what is left
     # of a line is its ASCII digits (no other character's encoding holds a byte below 128).
-    kept = page.text.encode("utf-8", "surrogatepass").translate(None, NOT_DIGIT_OR_BREAK)
+    encoded = page.text.encode("utf-8", "surrogatepass")
+    kept = encoded.translate(None, NOT_DIGIT_OR_BREAK)
     by_line = kept.split(b"\n")
     if len(by_line) == len(lines):
         found = set(compress(count(), by_line))
     else:  # a line holding a line break itself (never one of a page's lines)
         found = _holding(page.text, page.starts, "0123456789")
     if not page.text.isascii():
-        others = page.text.encode("utf-8", "surrogatepass").translate(None, ASCII)
+        others = encoded.translate(None, ASCII)
         if DIGIT.search(others.decode("utf-8", "surrogatepass")) is not None:
             found.update(
                 i for i, line in enumerate(lines) if not line.isascii() and DIGIT.search(line)

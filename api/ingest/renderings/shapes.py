@@ -150,7 +150,7 @@ def clean_name(text: str) -> str:
         words = [w for w in words if not is_link(w)] or words  # an address alone stays
     name = " ".join(words)
     if _unbalanced(name):  # a stray mark at an end, not a nickname's ('Ann "The Great"')
-        name = name.strip("\"'“”")
+        name = name.strip(NAME_QUOTES)
     role = ROLE.search(name) if may_hold_role(name) else None
     return name[: role.start()] if role is not None and role.start() > 0 else name
 

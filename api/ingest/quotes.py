@@ -87,6 +87,20 @@ class _Cue:
 
 
 @dataclass(slots=True)
+class _Prior:
+    """The paragraphs of an article read so far, and the two things pronoun resolution asks of
+    them: the last known speaker mentioned, and the last name-like run. Both are worked out
+    only when asked (few articles ever ask), from the latest paragraph back, and each paragraph
+    is looked at once however often they are asked."""
+
+    reads: list[_Read] = field(default_factory=list)
+    speaker: str | None = None
+    speaker_upto: int = 0  # paragraphs looked at for `speaker`
+    name: str | None = None
+    name_upto: int = 0  # paragraphs looked at for `name`
+
+
+@dataclass(slots=True)
 class _Context:
     """What attribution has learnt so far while reading an article in order.
 
@@ -95,10 +109,9 @@ class _Context:
     """
 
     speakers: dict[str, Speaker]
-    prior_speaker: str | None = None
-    prior_name: str | None = None
     last_speaker: str | None = None
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _prior: _Prior = field(default_factory=_Prior, repr=False)
 
     def speaker_hits(self, narration: str) -> list[tuple[int, str]]:
         """(end offset, speaker name) of every known speaker's form in `narration`."""
@@ -112,15 +125,35 @@ class _Context:
 
     def remember(self, read: _Read) -> None:
         """Take in a paragraph's narration once it has been read."""
-        hits = self.speaker_hits(read.narration)
-        if hits:
-            self.prior_speaker = hits[-1][1]
-        if read.names:
-            self.prior_name = read.names[-1][1]
+        self._prior.reads.append(read)
+
+    @property
+    def prior_speaker(self) -> str | None:
+        """The last known speaker mentioned in the narration remembered."""
+        prior = self._prior
+        for index in range(len(prior.reads) - 1, prior.speaker_upto - 1, -1):
+            hits = prior.reads[index].speaker_hits(self)
+            if hits:
+                prior.speaker = hits[-1][1]
+                break
+        prior.speaker_upto = len(prior.reads)
+        return prior.speaker
+
+    @property
+    def prior_name(self) -> str | None:
+        """The last name-like run of the narration remembered."""
+        prior = self._prior
+        for index in range(len(prior.reads) - 1, prior.name_upto - 1, -1):
+            names = prior.reads[index].names
+            if names:
+                prior.name = names[-1][1]
+                break
+        prior.name_upto = len(prior.reads)
+        return prior.name
 
     def probe(self) -> _Context:
-        """A copy to read ahead with, leaving this context as it is."""
-        return _Context(self.speakers, self.prior_speaker, self.prior_name, None, self._pattern)
+        """A copy to read ahead with, leaving this context as it is (it remembers nothing)."""
+        return _Context(self.speakers, None, self._pattern, self._prior)
 
 
 def is_title_case(text: str) -> bool:
@@ -381,12 +414,11 @@ def _quotes_in(read: _Read, ctx: _Context, *, pronouns: bool) -> list[FoundQuote
 
 
 def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
-    """Pass one: names that report speech anywhere in the article, and every name mention."""
+    """Pass one: names that report speech anywhere in the article, and every name mention (only
+    when some name reports speech: mentions add forms to those names, never people)."""
     names: list[str] = []
-    mentions: list[str] = []
     for read in reads:
         text, spans, narration = read.text, read.spans, read.narration
-        mentions += [run for _, run in read.runs]
         for span in spans:
             close = span.end + 1
             cue = _after_cue(text[close : close + CUE_WINDOW]) if span.closed else None
@@ -396,6 +428,8 @@ def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
         # sentence is its last verb when it starts there too (verbs never span a sentence end).
         start = 0
         verbs, seen = read.verbs, 0
+        if not verbs:
+            continue  # no sentence of it has a subject to name
         for m in SENTENCE_END.finditer(narration + " "):
             stop = m.start() + 1
             while seen < len(verbs) and verbs[seen][1] <= stop:
@@ -406,6 +440,7 @@ def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
                 if cue.who and cue.who.lower() not in PRONOUNS:
                     names.append(cue.who)
             start = m.end()
+    mentions = [run for read in reads for _, run in read.runs] if names else []
     return names, mentions
 
 

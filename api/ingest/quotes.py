@@ -271,13 +271,27 @@ class _Read:
     text: str
     spans: list[Span]
     narration: str
-    sentences: list[int]
-    opens_at: int
+    _sentences: list[int] | None = None
     _verbs: list[tuple[int, int]] | None = None
     _searched: int = 0  # characters searched for verbs window by window
     _hits: tuple[int, list[tuple[int, str]]] | None = None
     _runs: list[tuple[int, str]] | None = None
     _names: list[tuple[int, str]] | None = None
+
+    @property
+    def sentences(self) -> list[int]:
+        """The offset where each sentence of the narration starts, found when first asked (by
+        a quote: most texts hold none)."""
+        if self._sentences is None:
+            ends = SENTENCE_END.finditer(self.narration)
+            self._sentences = [0, *(m.end() for m in ends)]
+        return self._sentences
+
+    @property
+    def opens_at(self) -> int:
+        """Where the narration's first word starts (its length when it has none)."""
+        stripped = self.narration.lstrip()
+        return len(self.narration) - len(stripped) if stripped else len(self.narration)
 
     @property
     def verbs(self) -> list[tuple[int, int]]:
@@ -355,15 +369,8 @@ def _read(text: str, spans: list[Span] | None = None) -> _Read:
     """`text` read once; `spans` are its `quote_spans` when the caller has them already."""
     if spans is None:
         spans = quote_spans(text)
-    narration = _narration(text, [s for s in spans if not s.nested])
-    stripped = narration.lstrip()
-    return _Read(
-        text,
-        spans,
-        narration,
-        [0, *(m.end() for m in SENTENCE_END.finditer(narration))],
-        len(narration) - len(stripped) if stripped else len(narration),
-    )
+    outer = [s for s in spans if not s.nested]
+    return _Read(text, spans, _narration(text, outer) if outer else text)
 
 
 def _resolve(ctx: _Context, who: str | None, read: _Read, at: int) -> str | None:

@@ -9,6 +9,7 @@ import pytest
 from api.evaluation.fixture import score
 from api.ingest.model import ParsedComment
 from api.ingest.quotes import _byte_words, _words, article_quotes, comment_quotes, is_title_case
+from api.ingest.replies import QUOTE_MARKS, _said
 from api.ingest.spans import link_spans, quote_spans
 from api.ingest.speakers import clean_name, fold_speakers
 from tests.conftest import ROOT
@@ -133,6 +134,21 @@ def test_byte_words_are_the_words_or_none(text: str) -> None:
         assert found is not None  # ASCII and the common marks take the byte path
     if found is not None:
         assert [w.decode() for w in found] == _words(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One line, single spaces.",
+        " “Two  spaces” ",
+        "tab\there",
+        "no\xa0break",
+        "zero\u200bwidth",
+        "",
+    ],
+)
+def test_a_paragraph_is_said_with_its_spaces_collapsed(text: str) -> None:
+    assert _said(text) == " ".join(text.strip().lower().strip(QUOTE_MARKS).split())
 
 
 def test_links() -> None:

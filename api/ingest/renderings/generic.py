@@ -23,7 +23,9 @@ from api.ingest.renderings.shapes import (
     TRACKBACK,
     UI_WORDS,
     Meta,
+    at_depth,
     blank,
+    by_author,
     clean_name,
     end_below,
     from_footers,
@@ -266,7 +268,7 @@ def numbered(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
         or any(m.depth for m in metas)
     ):
         return metas
-    return [replace(m, depth=0 if mark else 1) for m, mark in zip(metas, marks, strict=True)]
+    return [at_depth(m, 0 if mark else 1) for m, mark in zip(metas, marks, strict=True)]
 
 
 def _place_of(name: str) -> tuple[str, str] | None:
@@ -296,11 +298,11 @@ def without_places(metas: list[Meta]) -> list[Meta]:
     out: list[Meta] = []
     for meta, found in zip(metas, split, strict=True):
         if found is not None and not found[0].isupper():
-            meta = replace(meta, author=found[0])
+            meta = by_author(meta, found[0])
         elif meta.author.isupper():
             place = next((p for p in fronts if meta.author.endswith(" " + p)), None)
             if place is not None:
-                meta = replace(meta, author=meta.author[: -len(place) - 1])
+                meta = by_author(meta, meta.author[: -len(place) - 1])
         out.append(meta)
     return out
 

@@ -144,17 +144,18 @@ def read_meta(
     if span is None:
         return None
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
-    if words > 6 and not any(c.isdigit() for c in when):
+    if words > 6 and not any(map(str.isdigit, when)):
         return None  # "today" in a sentence
     if before.count("(") > before.count(")") and len(before.split()) > 3:
         return None  # "A Title (Source, DATE)": a citation, not a comment's meta line
     name = clean_name(before)
     where = "before"
-    tail = clean_name(after)
     if not name:
-        name, where = tail, "after"
-    elif tail and sum(w.lower() not in UI_WORDS for w in tail.split()) > 3:
-        return None  # a sentence goes on after the date; buttons ("up", "Reply") may follow
+        name, where = clean_name(after), "after"
+    elif len(after) > 6 and len(after.split()) > 3:  # (a name's words are some of its text's)
+        tail = clean_name(after)
+        if sum(w.lower() not in UI_WORDS for w in tail.split()) > 3:
+            return None  # a sentence goes on after the date; buttons ("up", "Reply") may follow
     if name:
         author, parent = split_reply(name)
         if not (loose_name(author) if loose else plausible_name(author)):

@@ -15,7 +15,7 @@ from api.ingest.quotes import VERB, VERBS, _narration, _normal
 from api.ingest.renderings import LOW_CEILING, RENDERINGS, choose, disqus
 from api.ingest.renderings.generic import WORDS, time_lines, word_shapes
 from api.ingest.renderings.said import verb_lines
-from api.ingest.renderings.scan import digit_lines, lines_holding
+from api.ingest.renderings.scan import digit_lines, lines_holding, lines_starting
 from api.ingest.renderings.shapes import AVATAR, UI_TOKEN, UI_WORDS, is_ui
 from api.ingest.replies import QUOTED, VOCATIVE, _vocative, reply_header
 from api.ingest.spans import _singles, quote_spans
@@ -217,6 +217,18 @@ def test_lines_holding_are_the_lines_that_hold_a_needle() -> None:
                 i for i, line in enumerate(lines) if any(n in line.lower() for n in needles)
             ]
         assert digit_lines(lines) == [i for i, line in enumerate(lines) if re.search(r"\d", line)]
+
+
+def test_lines_starting_are_the_lines_a_pattern_opening_so_matches() -> None:
+    """Every line `^\\s*by` matches (what slashdot's header opens with) is found, whatever
+    whitespace opens it, and no other line."""
+    rng = random.Random(16)
+    pieces = ["by", "b", "y", " ", "\t", "\x0c", "\x85", "\u2003", "\u3000", "x", "(", ""]
+    for _ in range(500):
+        lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(9)]
+        assert lines_starting(lines, "by") == [
+            i for i, line in enumerate(lines) if re.match(r"\s*by", line)
+        ], lines
 
 
 def test_annotating_comments_keeps_every_other_field() -> None:

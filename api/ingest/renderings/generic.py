@@ -23,7 +23,9 @@ from api.ingest.renderings.shapes import (
     TRACKBACK,
     UI_WORDS,
     Meta,
+    at_depth,
     blank,
+    by_author,
     clean_name,
     end_below,
     from_footers,
@@ -142,17 +144,18 @@ def read_meta(
     if span is None:
         return None
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
-    if words > 6 and not any(c.isdigit() for c in when):
+    if words > 6 and not any(map(str.isdigit, when)):
         return None  # "today" in a sentence
     if before.count("(") > before.count(")") and len(before.split()) > 3:
         return None  # "A Title (Source, DATE)": a citation, not a comment's meta line
     name = clean_name(before)
     where = "before"
-    tail = clean_name(after)
     if not name:
-        name, where = tail, "after"
-    elif tail and sum(w.lower() not in UI_WORDS for w in tail.split()) > 3:
-        return None  # a sentence goes on after the date; buttons ("up", "Reply") may follow
+        name, where = clean_name(after), "after"
+    elif len(after) > 6 and len(after.split()) > 3:  # (a name's words are some of its text's)
+        tail = clean_name(after)
+        if sum(w.lower() not in UI_WORDS for w in tail.split()) > 3:
+            return None  # a sentence goes on after the date; buttons ("up", "Reply") may follow
     if name:
         author, parent = split_reply(name)
         if not (loose_name(author) if loose else plausible_name(author)):
@@ -266,7 +269,7 @@ def numbered(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
         or any(m.depth for m in metas)
     ):
         return metas
-    return [replace(m, depth=0 if mark else 1) for m, mark in zip(metas, marks, strict=True)]
+    return [at_depth(m, 0 if mark else 1) for m, mark in zip(metas, marks, strict=True)]
 
 
 def _place_of(name: str) -> tuple[str, str] | None:
@@ -296,11 +299,11 @@ def without_places(metas: list[Meta]) -> list[Meta]:
     out: list[Meta] = []
     for meta, found in zip(metas, split, strict=True):
         if found is not None and not found[0].isupper():
-            meta = replace(meta, author=found[0])
+            meta = by_author(meta, found[0])
         elif meta.author.isupper():
             place = next((p for p in fronts if meta.author.endswith(" " + p)), None)
             if place is not None:
-                meta = replace(meta, author=meta.author[: -len(place) - 1])
+                meta = by_author(meta, meta.author[: -len(place) - 1])
         out.append(meta)
     return out
 

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
-from api.ingest.renderings.shapes import Meta, blank, clean_name, plausible_name, short
+from api.ingest.renderings.shapes import (
+    Meta,
+    blank,
+    by_author,
+    clean_name,
+    plausible_name,
+    short,
+)
 from api.ingest.times import find_time
 
 # "152 Fans", "1,204 followers", "Total Comments (1465)", "Posts: 34"
@@ -76,5 +82,5 @@ def name_profiles(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
             continue
         names = (clean_name(t) for t in block[1] if len(seen_with[t]) < 2)
         name = next((n for n in names if plausible_name(n)), None)
-        out.append(replace(meta, author=name) if name else meta)
+        out.append(by_author(meta, name) if name else meta)
     return out

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate, compress, count
 
 DIGIT = re.compile(r"\d")
@@ -100,6 +101,30 @@ def lines_holding(
         # Lowercasing never adds or drops a line break (no other character lowers to one).
         page.lowered = page.text.lower()
     return sorted(_counting(page.lowered, needles))
+
+
+def lines_starting(lines: Sequence[str], word: str) -> list[int]:
+    """The lines that open with `word` after any whitespace (`\\s`, as patterns read it), in
+    order. One pattern anchored at each line's start runs over the page's text in C; a line
+    holding `word` elsewhere costs nothing."""
+    page = _page(lines)
+    if not page.counted:
+        return [i for i, line in enumerate(lines) if line.lstrip().startswith(word)]
+    text = page.text
+    found = [0] if lines and lines[0].lstrip().startswith(word) else []
+    line, counted = 0, 0  # the line before the line break at offset `counted`
+    for m in _opening(word).finditer(text):
+        line += text.count("\n", counted, m.start() + 1)
+        counted = m.start() + 1
+        found.append(line)
+    return found
+
+
+@cache
+def _opening(word: str) -> re.Pattern[str]:
+    # str.lstrip and the pattern's \s agree on what whitespace is; a line break ends a line.
+    # Each match opens at a line break (a literal the pattern engine skips to).
+    return re.compile(rf"\n[^\S\n]*{re.escape(word)}")
 
 
 def digit_lines(lines: Sequence[str]) -> list[int]:

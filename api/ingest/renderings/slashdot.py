@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from api.ingest.renderings.base import Section
-from api.ingest.renderings.scan import lines_holding
+from api.ingest.renderings.scan import lines_holding, lines_starting
 from api.ingest.renderings.shapes import (
     Meta,
     blank,
@@ -93,7 +93,7 @@ def _subjects(lines: Sequence[str]) -> list[Meta]:
 def detect(lines: Sequence[str]) -> float:
     uids = sum(
         1
-        for i in lines_holding(lines, ("by",))  # HEADER opens with it
+        for i in lines_starting(lines, "by")  # HEADER opens with it
         if "(" in lines[i] and HEADER.match(lines[i]) is not None
     )
     if uids >= 3:

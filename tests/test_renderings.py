@@ -1346,3 +1346,56 @@ def test_a_name_that_begins_like_a_weekday_is_not_part_of_the_time() -> None:
     ]
     assert find_time("Sat, Nov 3, 2012") == (0, 16)
     assert find_time("Satish Nov 3, 2012") == (7, 18)
+
+
+def _flat_thread(said: list[tuple[str, int, str]]) -> str:
+    """A page of `NAME on DATE` headers, no indentation: (name, minute, body) in page order."""
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for name, minute, body in said:
+        lines += ["", f"{name} on July 7, 2012 at 10:{minute:02d} am", "", body, ""]
+    return "\n".join(lines)
+
+
+def test_a_flattened_thread_shows_its_replies_by_time_order() -> None:
+    # Threads oldest first, each listed depth first: a comment that a later one predates
+    # cannot be top-level. Bob's and Cy's replies predate Di; Fay's predates Gus.
+    page = parse_page(
+        _flat_thread(
+            [
+                ("Ann Lee", 0, "A first comment of some words."),
+                ("Bob Ray", 20, "An answer to the first one."),
+                ("Cy Dee", 30, "An answer to that answer."),
+                ("Ed Fox", 25, "Another answer to the first one."),
+                ("Di Eng", 10, "A second comment of some words."),
+                ("Fay Gum", 40, "An answer to the second one."),
+                ("Gus Ho", 15, "A third comment of some words."),
+                ("Hal Ida", 50, "A last comment, nothing after it."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, 0, 1, 0, None, 4, None, None]
+
+
+def test_newest_thread_first_shows_its_replies_by_time_order() -> None:
+    # The same, mirrored: top-level comments newest first, so one posted after a comment
+    # above it is a reply.
+    page = parse_page(
+        _flat_thread(
+            [
+                ("Ann Lee", 50, "The newest comment of some words."),
+                ("Bob Ray", 55, "An answer to the newest one."),
+                ("Cy Dee", 20, "An older comment of some words."),
+                ("Di Eng", 10, "The oldest comment of some words."),
+                ("Ed Fox", 30, "An answer to the oldest one."),
+                ("Fay Gum", 35, "An answer to that answer."),
+                ("Gus Ho", 5, "The first comment of all."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, 0, None, None, 3, 4, None]
+
+
+def test_comments_in_time_order_show_no_replies() -> None:
+    said = [(name, minute, "A comment of some words.") for minute, name in enumerate("ABCD")]
+    page = parse_page(_flat_thread([(f"{n} Lee", m, b) for n, m, b in said]))
+    assert [t.parent for t in page.threads] == [None] * 4

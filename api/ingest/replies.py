@@ -9,6 +9,7 @@ are looked up in a dict as the page is read, so the cost stays linear.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -398,3 +399,62 @@ def _addresses_others(text: str, authors: Authors, first: int) -> bool:
             if other is not None and other != first:
                 return True
     return False
+
+
+def time_order_parents(
+    times: Sequence[float | None], parents: Sequence[int | None], placed: Sequence[bool]
+) -> list[int | None]:
+    """Replies a flattened thread shows by time alone: each comment's parent, given each
+    comment's time (None: not in the thread's order, as a trackback), the parents known
+    (`parents`) and which comments the page has placed already (`placed`: a parent shown or
+    named).
+
+    A thread listed depth first, oldest reply first, whose top-level comments run oldest
+    first: a top-level comment is older than every comment below it, so one that a later
+    comment predates is a reply. Pages that list the newest thread first mirror this: a
+    top-level comment is older than every comment above it, so one posted after a comment
+    above it is a reply. The order the page follows is the one that needs fewer replies.
+    A reply posted after the comment above it answers that comment (the thread went
+    deeper); one posted before it answers the comment the older of the comments above it,
+    on their thread, answers (it is that one's younger sibling). Linear: the open thread
+    is a stack."""
+    count = len(times)
+    later = _proven(times, reversed(range(count)))
+    earlier = _proven(times, range(count))
+    proven = later if sum(later) <= sum(earlier) else earlier
+    out = list(parents)
+    stack: list[int] = []  # the open thread, top-level comment first
+    depth: dict[int, int] = {}  # a comment on the stack -> its index there
+    for i in range(count):
+        t = times[i]
+        parent = out[i]
+        if not placed[i] and proven[i] and i and t is not None:
+            above = times[i - 1]
+            if above is not None and t >= above:
+                parent = i - 1
+            elif above is not None:
+                while stack and (times[stack[-1]] or 0.0) >= t:
+                    depth.pop(stack.pop())
+                if stack:
+                    elder = stack[-1]
+                    parent = out[elder] if out[elder] is not None else elder
+            out[i] = parent
+        at = depth.get(parent, -1) if parent is not None else -1
+        while len(stack) > at + 1:
+            depth.pop(stack.pop())
+        depth[i] = len(stack)
+        stack.append(i)
+    return out
+
+
+def _proven(times: Sequence[float | None], order: Iterable[int]) -> list[bool]:
+    """Whether a comment met, in `order`, after an older one: one that cannot be top-level
+    when top-level comments run in the opposite order."""
+    out = [False] * len(times)
+    low = float("inf")
+    for i in order:
+        t = times[i]
+        if t is not None:
+            out[i] = low < t
+            low = min(low, t)
+    return out

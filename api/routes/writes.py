@@ -37,8 +37,14 @@ from api.ingest.times import RANGE, first_out_of_range, in_range
 from api.metrics import ingested
 from api.parsing.pool import ParseBudgetExceeded, ParsePool
 from api.routes.articles import ArticlePath, require_article
-from api.store.protocol import Crawl, CrawlResult, HashConflict, Source, StoredResponse
-from api.store.sqlite import keys as key_store
+from api.store.protocol import (
+    IN_FLIGHT,
+    Crawl,
+    CrawlResult,
+    HashConflict,
+    Source,
+    StoredResponse,
+)
 from schemas import Article, CrawlChanges
 from schemas.imports import PAGE_MEDIA_TYPE, ArticleImport, PageUpload
 from schemas.problems import ParamLocation
@@ -386,7 +392,7 @@ def _replay(stored: StoredResponse, fingerprint: str) -> Response[Article]:
             "Idempotency key reused",
             "This Idempotency-Key was used with a different request.",
         )
-    if stored.status == key_store.IN_FLIGHT:
+    if stored.status == IN_FLIGHT:
         raise ApiProblem(
             status_code=409,
             type_=PROBLEM_BASE + "idempotency-key-in-flight",

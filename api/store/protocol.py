@@ -91,6 +91,11 @@ class StoredResponse:
     location: str | None
 
 
+IN_FLIGHT = 0  # the `status` of a claimed key whose request has not answered yet
+STALE_CLAIM_SECONDS = 120
+"""A claim older than this is taken to be of a request that died, and may be taken over."""
+
+
 @dataclass(frozen=True, slots=True)
 class IngestResult:
     """Outcome of storing one page."""

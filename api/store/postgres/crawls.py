@@ -1,7 +1,7 @@
 """Re-crawls on PostgreSQL: `api.store.sqlite.crawls` in PostgreSQL's dialect.
 
-The merge (`api.ingest.merge`), what it decides besides the thread (`crawls.decide`) and the row
-mappings (`crawls.known`, `crawls.comment_updates`) are shared with SQLite; this module owns
+The merge (`api.ingest.merge`), what it decides besides the thread (`recrawl.decide`) and the row
+mappings (`recrawl.known`, `recrawl.comment_updates`) are shared with SQLite; this module owns
 the SQL. Every crawl takes the advisory locks of its page's identities (canonical URL, text
 fingerprint, content hash; `api.ingest.identity.page_lock_keys`) before it looks for the page's
 article, so two nodes receiving the same new page at once make one article, not two, while
@@ -31,11 +31,11 @@ from api.ingest.page import assemble
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
+from api.store import recrawl
 from api.store.postgres import writes
 from api.store.postgres.schema import PgConnection
 from api.store.protocol import Crawl, CrawlResult, HashConflict, Outcome, Source
-from api.store.sqlite import crawls
-from api.store.sqlite.crawls import KNOWN_COLUMNS, Stored
+from api.store.recrawl import KNOWN_COLUMNS, Stored
 
 
 def _now() -> int:
@@ -310,7 +310,7 @@ async def load_thread(conn: PgConnection, article_id: int) -> Stored:
     title, content_hash = article
     return Stored(
         stamps,
-        [crawls.known(r, stamps, revisions) for r in rows],
+        [recrawl.known(r, stamps, revisions) for r in rows],
         texts,
         title,
         content_hash,
@@ -332,7 +332,7 @@ async def _merge_into(
     total = len(stored.comments) + len(result.added)
     if result.repeated:
         return CrawlResult(article_id, "unchanged", total)
-    plan = crawls.decide(stored, page, stamp, result)
+    plan = recrawl.decide(stored, page, stamp, result)
     crawl_id = await _insert_crawl(conn, article_id, page, source, crawl, plan.outcome, crawled_at)
     await conn.execute(
         "UPDATE crawls SET comments_added = $1, comments_edited = $2, comments_removed = $3, "
@@ -373,7 +373,7 @@ async def _seen_again(
     stamp: Stamp,
 ) -> CrawlResult | None:
     """The page of the newest crawl, read by the same parser, seen again later (as
-    `crawls._seen_again`)."""
+    `api.store.sqlite.crawls._seen_again`)."""
     newest = await conn.fetchrow(
         "SELECT c.id, c.crawled_at, c.content_hash, c.parser_version, a.comment_count "
         "FROM articles a JOIN crawls c ON c.id = a.last_crawl_id WHERE a.id = $1",
@@ -416,7 +416,7 @@ async def _update_article(
         "published_at = coalesce($6, published_at), text_fingerprint = $7, "
         "byline = $8, comment_rendering = coalesce($9, comment_rendering), "
         "updated_at = CASE WHEN $10 THEN $11 ELSE updated_at END WHERE id = $12",
-        *crawls.article_values(article_id, page, source, crawl_id, outcome),
+        *recrawl.article_values(article_id, page, source, crawl_id, outcome),
     )
 
 
@@ -443,8 +443,9 @@ async def save_thread(
     blocks: list[list[Block]] | None,
     digest: str,
 ) -> list[int]:
-    """Write a merged thread (in page order) back, as `crawls.save_thread`; new comments
-    (negative keys) get ids from the comments' sequence. Returns the ids in page order."""
+    """Write a merged thread (in page order) back, as SQLite's `save_thread` does; new
+    comments (negative keys) get ids from the comments' sequence. Returns the ids in page
+    order."""
     ids: dict[int, int] = {k.key: k.key for k in thread if k.key > 0}
     await conn.execute(
         "UPDATE comments SET position = -1 - position WHERE article_id = $1", article_id
@@ -487,7 +488,7 @@ async def save_thread(
             kind = $15
         WHERE id = $16
         """,
-        crawls.comment_updates(thread, ids, crawl_ids),
+        recrawl.comment_updates(thread, ids, crawl_ids),
     )
     await conn.execute(
         "DELETE FROM comment_revisions WHERE comment_id IN "

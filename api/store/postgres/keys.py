@@ -7,8 +7,7 @@ import time
 
 from api.store.api_keys import NewKey
 from api.store.postgres.schema import PgConnection
-from api.store.protocol import KeyRecord, StoredResponse
-from api.store.sqlite.keys import IN_FLIGHT, STALE_CLAIM_SECONDS
+from api.store.protocol import IN_FLIGHT, STALE_CLAIM_SECONDS, KeyRecord, StoredResponse
 
 _KEY_COLUMNS = "id, name, prefix, secret_hash, created_at, revoked_at"
 

@@ -21,7 +21,7 @@ from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.store.postgres.schema import PgConnection
 from api.store.protocol import HashConflict, IngestResult, Source
-from api.store.sqlite.writes import published
+from api.store.recrawl import published
 
 
 async def reserve_ids(conn: PgConnection, table: str, count: int) -> int:

@@ -8,7 +8,7 @@ import time
 import aiosqlite
 
 from api.store.api_keys import NewKey
-from api.store.protocol import KeyRecord, StoredResponse
+from api.store.protocol import IN_FLIGHT, STALE_CLAIM_SECONDS, KeyRecord, StoredResponse
 
 _KEY_COLUMNS = "id, name, prefix, secret_hash, created_at, revoked_at"
 
@@ -58,11 +58,6 @@ def find_response(conn: sqlite3.Connection, key_id: int, key: str) -> StoredResp
         (key_id, key),
     ).fetchone()
     return None if row is None else StoredResponse(row[0], row[1], bytes(row[2]), row[3])
-
-
-IN_FLIGHT = 0  # the status of a claimed key whose request has not answered yet
-STALE_CLAIM_SECONDS = 120
-"""A claim older than this is taken to be of a request that died, and may be taken over."""
 
 
 def claim(

@@ -15,6 +15,7 @@ from api.ingest.spans import LinkSpan
 from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.store.protocol import HashConflict, IngestResult, Source
+from api.store.recrawl import published
 from api.store.sqlite.backfill import adopt
 
 T = TypeVar("T")
@@ -85,13 +86,6 @@ def delete_article(conn: sqlite3.Connection, article_id: int) -> bool:
         return conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
 
     return _transaction(conn, work)
-
-
-def published(page: ParsedPage, source: Source) -> int | None:
-    """The source's date, else the one the page shows."""
-    if source.published_at is not None:
-        return source.published_at
-    return None if page.published_at is None else int(page.published_at.timestamp())
 
 
 def _epoch(page: ParsedPage, index: int) -> int | None:

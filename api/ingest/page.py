@@ -160,7 +160,13 @@ def build_comments(
             nested = parent_position is not None or bool(item.depth)
             deep = item.depth is not None and item.depth >= DEEP
             stated = stated_parent(
-                *said, authors=authors, position=position, opened=opened, nested=nested, deep=deep
+                *said,
+                authors=authors,
+                position=position,
+                opened=opened,
+                nested=nested,
+                deep=deep,
+                when=local,
             )
             if not nested:
                 parent_position = stated
@@ -190,7 +196,7 @@ def build_comments(
                 parent_position=parent_position,
             )
         )
-        authors.add(item.author, position, item.body)
+        authors.add(item.author, position, item.body, local)
     if quotes_link and all(item.depth is None for item in raw):
         comments = _replies_by_time(comments)
     return comments

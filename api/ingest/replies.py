@@ -1,9 +1,11 @@
 """Replies a comment states in its own text: `@name` or `@7`, `NAME,` or `NAME -` opening the body,
-`NAME wrote:`, "Originally posted ... by NAME", "In reply to NAME", "Response to NAME, DATE".
-Pure.
+the name alone on its first line, `NAME wrote:`, "Originally posted ... by NAME", "In reply to
+NAME", "Response to NAME, DATE"; and the replies a thread the page lists flat shows by time
+order alone (`time_order_parents`). Pure.
 
-Each names an earlier comment's author; the nearest such comment above is the parent. Names
-are looked up in a dict as the page is read, so the cost stays linear.
+Each names an earlier comment's author, posted before the reply; the nearest such comment above
+is the parent. A first name names a handle it opens ("Eric" EricTTung). Names are looked up in
+a dict as the page is read, so the cost stays linear.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NamedTuple
 
 from api.ingest.spans import quote_spans
@@ -34,11 +37,13 @@ NAMED_NUMBER = re.compile(
 MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
 # Titles before a name, which readers leave out when they address the person by first name
 TITLES = frozenset("dr mr mrs ms miss prof professor rev fr sir dame".split())
+# A name run into the rest of a handle: a capitalised word before a capital, digit or mark
+HANDLE_HEAD = re.compile(r"([A-Z][a-z]{2,})(?=[A-Z0-9@_.-])")
 POSSESSIVE = re.compile(r"['’]s?$")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
 QUOTE_MARKS = "\"'“”‘’«» "
-VOCATIVE = re.compile(r"^(?P<name>[^\n,:!—–-]{1,40}?)\s*(?:,|:|!|\s[-—–])(?:\s|$)")
+VOCATIVE = re.compile(r"^(?P<name>[^\n,:!—–-]{1,40}?)\s*(?:,|:|!|\s(?:--|[-—–]))(?:\s|$)")
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
     r"|(?P<wrote>[^\n]{1,40}?)\s+(?:wrote|said)\s*:\s*$"
@@ -59,8 +64,11 @@ class Authors:
     full: dict[str, list[int]] = field(default_factory=dict)
     first: dict[str, list[int]] = field(default_factory=dict)
     last: dict[str, list[int]] = field(default_factory=dict)  # by the last of several words
+    # by the name a handle opens with ("Eric" of "EricTTung", "Melanie" of "Melanie@uprinting")
+    heads: dict[str, list[int]] = field(default_factory=dict)
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    times: list[datetime | None] = field(default_factory=list)  # each comment's, as shown
     # A paragraph or line -> who said it first, of the first `indexed` bodies: read only when
     # a body that might repeat an earlier one asks (most never do).
     said: dict[str, int] = field(default_factory=dict)
@@ -69,13 +77,15 @@ class Authors:
     article: str = ""  # the article's text: quoting it answers no comment
     article_plain: str | None = None
 
-    def add(self, author: str, position: int, body: str = "") -> None:
+    def add(self, author: str, position: int, body: str = "", when: datetime | None = None) -> None:
         while len(self.bodies) < position:
             self.bodies.append("")
             self.names.append("")
+            self.times.append(None)
         key = _key(author)
         self.bodies.append(body)
         self.names.append(key)
+        self.times.append(when)
         found = key.strip(".!?")  # as `find_all` looks names up: "js." is "@js"
         if found:
             _push(self.full.setdefault(found, []), position)
@@ -85,6 +95,10 @@ class Authors:
                 _push(self.first.setdefault(words[1], []), position)
             if len(words) > 1:
                 _push(self.last.setdefault(words[-1], []), position)
+            for word in author.split():
+                head = HANDLE_HEAD.match(word)
+                if head is not None:
+                    _push(self.heads.setdefault(head[1].lower(), []), position)
 
     def find(self, name: str, *, loose: bool) -> int | None:
         """The nearest comment by `name` (or, when loose, by an author whose first word it is)."""
@@ -111,6 +125,9 @@ class Authors:
                 hit = self.first.get(words[0]) if cut == 1 else self.full.get(" ".join(words[:cut]))
                 if hit:
                     return hit
+            heads = self.heads.get(key, []) if len(words) == 1 else []
+            if heads:  # "Eric, ..." answers EricTTung
+                return heads
             owner = POSSESSIVE.sub("", words[0])  # "in @Chris' situation": Chris
             if owner != words[0]:
                 return self.first.get(owner, [])
@@ -119,9 +136,14 @@ class Authors:
                 return surname
         return []
 
-    def choose(self, candidates: list[int], body: str, author: str) -> int | None:
+    def choose(
+        self, candidates: list[int], body: str, author: str, when: datetime | None = None
+    ) -> int | None:
         """Among comments by one name, the one a reply answers: the one whose words it quotes,
-        else the one that addressed the replier ("@NAME"), else the nearest."""
+        else the one that addressed the replier ("@NAME"), else the nearest. A reply posted
+        `when` answers no comment posted after it."""
+        if when is not None:
+            candidates = [p for p in candidates if (self.times[p] or when) <= when]
         if len(candidates) < 2:
             return candidates[-1] if candidates else None
         quoted = [_flat(body[q.start : q.end]) for q in quote_spans(body)]
@@ -337,6 +359,7 @@ def stated_parent(
     opened: Opening | None = None,
     nested: bool = False,
     deep: bool = False,
+    when: datetime | None = None,
 ) -> int | None:
     """The position of the comment this body (at `position`, by `author`) says it answers,
     or None. "@7" is the seventh comment, counted from 1 as pages number them; "@name" may
@@ -344,7 +367,8 @@ def stated_parent(
     it already. A comment not `nested` by the page may name its parent by first name alone
     ("Jonathan, ..." answers Jonathan Turner); a nested one is placed by its nesting first,
     and names its parent so only when `deep` in a thread (two levels or more, where pages stop
-    indenting replies and readers say whom they answer)."""
+    indenting replies and readers say whom they answer). A body posted `when` names no comment
+    posted after it (readers address the post's writer by first name, not a later comment)."""
     opened = opening(body) if opened is None else opened
     text = opened.text
     number = NUMBER.match(text)
@@ -362,29 +386,37 @@ def stated_parent(
         first = _key(named["name"]).split()[0]
         if 0 <= shown < position and authors.names[shown].split()[:1] == [first]:
             return shown
-        return authors.choose(authors.find_all(named["name"], loose=True), body, author)
+        return authors.choose(authors.find_all(named["name"], loose=True), body, author, when)
     at = AT.match(text)
     if at is not None:
-        found = authors.choose(authors.find_all(at["name"], loose=True), body, author)
+        found = authors.choose(authors.find_all(at["name"], loose=True), body, author, when)
         if found is not None:
             return found
     quoted = opened.quoted
     if quoted is not None:
         name = quoted["by"] or quoted["wrote"] or quoted["to"]
-        return authors.choose(authors.find_all(name, loose=False), body, author)
+        return authors.choose(authors.find_all(name, loose=False), body, author, when)
     vocative = _vocative(text)
     if vocative is not None:
         name = vocative["name"].strip()
         loose = (not nested or deep) and " " not in name and name[:1].isupper()
         loose = loose and name[1:].islower()
-        found = authors.choose(authors.find_all(name, loose=loose), body, author)
+        found = authors.choose(authors.find_all(name, loose=loose), body, author, when)
         if found is not None:
             if _addresses_others(text, authors, found):
                 return None  # "Ann: … / Bob: … / Cy: …": an answer to several, not one
             return found
+    if "\n" in text and len(opened.first) <= MAX_VOCATIVE:
+        # A salutation line: the first line is an earlier commenter's name alone
+        alone = authors.find_all(opened.first.strip(" .,:;!"), loose=False)
+        found = authors.choose(alone, body, author, when)
+        if found is not None:
+            return found
     if "@" in text:
         for mention in MENTION.finditer(text):
-            found = authors.choose(authors.find_all(mention["name"], loose=True), body, author)
+            found = authors.choose(
+                authors.find_all(mention["name"], loose=True), body, author, when
+            )
             if found is not None:
                 return found
     return None

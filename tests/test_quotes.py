@@ -8,7 +8,8 @@ import pytest
 
 from api.evaluation.fixture import score
 from api.ingest.model import ParsedComment
-from api.ingest.quotes import article_quotes, comment_quotes, is_title_case
+from api.ingest.quotes import _byte_words, _words, article_quotes, comment_quotes, is_title_case
+from api.ingest.replies import QUOTE_MARKS, _said
 from api.ingest.spans import link_spans, quote_spans
 from api.ingest.speakers import clean_name, fold_speakers
 from tests.conftest import ROOT
@@ -115,6 +116,39 @@ def test_comment_quotes_link_to_the_comment_they_repeat() -> None:
     found = comment_quotes(comments)
     assert [(q.source_comment, q.speaker) for q in found[1]] == [(0, "ann")]
     assert [q.source_comment for q in found[2]] == [0]  # same time is allowed, later is not
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain ASCII: don't, can't -- x_y 3.14 (a/b) [c]",
+        "It’s “quoted” … and – dashed — ‘too’",
+        "KELVIN \u212a lowers to ASCII",
+        "Café naïve Σίσυφος \xb4accent\u2032 \xa0nbsp\u2009thin",
+        "",
+    ],
+)
+def test_byte_words_are_the_words_or_none(text: str) -> None:
+    found = _byte_words(text)
+    if text.isascii() or "’" in text:
+        assert found is not None  # ASCII and the common marks take the byte path
+    if found is not None:
+        assert [w.decode() for w in found] == _words(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One line, single spaces.",
+        " “Two  spaces” ",
+        "tab\there",
+        "no\xa0break",
+        "zero\u200bwidth",
+        "",
+    ],
+)
+def test_a_paragraph_is_said_with_its_spaces_collapsed(text: str) -> None:
+    assert _said(text) == " ".join(text.strip().lower().strip(QUOTE_MARKS).split())
 
 
 def test_links() -> None:

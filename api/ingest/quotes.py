@@ -87,6 +87,20 @@ class _Cue:
 
 
 @dataclass(slots=True)
+class _Prior:
+    """The paragraphs of an article read so far, and the two things pronoun resolution asks of
+    them: the last known speaker mentioned, and the last name-like run. Both are worked out
+    only when asked (few articles ever ask), from the latest paragraph back, and each paragraph
+    is looked at once however often they are asked."""
+
+    reads: list[_Read] = field(default_factory=list)
+    speaker: str | None = None
+    speaker_upto: int = 0  # paragraphs looked at for `speaker`
+    name: str | None = None
+    name_upto: int = 0  # paragraphs looked at for `name`
+
+
+@dataclass(slots=True)
 class _Context:
     """What attribution has learnt so far while reading an article in order.
 
@@ -95,10 +109,9 @@ class _Context:
     """
 
     speakers: dict[str, Speaker]
-    prior_speaker: str | None = None
-    prior_name: str | None = None
     last_speaker: str | None = None
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _prior: _Prior = field(default_factory=_Prior, repr=False)
 
     def speaker_hits(self, narration: str) -> list[tuple[int, str]]:
         """(end offset, speaker name) of every known speaker's form in `narration`."""
@@ -112,15 +125,35 @@ class _Context:
 
     def remember(self, read: _Read) -> None:
         """Take in a paragraph's narration once it has been read."""
-        hits = self.speaker_hits(read.narration)
-        if hits:
-            self.prior_speaker = hits[-1][1]
-        if read.names:
-            self.prior_name = read.names[-1][1]
+        self._prior.reads.append(read)
+
+    @property
+    def prior_speaker(self) -> str | None:
+        """The last known speaker mentioned in the narration remembered."""
+        prior = self._prior
+        for index in range(len(prior.reads) - 1, prior.speaker_upto - 1, -1):
+            hits = prior.reads[index].speaker_hits(self)
+            if hits:
+                prior.speaker = hits[-1][1]
+                break
+        prior.speaker_upto = len(prior.reads)
+        return prior.speaker
+
+    @property
+    def prior_name(self) -> str | None:
+        """The last name-like run of the narration remembered."""
+        prior = self._prior
+        for index in range(len(prior.reads) - 1, prior.name_upto - 1, -1):
+            names = prior.reads[index].names
+            if names:
+                prior.name = names[-1][1]
+                break
+        prior.name_upto = len(prior.reads)
+        return prior.name
 
     def probe(self) -> _Context:
-        """A copy to read ahead with, leaving this context as it is."""
-        return _Context(self.speakers, self.prior_speaker, self.prior_name, None, self._pattern)
+        """A copy to read ahead with, leaving this context as it is (it remembers nothing)."""
+        return _Context(self.speakers, None, self._pattern, self._prior)
 
 
 def is_title_case(text: str) -> bool:
@@ -238,13 +271,27 @@ class _Read:
     text: str
     spans: list[Span]
     narration: str
-    sentences: list[int]
-    opens_at: int
+    _sentences: list[int] | None = None
     _verbs: list[tuple[int, int]] | None = None
     _searched: int = 0  # characters searched for verbs window by window
     _hits: tuple[int, list[tuple[int, str]]] | None = None
     _runs: list[tuple[int, str]] | None = None
     _names: list[tuple[int, str]] | None = None
+
+    @property
+    def sentences(self) -> list[int]:
+        """The offset where each sentence of the narration starts, found when first asked (by
+        a quote: most texts hold none)."""
+        if self._sentences is None:
+            ends = SENTENCE_END.finditer(self.narration)
+            self._sentences = [0, *(m.end() for m in ends)]
+        return self._sentences
+
+    @property
+    def opens_at(self) -> int:
+        """Where the narration's first word starts (its length when it has none)."""
+        stripped = self.narration.lstrip()
+        return len(self.narration) - len(stripped) if stripped else len(self.narration)
 
     @property
     def verbs(self) -> list[tuple[int, int]]:
@@ -322,15 +369,8 @@ def _read(text: str, spans: list[Span] | None = None) -> _Read:
     """`text` read once; `spans` are its `quote_spans` when the caller has them already."""
     if spans is None:
         spans = quote_spans(text)
-    narration = _narration(text, [s for s in spans if not s.nested])
-    stripped = narration.lstrip()
-    return _Read(
-        text,
-        spans,
-        narration,
-        [0, *(m.end() for m in SENTENCE_END.finditer(narration))],
-        len(narration) - len(stripped) if stripped else len(narration),
-    )
+    outer = [s for s in spans if not s.nested]
+    return _Read(text, spans, _narration(text, outer) if outer else text)
 
 
 def _resolve(ctx: _Context, who: str | None, read: _Read, at: int) -> str | None:
@@ -381,12 +421,11 @@ def _quotes_in(read: _Read, ctx: _Context, *, pronouns: bool) -> list[FoundQuote
 
 
 def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
-    """Pass one: names that report speech anywhere in the article, and every name mention."""
+    """Pass one: names that report speech anywhere in the article, and every name mention (only
+    when some name reports speech: mentions add forms to those names, never people)."""
     names: list[str] = []
-    mentions: list[str] = []
     for read in reads:
         text, spans, narration = read.text, read.spans, read.narration
-        mentions += [run for _, run in read.runs]
         for span in spans:
             close = span.end + 1
             cue = _after_cue(text[close : close + CUE_WINDOW]) if span.closed else None
@@ -396,6 +435,8 @@ def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
         # sentence is its last verb when it starts there too (verbs never span a sentence end).
         start = 0
         verbs, seen = read.verbs, 0
+        if not verbs:
+            continue  # no sentence of it has a subject to name
         for m in SENTENCE_END.finditer(narration + " "):
             stop = m.start() + 1
             while seen < len(verbs) and verbs[seen][1] <= stop:
@@ -406,6 +447,7 @@ def _names_from_cues(reads: Sequence[_Read]) -> tuple[list[str], list[str]]:
                 if cue.who and cue.who.lower() not in PRONOUNS:
                     names.append(cue.who)
             start = m.end()
+    mentions = [run for read in reads for _, run in read.runs] if names else []
     return names, mentions
 
 
@@ -463,6 +505,25 @@ def _normal(text: str) -> str:
     return " ".join(_words(text))
 
 
+# Every ASCII byte that is not a word character, as a space (for bytes.translate).
+NOT_WORD_BYTES = bytes(c if c > 127 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
+# The characters beyond ASCII that comments hold most, none of them a word character, in UTF-8.
+COMMON_MARKS = tuple(mark.encode() for mark in "’…”“–—‘")
+
+
+def _byte_words(text: str) -> list[bytes] | None:
+    """`_words(text)` in UTF-8, found by byte operations alone (several times faster); None
+    when `text` holds a character beyond ASCII besides COMMON_MARKS, which only the pattern
+    reads right."""
+    data = text.lower().encode()
+    if not data.isascii():
+        for mark in COMMON_MARKS:
+            data = data.replace(mark, b" ")
+        if not data.isascii():
+            return None
+    return data.translate(NOT_WORD_BYTES).split()
+
+
 class CommentLike(Protocol):
     """What quote finding needs of a comment."""
 
@@ -482,17 +543,21 @@ def _sources(
     rarest word that holds the whole needle and may be quoted by it (at most
     MAX_SOURCE_CANDIDATES of them are examined)."""
     wanted = {word for needle in needles for word in needle.split()}
+    encoded = {word.encode(): word for word in wanted}
     holding: dict[str, list[int]] = defaultdict(list)  # needle word -> comments, in order
-    words: list[list[str]] = []
     for i, comment in enumerate(comments):
-        words.append(_words(comment.body))
-        for word in wanted.intersection(words[i]):
+        ascii_words = _byte_words(comment.body)
+        if ascii_words is None:
+            held = wanted.intersection(_words(comment.body))
+        else:
+            held = {encoded[word] for word in encoded.keys() & ascii_words}
+        for word in held:
             holding[word].append(i)
     normal: dict[int, str] = {}  # the words of each comment looked into, joined once
 
     def holds(i: int, needle: str) -> bool:
         if i not in normal:
-            normal[i] = " ".join(words[i])
+            normal[i] = _normal(comments[i].body)
         return needle in normal[i]
 
     found: dict[tuple[str, int], int] = {}

@@ -164,22 +164,25 @@ class Authors:
         """The earlier comment, by someone else, whose paragraph or line this body repeats
         before going on in its own words (a quote block, "> ..." lines, an indented excerpt),
         or whose words alone the body opens by quoting ("“As a contributor, Tim, …” …")."""
-        paragraphs = body.strip().split("\n\n")
-        replier = _key(author)
+        text = body.strip()
+        paragraphs = text.split("\n\n")
         if len(paragraphs) > 1:  # a body of one paragraph repeats none before going on
-            said = self._said_so_far()
-            for paragraph in paragraphs[:-1]:
-                position = said.get(_said(paragraph))
-                if position is not None and self.names[position] != replier:
-                    return position
-        excerpt = _opening_quote(body.strip())
+            # Only paragraphs as long as the pieces indexed can be found among them.
+            wanted = [piece for piece in map(_said, paragraphs[:-1]) if len(piece) >= MIN_QUOTED]
+            if wanted:
+                said, replier = self._said_so_far(), _key(author)
+                for piece in wanted:
+                    position = said.get(piece)
+                    if position is not None and self.names[position] != replier:
+                        return position
+        excerpt = _opening_quote(text)
         if excerpt is None:
             return None
         if self.article_plain is None:
             self.article_plain = _plain(self.article)
         if excerpt in self.article_plain:
             return None  # readers quoting the article answer no one of them
-        return self._sole_source(excerpt, replier)
+        return self._sole_source(excerpt, _key(author))
 
     def _sole_source(self, excerpt: str, replier: str) -> int | None:
         """The one recent comment, by someone else, that says `excerpt` in its own words (not
@@ -243,7 +246,10 @@ def _said(text: str) -> str:
     """A paragraph as it is compared with the words of earlier comments: lowercased, quote
     marks and "> " left out, spaces collapsed."""
     if "\n" not in text and ">" not in text:  # one line, no "> ": most paragraphs
-        return " ".join(text.strip().lower().strip(QUOTE_MARKS).split())
+        said = text.strip().lower().strip(QUOTE_MARKS)
+        # Spaces are collapsed already when no two are adjacent and no other whitespace is
+        # there (every other whitespace character is unprintable): most paragraphs.
+        return said if "  " not in said and said.isprintable() else " ".join(said.split())
     lines = (line.strip().lstrip(">").strip() for line in text.split("\n"))
     return " ".join(" ".join(lines).lower().strip(QUOTE_MARKS).split())
 
@@ -293,7 +299,10 @@ def _pieces(body: str) -> set[str]:
     answers whoever said them first."""
     out = set()
     for paragraph in body.split("\n\n"):
-        if paragraph.lstrip()[:1] in QUOTE_OPENING:
+        opener = paragraph[:1]
+        if opener.isspace():
+            opener = paragraph.lstrip()[:1]
+        if opener in QUOTE_OPENING:
             continue
         out.add(_said(paragraph))
         if "\n" in paragraph:

@@ -78,6 +78,7 @@ UNIT_SECONDS = {
     "year": 365 * 86400,
 }
 MAX_LINE = 300
+NO_CRAWL_DAY = datetime(1970, 1, 1)  # fills in what a time leaves out, when no crawl time is known
 DIGIT = re.compile(r"\d")
 # The four patterns below each open with a character set, which the engine scans for in C
 # rather than trying the whole pattern at every position: a word boundary before a letter is
@@ -105,14 +106,17 @@ def find_time(line: str) -> tuple[int, int] | None:
             return None
     groups: list[tuple[int, int]] = []
     for m in TOKEN.finditer(line):
-        relative = m[0][-3:].lower() == "ago"  # "1:23 pm - 3 hours ago": the same time again
-        if groups and not relative and JOINER.match(line[groups[-1][1] : m.start()]):
+        if (
+            groups
+            and m[0][-3:].lower() != "ago"  # "1:23 pm - 3 hours ago": the same time again
+            and JOINER.match(line[groups[-1][1] : m.start()])
+        ):
             groups[-1] = (groups[-1][0], m.end())
         else:
-            groups.append((m.start(), m.end()))
+            groups.append(m.span())
     if not groups:
         return None
-    start, end = max(groups, key=lambda g: g[1] - g[0])
+    start, end = groups[0] if len(groups) == 1 else max(groups, key=lambda g: g[1] - g[0])
     if "(" in line[start:end] and (close := CLOSE.match(line, end)) is not None:
         end = close.end()  # "2 hours ago (4:28 PM)": the bracket closes the time
     return start, end
@@ -140,9 +144,10 @@ def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
     cleaned = _cleaned(text)
     if crawled_at is None and YEAR.search(cleaned) is None:
         return None  # no year on the page and none to borrow
-    default = (crawled_at or datetime(1970, 1, 1)).replace(
-        tzinfo=None, hour=0, minute=0, second=0, microsecond=0
-    )
+    if crawled_at is None:
+        default = NO_CRAWL_DAY
+    else:
+        default = crawled_at.replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
     common = read_common(cleaned, default)  # most shapes, without dateutil's cost
     if common is not None:
         return common

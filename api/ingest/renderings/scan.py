@@ -3,7 +3,9 @@
 Most lines hold none of the strings a rendering keys on ("Permalink", "osted by:", "said"),
 and `str.find` over the whole text skips them in C many times faster than a pattern or a
 test run on each line. The joined text (and its lowercase) is kept for the last page, since
-every rendering asks about the same lines. Pure.
+every rendering asks about the same lines. A found string's line is the number of line breaks
+before it, counted in C from the previous find: no table of where each line starts is built.
+Pure.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ NOT_DIGIT_OR_BREAK = bytes(b for b in range(256) if b not in b"0123456789\n")
 class _Page:
     lines: Sequence[str]
     text: str
-    starts: list[int]  # offset of each line in `text`, and one past its end
-    lowered: tuple[str, list[int]] | None = None
+    counted: bool  # whether the text's line breaks are those between lines (none holds one)
+    lowered: str | None = None
+    starts: list[int] | None = None  # offset of each line in `text`, when not `counted`
 
 
 def _starts(lines: Iterable[str]) -> list[int]:
@@ -40,9 +43,27 @@ def _page(lines: Sequence[str]) -> _Page:
     last = _last
     if last is not None and last.lines is lines:
         return last
-    page = _Page(lines, "\n".join(lines), _starts(lines))
+    text = "\n".join(lines)
+    page = _Page(lines, text, text.count("\n") == len(lines) - 1)
     _last = page
     return page
+
+
+def _counting(text: str, needles: Iterable[str]) -> set[int]:
+    """The lines of `text` (split at its line breaks) holding any of `needles`."""
+    found: set[int] = set()
+    for needle in needles:
+        line, counted = 0, 0  # the line holding offset `counted`
+        at = text.find(needle)
+        while at != -1:
+            line += text.count("\n", counted, at)
+            found.add(line)
+            end = text.find("\n", at + len(needle))
+            if end == -1:
+                break
+            line, counted = line + 1, end + 1
+            at = text.find(needle, counted)
+    return found
 
 
 def _holding(text: str, starts: list[int], needles: Iterable[str]) -> set[int]:
@@ -56,20 +77,29 @@ def _holding(text: str, starts: list[int], needles: Iterable[str]) -> set[int]:
     return found
 
 
+def _slow_holding(page: _Page, needles: Iterable[str]) -> set[int]:
+    """`_counting` for a page whose lines hold line breaks themselves (never a page's)."""
+    if page.starts is None:
+        page.starts = _starts(page.lines)
+    return _holding(page.text, page.starts, needles)
+
+
 def lines_holding(
     lines: Sequence[str], needles: Iterable[str], *, lower: bool = False
 ) -> list[int]:
     """The lines that hold any of `needles` (none holds a line break), in order; with
     `lower`, the lines whose lowercase holds one."""
     page = _page(lines)
+    if not page.counted:
+        if not lower:
+            return sorted(_slow_holding(page, needles))
+        return [i for i, line in enumerate(lines) if any(n in line.lower() for n in needles)]
     if not lower:
-        return sorted(_holding(page.text, page.starts, needles))
+        return sorted(_counting(page.text, needles))
     if page.lowered is None:
-        lowered = page.text.lower()  # never adds or drops a line break
-        # Lowercase ASCII keeps every line's length; other text may not ("İ" becomes two).
-        starts = page.starts if page.text.isascii() else _starts(lowered.split("\n"))
-        page.lowered = (lowered, starts)
-    return sorted(_holding(*page.lowered, needles))
+        # Lowercasing never adds or drops a line break (no other character lowers to one).
+        page.lowered = page.text.lower()
+    return sorted(_counting(page.lowered, needles))
 
 
 def digit_lines(lines: Sequence[str]) -> list[int]:
@@ -84,7 +114,7 @@ def digit_lines(lines: Sequence[str]) -> list[int]:
     if len(by_line) == len(lines):
         found = set(compress(count(), by_line))
     else:  # a line holding a line break itself (never one of a page's lines)
-        found = _holding(page.text, page.starts, "0123456789")
+        found = _slow_holding(page, "0123456789")
     if not page.text.isascii():
         others = encoded.translate(None, ASCII)
         if DIGIT.search(others.decode("utf-8", "surrogatepass")) is not None:

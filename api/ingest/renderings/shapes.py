@@ -77,20 +77,23 @@ def short(line: str, words: int = 12) -> bool:
 
 def is_heading(line: str) -> bool:
     """A comment section's own heading: "12 Comments", "Responses", "Leave a Reply"."""
-    text = line.strip()
-    return bool(text) and short(text) and HEADING.match(text) is not None
+    text = line.strip()  # the pattern first: it turns most lines away at their first words
+    return bool(text) and HEADING.match(text) is not None and short(text)
 
 
 def is_chrome(line: str) -> bool:
     """Reply forms, sign-in prompts, pagination and footers around comments."""
-    text = line.strip()
-    return bool(text) and short(text, 16) and CHROME.match(text) is not None
+    text = line.strip()  # the pattern first: it turns most lines away at their first words
+    return bool(text) and CHROME.match(text) is not None and short(text, 16)
+
+
+UI_LONGEST = 48  # the longest line `is_ui` reads: callers skip longer ones without a call
 
 
 def is_ui(line: str) -> bool:
     """A line of buttons or an avatar's label: "Reply", "Report abuse", "Like (3)", "Reply ↓",
     "NAME's picture"."""
-    if len(line) > 48:
+    if len(line) > UI_LONGEST:
         return False
     lowered = line.lower()
     # AVATAR needs an apostrophe or "avatar" (no other character matches its letters).
@@ -125,6 +128,8 @@ def clean_name(text: str) -> str:
     """A name without the words and marks around it ("by", "says:", "|", "#3") or the
     author's web address beside it ("NAME http://site")."""
     words = text.split()
+    if not words:
+        return ""
     while words and (
         not _has_alnum(words[0])
         or (_may_number(words[0]) and NUMBERING.fullmatch(words[0]) is not None)
@@ -233,7 +238,8 @@ def verified(author: str) -> tuple[str, bool]:
 
 def kind_of(author: str, body: str) -> tuple[str, CommentKind]:
     """Pingbacks and trackbacks: the name says so, or the body is a quoted excerpt."""
-    stripped = TRACKBACK.sub("", author)
+    # TRACKBACK matches only a name whose lowercase holds "back" (a cheap test first)
+    stripped = TRACKBACK.sub("", author) if "back" in author.lower() else author
     if stripped != author:
         return stripped or author, "trackback"
     text = body.strip()
@@ -249,7 +255,7 @@ def body_text(lines: Sequence[str], start: int, end: int, *, buttons: bool = Tru
     current: list[str] = []
     for line in lines[start:end]:
         text = line.strip()
-        if text and not (buttons and is_ui(text)):
+        if text and not (buttons and len(text) <= UI_LONGEST and is_ui(text)):
             current.append(text)
         elif not text and current:
             paragraphs.append("\n".join(current))
@@ -484,7 +490,8 @@ def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Sec
 
 
 def _text(line: str) -> bool:
-    return not blank(line) and not is_ui(line)
+    """Neither blank nor a line of buttons (`is_ui` reads no line longer than UI_LONGEST)."""
+    return bool(line.strip()) and (len(line) > UI_LONGEST or not is_ui(line))
 
 
 def placement(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> str:
@@ -492,13 +499,11 @@ def placement(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> str:
     if not metas:
         return "header"
     first_body = gap_above(lines, metas[0].line, floor)
-    before = sum(1 for i in range(first_body, metas[0].line) if _text(lines[i]))
+    before = sum(map(_text, lines[first_body : metas[0].line]))
     last = metas[-1].last if metas[-1].last is not None else metas[-1].line
     after_end = end_below(lines, last + 1, len(lines))
-    after = sum(1 for i in range(last + 1, after_end) if _text(lines[i]))
-    between = sorted(
-        sum(1 for i in range(a.line + 1, b.line) if _text(lines[i])) for a, b in pairwise(metas)
-    )
+    after = sum(map(_text, lines[last + 1 : after_end]))
+    between = sorted(sum(map(_text, lines[a.line + 1 : b.line])) for a, b in pairwise(metas))
     typical = between[len(between) // 2] if between else 4
     if not before:
         return "header"

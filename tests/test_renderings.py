@@ -1514,3 +1514,17 @@ def test_a_pingback_with_a_long_or_dated_title_is_read_over_its_date_line() -> N
             "trackback",
         ),
     ]
+
+
+def test_a_lowercase_handle_opening_a_body_names_the_parent() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("boborci", "A comment of some words."),
+                ("Bo Ray", "Another comment of some words."),
+                ("Ed Fox", "boborci If you do not answer, we will know."),
+                ("Cy Dee", "maybe Someone will answer; no handle here."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, 0, None]

@@ -1,7 +1,7 @@
 """Replies a comment states in its own text: `@name` or `@7`, `NAME,` or `NAME -` opening the body,
-the name alone on its first line, `NAME wrote:`, "Originally posted ... by NAME", "In reply to
-NAME", "Response to NAME, DATE"; and the replies a thread the page lists flat shows by time
-order alone (`time_order_parents`). Pure.
+the name alone on its first line, a lowercase handle opening it, `NAME wrote:`, "Originally
+posted ... by NAME", "In reply to NAME", "Response to NAME, DATE"; and the replies a thread the
+page lists flat shows by time order alone (`time_order_parents`). Pure.
 
 Each names an earlier comment's author, posted before the reply; the nearest such comment above
 is the parent. A first name names a handle it opens ("Eric" EricTTung). Names are looked up in
@@ -39,6 +39,8 @@ MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
 TITLES = frozenset("dr mr mrs ms miss prof professor rev fr sir dame".split())
 # A name run into the rest of a handle: a capitalised word before a capital, digit or mark
 HANDLE_HEAD = re.compile(r"([A-Z][a-z]{2,})(?=[A-Z0-9@_.-])")
+# A handle of lowercase letters and digits (never a capitalised word) opening a body
+HANDLE_OPENING = re.compile(r"([a-z][a-z0-9_]{3,30})\s+(?=[A-Z])")
 POSSESSIVE = re.compile(r"['’]s?$")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
@@ -414,6 +416,11 @@ def stated_parent(
         if found is not None:
             if _addresses_others(text, authors, found):
                 return None  # "Ann: … / Bob: … / Cy: …": an answer to several, not one
+            return found
+    handle = HANDLE_OPENING.match(text)
+    if handle is not None:  # "boborci If you …": a reader's handle, as typed, opening the reply
+        found = authors.choose(authors.find_all(handle[1], loose=False), body, author, when)
+        if found is not None and authors.names[found] == handle[1]:
             return found
     if "\n" in text and len(opened.first) <= MAX_VOCATIVE:
         # A salutation line: the first line is an earlier commenter's name alone

@@ -1244,6 +1244,7 @@ def test_a_profile_block_set_apart_by_blank_lines_names_its_author() -> None:
         ("The following is a guest post from Dr. Jane Roe, founder of a small firm.", "Thanks."),
         ("The council met on Tuesday to talk about the bridge.", "-Jane Roe"),
         ("The council met on Tuesday.", "Jane Roe is a writer and designer based in Leeds."),
+        ("Bridges are built to outlast the towns around them, says Jane Roe.", "Thanks."),
     ],
 )
 def test_a_writer_named_only_in_the_articles_prose_is_its_byline(first: str, last: str) -> None:
@@ -1346,3 +1347,184 @@ def test_a_name_that_begins_like_a_weekday_is_not_part_of_the_time() -> None:
     ]
     assert find_time("Sat, Nov 3, 2012") == (0, 16)
     assert find_time("Satish Nov 3, 2012") == (7, 18)
+
+
+def _flat_thread(said: list[tuple[str, int, str]]) -> str:
+    """A page of `NAME on DATE` headers, no indentation: (name, minute, body) in page order."""
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    for name, minute, body in said:
+        lines += ["", f"{name} on July 7, 2012 at 10:{minute:02d} am", "", body, ""]
+    return "\n".join(lines)
+
+
+def test_a_flattened_thread_shows_its_replies_by_time_order() -> None:
+    # Threads oldest first, each listed depth first: a comment that a later one predates
+    # cannot be top-level. Bob's and Cy's replies predate Di; Fay's predates Gus.
+    page = parse_page(
+        _flat_thread(
+            [
+                ("Ann Lee", 0, "A first comment of some words."),
+                ("Bob Ray", 20, "An answer to the first one."),
+                ("Cy Dee", 30, "An answer to that answer."),
+                ("Ed Fox", 25, "Another answer to the first one."),
+                ("Di Eng", 10, "A second comment of some words."),
+                ("Fay Gum", 40, "An answer to the second one."),
+                ("Gus Ho", 15, "A third comment of some words."),
+                ("Hal Ida", 50, "A last comment, nothing after it."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, 0, 1, 0, None, 4, None, None]
+
+
+def test_newest_thread_first_shows_its_replies_by_time_order() -> None:
+    # The same, mirrored: top-level comments newest first, so one posted after a comment
+    # above it is a reply.
+    page = parse_page(
+        _flat_thread(
+            [
+                ("Ann Lee", 50, "The newest comment of some words."),
+                ("Bob Ray", 55, "An answer to the newest one."),
+                ("Cy Dee", 20, "An older comment of some words."),
+                ("Di Eng", 10, "The oldest comment of some words."),
+                ("Ed Fox", 30, "An answer to the oldest one."),
+                ("Fay Gum", 35, "An answer to that answer."),
+                ("Gus Ho", 5, "The first comment of all."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, 0, None, None, 3, 4, None]
+
+
+def test_comments_in_time_order_show_no_replies() -> None:
+    said = [(name, minute, "A comment of some words.") for minute, name in enumerate("ABCD")]
+    page = parse_page(_flat_thread([(f"{n} Lee", m, b) for n, m, b in said]))
+    assert [t.parent for t in page.threads] == [None] * 4
+
+
+def test_a_name_before_a_double_hyphen_names_the_parent() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("Kristi Sanders", "A comment of some words."),
+                ("Bo Ray", "Another comment of some words."),
+                ("Ed Fox", "Kristi -- LOVE IT. I had not seen that one."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, 0]
+
+
+def test_a_first_name_names_the_handle_it_opens() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("EricTTung", "A comment of some words."),
+                ("Melanie@uprinting", "Another comment of some words."),
+                ("Bo Ray", "A third comment of some words."),
+                ("Ed Fox", "Eric, cool. I think so too."),
+                ("Ed Fox", "Melanie - thanks for that."),
+                ("Cy Dee", "Okay, I see. No one named here."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, None, 0, 1, None]
+
+
+def test_a_reply_answers_no_comment_posted_after_it() -> None:
+    # Bob names Tim, whose only comment above was posted after Bob's: Bob addresses the
+    # writer of the post, not that comment. Cy names Ann, who wrote before and after Cy.
+    page = parse_page(
+        _flat_thread(
+            [
+                ("Ann Lee", 0, "A first comment of some words."),
+                ("Tim Ray", 40, "An answer to the first one."),
+                ("Ann Lee", 45, "A word back to Tim."),
+                ("Bob Fox", 10, "Tim, you are right about all of this."),
+                ("Cy Dee", 20, "Ann, what a thing to say."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, 0, 1, None, 0]
+
+
+def test_a_quoted_source_opening_the_article_is_no_byline() -> None:
+    lines = ["The Bridge Will Be Rebuilt", "", "“It will last a century,” says Jane Roe.", ""]
+    lines += ["The work will take two years and cost more than planned.", ""]
+    lines += ["", "", "", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    assert parse_page("\n".join(lines)).byline is None
+
+
+def test_a_dated_byline_may_show_a_pen_name() -> None:
+    lines = ["The Canteen Awards", "", "The contest is open to everyone this year.", ""]
+    lines += ["Entries close in a month.", "", "by A Photo Editor on November 12, 2012", ""]
+    lines += ["", "", "", "", "Ann Lee July 7, 2012 at 10:00 am", "", "First.", ""]
+    lines += ["Bob Ray July 7, 2012 at 10:05 am", "", "Second.", ""]
+    page = parse_page("\n".join(lines))
+    assert (page.title, page.byline) == ("The Canteen Awards", "A Photo Editor")
+    prose = parse_page("A Title Line\n\nThe vote was won by A Landslide Party.\n")
+    assert prose.byline is None
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        (
+            "Conversation with my readers, 29 June 2012",
+            "Conversation with my readers, 29 June 2012",
+        ),
+        ("I have not gone into hiding 29 August, 2011", "I have not gone into hiding"),
+    ],
+)
+def test_a_date_after_a_comma_is_part_of_the_title(line: str, title: str) -> None:
+    page = parse_page(f"{line}\n\nThe article says something long enough to be prose here.\n")
+    assert page.title == title
+
+
+def test_a_first_line_that_is_an_earlier_commenters_name_alone_names_the_parent() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("txdave22", "A comment of some words."),
+                ("Bo Ray", "Another comment of some words."),
+                ("Ed Fox", "TXDAVE22\n\n    That is only true the night before."),
+                ("Cy Dee", "Ed Fox was right\n\n    No one is named alone above."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, 0, None]
+
+
+def test_a_pingback_with_a_long_or_dated_title_is_read_over_its_date_line() -> None:
+    long_title = "Day 4: Master new skills quickly and avoid the one pitfall that wastes your time"
+    lines = ["A Post About Gardens", "", "Tomatoes need sun. Lots of it, every day.", ""]
+    lines += ["Tom Smith says:", "October 29, 2012 at 1:49 am", "", "I grow mine in pots.", ""]
+    lines += [f"{long_title} | The Last Light says:", "October 31, 2012 at 9:32 pm", ""]
+    lines += ["[...] Day 4: Master new skills [...]", ""]
+    lines += ["The Noticeboard (18 October 2012) | Schooled says:", "October 18, 2012 at 11:01 pm"]
+    lines += ["", "[...] Why focus is the key [...]", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text, c.kind) for c in page.comments] == [
+        ("Tom Smith", "October 29, 2012 at 1:49 am", "comment"),
+        (f"{long_title} | The Last Light", "October 31, 2012 at 9:32 pm", "trackback"),
+        (
+            "The Noticeboard (18 October 2012) | Schooled",
+            "October 18, 2012 at 11:01 pm",
+            "trackback",
+        ),
+    ]
+
+
+def test_a_lowercase_handle_opening_a_body_names_the_parent() -> None:
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("boborci", "A comment of some words."),
+                ("Bo Ray", "Another comment of some words."),
+                ("Ed Fox", "boborci If you do not answer, we will know."),
+                ("Cy Dee", "maybe Someone will answer; no handle here."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, 0, None]

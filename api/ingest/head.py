@@ -48,6 +48,7 @@ LEAD_VERB = re.compile(r"^(?:posted|written|published|modified|updated|filed)\b"
 NOT_NAMES = frozenset(
     "in on at from posted published updated modified filed written last by the a".split()
 )
+PEN_ARTICLES = frozenset(("A", "The"))
 DATE_WORD = re.compile(
     r"^(?:\d{1,4}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*"
     r"|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|[,./:-]|am|pm)$",
@@ -73,6 +74,9 @@ GUEST = re.compile(
     r"\bguest (?:post|column|blog|article) (?:(?:written )?by|from) (?:Dr\.? )?" + NAMED + r"\b"
 )
 SIGNATURE = re.compile(r"^[-–—~]\s?" + NAMED + r"$")
+# A standfirst under the title that ends by naming its writer: "…, says NAME."
+DECK_SAYS = re.compile(r",\s+says\s+" + NAMED + r"\.$")
+QUOTE_MARKS = re.compile('["“”]')
 ABOUT = re.compile(
     NAMED + r" is (?:a|an|the)\b[^.]{0,60}?\b(?:writer|author|editor|journalist|blogger|columnist"
     r"|contributor|founder|professor|freelancer?|consultant|reporter|correspondent|designer"
@@ -150,7 +154,9 @@ def read_byline(line: str) -> tuple[str, str | None] | None:
         lower = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
         if lower < len(words) and lower >= 2:  # "Jane Roe Education reporter": the role goes
             name = " ".join(words[: lower - 1] if lower >= 3 else words[:lower])
-        return (name, when) if _is_name(name) else None
+        if _is_name(name) or (m.start() == 0 and span is not None and _pen_name(name)):
+            return name, when
+        return None
     if span is not None and span[0] > 0:
         before = text[: span[0]]
         if re.search(r"\s(?:on|at|[|·—–-])\s*$", before):
@@ -162,6 +168,18 @@ def read_byline(line: str) -> tuple[str, str | None] | None:
 
 def _is_name(name: str) -> bool:
     return bool(name) and plausible_name(name) and name.split()[0].lower() not in NOT_NAMES
+
+
+def _pen_name(name: str) -> bool:
+    """ "A Photo Editor", "The Archdruid": a name of capitalised words after an article, as a
+    dated byline line ("by NAME on DATE") shows a writer's pen name."""
+    words = name.split()
+    return (
+        len(words) >= 2
+        and words[0] in PEN_ARTICLES
+        and all(w[:1].isupper() for w in words)
+        and _is_name(" ".join(words[1:]))
+    )
 
 
 def _closes(lines: Sequence[str], at: int, end: int, candidates: Sequence[int]) -> bool:
@@ -202,13 +220,19 @@ def _name_over_date(
 
 def _byline_in_prose(lines: Sequence[str], start: int, end: int) -> str | None:
     """A writer the article names only in its text: a guest post's opening line ("The
-    following is a guest post by NAME, ..."), or its last lines, a signature ("-NAME") or a
+    following is a guest post by NAME, ..."), a standfirst ending "…, says NAME.", or its last
+    lines, a signature ("-NAME") or a
     note about the writer ("NAME is a writer ...")."""
-    opening = islice((i for i in range(start, end) if lines[i].strip()), PROSE_LINES)
+    opening = list(islice((i for i in range(start, end) if lines[i].strip()), PROSE_LINES))
     for i in opening:
         guest = GUEST.search(lines[i][:PROSE_CHARS])
         if guest is not None:
             return guest["name"]
+    if opening:  # a standfirst "…, says NAME." (no quote marks: not a source quoted)
+        deck = lines[opening[0]].strip()
+        says = DECK_SAYS.search(deck)
+        if says is not None and QUOTE_MARKS.search(deck) is None:
+            return says["name"]
     seen = 0
     for i in range(end - 1, start - 1, -1):
         text = lines[i].strip()
@@ -296,8 +320,10 @@ def read_head(lines: Sequence[str], end: int) -> Head:
         byline = _byline_in_prose(lines, body_at, min(end, len(lines)))
     title = KICKER.sub("", lines[title_at].strip())
     dated = find_time(title)
-    if dated is not None and dated[1] >= len(title) - 1 and len(title[: dated[0]].split()) >= 3:
-        title = title[: dated[0]].rstrip(" ,-–—|")
+    ahead = "" if dated is None else title[: dated[0]]
+    # "Title 29 August, 2011": the date goes; "Letters, 29 June 2012": part of the headline
+    if dated is not None and dated[1] >= len(title) - 1 and len(ahead.split()) >= 3:
+        title = title if ahead.rstrip().endswith(",") else ahead.rstrip(" -–—|")
     return Head(title, title_at, body_at, byline, published, body_end)
 
 

@@ -13,7 +13,13 @@ from api.ingest.identity import page_identity
 from api.ingest.model import Block, ParsedComment, ParsedPage
 from api.ingest.quotes import FoundQuote, article_quotes, comment_quotes
 from api.ingest.renderings import RawComment, choose, slashdot
-from api.ingest.replies import Authors, opening, stated_parent, without_reply_line
+from api.ingest.replies import (
+    Authors,
+    opening,
+    stated_parent,
+    time_order_parents,
+    without_reply_line,
+)
 from api.ingest.spans import LinkSpan, link_spans
 from api.ingest.speakers import Speaker
 from api.ingest.threads import resolve_threads
@@ -129,7 +135,8 @@ def build_comments(
 ) -> list[ParsedComment]:
     """Times read, and the parent each comment's nesting or reply line shows. Without
     `quotes_link` (a rendering whose headers name every reply's parent), repeating an earlier
-    comment's words does not make a comment a reply; quoting the `article` never does."""
+    comment's words does not make a comment a reply, nor does time order; quoting the
+    `article` never does."""
     comments: list[ParsedComment] = []
     stack: list[tuple[int, int]] = []  # (depth, position) of the comments still open
     authors = Authors(article=article)
@@ -153,7 +160,13 @@ def build_comments(
             nested = parent_position is not None or bool(item.depth)
             deep = item.depth is not None and item.depth >= DEEP
             stated = stated_parent(
-                *said, authors=authors, position=position, opened=opened, nested=nested, deep=deep
+                *said,
+                authors=authors,
+                position=position,
+                opened=opened,
+                nested=nested,
+                deep=deep,
+                when=local,
             )
             if not nested:
                 parent_position = stated
@@ -183,8 +196,32 @@ def build_comments(
                 parent_position=parent_position,
             )
         )
-        authors.add(item.author, position, item.body)
+        authors.add(item.author, position, item.body, local)
+    if quotes_link and all(item.depth is None for item in raw):
+        comments = _replies_by_time(comments)
     return comments
+
+
+def _replies_by_time(comments: list[ParsedComment]) -> list[ParsedComment]:
+    """`comments` with the parents a flattened thread shows by time order alone (see
+    `time_order_parents`); a page that shows nesting needs none."""
+    times = [
+        c.posted_at.timestamp() if c.posted_at is not None and c.kind == "comment" else None
+        for c in comments
+    ]
+    placed = [c.parent_position is not None or c.parent_author is not None for c in comments]
+    parents = time_order_parents(times, [c.parent_position for c in comments], placed)
+    out = list(comments)
+    for c, parent in zip(comments, parents, strict=True):
+        if parent is not None and c.parent_position is None and c.parent_author is None:
+            above = comments[parent]
+            out[c.position] = replace(
+                c,
+                parent_position=parent,
+                parent_author=above.author,
+                parent_author_verified=above.author_verified,
+            )
+    return out
 
 
 def assemble(

@@ -1,15 +1,19 @@
 """Replies a comment states in its own text: `@name` or `@7`, `NAME,` or `NAME -` opening the body,
-`NAME wrote:`, "Originally posted ... by NAME", "In reply to NAME", "Response to NAME, DATE".
-Pure.
+the name alone on its first line, a lowercase handle opening it, `NAME wrote:`, "Originally
+posted ... by NAME", "In reply to NAME", "Response to NAME, DATE"; and the replies a thread the
+page lists flat shows by time order alone (`time_order_parents`). Pure.
 
-Each names an earlier comment's author; the nearest such comment above is the parent. Names
-are looked up in a dict as the page is read, so the cost stays linear.
+Each names an earlier comment's author, posted before the reply; the nearest such comment above
+is the parent. A first name names a handle it opens ("Eric" EricTTung). Names are looked up in
+a dict as the page is read, so the cost stays linear.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NamedTuple
 
 from api.ingest.spans import quote_spans
@@ -33,11 +37,15 @@ NAMED_NUMBER = re.compile(
 MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
 # Titles before a name, which readers leave out when they address the person by first name
 TITLES = frozenset("dr mr mrs ms miss prof professor rev fr sir dame".split())
+# A name run into the rest of a handle: a capitalised word before a capital, digit or mark
+HANDLE_HEAD = re.compile(r"([A-Z][a-z]{2,})(?=[A-Z0-9@_.-])")
+# A handle of lowercase letters and digits (never a capitalised word) opening a body
+HANDLE_OPENING = re.compile(r"([a-z][a-z0-9_]{3,30})\s+(?=[A-Z])")
 POSSESSIVE = re.compile(r"['’]s?$")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
 QUOTE_MARKS = "\"'“”‘’«» "
-VOCATIVE = re.compile(r"^(?P<name>[^\n,:!—–-]{1,40}?)\s*(?:,|:|!|\s[-—–])(?:\s|$)")
+VOCATIVE = re.compile(r"^(?P<name>[^\n,:!—–-]{1,40}?)\s*(?:,|:|!|\s(?:--|[-—–]))(?:\s|$)")
 QUOTED = re.compile(
     r"^(?:.{0,60}?\bposted\b.{0,40}?\bby\s+(?P<by>[^\n]{1,40}?)\s*$"
     r"|(?P<wrote>[^\n]{1,40}?)\s+(?:wrote|said)\s*:\s*$"
@@ -58,8 +66,11 @@ class Authors:
     full: dict[str, list[int]] = field(default_factory=dict)
     first: dict[str, list[int]] = field(default_factory=dict)
     last: dict[str, list[int]] = field(default_factory=dict)  # by the last of several words
+    # by the name a handle opens with ("Eric" of "EricTTung", "Melanie" of "Melanie@uprinting")
+    heads: dict[str, list[int]] = field(default_factory=dict)
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    times: list[datetime | None] = field(default_factory=list)  # each comment's, as shown
     # A paragraph or line -> who said it first, of the first `indexed` bodies: read only when
     # a body that might repeat an earlier one asks (most never do).
     said: dict[str, int] = field(default_factory=dict)
@@ -68,13 +79,15 @@ class Authors:
     article: str = ""  # the article's text: quoting it answers no comment
     article_plain: str | None = None
 
-    def add(self, author: str, position: int, body: str = "") -> None:
+    def add(self, author: str, position: int, body: str = "", when: datetime | None = None) -> None:
         while len(self.bodies) < position:
             self.bodies.append("")
             self.names.append("")
+            self.times.append(None)
         key = _key(author)
         self.bodies.append(body)
         self.names.append(key)
+        self.times.append(when)
         found = key.strip(".!?")  # as `find_all` looks names up: "js." is "@js"
         if found:
             _push(self.full.setdefault(found, []), position)
@@ -84,6 +97,10 @@ class Authors:
                 _push(self.first.setdefault(words[1], []), position)
             if len(words) > 1:
                 _push(self.last.setdefault(words[-1], []), position)
+            for word in author.split():
+                head = HANDLE_HEAD.match(word)
+                if head is not None:
+                    _push(self.heads.setdefault(head[1].lower(), []), position)
 
     def find(self, name: str, *, loose: bool) -> int | None:
         """The nearest comment by `name` (or, when loose, by an author whose first word it is)."""
@@ -110,6 +127,9 @@ class Authors:
                 hit = self.first.get(words[0]) if cut == 1 else self.full.get(" ".join(words[:cut]))
                 if hit:
                     return hit
+            heads = self.heads.get(key, []) if len(words) == 1 else []
+            if heads:  # "Eric, ..." answers EricTTung
+                return heads
             owner = POSSESSIVE.sub("", words[0])  # "in @Chris' situation": Chris
             if owner != words[0]:
                 return self.first.get(owner, [])
@@ -118,9 +138,14 @@ class Authors:
                 return surname
         return []
 
-    def choose(self, candidates: list[int], body: str, author: str) -> int | None:
+    def choose(
+        self, candidates: list[int], body: str, author: str, when: datetime | None = None
+    ) -> int | None:
         """Among comments by one name, the one a reply answers: the one whose words it quotes,
-        else the one that addressed the replier ("@NAME"), else the nearest."""
+        else the one that addressed the replier ("@NAME"), else the nearest. A reply posted
+        `when` answers no comment posted after it."""
+        if when is not None:
+            candidates = [p for p in candidates if (self.times[p] or when) <= when]
         if len(candidates) < 2:
             return candidates[-1] if candidates else None
         quoted = [_flat(body[q.start : q.end]) for q in quote_spans(body)]
@@ -345,6 +370,7 @@ def stated_parent(
     opened: Opening | None = None,
     nested: bool = False,
     deep: bool = False,
+    when: datetime | None = None,
 ) -> int | None:
     """The position of the comment this body (at `position`, by `author`) says it answers,
     or None. "@7" is the seventh comment, counted from 1 as pages number them; "@name" may
@@ -352,7 +378,8 @@ def stated_parent(
     it already. A comment not `nested` by the page may name its parent by first name alone
     ("Jonathan, ..." answers Jonathan Turner); a nested one is placed by its nesting first,
     and names its parent so only when `deep` in a thread (two levels or more, where pages stop
-    indenting replies and readers say whom they answer)."""
+    indenting replies and readers say whom they answer). A body posted `when` names no comment
+    posted after it (readers address the post's writer by first name, not a later comment)."""
     opened = opening(body) if opened is None else opened
     text = opened.text
     number = NUMBER.match(text)
@@ -370,29 +397,42 @@ def stated_parent(
         first = _key(named["name"]).split()[0]
         if 0 <= shown < position and authors.names[shown].split()[:1] == [first]:
             return shown
-        return authors.choose(authors.find_all(named["name"], loose=True), body, author)
+        return authors.choose(authors.find_all(named["name"], loose=True), body, author, when)
     at = AT.match(text)
     if at is not None:
-        found = authors.choose(authors.find_all(at["name"], loose=True), body, author)
+        found = authors.choose(authors.find_all(at["name"], loose=True), body, author, when)
         if found is not None:
             return found
     quoted = opened.quoted
     if quoted is not None:
         name = quoted["by"] or quoted["wrote"] or quoted["to"]
-        return authors.choose(authors.find_all(name, loose=False), body, author)
+        return authors.choose(authors.find_all(name, loose=False), body, author, when)
     vocative = _vocative(text)
     if vocative is not None:
         name = vocative["name"].strip()
         loose = (not nested or deep) and " " not in name and name[:1].isupper()
         loose = loose and name[1:].islower()
-        found = authors.choose(authors.find_all(name, loose=loose), body, author)
+        found = authors.choose(authors.find_all(name, loose=loose), body, author, when)
         if found is not None:
             if _addresses_others(text, authors, found):
                 return None  # "Ann: … / Bob: … / Cy: …": an answer to several, not one
             return found
+    handle = HANDLE_OPENING.match(text)
+    if handle is not None:  # "boborci If you …": a reader's handle, as typed, opening the reply
+        found = authors.choose(authors.find_all(handle[1], loose=False), body, author, when)
+        if found is not None and authors.names[found] == handle[1]:
+            return found
+    if "\n" in text and len(opened.first) <= MAX_VOCATIVE:
+        # A salutation line: the first line is an earlier commenter's name alone
+        alone = authors.find_all(opened.first.strip(" .,:;!"), loose=False)
+        found = authors.choose(alone, body, author, when)
+        if found is not None:
+            return found
     if "@" in text:
         for mention in MENTION.finditer(text):
-            found = authors.choose(authors.find_all(mention["name"], loose=True), body, author)
+            found = authors.choose(
+                authors.find_all(mention["name"], loose=True), body, author, when
+            )
             if found is not None:
                 return found
     return None
@@ -407,3 +447,62 @@ def _addresses_others(text: str, authors: Authors, first: int) -> bool:
             if other is not None and other != first:
                 return True
     return False
+
+
+def time_order_parents(
+    times: Sequence[float | None], parents: Sequence[int | None], placed: Sequence[bool]
+) -> list[int | None]:
+    """Replies a flattened thread shows by time alone: each comment's parent, given each
+    comment's time (None: not in the thread's order, as a trackback), the parents known
+    (`parents`) and which comments the page has placed already (`placed`: a parent shown or
+    named).
+
+    A thread listed depth first, oldest reply first, whose top-level comments run oldest
+    first: a top-level comment is older than every comment below it, so one that a later
+    comment predates is a reply. Pages that list the newest thread first mirror this: a
+    top-level comment is older than every comment above it, so one posted after a comment
+    above it is a reply. The order the page follows is the one that needs fewer replies.
+    A reply posted after the comment above it answers that comment (the thread went
+    deeper); one posted before it answers the comment the older of the comments above it,
+    on their thread, answers (it is that one's younger sibling). Linear: the open thread
+    is a stack."""
+    count = len(times)
+    later = _proven(times, reversed(range(count)))
+    earlier = _proven(times, range(count))
+    proven = later if sum(later) <= sum(earlier) else earlier
+    out = list(parents)
+    stack: list[int] = []  # the open thread, top-level comment first
+    depth: dict[int, int] = {}  # a comment on the stack -> its index there
+    for i in range(count):
+        t = times[i]
+        parent = out[i]
+        if not placed[i] and proven[i] and i and t is not None:
+            above = times[i - 1]
+            if above is not None and t >= above:
+                parent = i - 1
+            elif above is not None:
+                while stack and (times[stack[-1]] or 0.0) >= t:
+                    depth.pop(stack.pop())
+                if stack:
+                    elder = stack[-1]
+                    parent = out[elder] if out[elder] is not None else elder
+            out[i] = parent
+        at = depth.get(parent, -1) if parent is not None else -1
+        while len(stack) > at + 1:
+            depth.pop(stack.pop())
+        depth[i] = len(stack)
+        stack.append(i)
+    return out
+
+
+def _proven(times: Sequence[float | None], order: Iterable[int]) -> list[bool]:
+    """Whether a comment met, in `order`, after an older one: one that cannot be top-level
+    when top-level comments run in the opposite order."""
+    out = [False] * len(times)
+    low = float("inf")
+    for i in order:
+        t = times[i]
+        if t is not None:
+            out[i] = low < t
+            low = min(low, t)
+    return out

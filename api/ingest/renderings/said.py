@@ -28,6 +28,7 @@ VERBS = ("say", "said", "wrote", "added")  # searched in lowercased lines
 INLINE_REPLY = re.compile(r"^(?P<name>\S.{0,59}?)\s+reply:$", re.IGNORECASE)
 # A name whose letters the crawl lost ("????? says:", a name in a script it could not keep)
 MAX_LOST = 40
+LONG_HEADER = 32  # words of a header whose date line below vouches for it
 
 _last: tuple[Sequence[str], list[int]] | None = None
 
@@ -49,9 +50,13 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
     metas: list[Meta] = []
     for i in verb_lines(lines):
         text = lines[i].strip()
-        if not text or len(text) > 160 or not short(text, 16):
+        if not text or len(text) > 160:
             continue
+        if not short(text, 16) and (not short(text, LONG_HEADER) or not _date_below(lines, i)):
+            continue  # a linking post's long title heads a pingback only over its date line
         span = find_time(text)
+        if span is not None and _date_below(lines, i):
+            span = None  # the time is the line below: this date is the name's ("Notes (9 May)")
         rest = text if span is None else text[: span[0]] + " " + text[span[1] :]
         if verb.search(rest.rstrip()) is None:
             continue
@@ -113,6 +118,10 @@ def _with_inline_replies(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:
         depth = depth + 1 if meta.line in inline else meta.depth or 0
         out.append(replace(meta, depth=depth))
     return out
+
+
+def _date_below(lines: Sequence[str], at: int) -> bool:
+    return _date_line(lines, at, 1) is not None
 
 
 def _date_line(lines: Sequence[str], at: int, step: int) -> tuple[str, int] | None:

@@ -11,6 +11,10 @@ request timed on its own, and the low percentiles are reported (`summary`).
 `--app bench.peers:app /floor/8` measures the minimal handler the same way.
 
 Requests carry `Cache-Control: no-cache`, as bench/run.py sends them, unless `--cached`.
+
+Run it pinned to one core (`taskset -c 1 python -m bench.cpu ...`) to measure what a request
+costs a saturated worker: unpinned, work handed to a thread runs on an idle second core, with
+that core's caches, and the hand-off's cost hides there; under load every core is busy.
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ from api.http.problems import PROBLEM_BASE
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 CREDENTIALS = frozenset({b"authorization", b"x-api-key"})
+REQUEST_ID_KEY = b"x-request-id"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -90,6 +91,7 @@ class Threadbase(Litestar):
     async def _serve_http(self, scope: HTTPScope, receive: Receive, send: Send) -> None:
         given = _header(scope, b"x-request-id")
         request_id = given if given and REQUEST_ID.match(given) else os.urandom(16).hex()
+        id_bytes = request_id.encode("latin-1")
         started = time.perf_counter()
         status = 500  # unless a response starts
         head = scope["method"] == "HEAD"
@@ -109,16 +111,21 @@ class Threadbase(Litestar):
             nonlocal refused, status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableScopeHeaders(message)
-                headers["X-Request-Id"] = request_id
-                if credentials and "public" in (headers.get("cache-control") or ""):
-                    headers["Cache-Control"] = _private(headers["cache-control"])
-                allow = headers.get("allow")
-                if message["status"] == 405 and allow and "GET" in allow and "HEAD" not in allow:
-                    headers["Allow"] = f"{allow}, HEAD"
-                if preflight and message["status"] == 400:
-                    refused = message
-                    return
+                # Most responses need only the id: one pass over the raw list, no header
+                # object decoding every name.
+                raw = [(k, v) for k, v in message.get("headers", ()) if k.lower() != REQUEST_ID_KEY]
+                raw.append((REQUEST_ID_KEY, id_bytes))
+                message["headers"] = raw
+                if credentials or status == 405 or preflight:
+                    headers = MutableScopeHeaders(message)
+                    if credentials and "public" in (headers.get("cache-control") or ""):
+                        headers["Cache-Control"] = _private(headers["cache-control"])
+                    allow = headers.get("allow")
+                    if status == 405 and allow and "GET" in allow and "HEAD" not in allow:
+                        headers["Allow"] = f"{allow}, HEAD"
+                    if preflight and status == 400:
+                        refused = message
+                        return
             elif message["type"] == "http.response.body":
                 if refused is not None:
                     refusal = bytes(message.get("body", b"")).decode("utf-8", "replace")

@@ -119,6 +119,17 @@ async def connect_reader(path: Path | str) -> aiosqlite.Connection:
     return conn
 
 
+def connect_loop_reader(path: Path | str) -> sqlite3.Connection:
+    """A read connection used on the event loop itself, for short indexed reads: handing a
+    read to a connection's thread and back costs more CPU than a page of comments takes to
+    read. It never waits for a lock (`busy_timeout` 0), so it can never stall the loop: a
+    read it finds busy is handed to a threaded connection instead (`reads.on_loop`)."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 0")
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
 PROGRESS_STEPS = 1_000  # SQLite VM steps between deadline checks
 
 

@@ -1,12 +1,14 @@
 """The SQLite store: `Store` over the embedded database file.
 
 The queries stay where they were (`api.store.sqlite.reads`, `writes`, `keys`, `secrets`); this class
-only picks the connection each call runs on: the read connection, the health check's own, a
-search connection held to the deadline, or the process's single writer.
+only picks the connection each call runs on: the read connection, the event loop's own for the
+comments page (a short indexed read costs less than a hand-off to a thread), the health check's
+own, a search connection held to the deadline, or the process's single writer.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -63,9 +65,11 @@ class SqliteStore:
         conn: aiosqlite.Connection,
         health_conn: aiosqlite.Connection,
         search_pool: db.DeadlinePool,
+        loop_conn: sqlite3.Connection,
     ) -> None:
         self.writer = writer
         self.conn = conn
+        self._loop = loop_conn
         self._health = health_conn
         self._search = search_pool
         self._common = reads.CommonWords()
@@ -81,11 +85,13 @@ class SqliteStore:
             await db.connect_reader(path),
             await db.connect_reader(path),
             await db.DeadlinePool.open(path, SEARCH_CONNECTIONS, search_deadline),
+            db.connect_loop_reader(path),
         )
 
     CONNECTIONS: ClassVar[dict[str, int]] = {
         "writer": 1,
         "reader": 1,
+        "loop": 1,
         "health": 1,
         "search": SEARCH_CONNECTIONS,
     }
@@ -110,6 +116,7 @@ class SqliteStore:
         await self._search.close()
         await self._health.close()
         await self.conn.close()
+        self._loop.close()
         self.writer.close()
 
     async def schema_version(self) -> int:
@@ -178,9 +185,9 @@ class SqliteStore:
         after: list[int] | None,
         limit: int,
     ) -> tuple[Article | None, list[Comment], list[int]]:
-        """See `reads.article_comments`: article and page in one hand-off."""
+        """See `reads.article_comments`: article and page read on the event loop."""
         return await reads.article_comments(
-            self.conn, article_id, filters=filters, sort=sort, after=after, limit=limit
+            self._loop, self.conn, article_id, filters=filters, sort=sort, after=after, limit=limit
         )
 
     async def article_tree(

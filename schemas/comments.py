@@ -60,7 +60,9 @@ class Comment(Model, kw_only=True):
         ParentResolution,
         Meta(
             description=(
-                "`exact`: one candidate parent; `inferred`: several, one chosen; "
+                "`exact`: the page shows the parent (nesting, a reply number, quoted text) "
+                "or names an author with one candidate; `inferred`: several candidates, "
+                "one chosen, or a flat thread's time order alone placed the reply; "
                 "`missing`: the parent is not on the page; `none`: top level."
             )
         ),

@@ -27,7 +27,7 @@ from api.store.sqlite.crawls import ingest_crawl
 from tests.conftest import SEED, assert_problem
 from tests.test_api_writes import Keys, text_headers
 from tests.test_merge import STEPS, grow
-from tests.test_renderings import DISQUS
+from tests.test_renderings import DISQUS, _flat_thread
 
 Client = AsyncTestClient[Litestar]
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -109,6 +109,26 @@ async def test_seed_then_recrawl_with_one_more_comment_is_one_article(
         ("2017-06-20T12:00:00Z", "merged", 1),
     ]
     assert all(c["source_stored"] and c["parser_version"] for c in history)
+
+
+async def test_a_parent_time_order_gave_stays_inferred_across_crawls(
+    client: Client, keys: Keys
+) -> None:
+    said = [
+        ("Ann Lee", 0, "A first comment of some words."),
+        ("Bob Ray", 20, "An answer to the first one."),
+        ("Di Eng", 10, "A second comment of some words."),
+    ]
+    await crawl(client, keys, _flat_thread(said), T1)
+    # a later crawl shows one more comment; the merged thread keeps how each parent was found
+    await crawl(client, keys, _flat_thread([*said, ("Hal Ida", 50, "A last comment.")]), T2)
+    got = [(c["author"], c["parent_id"], c["parent_resolution"]) for c in await comments(client)]
+    assert got == [
+        ("Ann Lee", None, "none"),
+        ("Bob Ray", 1, "inferred"),
+        ("Di Eng", None, "none"),
+        ("Hal Ida", None, "none"),
+    ]
 
 
 async def test_edits_keep_the_id_and_the_earlier_body(client: Client, keys: Keys) -> None:

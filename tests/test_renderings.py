@@ -1375,6 +1375,8 @@ def test_a_flattened_thread_shows_its_replies_by_time_order() -> None:
         )
     )
     assert [t.parent for t in page.threads] == [None, 0, 1, 0, None, 4, None, None]
+    # the page does not show these parents: time order is an inference
+    assert {t.resolution for t in page.threads if t.parent is not None} == {"inferred"}
 
 
 def test_newest_thread_first_shows_its_replies_by_time_order() -> None:

@@ -67,7 +67,8 @@ class Known:
     `key` is the stored comment id, or a negative number for a comment first seen in this merge
     (the store gives it an id). `anchor` is the key of the comment before it on the first page
     that showed it (None: it came first there). `parent` is the key of the comment the page
-    shows it answering by nesting or a reply number (None: the page names at most an author).
+    shows it answering by nesting or a reply number (None: the page names at most an author);
+    `parent_inferred` says time order alone gave that parent (a flat thread).
     """
 
     key: int
@@ -82,6 +83,7 @@ class Known:
     parent: int | None = None
     posted_text: str | None = None
     kind: CommentKind = "comment"
+    parent_inferred: bool = False
 
     @property
     def current(self) -> Version:
@@ -285,6 +287,7 @@ def merge(
                 parent=parent,
                 posted_text=comment.posted_text,
                 kind=comment.kind,
+                parent_inferred=comment.parent_inferred,
             )
         else:
             new = replace(old, versions=observe(old.versions, comment.body, stamp))
@@ -294,6 +297,7 @@ def merge(
                     parent_author=comment.parent_author,
                     parent_author_verified=comment.parent_author_verified,
                     parent=parent,
+                    parent_inferred=comment.parent_inferred,
                 )
             if stamp < old.first:  # the first crawl that showed it says where and when
                 new = replace(
@@ -346,6 +350,7 @@ def as_parsed(thread: Sequence[Known]) -> list[ParsedComment]:
                 posted_text=k.posted_text,
                 kind=k.kind,
                 parent_position=parent if parent is not None and parent < i else None,
+                parent_inferred=k.parent_inferred,
             )
         )
     return out

@@ -38,6 +38,7 @@ class ParsedComment:
     posted_text: str | None = None
     kind: CommentKind = "comment"
     parent_position: int | None = None  # a parent the page shows (nesting, a number)
+    parent_inferred: bool = False  # `parent_position` comes from time order, not the page
     quotes: tuple[FoundQuote, ...] = ()
     links: tuple[LinkSpan, ...] = ()
 

@@ -218,6 +218,7 @@ def _replies_by_time(comments: list[ParsedComment]) -> list[ParsedComment]:
             out[c.position] = replace(
                 c,
                 parent_position=parent,
+                parent_inferred=True,
                 parent_author=above.author,
                 parent_author_verified=above.author_verified,
             )
@@ -283,6 +284,7 @@ def _comment_with(
         posted_text=c.posted_text,
         kind=c.kind,
         parent_position=c.parent_position,
+        parent_inferred=c.parent_inferred,
         quotes=tuple(quotes),
         links=tuple(links),
     )

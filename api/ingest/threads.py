@@ -125,8 +125,10 @@ def resolve_parents(
     found: dict[int, tuple[int | None, ParentResolution]] = {}
     for reply in comments:
         if reply.parent_position is not None:
-            # The page shows the parent itself (nesting, a reply number): no search.
-            found[reply.position] = (reply.parent_position, "exact")
+            # The page shows the parent itself (nesting, a reply number): no search; or time
+            # order alone placed it in a flat thread, which is an inference.
+            resolution: ParentResolution = "inferred" if reply.parent_inferred else "exact"
+            found[reply.position] = (reply.parent_position, resolution)
         elif reply.parent_author is not None:
             key = (blocks[reply.position], reply.parent_author, reply.parent_author_verified)
             asking[key].append(reply)

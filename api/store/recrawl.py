@@ -47,7 +47,8 @@ class Stored:
 
 KNOWN_COLUMNS = """
     id, author, author_verified, posted_at, parent_author, parent_author_verified, body,
-    body_crawl_id, last_crawl_id, anchor_id, removed_crawl_id, page_parent_id, posted_text, kind
+    body_crawl_id, last_crawl_id, anchor_id, removed_crawl_id, page_parent_id, posted_text, kind,
+    parent_resolution
 """
 
 
@@ -66,6 +67,8 @@ def known(r: Any, crawls: dict[int, Stamp], revisions: dict[int, list[Version]])
         parent=r[11],
         posted_text=r[12],
         kind=r[13],
+        # a parent the page did not show is stored as one time order inferred
+        parent_inferred=r[11] is not None and r[14] == "inferred",
     )
 
 
@@ -122,6 +125,7 @@ def shape(thread: list[Known]) -> list[tuple[object, ...]]:
             k.parent_author,
             k.parent_author_verified,
             k.parent,
+            k.parent_inferred,
             k.posted_at,
             k.kind,
         )

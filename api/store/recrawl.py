@@ -7,12 +7,15 @@ the plan of what to rewrite, and the rows of the statements both engines run.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from api.ingest.identity import article_fingerprint, article_text, canonical_url
-from api.ingest.merge import Known, Merge, Stamp, Version, observe
+from api.ingest.merge import Known, Merge, Stamp, Version, as_parsed, observe
 from api.ingest.model import Block, ParsedPage
+from api.ingest.page import assemble
+from api.ingest.threads import thread_ranks
 from api.store.protocol import CrawlResult, Outcome, Source
 from api.store.rows import utc
 
@@ -50,6 +53,32 @@ KNOWN_COLUMNS = """
     body_crawl_id, last_crawl_id, anchor_id, removed_crawl_id, page_parent_id, posted_text, kind,
     parent_resolution
 """
+
+
+def stored(
+    crawl_rows: Iterable[Any],
+    revision_rows: Iterable[Any],
+    comment_rows: Iterable[Any],
+    text_rows: Iterable[Any],
+    article: Any,
+    blocks: list[list[Block]],
+) -> Stored:
+    """An article's thread from the rows of the queries both engines run: its crawls (id,
+    crawled_at, content_hash), its comments' earlier bodies (comment_id, body, first and last
+    crawl id, oldest first), its comments (`KNOWN_COLUMNS`, in page order), its text versions
+    (text, first and last crawl id, oldest first) and the article's (title, content_hash)."""
+    crawls: dict[int, Stamp] = {r[0]: (r[1], r[2]) for r in crawl_rows}
+    revisions: dict[int, list[Version]] = {}
+    for r in revision_rows:
+        revisions.setdefault(r[0], []).append(Version(r[1], crawls[r[2]], crawls[r[3]]))
+    comments: list[Known] = []
+    bodies: dict[int, str] = {}
+    for r in comment_rows:
+        bodies[r[0]] = r[6]
+        comments.append(known(r, crawls, revisions))
+    texts = [Version(r[0], crawls[r[1]], crawls[r[2]]) for r in text_rows]
+    title, content_hash = article
+    return Stored(crawls, comments, texts, title, content_hash, blocks, bodies)
 
 
 def known(r: Any, crawls: dict[int, Stamp], revisions: dict[int, list[Version]]) -> Known:
@@ -181,4 +210,63 @@ def comment_updates(
             ids[k.key],
         )
         for i, k in enumerate(thread)
+    ]
+
+
+def repeats_newest(newest: Any, page: ParsedPage, stamp: Stamp, version: str) -> bool:
+    """Whether `page`, crawled at `stamp`, is the page of the article's newest crawl (`newest`:
+    its id, crawled_at, content_hash and parser_version) read by the same parser (`version`)
+    and seen again later: then what that crawl showed is now last seen by this one, and nothing
+    else changes (the merge would decide the same, comment by comment)."""
+    if newest[2] != page.content_hash or stamp <= (newest[1], newest[2]):
+        return False
+    return newest[3] is None or newest[3] == version
+
+
+def text_rows(
+    article_id: int, texts: list[Version], crawl_ids: dict[Stamp, int]
+) -> list[tuple[Any, ...]]:
+    """The article's text versions as article_versions rows: article_id, text, first and last
+    crawl id."""
+    return [(article_id, v.body, crawl_ids[v.first], crawl_ids[v.last]) for v in texts]
+
+
+def revision_rows(
+    thread: list[Known], ids: dict[int, int], crawl_ids: dict[Stamp, int]
+) -> list[tuple[Any, ...]]:
+    """Each comment's earlier bodies as comment_revisions rows: comment_id, body, first and
+    last crawl id."""
+    return [
+        (ids[k.key], v.body, crawl_ids[v.first], crawl_ids[v.last])
+        for k in thread
+        for v in k.revisions
+    ]
+
+
+def body_updates(
+    thread: list[Known], ids: dict[int, int], bodies: dict[int, str]
+) -> list[tuple[str, int]]:
+    """(body, id) of each comment whose current body is not the stored one (`bodies`)."""
+    return [(k.current.body, ids[k.key]) for k in thread if bodies[ids[k.key]] != k.current.body]
+
+
+def rebuilt(
+    thread: list[Known], ids: list[int], title: str, blocks: list[list[Block]], digest: str
+) -> tuple[ParsedPage, list[tuple[Any, ...]]]:
+    """The page a merged thread makes (quotes, links, speakers and the reply tree over every
+    comment ever shown), and each comment's tree columns for it (`ids` in page order): parent
+    id, parent_resolution, depth, root id, reply_count, thread_rank, and its id last."""
+    page = assemble(title, blocks, as_parsed(thread), digest)
+    ranks = thread_ranks(page.comments, page.threads)
+    return page, [
+        (
+            None if link.parent is None else ids[link.parent],
+            link.resolution,
+            link.depth,
+            ids[link.root],
+            link.reply_count,
+            rank,
+            ids[i],
+        )
+        for i, (link, rank) in enumerate(zip(page.threads, ranks, strict=True))
     ]

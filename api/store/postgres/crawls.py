@@ -1,7 +1,8 @@
 """Re-crawls on PostgreSQL: `api.store.sqlite.crawls` in PostgreSQL's dialect.
 
-The merge (`api.ingest.merge`), what it decides besides the thread (`recrawl.decide`) and the row
-mappings (`recrawl.known`, `recrawl.comment_updates`) are shared with SQLite; this module owns
+The merge (`api.ingest.merge`), what it decides besides the thread (`recrawl.decide`), the
+stored thread (`recrawl.stored`), the rebuilt reply tree (`recrawl.rebuilt`) and the rows both
+engines write (`recrawl.comment_updates` and the rest) are shared with SQLite; this module owns
 the SQL. Every crawl takes the advisory locks of its page's identities (canonical URL, text
 fingerprint, content hash; `api.ingest.identity.page_lock_keys`) before it looks for the page's
 article, so two nodes receiving the same new page at once make one article, not two, while
@@ -15,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import time
 import zlib
-from typing import Any
 
 from api.ingest.errors import PageError
 from api.ingest.identity import (
@@ -25,10 +25,8 @@ from api.ingest.identity import (
     lock_key,
     page_lock_keys,
 )
-from api.ingest.merge import Known, Stamp, Version, as_parsed, merge
+from api.ingest.merge import Known, Stamp, Version, merge
 from api.ingest.model import Block, ParsedPage
-from api.ingest.page import assemble
-from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
 from api.store import recrawl
@@ -278,44 +276,31 @@ async def load_blocks(conn: PgConnection, article_id: int) -> list[list[Block]]:
 
 async def load_thread(conn: PgConnection, article_id: int) -> Stored:
     """Everything of an article a merge reads: crawls, comments with versions, text."""
-    stamps: dict[int, Stamp] = {
-        r[0]: (r[1], r[2])
-        for r in await conn.fetch(
-            "SELECT id, crawled_at, content_hash FROM crawls WHERE article_id = $1", article_id
-        )
-    }
-    revisions: dict[int, list[Version]] = {}
-    for r in await conn.fetch(
-        "SELECT r.comment_id, r.body, r.first_crawl_id, r.last_crawl_id FROM comment_revisions r "
-        "JOIN comments c ON c.id = r.comment_id WHERE c.article_id = $1 ORDER BY r.id",
-        article_id,
-    ):
-        revisions.setdefault(r[0], []).append(Version(r[1], stamps[r[2]], stamps[r[3]]))
-    rows = await conn.fetch(
-        f"SELECT {KNOWN_COLUMNS} FROM comments WHERE article_id = $1 ORDER BY position",
-        article_id,
-    )
-    texts = [
-        Version(r[0], stamps[r[1]], stamps[r[2]])
-        for r in await conn.fetch(
-            "SELECT text, first_crawl_id, last_crawl_id FROM article_versions "
-            "WHERE article_id = $1 ORDER BY id",
-            article_id,
-        )
-    ]
     article = await conn.fetchrow(
         "SELECT title, content_hash FROM articles WHERE id = $1", article_id
     )
     assert article is not None
-    title, content_hash = article
-    return Stored(
-        stamps,
-        [recrawl.known(r, stamps, revisions) for r in rows],
-        texts,
-        title,
-        content_hash,
+    return recrawl.stored(
+        await conn.fetch(
+            "SELECT id, crawled_at, content_hash FROM crawls WHERE article_id = $1", article_id
+        ),
+        await conn.fetch(
+            "SELECT r.comment_id, r.body, r.first_crawl_id, r.last_crawl_id "
+            "FROM comment_revisions r JOIN comments c ON c.id = r.comment_id "
+            "WHERE c.article_id = $1 ORDER BY r.id",
+            article_id,
+        ),
+        await conn.fetch(
+            f"SELECT {KNOWN_COLUMNS} FROM comments WHERE article_id = $1 ORDER BY position",
+            article_id,
+        ),
+        await conn.fetch(
+            "SELECT text, first_crawl_id, last_crawl_id FROM article_versions "
+            "WHERE article_id = $1 ORDER BY id",
+            article_id,
+        ),
+        article,
         await load_blocks(conn, article_id),
-        {r[0]: r[6] for r in rows},
     )
 
 
@@ -372,16 +357,13 @@ async def _seen_again(
     crawl: Crawl,
     stamp: Stamp,
 ) -> CrawlResult | None:
-    """The page of the newest crawl, read by the same parser, seen again later (as
-    `api.store.sqlite.crawls._seen_again`)."""
+    """The fast path for the page of the newest crawl seen again (`recrawl.repeats_newest`)."""
     newest = await conn.fetchrow(
         "SELECT c.id, c.crawled_at, c.content_hash, c.parser_version, a.comment_count "
         "FROM articles a JOIN crawls c ON c.id = a.last_crawl_id WHERE a.id = $1",
         article_id,
     )
-    if newest is None or newest[2] != page.content_hash or stamp <= (newest[1], newest[2]):
-        return None
-    if newest[3] is not None and newest[3] != parser_version():
+    if newest is None or not recrawl.repeats_newest(newest, page, stamp, parser_version()):
         return None
     crawl_id = await _insert_crawl(conn, article_id, page, source, crawl, "unchanged", stamp[0])
     for table in ("comments", "article_versions"):
@@ -428,7 +410,7 @@ async def save_texts(
     await conn.executemany(
         "INSERT INTO article_versions (article_id, text, first_crawl_id, last_crawl_id) "
         "VALUES ($1, $2, $3, $4)",
-        [(article_id, v.body, crawl_ids[v.first], crawl_ids[v.last]) for v in texts],
+        recrawl.text_rows(article_id, texts, crawl_ids),
     )
 
 
@@ -476,8 +458,7 @@ async def save_thread(
     )
     order = [ids[k.key] for k in thread]
     await conn.executemany(
-        "UPDATE comments SET body = $1 WHERE id = $2",
-        [(k.current.body, ids[k.key]) for k in thread if bodies[ids[k.key]] != k.current.body],
+        "UPDATE comments SET body = $1 WHERE id = $2", recrawl.body_updates(thread, ids, bodies)
     )
     await conn.executemany(
         """
@@ -498,11 +479,7 @@ async def save_thread(
     await conn.executemany(
         "INSERT INTO comment_revisions (comment_id, body, first_crawl_id, last_crawl_id) "
         "VALUES ($1, $2, $3, $4)",
-        [
-            (ids[k.key], v.body, crawl_ids[v.first], crawl_ids[v.last])
-            for k in thread
-            for v in k.revisions
-        ],
+        recrawl.revision_rows(thread, ids, crawl_ids),
     )
     if blocks is not None:
         await _rewrite_derived(conn, article_id, thread, order, title, blocks, digest)
@@ -520,27 +497,14 @@ async def _rewrite_derived(
 ) -> None:
     """The article's text and the reply tree over the whole merged thread, with quotes,
     links, speakers, search text and counters."""
-    page = assemble(title, blocks, as_parsed(thread), digest)
+    page, tree = recrawl.rebuilt(thread, ids, title, blocks, digest)
     for table in ("quotes", "links", "speakers", "sections", "article_search"):
         await conn.execute(f"DELETE FROM {table} WHERE article_id = $1", article_id)
     paragraph_ids = await writes.write_sections(conn, article_id, page.sections)
-    ranks = thread_ranks(page.comments, page.threads)
-    updates: list[tuple[Any, ...]] = [
-        (
-            None if link.parent is None else ids[link.parent],
-            link.resolution,
-            link.depth,
-            ids[link.root],
-            link.reply_count,
-            rank,
-            ids[i],
-        )
-        for i, (link, rank) in enumerate(zip(page.threads, ranks, strict=True))
-    ]
     await conn.executemany(
         "UPDATE comments SET parent_id = $1, parent_resolution = $2, depth = $3, root_id = $4, "
         "reply_count = $5, thread_rank = $6 WHERE id = $7",
-        updates,
+        tree,
     )
     await writes.store_quotes_and_links(conn, page, article_id, paragraph_ids, ids)
     await writes.write_counters(conn, article_id, page)

@@ -12,10 +12,8 @@ import zlib
 
 from api.ingest.errors import PageError
 from api.ingest.identity import article_fingerprint, article_text, canonical_url
-from api.ingest.merge import Known, Stamp, Version, as_parsed, merge
+from api.ingest.merge import Known, Stamp, Version, merge
 from api.ingest.model import Block, ParsedPage
-from api.ingest.page import assemble
-from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
 from api.store.protocol import Crawl, CrawlResult, HashConflict, Outcome, Source
@@ -23,10 +21,15 @@ from api.store.recrawl import (
     KNOWN_COLUMNS,
     Stored,
     article_values,
+    body_updates,
     comment_updates,
     decide,
-    known,
     now,
+    rebuilt,
+    repeats_newest,
+    revision_rows,
+    stored,
+    text_rows,
 )
 from api.store.sqlite import writes
 from api.store.sqlite.backfill import load_blocks, start_thread
@@ -186,40 +189,29 @@ def _start(
 
 def load_thread(conn: sqlite3.Connection, article_id: int) -> Stored:
     """Everything of an article a merge reads: crawls, comments with versions, text."""
-    crawls = {
-        r[0]: (r[1], r[2])
-        for r in conn.execute(
+    return stored(
+        conn.execute(
             "SELECT id, crawled_at, content_hash FROM crawls WHERE article_id = ?", (article_id,)
-        )
-    }
-    revisions: dict[int, list[Version]] = {}
-    for r in conn.execute(
-        "SELECT r.comment_id, r.body, r.first_crawl_id, r.last_crawl_id FROM comment_revisions r "
-        "JOIN comments c ON c.id = r.comment_id WHERE c.article_id = ? ORDER BY r.id",
-        (article_id,),
-    ):
-        revisions.setdefault(r[0], []).append(Version(r[1], crawls[r[2]], crawls[r[3]]))
-    comments: list[Known] = []
-    bodies: dict[int, str] = {}
-    for r in conn.execute(
-        f"SELECT {KNOWN_COLUMNS} FROM comments WHERE article_id = ? ORDER BY position",
-        (article_id,),
-    ):
-        bodies[r[0]] = r[6]
-        comments.append(known(r, crawls, revisions))
-    texts = [
-        Version(r[0], crawls[r[1]], crawls[r[2]])
-        for r in conn.execute(
+        ),
+        conn.execute(
+            "SELECT r.comment_id, r.body, r.first_crawl_id, r.last_crawl_id "
+            "FROM comment_revisions r JOIN comments c ON c.id = r.comment_id "
+            "WHERE c.article_id = ? ORDER BY r.id",
+            (article_id,),
+        ),
+        conn.execute(
+            f"SELECT {KNOWN_COLUMNS} FROM comments WHERE article_id = ? ORDER BY position",
+            (article_id,),
+        ),
+        conn.execute(
             "SELECT text, first_crawl_id, last_crawl_id FROM article_versions "
             "WHERE article_id = ? ORDER BY id",
             (article_id,),
-        )
-    ]
-    title, content_hash = conn.execute(
-        "SELECT title, content_hash FROM articles WHERE id = ?", (article_id,)
-    ).fetchone()
-    return Stored(
-        crawls, comments, texts, title, content_hash, load_blocks(conn, article_id), bodies
+        ),
+        conn.execute(
+            "SELECT title, content_hash FROM articles WHERE id = ?", (article_id,)
+        ).fetchone(),
+        load_blocks(conn, article_id),
     )
 
 
@@ -274,17 +266,13 @@ def _seen_again(
     crawl: Crawl,
     stamp: Stamp,
 ) -> CrawlResult | None:
-    """The fast path for the page of the newest crawl, read by the same parser, seen again
-    later: what that crawl showed is now last seen by this one, and nothing else changes (the
-    merge would decide the same, comment by comment)."""
+    """The fast path for the page of the newest crawl seen again (`repeats_newest`)."""
     newest = conn.execute(
         "SELECT c.id, c.crawled_at, c.content_hash, c.parser_version, a.comment_count "
         "FROM articles a JOIN crawls c ON c.id = a.last_crawl_id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
-    if newest is None or newest[2] != page.content_hash or stamp <= (newest[1], newest[2]):
-        return None
-    if newest[3] is not None and newest[3] != parser_version():
+    if newest is None or not repeats_newest(newest, page, stamp, parser_version()):
         return None
     crawl_id = _insert_crawl(conn, article_id, page, source, crawl, "unchanged", stamp[0])
     for table in ("comments", "article_versions"):
@@ -328,7 +316,7 @@ def save_texts(
     conn.executemany(
         "INSERT INTO article_versions (article_id, text, first_crawl_id, last_crawl_id) "
         "VALUES (?, ?, ?, ?)",
-        [(article_id, v.body, crawl_ids[v.first], crawl_ids[v.last]) for v in texts],
+        text_rows(article_id, texts, crawl_ids),
     )
 
 
@@ -371,10 +359,7 @@ def save_thread(
         ids[k.key] = cursor.lastrowid
         bodies[cursor.lastrowid] = k.current.body
     order = [ids[k.key] for k in thread]
-    conn.executemany(
-        "UPDATE comments SET body = ? WHERE id = ?",
-        [(k.current.body, ids[k.key]) for k in thread if bodies[ids[k.key]] != k.current.body],
-    )
+    conn.executemany("UPDATE comments SET body = ? WHERE id = ?", body_updates(thread, ids, bodies))
     conn.executemany(
         """
         UPDATE comments SET position = ?, anchor_id = ?, parent_author = ?,
@@ -393,11 +378,7 @@ def save_thread(
     conn.executemany(
         "INSERT INTO comment_revisions (comment_id, body, first_crawl_id, last_crawl_id) "
         "VALUES (?, ?, ?, ?)",
-        [
-            (ids[k.key], v.body, crawl_ids[v.first], crawl_ids[v.last])
-            for k in thread
-            for v in k.revisions
-        ],
+        revision_rows(thread, ids, crawl_ids),
     )
     if blocks is not None:
         _rewrite_derived(conn, article_id, thread, order, title, blocks, digest)
@@ -415,7 +396,7 @@ def _rewrite_derived(
 ) -> None:
     """The article's text and the reply tree over the whole merged thread, with quotes,
     links, speakers, search text and counters."""
-    page = assemble(title, blocks, as_parsed(thread), digest)
+    page, tree = rebuilt(thread, ids, title, blocks, digest)
     conn.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM links WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM speakers WHERE article_id = ?", (article_id,))
@@ -435,22 +416,10 @@ def _rewrite_derived(
             assert cursor.lastrowid is not None
             found.append(cursor.lastrowid)
         paragraph_ids.append(found)
-    ranks = thread_ranks(page.comments, page.threads)
     conn.executemany(
         "UPDATE comments SET parent_id = ?, parent_resolution = ?, depth = ?, root_id = ?, "
         "reply_count = ?, thread_rank = ? WHERE id = ?",
-        [
-            (
-                None if link.parent is None else ids[link.parent],
-                link.resolution,
-                link.depth,
-                ids[link.root],
-                link.reply_count,
-                rank,
-                ids[i],
-            )
-            for i, (link, rank) in enumerate(zip(page.threads, ranks, strict=True))
-        ],
+        tree,
     )
     writes._store_quotes_and_links(conn, page, article_id, paragraph_ids, ids)
     writes.write_counters(conn, article_id, page)

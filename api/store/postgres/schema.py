@@ -6,39 +6,22 @@ lock makes N nodes starting at once apply each migration exactly once.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from importlib import resources
 from typing import Any, TypeAlias
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from api.store.migrations import Migration, shipped
+
 PgConnection: TypeAlias = "asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
 """A connection, opened alone or taken from the pool."""
-MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
 MIGRATION_LOCK = 0x7468_7264  # pg_advisory_lock key held while migrating ("thrd")
 CRAWLS_MIGRATION = 3  # adopts the articles stored before it into the crawl model
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One numbered SQL script."""
-
-    version: int
-    name: str
-    sql: str
-
-
 def migrations() -> list[Migration]:
     """Every PostgreSQL migration shipped with the package, in version order."""
-    found: list[Migration] = []
-    for entry in resources.files("api.store.postgres.migrations").iterdir():
-        m = MIGRATION_NAME.match(entry.name)
-        if m:
-            found.append(Migration(int(m.group(1)), entry.name, entry.read_text("utf-8")))
-    found.sort(key=lambda mig: mig.version)
-    return found
+    return shipped("api.store.postgres.migrations")
 
 
 async def applied_version(conn: PgConnection) -> int:

@@ -17,8 +17,18 @@ from typing import Any
 from api.ingest.errors import PageError
 from api.ingest.identity import lock_key
 from api.ingest.model import Block, ParsedPage
-from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
+from api.store.page_rows import (
+    COMMENT_COLUMNS,
+    LINK_COLUMNS,
+    QUOTE_COLUMNS,
+    comment_rows,
+    counters,
+    quote_and_link_rows,
+    quote_count,
+    search_text,
+    speaker_aliases,
+)
 from api.store.postgres.schema import PgConnection
 from api.store.protocol import HashConflict, IngestResult, Source
 from api.store.recrawl import published
@@ -144,9 +154,6 @@ async def delete_article(conn: PgConnection, article_id: int) -> bool:
 
 async def write_counters(conn: PgConnection, article_id: int, page: ParsedPage) -> None:
     """The article's counters and comment time span, from its parsed page."""
-    known = [int(c.posted_at.timestamp()) for c in page.comments if c.posted_at is not None]
-    blocks = [block for section in page.sections for block in section]
-    captions = sum(1 for block in blocks if block.kind == "caption")
     await conn.execute(
         """
         UPDATE articles SET first_comment_at = $1, last_comment_at = $2, section_count = $3,
@@ -154,14 +161,7 @@ async def write_counters(conn: PgConnection, article_id: int, page: ParsedPage) 
             commenter_count = $8
         WHERE id = $9
         """,
-        min(known, default=None),
-        max(known, default=None),
-        len(page.sections),
-        len(blocks) - captions,
-        captions,
-        len(page.comments),
-        sum(1 for c in page.comments if c.parent_author is None),
-        len({c.author for c in page.comments}),
+        *counters(page),
         article_id,
     )
 
@@ -211,7 +211,6 @@ async def write_content(conn: PgConnection, article_id: int, page: ParsedPage) -
     late = first_out_of_range(page)
     if late is not None:
         raise PageError(f"comment {late + 1} is dated outside {RANGE}")
-    times = [None if c.posted_at is None else int(c.posted_at.timestamp()) for c in page.comments]
     await write_counters(conn, article_id, page)
     await conn.execute(
         "UPDATE articles SET byline = $1, comment_rendering = $2 WHERE id = $3",
@@ -222,61 +221,12 @@ async def write_content(conn: PgConnection, article_id: int, page: ParsedPage) -
     paragraph_ids = await write_sections(conn, article_id, page.sections)
 
     base = await reserve_ids(conn, "comments", len(page.comments))
-    ranks = thread_ranks(page.comments, page.threads)
-    comment_rows = [
-        (
-            base + comment.position + 1,
-            article_id,
-            comment.position,
-            comment.author,
-            int(comment.author_verified),
-            posted,
-            comment.body,
-            None if link.parent is None else base + link.parent + 1,
-            comment.parent_author,
-            None if comment.parent_author_verified is None else int(comment.parent_author_verified),
-            link.resolution,
-            link.depth,
-            base + link.root + 1,
-            link.reply_count,
-            rank,
-            comment.posted_text,
-            comment.kind,
-            None if comment.parent_position is None else base + comment.parent_position + 1,
-        )
-        for comment, link, posted, rank in zip(
-            page.comments, page.threads, times, ranks, strict=True
-        )
-    ]
     await conn.copy_records_to_table(
-        "comments",
-        records=comment_rows,
-        columns=[
-            "id",
-            "article_id",
-            "position",
-            "author",
-            "author_verified",
-            "posted_at",
-            "body",
-            "parent_id",
-            "parent_author",
-            "parent_author_verified",
-            "parent_resolution",
-            "depth",
-            "root_id",
-            "reply_count",
-            "thread_rank",
-            "posted_text",
-            "kind",
-            "page_parent_id",
-        ],
+        "comments", records=comment_rows(page, article_id, base), columns=COMMENT_COLUMNS
     )
     comment_ids = range(base + 1, base + 1 + len(page.comments))
     await store_quotes_and_links(conn, page, article_id, paragraph_ids, comment_ids)
-    await write_search(
-        conn, article_id, page.title, "\n".join(b.text for s in page.sections for b in s)
-    )
+    await write_search(conn, article_id, page.title, search_text(page))
 
 
 async def store_quotes_and_links(
@@ -287,11 +237,7 @@ async def store_quotes_and_links(
     comment_ids: Sequence[int],
 ) -> None:
     """Speakers, quotes and links of the page; `comment_ids` are its comments' ids."""
-    aliases = {speaker.name: list(speaker.aliases) for speaker in page.speakers}
-    for comment in page.comments:
-        for q in comment.quotes:
-            if q.speaker and q.speaker not in aliases:
-                aliases[q.speaker] = [q.speaker]
+    aliases = speaker_aliases(page)
     names = list(aliases)
     speaker_rows = await conn.fetch(
         "INSERT INTO speakers (article_id, name, aliases) "
@@ -302,65 +248,21 @@ async def store_quotes_and_links(
     )
     speaker_ids: dict[str, int] = {r[1]: r[0] for r in speaker_rows}
 
-    owners: list[tuple[int | None, int | None, Any, Any]] = [
-        (pid, None, block.quotes, block.links)
-        for ids, section in zip(paragraph_ids, page.sections, strict=True)
-        for pid, block in zip(ids, section, strict=True)
-    ]
-    owners += [(None, comment_ids[c.position], c.quotes, c.links) for c in page.comments]
-    quote_rows = [
-        (
-            article_id,
-            paragraph_id,
-            comment_id,
-            i,
-            q.kind,
-            int(q.nested),
-            q.text,
-            q.start,
-            q.end,
-            speaker_ids.get(q.speaker) if q.speaker else None,
-            q.cue,
-            None if q.source_comment is None else comment_ids[q.source_comment],
-        )
-        for paragraph_id, comment_id, quotes, _ in owners
-        for i, q in enumerate(quotes)
-    ]
+    quote_rows, link_rows = quote_and_link_rows(
+        page, article_id, paragraph_ids, comment_ids, speaker_ids
+    )
     if quote_rows:
         # quotes.id is a public id: taken from its sequence in page order.
         first = await reserve_ids(conn, "quotes", len(quote_rows))
         await conn.copy_records_to_table(
             "quotes",
             records=[(first + 1 + i, *row) for i, row in enumerate(quote_rows)],
-            columns=[
-                "id",
-                "article_id",
-                "paragraph_id",
-                "comment_id",
-                "position",
-                "kind",
-                "nested",
-                "text",
-                "start",
-                "end",
-                "speaker_id",
-                "cue",
-                "source_comment_id",
-            ],
+            columns=["id", *QUOTE_COLUMNS],
         )
-    link_rows = [
-        (article_id, paragraph_id, comment_id, i, link.url, link.start, link.end)
-        for paragraph_id, comment_id, _, links in owners
-        for i, link in enumerate(links)
-    ]
     if link_rows:
-        await conn.copy_records_to_table(
-            "links",
-            records=link_rows,
-            columns=["article_id", "paragraph_id", "comment_id", "position", "url", "start", "end"],
-        )
+        await conn.copy_records_to_table("links", records=link_rows, columns=LINK_COLUMNS)
     await conn.execute(
         "UPDATE articles SET quote_count = $1 WHERE id = $2",
-        sum(1 for row in quote_rows if row[1] is not None and row[4] == "speech" and not row[5]),
+        quote_count(quote_rows),
         article_id,
     )

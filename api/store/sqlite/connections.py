@@ -3,42 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
 from api.metrics import connection_in_use
+from api.store.migrations import Migration, shipped
 
-MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
 BUSY_TIMEOUT_MS = 5_000
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One numbered SQL script under `api/store/sqlite/migrations/`."""
-
-    version: int
-    name: str
-    sql: str
-
-
 def migrations() -> list[Migration]:
     """All migrations shipped with the package, in version order."""
-    found: list[Migration] = []
-    for entry in resources.files("api.store.sqlite.migrations").iterdir():
-        m = MIGRATION_NAME.match(entry.name)
-        if m:
-            found.append(Migration(int(m.group(1)), entry.name, entry.read_text("utf-8")))
-    found.sort(key=lambda mig: mig.version)
-    return found
+    return shipped("api.store.sqlite.migrations")
 
 
 def latest_version() -> int:

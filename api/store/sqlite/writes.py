@@ -10,10 +10,18 @@ from typing import TypeVar
 
 from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
-from api.ingest.quotes import FoundQuote
-from api.ingest.spans import LinkSpan
-from api.ingest.threads import thread_ranks
 from api.ingest.times import RANGE, first_out_of_range
+from api.store.page_rows import (
+    COMMENT_COLUMNS,
+    LINK_COLUMNS,
+    QUOTE_COLUMNS,
+    comment_rows,
+    counters,
+    quote_and_link_rows,
+    quote_count,
+    search_text,
+    speaker_aliases,
+)
 from api.store.protocol import HashConflict, IngestResult, Source
 from api.store.recrawl import published
 from api.store.sqlite.backfill import adopt
@@ -88,11 +96,6 @@ def delete_article(conn: sqlite3.Connection, article_id: int) -> bool:
     return _transaction(conn, work)
 
 
-def _epoch(page: ParsedPage, index: int) -> int | None:
-    when = page.comments[index].posted_at
-    return None if when is None else int(when.timestamp())
-
-
 def _store_page(conn: sqlite3.Connection, page: ParsedPage, source: Source) -> IngestResult:
     existing = conn.execute(
         "SELECT id, comment_count FROM articles WHERE content_hash = ?", (page.content_hash,)
@@ -142,9 +145,6 @@ def _replace_page(
 
 def write_counters(conn: sqlite3.Connection, article_id: int, page: ParsedPage) -> None:
     """The article's counters and comment time span, from its parsed page."""
-    known = [int(c.posted_at.timestamp()) for c in page.comments if c.posted_at is not None]
-    blocks = [block for section in page.sections for block in section]
-    captions = sum(1 for block in blocks if block.kind == "caption")
     conn.execute(
         """
         UPDATE articles SET first_comment_at = ?, last_comment_at = ?, section_count = ?,
@@ -152,17 +152,7 @@ def write_counters(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
             commenter_count = ?
         WHERE id = ?
         """,
-        (
-            min(known, default=None),
-            max(known, default=None),
-            len(page.sections),
-            len(blocks) - captions,
-            captions,
-            len(page.comments),
-            sum(1 for c in page.comments if c.parent_author is None),
-            len({c.author for c in page.comments}),
-            article_id,
-        ),
+        (*counters(page), article_id),
     )
 
 
@@ -171,7 +161,6 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
     late = first_out_of_range(page)
     if late is not None:  # the API could not encode it: refuse it before anything is written
         raise PageError(f"comment {late + 1} is dated outside {RANGE}")
-    times = [_epoch(page, i) for i in range(len(page.comments))]
     write_counters(conn, article_id, page)
     conn.execute(
         "UPDATE articles SET byline = ?, comment_rendering = ? WHERE id = ?",
@@ -203,46 +192,12 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
         "SELECT max(coalesce((SELECT max(id) FROM comments), 0), "
         "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))"
     ).fetchone()[0]
-    rows = []
-    ranks = thread_ranks(page.comments, page.threads)
-    for comment, link, posted, rank in zip(page.comments, page.threads, times, ranks, strict=True):
-        rows.append(
-            (
-                base + comment.position + 1,
-                article_id,
-                comment.position,
-                comment.author,
-                comment.author_verified,
-                posted,
-                comment.body,
-                None if link.parent is None else base + link.parent + 1,
-                comment.parent_author,
-                comment.parent_author_verified,
-                link.resolution,
-                link.depth,
-                base + link.root + 1,
-                link.reply_count,
-                rank,
-                comment.posted_text,
-                comment.kind,
-                None if comment.parent_position is None else base + comment.parent_position + 1,
-            )
-        )
-    conn.executemany(
-        """
-        INSERT INTO comments (
-            id, article_id, position, author, author_verified, posted_at, body, parent_id,
-            parent_author, parent_author_verified, parent_resolution, depth, root_id, reply_count,
-            thread_rank, posted_text, kind, page_parent_id
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        rows,
-    )
+    conn.executemany(_INSERT_COMMENTS, comment_rows(page, article_id, base))
     comment_ids = range(base + 1, base + 1 + len(page.comments))
     _store_quotes_and_links(conn, page, article_id, paragraph_ids, comment_ids)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-        (article_id, page.title, "\n".join(b.text for s in page.sections for b in s)),
+        (article_id, page.title, search_text(page)),
     )
 
 
@@ -254,13 +209,8 @@ def _store_quotes_and_links(
     comment_ids: Sequence[int],
 ) -> None:
     """Speakers, quotes and links of the page; `comment_ids` are its comments' ids."""
-    aliases = {speaker.name: list(speaker.aliases) for speaker in page.speakers}
-    for comment in page.comments:  # commenters quoted by other comments
-        for q in comment.quotes:
-            if q.speaker and q.speaker not in aliases:
-                aliases[q.speaker] = [q.speaker]
     speaker_ids: dict[str, int] = {}
-    for name, forms in aliases.items():
+    for name, forms in speaker_aliases(page).items():
         cursor = conn.execute(
             "INSERT INTO speakers (article_id, name, aliases) VALUES (?, ?, ?)",
             (article_id, name, json.dumps(forms, ensure_ascii=False)),
@@ -268,54 +218,20 @@ def _store_quotes_and_links(
         assert cursor.lastrowid is not None
         speaker_ids[name] = cursor.lastrowid
 
-    owners: list[tuple[int | None, int | None, Sequence[FoundQuote], Sequence[LinkSpan]]] = [
-        (pid, None, block.quotes, block.links)
-        for ids, section in zip(paragraph_ids, page.sections, strict=True)
-        for pid, block in zip(ids, section, strict=True)
-    ]
-    owners += [(None, comment_ids[c.position], c.quotes, c.links) for c in page.comments]
-    quote_rows = [
-        (
-            article_id,
-            paragraph_id,
-            comment_id,
-            i,
-            q.kind,
-            q.nested,
-            q.text,
-            q.start,
-            q.end,
-            speaker_ids.get(q.speaker) if q.speaker else None,
-            q.cue,
-            None if q.source_comment is None else comment_ids[q.source_comment],
-        )
-        for paragraph_id, comment_id, quotes, _ in owners
-        for i, q in enumerate(quotes)
-    ]
-    conn.executemany(
-        """
-        INSERT INTO quotes (
-            article_id, paragraph_id, comment_id, position, kind, nested, text, start, "end",
-            speaker_id, cue, source_comment_id
-        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        quote_rows,
-    )
-    conn.executemany(
-        'INSERT INTO links (article_id, paragraph_id, comment_id, position, url, start, "end") '
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (article_id, paragraph_id, comment_id, i, link.url, link.start, link.end)
-            for paragraph_id, comment_id, _, links in owners
-            for i, link in enumerate(links)
-        ],
-    )
+    quotes, links = quote_and_link_rows(page, article_id, paragraph_ids, comment_ids, speaker_ids)
+    conn.executemany(_INSERT_QUOTES, quotes)
+    conn.executemany(_INSERT_LINKS, links)
     conn.execute(
-        "UPDATE articles SET quote_count = ? WHERE id = ?",
-        (
-            sum(
-                1 for row in quote_rows if row[1] is not None and row[4] == "speech" and not row[5]
-            ),
-            article_id,
-        ),
+        "UPDATE articles SET quote_count = ? WHERE id = ?", (quote_count(quotes), article_id)
     )
+
+
+def _insert(table: str, columns: Sequence[str]) -> str:
+    """An INSERT of one row into these columns (quoted: `end` is a keyword)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+
+
+_INSERT_COMMENTS = _insert("comments", COMMENT_COLUMNS)
+_INSERT_QUOTES = _insert("quotes", QUOTE_COLUMNS)
+_INSERT_LINKS = _insert("links", LINK_COLUMNS)

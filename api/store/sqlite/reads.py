@@ -351,14 +351,16 @@ async def get_comment(conn: aiosqlite.Connection, comment_id: int) -> Comment | 
     return next(iter(found), None)
 
 
-# The skeleton in one row: a JSON array of `Skeleton` arrays, decoded by msgspec.
+# The skeleton in one row: a JSON array of `Skeleton` arrays, decoded by msgspec. The verified
+# flag comes as SQLite stores it (0, 1 or null), read as a boolean by the lenient decoder:
+# SQLite turning it into JSON `true`/`false` (a CASE and a json() per row) cost a fifth of the
+# skeleton's read.
 _SKELETON_SQL = (
-    "SELECT json_group_array(json_array(id, parent_id, parent_author, "
-    "json(CASE parent_author_verified WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'null' END), "
+    "SELECT json_group_array(json_array(id, parent_id, parent_author, parent_author_verified, "
     "parent_resolution, coalesce(posted_at, -1), position, reply_count)) "
     "FROM comments WHERE article_id = ?"
 )
-_skeleton = msgspec.json.Decoder(list[Skeleton])
+_skeleton = msgspec.json.Decoder(list[Skeleton], strict=False)
 
 
 async def thread_skeleton(conn: aiosqlite.Connection, article_id: int) -> list[Skeleton]:

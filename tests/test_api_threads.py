@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -10,7 +12,14 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from api.app import create_app
+from api.ingest.structured import page_from_import
+from api.settings import Settings
+from api.store.sqlite import connections as db
+from api.store.sqlite import reads
+from api.store.sqlite.writes import store_page
 from schemas import CommentContext, CommentNode, MissingParentNode, MoreNode, Thread, ThreadNode
+from schemas.imports import ArticleImport, ImportComment
 from tests.conftest import SEED_ID, assert_problem, sign
 
 Client = AsyncTestClient[Litestar]
@@ -214,3 +223,42 @@ async def test_a_tree_is_freed_with_its_response(client: Client, path: str) -> N
     # The test client leaves about 20 objects in cycles per request; a tree held in one leaves
     # its every node, comment and skeleton row too (about 100 per request on the seed page).
     assert left < 300, left
+
+
+def long_thread(path: Path, comments: int) -> None:
+    """An article of `comments` comments on SQLite: chains of replies, five to a chain."""
+    when = datetime(2020, 1, 1, tzinfo=UTC)
+    written = [
+        ImportComment(
+            author=f"user{i}",
+            posted_at=when + timedelta(minutes=i),
+            body=f"comment {i}",
+            parent_author=f"user{i - 1}" if i % 5 else None,
+        )
+        for i in range(comments)
+    ]
+    conn = db.connect(path)
+    store_page(conn, page_from_import(ArticleImport(title="Long", comments=written)))
+    conn.close()
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest"])
+async def test_a_long_thread_read_in_a_thread_answers_as_on_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sort: str
+) -> None:
+    """A thread longer than `LOOP_TREE_COMMENTS` is read off the event loop; the same tree
+    read on the loop (the bound raised) is the same bytes."""
+    comments = reads.LOOP_TREE_COMMENTS + 1
+    long_thread(tmp_path / "long.db", comments)
+    app = create_app(Settings(db_path=tmp_path / "long.db", secret="long", rate_limit_per_minute=0))
+    url = "/v1/articles/1/thread"
+    params: dict[str, str | int] = {"sort": sort, "depth": 10, "limit": 1000}
+    async with AsyncTestClient(app) as client:
+        fresh = {"Cache-Control": "no-cache"}
+        off_loop = await client.get(url, params=params, headers=fresh)
+        monkeypatch.setattr(reads, "LOOP_TREE_COMMENTS", comments)
+        on_loop = await client.get(url, params=params, headers=fresh)
+    assert off_loop.status_code == on_loop.status_code == 200, off_loop.text
+    assert off_loop.content == on_loop.content
+    thread = msgspec.json.decode(off_loop.content, type=Thread)
+    assert len(comments_in(thread.nodes)) + sum(m.count for m in mores_in(thread.nodes)) == comments

@@ -193,8 +193,9 @@ class SqliteStore:
     async def article_tree(
         self, article_id: int, plan: Callable[[list[Skeleton]], tuple[P, list[int]]]
     ) -> tuple[Article, P, dict[int, CommentNode]] | None:
-        """See `reads.article_tree`: one hand-off for the whole tree."""
-        return await reads.article_tree(self.conn, article_id, plan)
+        """See `reads.article_tree`: a short thread read on the event loop, a long one in
+        one hand-off."""
+        return await reads.article_tree(self._loop, self.conn, article_id, plan)
 
     async def get_comment_nodes(self, ids: list[int]) -> dict[int, CommentNode]:
         """See `reads.get_comment_nodes`: nodes built as JSON by SQLite."""

@@ -456,6 +456,9 @@ def article_quotes(
 ) -> tuple[list[list[FoundQuote]], list[Speaker]]:
     """Quotes of every paragraph (in article order) and the article's speakers."""
     reads = [_read(text) for text in paragraphs]
+    if not any(read.spans for read in reads):
+        # No quote marks anywhere (a third of the pages): nothing to attribute, no speakers.
+        return [[] for _ in reads], []
     names, mentions = _names_from_cues(reads)
     ctx = _Context(speakers=fold_speakers(names, mentions))
     out: list[list[FoundQuote]] = []

@@ -14,7 +14,7 @@ from schemas import ParagraphKind, ParentResolution
 CommentKind = Literal["comment", "trackback"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as ParsedComment (below)
 class Block:
     """One article block: a paragraph, an image caption or a bullet list."""
 

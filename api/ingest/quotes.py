@@ -66,7 +66,7 @@ MAX_SOURCE_CANDIDATES = 200
 """Comments examined, at most, for the one a comment's quote repeats."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as ParsedComment (api.ingest.model)
 class FoundQuote:
     """One quotation in a paragraph or comment; offsets bound the text inside the marks."""
 

@@ -14,7 +14,7 @@ from schemas import ParagraphKind, ParentResolution
 CommentKind = Literal["comment", "trackback"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as ParsedComment (below)
 class Block:
     """One article block: a paragraph, an image caption or a bullet list."""
 
@@ -24,7 +24,10 @@ class Block:
     links: tuple[LinkSpan, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, as a speed-up (as RawComment): a frozen dataclass's __init__ sets each field
+# through object.__setattr__, and parsing builds one or two of these per comment. Nothing
+# changes one once built; unsafe_hash keeps them hashable, as frozen ones are.
+@dataclass(slots=True, unsafe_hash=True)
 class ParsedComment:
     """A comment as the page shows it, before the reply tree is rebuilt."""
 
@@ -43,7 +46,7 @@ class ParsedComment:
     links: tuple[LinkSpan, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as ParsedComment
 class ThreadLink:
     """Where one comment sits in the rebuilt reply tree (indices are page positions)."""
 

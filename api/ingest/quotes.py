@@ -66,7 +66,7 @@ MAX_SOURCE_CANDIDATES = 200
 """Comments examined, at most, for the one a comment's quote repeats."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as ParsedComment (api.ingest.model)
 class FoundQuote:
     """One quotation in a paragraph or comment; offsets bound the text inside the marks."""
 
@@ -456,6 +456,9 @@ def article_quotes(
 ) -> tuple[list[list[FoundQuote]], list[Speaker]]:
     """Quotes of every paragraph (in article order) and the article's speakers."""
     reads = [_read(text) for text in paragraphs]
+    if not any(read.spans for read in reads):
+        # No quote marks anywhere (a third of the pages): nothing to attribute, no speakers.
+        return [[] for _ in reads], []
     names, mentions = _names_from_cues(reads)
     ctx = _Context(speakers=fold_speakers(names, mentions))
     out: list[list[FoundQuote]] = []

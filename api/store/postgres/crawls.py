@@ -30,6 +30,7 @@ from api.ingest.model import Block, ParsedPage
 from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
 from api.store import recrawl
+from api.store.page_rows import search_text
 from api.store.postgres import writes
 from api.store.postgres.schema import PgConnection
 from api.store.protocol import Crawl, CrawlResult, HashConflict, Outcome, Source
@@ -508,6 +509,4 @@ async def _rewrite_derived(
     )
     await writes.store_quotes_and_links(conn, page, article_id, paragraph_ids, ids)
     await writes.write_counters(conn, article_id, page)
-    await writes.write_search(
-        conn, article_id, title, "\n".join(b.text for s in page.sections for b in s)
-    )
+    await writes.write_search(conn, article_id, title, search_text(page))

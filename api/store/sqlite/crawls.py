@@ -16,6 +16,7 @@ from api.ingest.merge import Known, Stamp, Version, merge
 from api.ingest.model import Block, ParsedPage
 from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
+from api.store.page_rows import search_text
 from api.store.protocol import Crawl, CrawlResult, HashConflict, Outcome, Source
 from api.store.recrawl import (
     KNOWN_COLUMNS,
@@ -425,5 +426,5 @@ def _rewrite_derived(
     writes.write_counters(conn, article_id, page)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-        (article_id, title, "\n".join(b.text for s in page.sections for b in s)),
+        (article_id, title, search_text(page)),
     )

@@ -1528,3 +1528,23 @@ def test_a_lowercase_handle_opening_a_body_names_the_parent() -> None:
         )
     )
     assert [t.parent for t in page.threads] == [None, None, 0, None]
+
+
+def test_thanks_to_an_earlier_commenter_answers_that_comment() -> None:
+    # Thanking a reader by name answers that reader's comment; greeting one ("Hi Bo,") does
+    # not (readers greet the post's writer so), nor does thanking no commenter.
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("Tony Zambito", "A comment of some words."),
+                ("Melanie@uprinting", "Another comment of some words."),
+                ("Bo Ray", "A third comment of some words."),
+                ("Ed Fox", "Thanks Tony!"),
+                ("Ed Fox", "Thank you Melanie - I agree."),
+                ("Cy Dee", "Hi Bo, a word of my own."),
+                ("Di Eng", "Thanks for the post, it helped."),
+                ("Fay Gee", "Thank you Bo for saying so."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, None, 0, 1, None, None, 2]

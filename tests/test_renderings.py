@@ -1548,3 +1548,23 @@ def test_thanks_to_an_earlier_commenter_answers_that_comment() -> None:
         )
     )
     assert [t.parent for t in page.threads] == [None, None, None, 0, 1, None, None, 2]
+
+
+def test_a_dated_posted_by_line_under_the_article_is_its_byline() -> None:
+    # The post's footer, with trackbacks after it: more than a few lines above the comments.
+    lines = ["My Favorite Graphs", "", "The article says something long enough to be prose.", ""]
+    lines += [f"Paragraph {k} of the article, also long enough to be prose." for k in range(9)]
+    lines += ["", "Posted by Kathy on April 6, 2007  Permalink", "TrackBack", ""]
+    lines += ["TrackBack URL for this entry:", "http://example.com/trackback/6a00d8", ""]
+    lines += ["Listed below are links to weblogs that reference My Favorite Graphs:", ""]
+    lines += ["Some more links to other posts", "And another line of links", ""]
+    lines += ["", "", "I enjoyed this post, thank you.", ""]
+    lines += ["Posted by: Ann Lee | April 6, 2007 at 08:11 PM", "", "Me too.", ""]
+    lines += ["Posted by: Bob Ray | April 6, 2007 at 09:11 PM", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray"]
+    assert page.byline == "Kathy"
+    assert page.published_at is not None
+    assert page.published_at.date().isoformat() == "2007-04-06"
+    quoted = parse_page("\n".join([*lines[:13], "Posted by a reader of the blog, no date.", ""]))
+    assert quoted.byline is None

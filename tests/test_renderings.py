@@ -1568,3 +1568,18 @@ def test_a_dated_posted_by_line_under_the_article_is_its_byline() -> None:
     assert page.published_at.date().isoformat() == "2007-04-06"
     quoted = parse_page("\n".join([*lines[:13], "Posted by a reader of the blog, no date.", ""]))
     assert quoted.byline is None
+
+
+def test_a_name_cut_short_with_dots_fits_the_pages_footer_template() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "Great work.", "", "by Ann Lee on Aug 9, 2012 10:40 AM EDT    "]
+    lines += ["Which corner starts?", "", "by TheCloser... on Aug 9, 2012 10:41 AM EDT    "]
+    lines += ["Nobody knows.", "", "by zone3nole on Aug 9, 2012 12:22 PM EDT    "]
+    lines += ["Agreed.", "", "by dora on Aug 9, 2012 12:40 PM EDT    "]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Ann Lee", "Great work."),
+        ("TheCloser", "Which corner starts?"),
+        ("zone3nole", "Nobody knows."),
+        ("dora", "Agreed."),
+    ]

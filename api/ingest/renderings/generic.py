@@ -81,7 +81,10 @@ def _template(text: str, name: str) -> str:
     if name:  # "Kash. - DATE": the mark a name ends with is part of the name, as shown
         if may_hold_role(shape):  # "NAME - author": a role, not part of the template
             shape = ROLE.sub("", shape)
-        shape = shape.replace(name + "." if name + "." in shape else name, "N", 1)
+        shown = name + "." if name + "." in shape else name
+        if shown != name and name + "..." in shape:  # "TheCloser... on DATE": a name cut short
+            shown = name + "..."
+        shape = shape.replace(shown, "N", 1)
     if not shape.isascii() or may_hold_link(shape):  # (a badge is never ASCII)
         shape = " ".join(w for w in shape.split() if not is_link(w) and not _badge(w))
     shape = LEADING_NUMBER.sub("", shape)

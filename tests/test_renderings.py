@@ -1583,3 +1583,18 @@ def test_a_name_cut_short_with_dots_fits_the_pages_footer_template() -> None:
         ("zone3nole", "Nobody knows."),
         ("dora", "Agreed."),
     ]
+
+
+def test_pingback_lines_closing_a_page_are_its_trackbacks() -> None:
+    article = "A Title Line\n\nThe article says something long enough to be prose.\n\n"
+    page = parse_page(article + "\nPingback: | A Community Starts Here | some-blog\n\n")
+    assert [(c.author, c.kind, c.body) for c in page.comments] == [
+        ("A Community Starts Here | some-blog", "trackback", "")
+    ]
+    assert page.comment_rendering == "generic"
+    # The words in a sentence, or a pingback line the article goes on after, are article text.
+    for text in (
+        article + "Pingback: a word for a link back to a post.\n\nMore prose follows here.\n",
+        article + "Nobody sent a pingback: the post is new.\n",
+    ):
+        assert parse_page(text).comments == []

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from api.ingest.renderings.base import Section
+from api.ingest.renderings.base import RawComment, Section
 from api.ingest.renderings.profiles import block_above, is_counter, name_profiles
 from api.ingest.renderings.scan import digit_lines, lines_holding
 from api.ingest.renderings.shapes import (
@@ -32,6 +32,7 @@ from api.ingest.renderings.shapes import (
     from_headers,
     gap_above,
     is_link,
+    is_ui,
     loose_name,
     may_hold_link,
     may_hold_role,
@@ -368,7 +369,28 @@ def set_apart(lines: Sequence[str], meta: Meta) -> bool:
 
 def detect(lines: Sequence[str]) -> float:
     """Low and growing with the number of recurring meta lines: the last resort."""
-    return min(0.3, 0.06 * len(find_metas(lines)))
+    return min(0.3, 0.06 * (len(find_metas(lines)) or len(_pingbacks(lines))))
+
+
+# "Pingback: TITLE" (or "Trackback:"), the linking post's title alone, no date
+PINGBACK_LINE = re.compile(r"^\s*(?:pingback|trackback)\s*:\s*\S", re.IGNORECASE)
+
+
+def _pingbacks(lines: Sequence[str]) -> list[int]:
+    """The "Pingback: TITLE" lines that close the page (blank lines or buttons between and
+    after them), set apart from the text above by a blank line: a post whose only answers
+    are pingbacks, shown without a date."""
+    found: list[int] = []
+    i = len(lines) - 1
+    while i >= 0 and (
+        blank(lines[i]) or PINGBACK_LINE.match(lines[i]) is not None or is_ui(lines[i])
+    ):
+        if not blank(lines[i]) and PINGBACK_LINE.match(lines[i]) is not None:
+            found.append(i)
+        i -= 1
+    if not found or i < 0 or not blank(lines[found[-1] - 1]):
+        return []
+    return found[::-1]
 
 
 def _dates_close_names_open(lines: Sequence[str], metas: list[Meta], floor: int) -> list[Meta]:
@@ -402,7 +424,7 @@ def _dates_close_names_open(lines: Sequence[str], metas: list[Meta], floor: int)
 def split(lines: Sequence[str]) -> Section | None:
     metas = find_metas(lines)
     if not metas:
-        return None
+        return _pingback_section(lines)
     floor = skip_head(lines)
     names = _dates_close_names_open(lines, metas, floor)
     if names:
@@ -427,3 +449,15 @@ def _unsigned(lines: Sequence[str], metas: list[Meta], section: Section | None) 
         for c, m in zip(section.comments, metas, strict=True)
     ]
     return replace(section, comments=comments)
+
+
+def _pingback_section(lines: Sequence[str]) -> Section | None:
+    """The pingbacks closing a page that shows no other comment (see `_pingbacks`): each a
+    trackback by the linking post's title, with no text of its own."""
+    found = _pingbacks(lines)
+    if not found:
+        return None
+    comments = [
+        RawComment(clean_name(TRACKBACK.sub("", lines[i])), "", i, kind="trackback") for i in found
+    ]
+    return Section(found[0], found[-1] + 1, comments, found)

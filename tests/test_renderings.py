@@ -1598,3 +1598,21 @@ def test_pingback_lines_closing_a_page_are_its_trackbacks() -> None:
         article + "Nobody sent a pingback: the post is new.\n",
     ):
         assert parse_page(text).comments == []
+
+
+def test_a_profile_block_under_each_body_names_it_and_the_date_above_times_it() -> None:
+    # "DATE / body / NAME / Total Comments (N)": a lone date opens the first body and a
+    # profile block with no date under it closes the last; read as headers, every author
+    # would be shifted by one.
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "November 12, 2012  01:17 PM ET", "", "A first comment of some words."]
+    lines += ["1", "", "", "Ann Lee", "", "Total Comments (1465)", "November 12, 2012  01:42 PM ET"]
+    lines += ["", "A second comment of some words.", "2", "", "", "Bob Ray", "", "Springfield, TX"]
+    lines += ["", "Total Comments (16)", "November 12, 2012  01:45 PM ET", "", "A third comment."]
+    lines += ["3", "", "", "Cy Dee", "", "Total Comments (3)", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text, c.body) for c in page.comments] == [
+        ("Ann Lee", "November 12, 2012  01:17 PM ET", "A first comment of some words."),
+        ("Bob Ray", "November 12, 2012  01:42 PM ET", "A second comment of some words."),
+        ("Cy Dee", "November 12, 2012  01:45 PM ET", "A third comment."),
+    ]

@@ -25,6 +25,7 @@ from api.ingest.renderings.shapes import (
     Meta,
     at_depth,
     blank,
+    body_text,
     by_author,
     clean_name,
     end_below,
@@ -429,6 +430,9 @@ def split(lines: Sequence[str]) -> Section | None:
     names = _dates_close_names_open(lines, metas, floor)
     if names:
         return from_headers(lines, names, times_after=True)
+    closing = _profiles_close(lines, metas, floor)
+    if closing is not None:
+        return closing
     if placement(lines, metas, floor) == "footer":
         return from_footers(lines, metas, floor)
     return _unsigned(lines, metas, from_headers(lines, metas))
@@ -461,3 +465,56 @@ def _pingback_section(lines: Sequence[str]) -> Section | None:
         RawComment(clean_name(TRACKBACK.sub("", lines[i])), "", i, kind="trackback") for i in found
     ]
     return Section(found[0], found[-1] + 1, comments, found)
+
+
+def _date_alone(line: str) -> bool:
+    text = line.strip()
+    span = find_time(text)
+    return span is not None and span[0] == 0 and span[1] >= len(text) - 1
+
+
+LAST_BLOCK = 40  # lines after the last date in which the profile block of its body lies
+
+
+def _profiles_close(lines: Sequence[str], metas: list[Meta], floor: int) -> Section | None:
+    """ "DATE / body / NAME / Total Comments (N)" read as profile headers ("NAME / counter /
+    DATE / body"): a lone date line opens the section's first body, and a profile block with
+    no date under it closes the last. Then each profile block names the body above it, and
+    each date is the time of the body below it (no such page: None)."""
+    if len(metas) < 2:
+        return None
+    dates = [m.last for m in metas if m.last is not None]  # each block's date, its last line
+    if len(dates) < len(metas):
+        return None
+    for date in dates:
+        counter = _neighbour(lines, date, -1)
+        if counter is None or not is_counter(lines[counter]) or not _date_alone(lines[date]):
+            return None
+    first = gap_above(lines, metas[0].line, floor)
+    while first < metas[0].line and blank(lines[first]):
+        first += 1
+    if first < metas[0].line and not _date_alone(lines[first]):
+        above = first - 1  # the date over the body, a blank line or two up
+        while above > first - GAP and above > floor and blank(lines[above]):
+            above -= 1
+        first = above if _date_alone(lines[above]) else first
+    if first >= metas[0].line or not _date_alone(lines[first]):
+        return None
+    after = dates[-1] + 1
+    stop = min(len(lines), after + LAST_BLOCK)
+    counter = next((i for i in range(after, stop) if is_counter(lines[i])), None)
+    if counter is None or any(_date_alone(line) for line in lines[counter + 1 : stop]):
+        return None
+    top = block_above(lines, counter)
+    if top >= counter or not plausible_name(clean_name(lines[top])):
+        return None
+    dates = [first, *dates]
+    blocks = [(m.line, m.author) for m in metas] + [(top, clean_name(lines[top]))]
+    comments = []
+    for date, (line, author) in zip(dates, blocks, strict=True):
+        end = line
+        while end > date + 1 and (blank(lines[end - 1]) or lines[end - 1].strip().isdigit()):
+            end -= 1  # the comment's number, shown under its body
+        body = body_text(lines, date + 1, end)
+        comments.append(RawComment(author, body, line, posted_text=lines[date].strip()))
+    return Section(first, counter + 1, comments, [line for line, _ in blocks])

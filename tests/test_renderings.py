@@ -1616,3 +1616,19 @@ def test_a_profile_block_under_each_body_names_it_and_the_date_above_times_it() 
         ("Bob Ray", "November 12, 2012  01:42 PM ET", "A second comment of some words."),
         ("Cy Dee", "November 12, 2012  01:45 PM ET", "A third comment."),
     ]
+
+
+def test_one_indented_name_and_paragraph_set_apart_at_the_page_end_is_a_comment() -> None:
+    article = "A Title Line 22Oct12\n\nThe article says something long enough to be prose.\n\n"
+    article += "    By the pricking of my thumbs,\n    Something wicked this way comes.\n"
+    page = parse_page(article + "\n\n\n\n\n    thekar\n\n    Like it, still nice.\n\n")
+    assert [(c.author, c.body) for c in page.comments] == [("thekar", "Like it, still nice.")]
+    assert "Like it" not in " ".join(b.text for s in page.sections for b in s)
+    # Not set apart by a wide gap, a heading or a sentence over it, or a stanza: article text.
+    for ending in (
+        "\n    thekar\n\n    Like it, still nice.\n",
+        "\n\n\n\n    Comments\n\n    Nobody has said anything yet.\n",
+        "\n\n\n\n    It ends here.\n\n    And a last line of the poem.\n",
+        "\n\n\n\n    The Raven\n    Once upon a midnight dreary, while I pondered.\n",
+    ):
+        assert parse_page(article + ending).comments == []

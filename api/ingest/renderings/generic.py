@@ -32,6 +32,8 @@ from api.ingest.renderings.shapes import (
     from_footers,
     from_headers,
     gap_above,
+    is_chrome,
+    is_heading,
     is_link,
     is_ui,
     loose_name,
@@ -370,7 +372,8 @@ def set_apart(lines: Sequence[str], meta: Meta) -> bool:
 
 def detect(lines: Sequence[str]) -> float:
     """Low and growing with the number of recurring meta lines: the last resort."""
-    return min(0.3, 0.06 * (len(find_metas(lines)) or len(_pingbacks(lines))))
+    count = len(find_metas(lines)) or len(_pingbacks(lines)) or len(_one_set_apart(lines))
+    return min(0.3, 0.06 * count)
 
 
 # "Pingback: TITLE" (or "Trackback:"), the linking post's title alone, no date
@@ -425,7 +428,7 @@ def _dates_close_names_open(lines: Sequence[str], metas: list[Meta], floor: int)
 def split(lines: Sequence[str]) -> Section | None:
     metas = find_metas(lines)
     if not metas:
-        return _pingback_section(lines)
+        return _pingback_section(lines) or _one_set_apart_section(lines)
     floor = skip_head(lines)
     names = _dates_close_names_open(lines, metas, floor)
     if names:
@@ -518,3 +521,40 @@ def _profiles_close(lines: Sequence[str], metas: list[Meta], floor: int) -> Sect
         body = body_text(lines, date + 1, end)
         comments.append(RawComment(author, body, line, posted_text=lines[date].strip()))
     return Section(first, counter + 1, comments, [line for line, _ in blocks])
+
+
+def _one_set_apart(lines: Sequence[str]) -> list[int]:
+    """An indented name line over an indented paragraph that ends the page, set apart from the
+    text above by a wide gap: a page's one comment, shown without a date. The lines of the
+    name and the paragraph, or [] (a name alone is short, with no mark at its end)."""
+    end = len(lines)
+    while end > 0 and blank(lines[end - 1]):
+        end -= 1
+    start = end
+    while start > 0 and not blank(lines[start - 1]):
+        start -= 1
+    if end - start != 1 or start < 2 or not blank(lines[start - 1]):
+        return []
+    name_at = start - 2
+    name, body = lines[name_at], lines[start]
+    width = len(name) - len(name.lstrip())
+    if width < 2 or len(body) - len(body.lstrip()) != width or _gap_before(lines, name_at) < GAP:
+        return []
+    text = name.strip()
+    if len(text.split()) > 3 or not text[-1:].isalnum() or not plausible_name(text):
+        return []
+    if is_heading(text) or is_chrome(text) or is_ui(text):
+        return []  # "Comments", "Leave a Reply", "Share": the page's own words
+    if find_time(text) is not None or len(body.split()) < 3:
+        return []
+    return [name_at, start]
+
+
+def _one_set_apart_section(lines: Sequence[str]) -> Section | None:
+    """The one comment `_one_set_apart` finds, by the name over its paragraph."""
+    found = _one_set_apart(lines)
+    if not found:
+        return None
+    name_at, body_at = found
+    comment = RawComment(lines[name_at].strip(), lines[body_at].strip(), name_at)
+    return Section(name_at, body_at + 1, [comment], [name_at])

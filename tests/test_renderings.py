@@ -1530,3 +1530,107 @@ def test_a_lowercase_handle_opening_a_body_names_the_parent() -> None:
         )
     )
     assert [t.parent for t in page.threads] == [None, None, 0, None]
+
+
+def test_thanks_to_an_earlier_commenter_answers_that_comment() -> None:
+    # Thanking a reader by name answers that reader's comment; greeting one ("Hi Bo,") does
+    # not (readers greet the post's writer so), nor does thanking no commenter.
+    page = parse_page(
+        _name_on_date_page(
+            [
+                ("Tony Zambito", "A comment of some words."),
+                ("Melanie@uprinting", "Another comment of some words."),
+                ("Bo Ray", "A third comment of some words."),
+                ("Ed Fox", "Thanks Tony!"),
+                ("Ed Fox", "Thank you Melanie - I agree."),
+                ("Cy Dee", "Hi Bo, a word of my own."),
+                ("Di Eng", "Thanks for the post, it helped."),
+                ("Fay Gee", "Thank you Bo for saying so."),
+            ]
+        )
+    )
+    assert [t.parent for t in page.threads] == [None, None, None, 0, 1, None, None, 2]
+
+
+def test_a_dated_posted_by_line_under_the_article_is_its_byline() -> None:
+    # The post's footer, with trackbacks after it: more than a few lines above the comments.
+    lines = ["My Favorite Graphs", "", "The article says something long enough to be prose.", ""]
+    lines += [f"Paragraph {k} of the article, also long enough to be prose." for k in range(9)]
+    lines += ["", "Posted by Kathy on April 6, 2007  Permalink", "TrackBack", ""]
+    lines += ["TrackBack URL for this entry:", "http://example.com/trackback/6a00d8", ""]
+    lines += ["Listed below are links to weblogs that reference My Favorite Graphs:", ""]
+    lines += ["Some more links to other posts", "And another line of links", ""]
+    lines += ["", "", "I enjoyed this post, thank you.", ""]
+    lines += ["Posted by: Ann Lee | April 6, 2007 at 08:11 PM", "", "Me too.", ""]
+    lines += ["Posted by: Bob Ray | April 6, 2007 at 09:11 PM", ""]
+    page = parse_page("\n".join(lines))
+    assert [c.author for c in page.comments] == ["Ann Lee", "Bob Ray"]
+    assert page.byline == "Kathy"
+    assert page.published_at is not None
+    assert page.published_at.date().isoformat() == "2007-04-06"
+    quoted = parse_page("\n".join([*lines[:13], "Posted by a reader of the blog, no date.", ""]))
+    assert quoted.byline is None
+
+
+def test_a_name_cut_short_with_dots_fits_the_pages_footer_template() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "Great work.", "", "by Ann Lee on Aug 9, 2012 10:40 AM EDT    "]
+    lines += ["Which corner starts?", "", "by TheCloser... on Aug 9, 2012 10:41 AM EDT    "]
+    lines += ["Nobody knows.", "", "by zone3nole on Aug 9, 2012 12:22 PM EDT    "]
+    lines += ["Agreed.", "", "by dora on Aug 9, 2012 12:40 PM EDT    "]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Ann Lee", "Great work."),
+        ("TheCloser", "Which corner starts?"),
+        ("zone3nole", "Nobody knows."),
+        ("dora", "Agreed."),
+    ]
+
+
+def test_pingback_lines_closing_a_page_are_its_trackbacks() -> None:
+    article = "A Title Line\n\nThe article says something long enough to be prose.\n\n"
+    page = parse_page(article + "\nPingback: | A Community Starts Here | some-blog\n\n")
+    assert [(c.author, c.kind, c.body) for c in page.comments] == [
+        ("A Community Starts Here | some-blog", "trackback", "")
+    ]
+    assert page.comment_rendering == "generic"
+    # The words in a sentence, or a pingback line the article goes on after, are article text.
+    for text in (
+        article + "Pingback: a word for a link back to a post.\n\nMore prose follows here.\n",
+        article + "Nobody sent a pingback: the post is new.\n",
+    ):
+        assert parse_page(text).comments == []
+
+
+def test_a_profile_block_under_each_body_names_it_and_the_date_above_times_it() -> None:
+    # "DATE / body / NAME / Total Comments (N)": a lone date opens the first body and a
+    # profile block with no date under it closes the last; read as headers, every author
+    # would be shifted by one.
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "November 12, 2012  01:17 PM ET", "", "A first comment of some words."]
+    lines += ["1", "", "", "Ann Lee", "", "Total Comments (1465)", "November 12, 2012  01:42 PM ET"]
+    lines += ["", "A second comment of some words.", "2", "", "", "Bob Ray", "", "Springfield, TX"]
+    lines += ["", "Total Comments (16)", "November 12, 2012  01:45 PM ET", "", "A third comment."]
+    lines += ["3", "", "", "Cy Dee", "", "Total Comments (3)", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text, c.body) for c in page.comments] == [
+        ("Ann Lee", "November 12, 2012  01:17 PM ET", "A first comment of some words."),
+        ("Bob Ray", "November 12, 2012  01:42 PM ET", "A second comment of some words."),
+        ("Cy Dee", "November 12, 2012  01:45 PM ET", "A third comment."),
+    ]
+
+
+def test_one_indented_name_and_paragraph_set_apart_at_the_page_end_is_a_comment() -> None:
+    article = "A Title Line 22Oct12\n\nThe article says something long enough to be prose.\n\n"
+    article += "    By the pricking of my thumbs,\n    Something wicked this way comes.\n"
+    page = parse_page(article + "\n\n\n\n\n    thekar\n\n    Like it, still nice.\n\n")
+    assert [(c.author, c.body) for c in page.comments] == [("thekar", "Like it, still nice.")]
+    assert "Like it" not in " ".join(b.text for s in page.sections for b in s)
+    # Not set apart by a wide gap, a heading or a sentence over it, or a stanza: article text.
+    for ending in (
+        "\n    thekar\n\n    Like it, still nice.\n",
+        "\n\n\n\n    Comments\n\n    Nobody has said anything yet.\n",
+        "\n\n\n\n    It ends here.\n\n    And a last line of the poem.\n",
+        "\n\n\n\n    The Raven\n    Once upon a midnight dreary, while I pondered.\n",
+    ):
+        assert parse_page(article + ending).comments == []

@@ -247,6 +247,21 @@ def _byline_in_prose(lines: Sequence[str], start: int, end: int) -> str | None:
     return None
 
 
+def _posted_below(
+    lines: Sequence[str], start: int, end: int, published: str | None
+) -> tuple[str | None, str | None]:
+    """A dated "Posted by NAME on DATE" line under the article with more than blank lines
+    after it (trackbacks, links, a share bar): the article's byline and date."""
+    for i in range(start, end):
+        text = lines[i].lstrip()
+        if text[:6].lower() != "posted" or LEAD_VERB.match(text) is None:
+            continue
+        found = read_byline(text) if BYLINE.match(text) is not None else None
+        if found is not None and found[1] is not None:
+            return found[0], published or found[1]
+    return None, published
+
+
 def read_head(lines: Sequence[str], end: int) -> Head:
     """Title, byline and date from the first lines of the page (before line `end`)."""
     top = list(islice((i for i in range(min(end, len(lines))) if lines[i].strip()), HEAD_LINES))
@@ -316,6 +331,8 @@ def read_head(lines: Sequence[str], end: int) -> Head:
             if byline is None:
                 byline, published = found[0], published or found[1]
             break
+    if byline is None:
+        byline, published = _posted_below(lines, body_at, min(end, len(lines)), published)
     if byline is None:
         byline = _byline_in_prose(lines, body_at, min(end, len(lines)))
     title = KICKER.sub("", lines[title_at].strip())

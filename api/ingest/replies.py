@@ -41,6 +41,14 @@ TITLES = frozenset("dr mr mrs ms miss prof professor rev fr sir dame".split())
 HANDLE_HEAD = re.compile(r"([A-Z][a-z]{2,})(?=[A-Z0-9@_.-])")
 # A handle of lowercase letters and digits (never a capitalised word) opening a body
 HANDLE_OPENING = re.compile(r"([a-z][a-z0-9_]{3,30})\s+(?=[A-Z])")
+# Thanks, then a name set off by a mark, the line's end or "for"/"and" ("Thanks Tony!", "Thank
+# you Melanie!", "Thank you AlanS for ..."): an answer. A greeting ("Hi Tim,") is not: readers
+# greet the post's writer so.
+THANKS = re.compile(
+    r"^(?:thanks|thank\s+you|thx)[ ,]+"
+    r"(?P<name>[^\W\d_][^\s,:;!?.—–-]{0,30})(?=\s*(?:[,:;!?.—–-]|$)|\s+(?:for|and)\b)",
+    re.IGNORECASE,
+)
 POSSESSIVE = re.compile(r"['’]s?$")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
@@ -416,6 +424,13 @@ def stated_parent(
         if found is not None:
             if _addresses_others(text, authors, found):
                 return None  # "Ann: … / Bob: … / Cy: …": an answer to several, not one
+            return found
+    thanks = THANKS.match(text) if text[:1] in "Tt" else None
+    if thanks is not None:  # "Thanks Tony!": the reply thanks its parent's author
+        name = thanks["name"]
+        loose = (not nested or deep) and name[:1].isupper()
+        found = authors.choose(authors.find_all(name, loose=loose), body, author, when)
+        if found is not None:
             return found
     handle = HANDLE_OPENING.match(text)
     if handle is not None:  # "boborci If you …": a reader's handle, as typed, opening the reply

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from api.ingest.renderings.base import Section
+from api.ingest.renderings.base import RawComment, Section
 from api.ingest.renderings.profiles import block_above, is_counter, name_profiles
 from api.ingest.renderings.scan import digit_lines, lines_holding
 from api.ingest.renderings.shapes import (
@@ -25,13 +25,17 @@ from api.ingest.renderings.shapes import (
     Meta,
     at_depth,
     blank,
+    body_text,
     by_author,
     clean_name,
     end_below,
     from_footers,
     from_headers,
     gap_above,
+    is_chrome,
+    is_heading,
     is_link,
+    is_ui,
     loose_name,
     may_hold_link,
     may_hold_role,
@@ -81,7 +85,10 @@ def _template(text: str, name: str) -> str:
     if name:  # "Kash. - DATE": the mark a name ends with is part of the name, as shown
         if may_hold_role(shape):  # "NAME - author": a role, not part of the template
             shape = ROLE.sub("", shape)
-        shape = shape.replace(name + "." if name + "." in shape else name, "N", 1)
+        shown = name + "." if name + "." in shape else name
+        if shown != name and name + "..." in shape:  # "TheCloser... on DATE": a name cut short
+            shown = name + "..."
+        shape = shape.replace(shown, "N", 1)
     if not shape.isascii() or may_hold_link(shape):  # (a badge is never ASCII)
         shape = " ".join(w for w in shape.split() if not is_link(w) and not _badge(w))
     shape = LEADING_NUMBER.sub("", shape)
@@ -365,7 +372,29 @@ def set_apart(lines: Sequence[str], meta: Meta) -> bool:
 
 def detect(lines: Sequence[str]) -> float:
     """Low and growing with the number of recurring meta lines: the last resort."""
-    return min(0.3, 0.06 * len(find_metas(lines)))
+    count = len(find_metas(lines)) or len(_pingbacks(lines)) or len(_one_set_apart(lines))
+    return min(0.3, 0.06 * count)
+
+
+# "Pingback: TITLE" (or "Trackback:"), the linking post's title alone, no date
+PINGBACK_LINE = re.compile(r"^\s*(?:pingback|trackback)\s*:\s*\S", re.IGNORECASE)
+
+
+def _pingbacks(lines: Sequence[str]) -> list[int]:
+    """The "Pingback: TITLE" lines that close the page (blank lines or buttons between and
+    after them), set apart from the text above by a blank line: a post whose only answers
+    are pingbacks, shown without a date."""
+    found: list[int] = []
+    i = len(lines) - 1
+    while i >= 0 and (
+        blank(lines[i]) or PINGBACK_LINE.match(lines[i]) is not None or is_ui(lines[i])
+    ):
+        if not blank(lines[i]) and PINGBACK_LINE.match(lines[i]) is not None:
+            found.append(i)
+        i -= 1
+    if not found or i < 0 or not blank(lines[found[-1] - 1]):
+        return []
+    return found[::-1]
 
 
 def _dates_close_names_open(lines: Sequence[str], metas: list[Meta], floor: int) -> list[Meta]:
@@ -399,11 +428,14 @@ def _dates_close_names_open(lines: Sequence[str], metas: list[Meta], floor: int)
 def split(lines: Sequence[str]) -> Section | None:
     metas = find_metas(lines)
     if not metas:
-        return None
+        return _pingback_section(lines) or _one_set_apart_section(lines)
     floor = skip_head(lines)
     names = _dates_close_names_open(lines, metas, floor)
     if names:
         return from_headers(lines, names, times_after=True)
+    closing = _profiles_close(lines, metas, floor)
+    if closing is not None:
+        return closing
     if placement(lines, metas, floor) == "footer":
         return from_footers(lines, metas, floor)
     return _unsigned(lines, metas, from_headers(lines, metas))
@@ -424,3 +456,105 @@ def _unsigned(lines: Sequence[str], metas: list[Meta], section: Section | None) 
         for c, m in zip(section.comments, metas, strict=True)
     ]
     return replace(section, comments=comments)
+
+
+def _pingback_section(lines: Sequence[str]) -> Section | None:
+    """The pingbacks closing a page that shows no other comment (see `_pingbacks`): each a
+    trackback by the linking post's title, with no text of its own."""
+    found = _pingbacks(lines)
+    if not found:
+        return None
+    comments = [
+        RawComment(clean_name(TRACKBACK.sub("", lines[i])), "", i, kind="trackback") for i in found
+    ]
+    return Section(found[0], found[-1] + 1, comments, found)
+
+
+def _date_alone(line: str) -> bool:
+    text = line.strip()
+    span = find_time(text)
+    return span is not None and span[0] == 0 and span[1] >= len(text) - 1
+
+
+LAST_BLOCK = 40  # lines after the last date in which the profile block of its body lies
+
+
+def _profiles_close(lines: Sequence[str], metas: list[Meta], floor: int) -> Section | None:
+    """ "DATE / body / NAME / Total Comments (N)" read as profile headers ("NAME / counter /
+    DATE / body"): a lone date line opens the section's first body, and a profile block with
+    no date under it closes the last. Then each profile block names the body above it, and
+    each date is the time of the body below it (no such page: None)."""
+    if len(metas) < 2:
+        return None
+    dates = [m.last for m in metas if m.last is not None]  # each block's date, its last line
+    if len(dates) < len(metas):
+        return None
+    for date in dates:
+        counter = _neighbour(lines, date, -1)
+        if counter is None or not is_counter(lines[counter]) or not _date_alone(lines[date]):
+            return None
+    first = gap_above(lines, metas[0].line, floor)
+    while first < metas[0].line and blank(lines[first]):
+        first += 1
+    if first < metas[0].line and not _date_alone(lines[first]):
+        above = first - 1  # the date over the body, a blank line or two up
+        while above > first - GAP and above > floor and blank(lines[above]):
+            above -= 1
+        first = above if _date_alone(lines[above]) else first
+    if first >= metas[0].line or not _date_alone(lines[first]):
+        return None
+    after = dates[-1] + 1
+    stop = min(len(lines), after + LAST_BLOCK)
+    counter = next((i for i in range(after, stop) if is_counter(lines[i])), None)
+    if counter is None or any(_date_alone(line) for line in lines[counter + 1 : stop]):
+        return None
+    top = block_above(lines, counter)
+    if top >= counter or not plausible_name(clean_name(lines[top])):
+        return None
+    dates = [first, *dates]
+    blocks = [(m.line, m.author) for m in metas] + [(top, clean_name(lines[top]))]
+    comments = []
+    for date, (line, author) in zip(dates, blocks, strict=True):
+        end = line
+        while end > date + 1 and (blank(lines[end - 1]) or lines[end - 1].strip().isdigit()):
+            end -= 1  # the comment's number, shown under its body
+        body = body_text(lines, date + 1, end)
+        comments.append(RawComment(author, body, line, posted_text=lines[date].strip()))
+    return Section(first, counter + 1, comments, [line for line, _ in blocks])
+
+
+def _one_set_apart(lines: Sequence[str]) -> list[int]:
+    """An indented name line over an indented paragraph that ends the page, set apart from the
+    text above by a wide gap: a page's one comment, shown without a date. The lines of the
+    name and the paragraph, or [] (a name alone is short, with no mark at its end)."""
+    end = len(lines)
+    while end > 0 and blank(lines[end - 1]):
+        end -= 1
+    start = end
+    while start > 0 and not blank(lines[start - 1]):
+        start -= 1
+    if end - start != 1 or start < 2 or not blank(lines[start - 1]):
+        return []
+    name_at = start - 2
+    name, body = lines[name_at], lines[start]
+    width = len(name) - len(name.lstrip())
+    if width < 2 or len(body) - len(body.lstrip()) != width or _gap_before(lines, name_at) < GAP:
+        return []
+    text = name.strip()
+    if len(text.split()) > 3 or not text[-1:].isalnum() or not plausible_name(text):
+        return []
+    if is_heading(text) or is_chrome(text) or is_ui(text):
+        return []  # "Comments", "Leave a Reply", "Share": the page's own words
+    if find_time(text) is not None or len(body.split()) < 3:
+        return []
+    return [name_at, start]
+
+
+def _one_set_apart_section(lines: Sequence[str]) -> Section | None:
+    """The one comment `_one_set_apart` finds, by the name over its paragraph."""
+    found = _one_set_apart(lines)
+    if not found:
+        return None
+    name_at, body_at = found
+    comment = RawComment(lines[name_at].strip(), lines[body_at].strip(), name_at)
+    return Section(name_at, body_at + 1, [comment], [name_at])

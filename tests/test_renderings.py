@@ -1634,3 +1634,104 @@ def test_one_indented_name_and_paragraph_set_apart_at_the_page_end_is_a_comment(
         "\n\n\n\n    The Raven\n    Once upon a midnight dreary, while I pondered.\n",
     ):
         assert parse_page(article + ending).comments == []
+
+
+TRACKBACKS = """A Statement
+Posted by Kathy on April 2, 2007
+
+
+The statement itself, long enough to be read as the article's prose.
+
+URL for this entry:
+http://www.example.com/services/trackback/6a00d83451b4
+
+Listed below are links to weblogs that reference A Statement:
+
+» Statement by Two Writers Regarding the Firestorm from Tips, and Ideas
+Two writers have posted a coordinated statement. [Read More]
+
+Tracked on Apr 2, 2007 8:49:51 AM
+
+» Lessons from the Firestorm from The View From My Feet
+So, it looks like the firestorm may be over. [Read More]
+
+Tracked on Apr 3, 2007 8:49:06 AM
+"""
+
+
+def test_trackbacks_that_are_a_pages_only_answers_are_its_comments() -> None:
+    # "» TITLE from BLOG / excerpt / Tracked on DATE": the blog is the trackback's author
+    page = parse_page(TRACKBACKS)
+    assert [(c.author, c.kind, c.posted_text, c.body[:23]) for c in page.comments] == [
+        ("Tips, and Ideas", "trackback", "Apr 2, 2007 8:49:51 AM", "Two writers have posted"),
+        ("The View From My Feet", "trackback", "Apr 3, 2007 8:49:06 AM", "So, it looks like the f"),
+    ]
+
+
+def test_trackbacks_above_a_pages_comments_are_not_comments() -> None:
+    comments = "\n".join(
+        f"A comment of some words, number {n}.\n\nPosted by: Reader {n} | April 0{n}, 2007 at "
+        f"0{n}:15 PM\n"
+        for n in range(3, 6)
+    )
+    page = parse_page(TRACKBACKS + "\nComments\n\n" + comments)
+    assert [(c.author, c.kind) for c in page.comments] == [
+        ("Reader 3", "comment"),
+        ("Reader 4", "comment"),
+        ("Reader 5", "comment"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("shown", "when"),
+    [
+        ("4 Nov 12 at 11:22 pm", datetime(2012, 11, 4, 23, 22, tzinfo=UTC)),
+        ("August 9, 2012 at 12:45 pm (UTC -4)", datetime(2012, 8, 9, 12, 45, tzinfo=UTC)),
+    ],
+)
+def test_a_date_line_under_a_name_line_is_read_whole(shown: str, when: datetime) -> None:
+    # A two-digit year after a day and a month, a zone given as an offset: both belong to
+    # the time, and the line above is the name.
+    page = parse_page(ARTICLE + GAP + f"Modest Money\n{shown}\n\nI would help pay for it.\n")
+    assert [(c.author, c.posted_text, c.posted_at) for c in page.comments] == [
+        ("Modest Money", shown, when)
+    ]
+
+
+def test_a_number_in_brackets_before_a_name_is_not_part_of_it() -> None:
+    page = parse_page(ARTICLE + GAP + "(1) Mike says:\n\n    Wow, that inspired me.\n")
+    assert [c.author for c in page.comments] == ["Mike"]
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "byline"),
+    [
+        # a weekday's full date run into a teaser is a dateline; the headline is below it
+        (
+            "Thursday, October 11th, 2012 Company produces licensed pieces, including modern "
+            "icons and new classics\n"
+            "Get To Know the Company",
+            "Get To Know the Company",
+            None,
+        ),
+        # the cell after a tab is the headline's date
+        ("A Shirt Inspired by a Play\t22Oct12", "A Shirt Inspired by a Play", None),
+        # a bullet before "Posted by", a role after "//"
+        (
+            "An Update Adds Integration\n\n+ Posted by Jane Roe // Executive Producer, Studio",
+            "An Update Adds Integration",
+            "Jane Roe",
+        ),
+        # the comment counter after the name
+        (
+            "A Layered Template\nPosted in Freebies August 9th, 2012 By eStudio Staff 1 Comment",
+            "A Layered Template",
+            "eStudio Staff",
+        ),
+    ],
+)
+def test_a_headers_dates_bullets_and_counters_stay_out_of_title_and_byline(
+    head: str, title: str, byline: str | None
+) -> None:
+    page = parse_page(head + "\n\n" + ARTICLE.split("\n", 1)[1])
+    assert (page.title, page.byline) == (title, byline)

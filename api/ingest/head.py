@@ -26,8 +26,9 @@ BYLINE = re.compile(
 # Each run of spaces is tried from its start only (`(?<!\s)`): tried from every space of a
 # long run, the patterns would cost the square of the run.
 CUT = re.compile(
-    r"(?<!\s)\s+(?:on|at|in|·|\||—|–|-|/)\s+|,\s|(?<!\s)\s*\|\s*|(?<!\s)\s+\("
-    r"|(?<!\s)\s+(?:posted|updated|published|filed)\b",
+    r"(?<!\s)\s+(?:on|at|in|·|\||—|–|-|//?)\s+|,\s|(?<!\s)\s*\|\s*|(?<!\s)\s+\("
+    r"|(?<!\s)\s+(?:posted|updated|published|filed)\b"
+    r"|(?<!\s)\s+(?=(?:\d+|no|one)\s+(?:comments?|responses?|replies)\b)",  # "NAME 1 Comment"
     re.IGNORECASE,
 )
 NO_ON_CUT = re.compile(
@@ -35,6 +36,7 @@ NO_ON_CUT = re.compile(
     r"|(?<!\s)\s+(?:posted|updated|published|filed)\b",
     re.IGNORECASE,
 )
+BULLETS = "+*•·>» "  # marks that open a byline line
 BARE_BY = re.compile(r"^(?:(?:posted|written|published|story)\s+)?by:?$", re.IGNORECASE)
 # "CNN Political Reporter NAME", "Senior Editor: NAME": the name follows the role
 ROLE = re.compile(
@@ -54,7 +56,12 @@ DATE_WORD = re.compile(
     r"|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|[,./:-]|am|pm)$",
     re.IGNORECASE,
 )
+WEEKDAY_DATE = re.compile(
+    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+[a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}",
+    re.IGNORECASE,
+)
 DATE_TOKEN = re.compile(r"\w+|[^\w\s]")
+DIGIT = re.compile(r"\d")
 DATE_TOKENS = 8  # the most tokens a date line shows ("09 / July / 2012 , 10 : 30 am")
 CRUMB = re.compile(r"\s(?:>|»|\u203a|→|/)\s.*\s(?:>|»|\u203a|→|/)\s")
 DATED_WORDS = 6  # "June 11, 2012 in Reviews with 37 Comments": a date, then a few words
@@ -109,9 +116,15 @@ def is_date_line(line: str) -> bool:
 
 
 def _dated(text: str) -> bool:
-    """A line that opens with a date and says little after it (a dateline with a section)."""
+    """A line that opens with a date and says little after it (a dateline with a section), or
+    with a weekday's full date ("Thursday, October 11th, 2012 Company produces…": a dateline
+    run into a teaser; no headline opens so)."""
     span = find_time(text)
-    return span is not None and span[0] == 0 and len(text[span[1] :].split()) <= DATED_WORDS
+    if span is None or span[0] != 0:
+        return False
+    if len(text[span[1] :].split()) <= DATED_WORDS:
+        return True
+    return WEEKDAY_DATE.match(text, 0, span[1]) is not None
 
 
 def is_noise(line: str) -> bool:
@@ -132,7 +145,7 @@ def is_noise(line: str) -> bool:
 def read_byline(line: str) -> tuple[str, str | None] | None:
     """`by NAME [on DATE]`, `Posted by NAME`, `DATE by NAME`, `NAME on DATE`: the name and the
     date text."""
-    text = line.strip()
+    text = line.strip().lstrip(BULLETS)  # "+ Posted by NAME"
     if len(text) > 160 or len(text.split()) > 20:
         return None
     span = find_time(text)
@@ -336,6 +349,9 @@ def read_head(lines: Sequence[str], end: int) -> Head:
     if byline is None:
         byline = _byline_in_prose(lines, body_at, min(end, len(lines)))
     title = KICKER.sub("", lines[title_at].strip())
+    ahead, tab, after = title.rpartition("\t")
+    if tab and ahead.strip() and len(after.split()) <= 2 and DIGIT.search(after):
+        title = ahead.strip()  # "Title<TAB>22Oct12": the cell after the tab is its date
     dated = find_time(title)
     ahead = "" if dated is None else title[: dated[0]]
     # "Title 29 August, 2011": the date goes; "Letters, 29 June 2012": part of the headline

@@ -28,6 +28,8 @@ MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# A zone given as an offset from UTC ("UTC -4", "GMT+05:30")
+OFFSET = r"(?-i:UTC|GMT)\s?[+\-\u2212]\s?\d{1,2}(?::?\d{2})?\b"
 # A weekday's name or its abbreviation, a whole word ("Satish" and "Sunny" are names)
 WEEKDAY = (
     r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?"
@@ -50,12 +52,13 @@ STARTS += rf"(?=[\d@]|{alternation([*WORDS, 'yesterday', 'today'])})"
 TOKEN = re.compile(
     rf"{STARTS}(?:{GLUED_DAY}|{GLUED_MONTH}|(?<![\d/:-])(?<!\d\.)(?:(?:\b{WEEKDAY}\s{{1,3}})?(?:"
     rf"{MONTH}\.?\s{{1,3}}{DAY},?(?:\s{{1,3}}\d{{4}})?"  # July 23, 2012
-    rf"|(?<![^\W\d_]){DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}\d{{4}})?"  # 9 Jul; not "Day19 Jul"
+    # 9 Jul 2012, 9 Jul 12 (a day first: two digits after the month are its year); not "Day19 Jul"
+    rf"|(?<![^\W\d_]){DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}(?:\d{{4}}|\d{{2}}(?![\d:])))?"
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012
     r"|\d{4}-\d{1,2}-\d{1,2}(?:T\d{1,2}:\d{2}(?::\d{2})?)?"  # 2012-07-23
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"  # 07/23/2012, 07.15.12
     r"|@?\d{1,2}:\d{2}(?::\d{2})?\s{0,2}(?:[ap]m\b|[ap]\.m\.)?"  # 9:59 am, @08:25PM
-    r"(?:\s{1,2}(?-i:[A-Z]{1,3}[SD]?T|UTC|GMT)\b)?"  # ... ET, MST, UTC
+    rf"(?:\s{{1,2}}(?:\(?{OFFSET}\)|(?-i:[A-Z]{{1,3}}[SD]?T|UTC|GMT)\b))?"  # ET, (UTC -4)
     r"|\d{1,3}\s(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago"  # 2 hours ago
     r"|(?:yesterday|today)"
     r"))(?![\w/:])",
@@ -86,12 +89,15 @@ DIGIT = re.compile(r"\d")
 # character), and which letter opened a branch is a lookbehind too.
 # A zone name: `\b[A-Z]{1,3}[SD]?T\b|\bUTC\b|\bGMT\b`; each holds a capital T.
 ZONE = re.compile(r"[A-Z](?<!\w.)(?:[A-Z]{0,2}[SD]?T|(?<=U)TC|(?<=G)MT)\b")
+ZONE_OFFSET = re.compile(rf"\(?{OFFSET}\)?")
 # An ordinal's suffix: `(?<=\d)(?:st|nd|rd|th)\b`
 ORDINAL = re.compile(r"(?:st|nd|rd|th)(?<=\d..)\b")
 # `\b(?:at|on|um)\b`, any case (no other character matches these letters ignoring case)
 LINK_WORD = re.compile(r"[aAoOuU](?<!\w.)(?:(?<=[aA])[tT]|(?<=[oO])[nN]|(?<=[uU])[mM])\b")
 # A year, or a numeric date with a short one: `\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}`
-YEAR = re.compile(r"\d(?:\d{3}|\d?[/.-]\d{1,2}[/.-]\d{2})")
+YEAR = re.compile(
+    rf"\d(?:\d{{3}}|\d?[/.-]\d{{1,2}}[/.-]\d{{2}}|\d?\s{{1,3}}(?i:{MONTH})\.?,?\s{{1,3}}\d{{2}}\b)"
+)
 
 
 @lru_cache(maxsize=65_536)
@@ -172,7 +178,7 @@ def _cleaned(text: str) -> str:
     cleaned = LINK_WORD.sub(" ", cleaned)
     if "T" not in cleaned:  # every zone name holds a capital T: most times show none
         return cleaned
-    return ZONE.sub(" ", cleaned)  # the page's zone is given separately
+    return ZONE.sub(" ", ZONE_OFFSET.sub(" ", cleaned))  # the page's zone is given separately
 
 
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)

@@ -51,7 +51,9 @@ ROLE = re.compile(
     r"(?<!\s)\s+(?:[-–—|]\s*(?:post\s+)?author|\((?:post\s+)?author\))$", re.IGNORECASE
 )
 UI_TOKEN = re.compile(r"\w+|[^\w\s]")
-NUMBERING = re.compile(r"[+\-\u2212]?#?\d{1,12}[.):]?")  # "3.", "#3", a vote score "+1"
+NUMBERING = re.compile(
+    r"[+\-\u2212]?#?\d{1,12}[.):]?|\(\d{1,12}\)"
+)  # "3.", "#3", "(3)", a score "+1"
 NAME_QUOTES = "\"'“”"
 TAIL_MARKS = ".:…,|/•·●▪◆■—–-"  # punctuation and bullets between a name and a date
 AVATAR = re.compile(r"'s (?:picture|avatar|photo|profile image)\s*$|^\s*avatar\s*$", re.I)
@@ -166,7 +168,7 @@ def _has_alnum(word: str) -> bool:
 
 def _may_number(word: str) -> bool:
     """Whether NUMBERING may match the word: it opens with a sign, "#" or a digit."""
-    return word[0].isdigit() or word[0] in "+-\u2212#"
+    return word[0].isdigit() or word[0] in "+-\u2212#("
 
 
 def _unbalanced(name: str) -> bool:

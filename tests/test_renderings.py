@@ -1735,3 +1735,30 @@ def test_a_headers_dates_bullets_and_counters_stay_out_of_title_and_byline(
 ) -> None:
     page = parse_page(head + "\n\n" + ARTICLE.split("\n", 1)[1])
     assert (page.title, page.byline) == (title, byline)
+
+
+def test_a_name_that_is_a_months_abbreviation_is_not_part_of_the_date() -> None:
+    # A date shows one month: in "2 Jan November 8, 2012" the "Jan" is the name
+    names = ["Teresa S", "Jan", "Beth", "June Lee"]
+    section = "\n\n".join(
+        f"{n + 1} {name} November 8, 2012 at 10:{n}5 AM\n\n    Comment number {n} of some words."
+        for n, name in enumerate(names)
+    )
+    page = parse_page(ARTICLE + GAP + section + "\n")
+    assert [c.author for c in page.comments] == names
+
+
+def test_a_date_over_the_text_ending_the_page_after_a_wide_gap_is_an_unsigned_comment() -> None:
+    text = "As a former curler, I will admit to having watched archery. Once, maybe twice."
+    page = parse_page(ARTICLE + GAP + f"Aug 6, 2012\n5:06 pm EDT\n\n{text}\n")
+    assert [(c.author, c.posted_text, c.body) for c in page.comments] == [
+        ("", "Aug 6, 2012 5:06 pm EDT", text)
+    ]
+    assert page.comments[0].posted_at == datetime(2012, 8, 6, 17, 6, tzinfo=UTC)
+
+
+def test_a_dated_paragraph_closing_the_article_without_a_gap_stays_in_it() -> None:
+    page = parse_page(
+        ARTICLE + "\nAug 6, 2012\n\nThe results were posted after the meeting ended.\n"
+    )
+    assert page.comments == []

@@ -64,6 +64,7 @@ TOKEN = re.compile(
     r"))(?![\w/:])",
     re.IGNORECASE,
 )
+MONTH_WORD = re.compile(rf"(?<![^\W\d_]){MONTH}(?![^\W\d_])", re.IGNORECASE)
 JOINER = re.compile(r"^[\s,|@(·•-]*(?:(?:at|on|um|à|a las)[\s,|@·•-]*)?$", re.IGNORECASE)
 CLOSE = re.compile(r"\s{0,2}\)")
 RELATIVE = re.compile(
@@ -116,6 +117,7 @@ def find_time(line: str) -> tuple[int, int] | None:
             groups
             and m[0][-3:].lower() != "ago"  # "1:23 pm - 3 hours ago": the same time again
             and JOINER.match(line[groups[-1][1] : m.start()])
+            and not _two_months(line[groups[-1][0] : groups[-1][1]], m[0])
         ):
             groups[-1] = (groups[-1][0], m.end())
         else:
@@ -126,6 +128,12 @@ def find_time(line: str) -> tuple[int, int] | None:
     if "(" in line[start:end] and (close := CLOSE.match(line, end)) is not None:
         end = close.end()  # "2 hours ago (4:28 PM)": the bracket closes the time
     return start, end
+
+
+def _two_months(before: str, after: str) -> bool:
+    """Whether both pieces name a month: one date shows one ("21 Jan November 8, 2012": the
+    first piece is a name, "Jan", after a comment's number)."""
+    return MONTH_WORD.search(before) is not None and MONTH_WORD.search(after) is not None
 
 
 @lru_cache(maxsize=16_384)

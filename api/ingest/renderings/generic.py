@@ -372,7 +372,12 @@ def set_apart(lines: Sequence[str], meta: Meta) -> bool:
 
 def detect(lines: Sequence[str]) -> float:
     """Low and growing with the number of recurring meta lines: the last resort."""
-    count = len(find_metas(lines)) or len(_pingbacks(lines)) or len(_one_set_apart(lines))
+    count = (
+        len(find_metas(lines))
+        or len(_pingbacks(lines))
+        or len(_one_set_apart(lines))
+        or len(_one_dated_set_apart(lines))
+    )
     return min(0.3, 0.06 * count)
 
 
@@ -428,7 +433,11 @@ def _dates_close_names_open(lines: Sequence[str], metas: list[Meta], floor: int)
 def split(lines: Sequence[str]) -> Section | None:
     metas = find_metas(lines)
     if not metas:
-        return _pingback_section(lines) or _one_set_apart_section(lines)
+        return (
+            _pingback_section(lines)
+            or _one_set_apart_section(lines)
+            or _one_dated_set_apart_section(lines)
+        )
     floor = skip_head(lines)
     names = _dates_close_names_open(lines, metas, floor)
     if names:
@@ -548,6 +557,47 @@ def _one_set_apart(lines: Sequence[str]) -> list[int]:
     if find_time(text) is not None or len(body.split()) < 3:
         return []
     return [name_at, start]
+
+
+MAX_LONE_BODY = 12  # lines of the one unsigned comment's text at the page's end, at most
+
+
+def _one_dated_set_apart(lines: Sequence[str]) -> list[int]:
+    """A date line (or a date line and a time line) over the text that ends the page, set
+    apart from the text above by a wide gap: a page's one comment, its author not shown. The
+    date's lines, or []."""
+    at = 0
+    while at < len(lines) and blank(lines[at]):
+        at += 1
+    end = len(lines)
+    while end > 0 and blank(lines[end - 1]):
+        end -= 1
+    for start in range(end - 2, max(end - 2 - MAX_LONE_BODY - 3, at), -1):
+        if not _date_alone(lines[start]) or _gap_before(lines, start) < GAP:
+            continue
+        dates = [start]
+        if start + 1 < end and _date_alone(lines[start + 1]):
+            dates.append(start + 1)
+        text = [line for line in lines[dates[-1] + 1 : end] if not blank(line)]
+        if not text or len(text) > MAX_LONE_BODY or any(_date_alone(line) for line in text):
+            return []
+        if sum(len(line.split()) for line in text) < 5:
+            return []
+        return dates
+    return []
+
+
+def _one_dated_set_apart_section(lines: Sequence[str]) -> Section | None:
+    """The one comment `_one_dated_set_apart` finds: its date, and the text under it."""
+    dates = _one_dated_set_apart(lines)
+    if not dates:
+        return None
+    end = len(lines)
+    while blank(lines[end - 1]):
+        end -= 1
+    posted = " ".join(lines[i].strip() for i in dates)
+    body = body_text(lines, dates[-1] + 1, end)
+    return Section(dates[0], end, [RawComment("", body, dates[0], posted)], dates[:1])
 
 
 def _one_set_apart_section(lines: Sequence[str]) -> Section | None:

@@ -1349,15 +1349,18 @@ def test_a_name_that_begins_like_a_weekday_is_not_part_of_the_time() -> None:
     assert find_time("Satish Nov 3, 2012") == (7, 18)
 
 
-def _flat_thread(said: list[tuple[str, int, str]]) -> str:
+def _flat_thread(said: list[tuple[str, int, str]], day: str = "July 7, 2012") -> str:
     """A page of `NAME on DATE` headers, no indentation: (name, minute, body) in page order."""
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     for name, minute, body in said:
-        lines += ["", f"{name} on July 7, 2012 at 10:{minute:02d} am", "", body, ""]
+        lines += ["", f"{name} on {day} at 10:{minute:02d} am", "", body, ""]
     return "\n".join(lines)
 
 
-def test_a_flattened_thread_shows_its_replies_by_time_order() -> None:
+# A page whose dates show no year (and no crawl time lends one) stores no times, yet their
+# order still shows the replies
+@pytest.mark.parametrize("day", ["July 7, 2012", "Saturday, July 7"])
+def test_a_flattened_thread_shows_its_replies_by_time_order(day: str) -> None:
     # Threads oldest first, each listed depth first: a comment that a later one predates
     # cannot be top-level. Bob's and Cy's replies predate Di; Fay's predates Gus.
     page = parse_page(
@@ -1371,7 +1374,8 @@ def test_a_flattened_thread_shows_its_replies_by_time_order() -> None:
                 ("Fay Gum", 40, "An answer to the second one."),
                 ("Gus Ho", 15, "A third comment of some words."),
                 ("Hal Ida", 50, "A last comment, nothing after it."),
-            ]
+            ],
+            day,
         )
     )
     assert [t.parent for t in page.threads] == [None, 0, 1, 0, None, 4, None, None]

@@ -23,7 +23,7 @@ from api.ingest.replies import (
 from api.ingest.spans import LinkSpan, link_spans
 from api.ingest.speakers import Speaker
 from api.ingest.threads import resolve_threads
-from api.ingest.times import local_to_utc, read_time
+from api.ingest.times import MONTH_WORD, local_to_utc, read_time
 
 SECTION_BREAK = re.compile(r"^\s*\*\s*\*\s*\*\s*$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+\S")
@@ -198,17 +198,49 @@ def build_comments(
         )
         authors.add(item.author, position, item.body, local)
     if quotes_link and all(item.depth is None for item in raw):
-        comments = _replies_by_time(comments)
+        comments = _replies_by_time(comments, _order_times(comments))
     return comments
 
 
-def _replies_by_time(comments: list[ParsedComment]) -> list[ParsedComment]:
-    """`comments` with the parents a flattened thread shows by time order alone (see
-    `time_order_parents`); a page that shows nesting needs none."""
+# The year a page's dates are read in when none shows one and no crawl time is known: only
+# their order is wanted (which comment came first), never stored.
+ORDER_YEAR = datetime(2000, 1, 1)
+
+
+def _order_times(comments: list[ParsedComment]) -> list[float | None]:
+    """Each comment's time, for ordering: the time read, or, on a page whose every time
+    shows no year (and no crawl time lends one), the date read in one year for all."""
     times = [
         c.posted_at.timestamp() if c.posted_at is not None and c.kind == "comment" else None
         for c in comments
     ]
+    if any(t is not None for t in times):
+        return times
+    # a month's name on each: a clock time alone, or "2 hours ago", orders nothing across days
+    shown = [
+        c.posted_text
+        if c.kind == "comment"
+        and c.posted_text is not None
+        and MONTH_WORD.search(c.posted_text) is not None
+        and "ago" not in c.posted_text
+        else None
+        for c in comments
+    ]
+    if sum(text is not None for text in shown) < 2:
+        return times
+    order: list[float | None] = []
+    for text in shown:
+        local = None if text is None else read_time(text, ORDER_YEAR)
+        order.append(None if local is None else local.replace(tzinfo=UTC).timestamp())
+    return order
+
+
+def _replies_by_time(
+    comments: list[ParsedComment], times: list[float | None]
+) -> list[ParsedComment]:
+    """`comments` with the parents a flattened thread shows by time order alone (see
+    `time_order_parents`, `times` each comment's time or None); a page that shows nesting
+    needs none."""
     placed = [c.parent_position is not None or c.parent_author is not None for c in comments]
     parents = time_order_parents(times, [c.parent_position for c in comments], placed)
     out = list(comments)

@@ -1766,3 +1766,21 @@ def test_a_dated_paragraph_closing_the_article_without_a_gap_stays_in_it() -> No
         ARTICLE + "\nAug 6, 2012\n\nThe results were posted after the meeting ended.\n"
     )
     assert page.comments == []
+
+
+@pytest.mark.parametrize("subject", ["", "Cheaper Servers by Choosing Well\n\n"])
+def test_text_after_a_gap_wider_than_the_articles_is_its_one_unsigned_comment(
+    subject: str,
+) -> None:
+    # No name, no date: only the gap, wider than any inside an article, sets it apart (the
+    # article's title over it is the comment's subject, not its text)
+    text = "As a long time resident, seeing my village in ruins is just devastating."
+    page = parse_page(ARTICLE + "\n" * 7 + subject + text + "\n")
+    assert [(c.author, c.posted_text, c.body) for c in page.comments] == [("", None, text)]
+
+
+def test_a_last_paragraph_after_a_narrower_gap_stays_in_the_article() -> None:
+    text = "As a long time resident, seeing my village in ruins is just devastating."
+    page = parse_page(ARTICLE + GAP + text + "\n")  # five blank lines
+    assert page.comments == []
+    assert text in [b.text for section in page.sections for b in section]

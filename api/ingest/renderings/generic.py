@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import islice
 
 from api.ingest.renderings.base import RawComment, Section
 from api.ingest.renderings.profiles import block_above, is_counter, name_profiles
@@ -378,6 +379,8 @@ def detect(lines: Sequence[str]) -> float:
         or len(_one_set_apart(lines))
         or len(_one_dated_set_apart(lines))
     )
+    if count == 0 and _unsigned_after_gap(lines):
+        return UNSIGNED_SCORE
     return min(0.3, 0.06 * count)
 
 
@@ -437,6 +440,7 @@ def split(lines: Sequence[str]) -> Section | None:
             _pingback_section(lines)
             or _one_set_apart_section(lines)
             or _one_dated_set_apart_section(lines)
+            or _unsigned_after_gap_section(lines)
         )
     floor = skip_head(lines)
     names = _dates_close_names_open(lines, metas, floor)
@@ -598,6 +602,64 @@ def _one_dated_set_apart_section(lines: Sequence[str]) -> Section | None:
     posted = " ".join(lines[i].strip() for i in dates)
     body = body_text(lines, dates[-1] + 1, end)
     return Section(dates[0], end, [RawComment("", body, dates[0], posted)], dates[:1])
+
+
+UNSIGNED_SCORE = 0.01  # below every other reading: tried only when nothing else reads the page
+WIDE_GAP = 6  # blank lines: wider than any gap inside an article, the one before its comments
+HEAD = 8  # the page's first text lines, where its title is
+
+
+def _unsigned_after_gap(lines: Sequence[str]) -> list[int]:
+    """The text that ends the page after a gap of WIDE_GAP blank lines or more: a page's one
+    comment, shown without a name or a date. Its first and last lines, or [] (more than
+    MAX_LONE_BODY lines, a gap of GAP inside, a date or a page's heading in it: not one)."""
+    end = len(lines)
+    while end > 0 and blank(lines[end - 1]):
+        end -= 1
+    start = end
+    text: list[str] = []
+    while start > 0:
+        if not blank(lines[start - 1]):
+            start -= 1
+            text.append(lines[start])
+            if len(text) > MAX_LONE_BODY:
+                return []
+            continue
+        gap = _gap_before(lines, start)
+        if gap >= WIDE_GAP:
+            break
+        if gap >= GAP:
+            return []
+        start -= gap
+    if start - _gap_before(lines, start) <= 0 or not text:
+        return []  # the page's only text: an article
+    if sum(len(line.split()) for line in text) < 3:
+        return []
+    for line in text:
+        stripped = line.strip()
+        if find_time(stripped) is not None or is_heading(stripped) or is_chrome(stripped):
+            return []
+        if is_ui(stripped) or is_counter(stripped):
+            return []
+    above = lines[: start - _gap_before(lines, start)]
+    head = {line.strip() for line in islice((x for x in above if not blank(x)), HEAD)}
+    if lines[start].strip() in head:  # the article's title again, as the comment's subject
+        start += 1
+        while start < end and blank(lines[start]):
+            start += 1
+        if start >= end:
+            return []
+    return [start, end - 1]
+
+
+def _unsigned_after_gap_section(lines: Sequence[str]) -> Section | None:
+    """The one comment `_unsigned_after_gap` finds: its author not shown ("")."""
+    found = _unsigned_after_gap(lines)
+    if not found:
+        return None
+    start, last = found
+    comment = RawComment("", body_text(lines, start, last + 1), start)
+    return Section(start, last + 1, [comment], [start])
 
 
 def _one_set_apart_section(lines: Sequence[str]) -> Section | None:

@@ -1718,6 +1718,8 @@ def test_a_number_in_brackets_before_a_name_is_not_part_of_it() -> None:
             "Get To Know the Company",
             None,
         ),
+        # the comment counter beside the headline
+        ("Is Today The Day You Build It? 153 Comments", "Is Today The Day You Build It?", None),
         # the cell after a tab is the headline's date
         ("A Shirt Inspired by a Play\t22Oct12", "A Shirt Inspired by a Play", None),
         # a bullet before "Posted by", a role after "//"

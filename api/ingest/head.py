@@ -66,6 +66,9 @@ DATE_TOKENS = 8  # the most tokens a date line shows ("09 / July / 2012 , 10 : 3
 CRUMB = re.compile(r"\s(?:>|»|\u203a|→|/)\s.*\s(?:>|»|\u203a|→|/)\s")
 DATED_WORDS = 6  # "June 11, 2012 in Reviews with 37 Comments": a date, then a few words
 PERSON = re.compile(r"^[A-Z][^\W\d_]*\.?(?:[ '-][A-Z][^\W\d_]*\.?){1,2}$")
+TITLE_COUNTER = re.compile(
+    r"\s+(?:\d+|no|one)\s+(?:comments?|responses?|replies)\s*$", re.IGNORECASE
+)
 COUNTER = re.compile(
     r"^\W*\d+\s*(?:comments?|responses?|replies|views?|votes?|shares?|likes?)\W*$",
     re.IGNORECASE,
@@ -349,6 +352,9 @@ def read_head(lines: Sequence[str], end: int) -> Head:
     if byline is None:
         byline = _byline_in_prose(lines, body_at, min(end, len(lines)))
     title = KICKER.sub("", lines[title_at].strip())
+    counted = TITLE_COUNTER.search(title)
+    if counted is not None and counted.start() > 0:
+        title = title[: counted.start()]  # "Title? 153 Comments": the counter beside it
     ahead, tab, after = title.rpartition("\t")
     if tab and ahead.strip() and len(after.split()) <= 2 and DIGIT.search(after):
         title = ahead.strip()  # "Title<TAB>22Oct12": the cell after the tab is its date

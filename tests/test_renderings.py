@@ -1585,7 +1585,7 @@ def test_a_name_cut_short_with_dots_fits_the_pages_footer_template() -> None:
     page = parse_page("\n".join(lines))
     assert [(c.author, c.body) for c in page.comments] == [
         ("Ann Lee", "Great work."),
-        ("TheCloser", "Which corner starts?"),
+        ("TheCloser...", "Which corner starts?"),  # as shown: the dots say it is cut short
         ("zone3nole", "Nobody knows."),
         ("dora", "Agreed."),
     ]

@@ -144,6 +144,8 @@ def clean_name(text: str) -> str:
         if not core or core.lower() in TAIL_WORDS or not _has_alnum(word):
             words.pop()
             continue
+        if word.endswith(("...", "…")) and len(core) > 2 and core[-1].isalnum():
+            break  # "TheCloser...": a long name cut short shows its dots
         if core != word and (len(core) > 1 or not core.isupper()):
             # "Ph.D.", "S.W.": an abbreviation keeps its last dot
             # "js.", "josh g.", "Jr.": a short last word keeps the one dot it ends with (a

@@ -67,7 +67,7 @@ CRUMB = re.compile(r"\s(?:>|»|\u203a|→|/)\s.*\s(?:>|»|\u203a|→|/)\s")
 DATED_WORDS = 6  # "June 11, 2012 in Reviews with 37 Comments": a date, then a few words
 PERSON = re.compile(r"^[A-Z][^\W\d_]*\.?(?:[ '-][A-Z][^\W\d_]*\.?){1,2}$")
 TITLE_COUNTER = re.compile(
-    r"\s+(?:\d+|no|one)\s+(?:comments?|responses?|replies)\s*$", re.IGNORECASE
+    r"(?<!\s)\s+(?:\d+|no|one)\s+(?:comments?|responses?|replies)\s*$", re.IGNORECASE
 )
 COUNTER = re.compile(
     r"^\W*\d+\s*(?:comments?|responses?|replies|views?|votes?|shares?|likes?)\W*$",

@@ -1786,3 +1786,13 @@ def test_a_last_paragraph_after_a_narrower_gap_stays_in_the_article() -> None:
     page = parse_page(ARTICLE + GAP + text + "\n")  # five blank lines
     assert page.comments == []
     assert text in [b.text for section in page.sections for b in section]
+
+
+def test_an_earlier_comments_sentence_repeated_alone_then_answered_names_it() -> None:
+    said = [
+        ("Ann Lee", 0, "More spending on roads? What part of broke do these people not get?"),
+        ("Bob Ray", 5, "Their pay depends on not understanding it, so it will go on."),
+        ("Cy Dee", 7, "What part of broke do these people not get?\n\nThe part about stopping."),
+    ]
+    page = parse_page(_flat_thread(said))
+    assert [t.parent for t in page.threads] == [None, None, 0]

@@ -52,6 +52,7 @@ THANKS = re.compile(
 POSSESSIVE = re.compile(r"['’]s?$")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
+MIN_EXCERPT = 40  # characters of an unmarked opening line repeated from an earlier comment
 QUOTE_MARKS = "\"'“”‘’«» "
 VOCATIVE = re.compile(r"^(?P<name>[^\n,:!—–-]{1,40}?)\s*(?:,|:|!|\s(?:--|[-—–]))(?:\s|$)")
 QUOTED = re.compile(
@@ -186,6 +187,9 @@ class Authors:
                     if position is not None and self.names[position] != replier:
                         return position
         excerpt = _opening_quote(text)
+        if excerpt is None and len(paragraphs) > 1 and len(paragraphs[0]) >= MIN_EXCERPT:
+            # an earlier comment's sentence repeated alone, then answered, without marks
+            excerpt = _plain(paragraphs[0]).strip(' "')
         if excerpt is None:
             return None
         if self.article_plain is None:

@@ -239,14 +239,21 @@ def _decoded(found: _Found) -> list[Comment]:
     return comments
 
 
+_ints = msgspec.json.Decoder(list[int])
+
+
+def _int_list(joined: str | None) -> list[int]:
+    """Integers `group_concat` joined with commas, parsed in one call (None: no rows)."""
+    return _ints.decode(f"[{joined}]") if joined else []
+
+
 def _read_page(db: sqlite3.Connection, sql: str, params: list[object]) -> tuple[_Found, str]:
     objects, ranks, ids = db.execute(sql, params).fetchone()
-    found = _with_attachments(db, objects, [int(i) for i in ids.split(",")] if ids else [])
-    return found, ranks or ""
+    return _with_attachments(db, objects, _int_list(ids)), ranks or ""
 
 
 def _page(found: _Found, ranks: str) -> tuple[list[Comment], list[int]]:
-    return _decoded(found), [int(r) for r in ranks.split(",")] if ranks else []
+    return _decoded(found), _int_list(ranks)
 
 
 async def list_comments(

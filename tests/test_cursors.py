@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from api.app import create_app
+from api.http.pagination import TAG_BYTES, Cursors
 from api.settings import Settings
 from tests.conftest import EDGE_ID, SEED_ID, assert_problem, served, sign
 
@@ -160,3 +163,29 @@ def test_name_lists_page_by_anchor_ids(client: TestClient[Litestar], url: str) -
         params = {"limit": 1, "cursor": page["next_cursor"]}
     assert names == whole
     assert len(names) > 3
+
+
+@pytest.mark.parametrize("secret", [b"", b"short", b"k" * 64, b"long secret " * 10])
+def test_cursor_tags_are_hmac_sha256_of_the_payload(secret: bytes) -> None:
+    """Tags are made from pre-keyed hash states; they must stay RFC 2104 HMAC-SHA256, so
+    cursors issued before and after agree, for secrets shorter and longer than a block."""
+    codec = Cursors(secret)
+    token = codec.encode("comments:3", {"author": "Ann", "verified": True}, [7, 9])
+    payload, _, tag = token.partition(".")
+    expected = hmac.new(secret, payload.encode(), hashlib.sha256).digest()[:TAG_BYTES]
+    assert tag == base64.urlsafe_b64encode(expected).decode().rstrip("=")
+    state = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert state == [2, "comments:3", {"author": "Ann", "verified": True}, [7, 9]]
+    assert codec.decode(token, "comments:3").key == [7, 9]
+
+
+def test_next_links_keep_every_other_parameter(client: TestClient[Litestar]) -> None:
+    """A query of only `limit` (the links' fast path) and one with filters around it."""
+    bare = client.get(f"{COMMENTS}?limit=2")
+    assert bare.links["next"]["url"].endswith(
+        f"{COMMENTS}?limit=2&cursor={bare.json()['next_cursor']}"
+    )
+    mixed = client.get(f"{COMMENTS}?sort=-position&limit=2&verified=true")
+    assert mixed.status_code == 200, mixed.text
+    link = mixed.links["next"]["url"]
+    assert f"{COMMENTS}?sort=-position&verified=true&limit=2&cursor=" in link

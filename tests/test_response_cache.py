@@ -104,6 +104,29 @@ async def test_a_write_is_visible_on_the_next_read(client: Client, db_copy: Path
     assert stale.headers["etag"] != before.headers["etag"]
 
 
+async def test_pages_and_trees_read_after_a_write_see_its_article(
+    client: Client, db_copy: Path
+) -> None:
+    """The store remembers articles for one data generation: a write moves it on, so a page
+    or a tree asked with `no-cache` never answers from an article that is gone or replaced."""
+    auth = {"Authorization": f"Bearer {token(db_copy)}"}
+    fresh = {"Cache-Control": "no-cache"}
+    page = f"/v1/articles/{SEED_ID}/comments?limit=5&include_total=true"
+    tree = f"/v1/articles/{SEED_ID}/thread"
+    before = await client.get(page, headers=fresh)
+    assert before.json()["total"] > 1
+    assert (await client.get(tree, headers=fresh)).status_code == 200
+    replaced = await client.put(f"/v1/articles/{SEED_ID}", json=DOCUMENT, headers=auth)
+    assert replaced.status_code == 200, replaced.text
+    after = await client.get(page, headers=fresh)
+    assert after.json()["total"] == 1
+    assert after.headers["last-modified"] != before.headers["last-modified"]
+    deleted = await client.delete(f"/v1/articles/{SEED_ID}", headers=auth)
+    assert deleted.status_code == 204, deleted.text
+    assert (await client.get(page, headers=fresh)).status_code == 404
+    assert (await client.get(tree, headers=fresh)).status_code == 404
+
+
 def test_the_cache_stays_within_its_bytes() -> None:
     cache = ResponseCache(max_bytes=20_000, seed="t")
     cache.sync(1)

@@ -27,6 +27,10 @@ from schemas.common import MAX_ID
 
 CURSOR_VERSION = 2
 TAG_BYTES = 16
+BLOCK = 64
+"""SHA-256's block size: HMAC pads (or first hashes) its key to it (RFC 2104)."""
+_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
 FilterValue = str | int | bool | None
 KeyValue = str | int | float
 T = TypeVar("T")
@@ -51,31 +55,50 @@ class CursorState(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
     key: list[KeyValue]
 
 
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+def _b64(raw: bytes) -> bytes:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=")
+
+
+_states = msgspec.json.Encoder()
 
 
 class Cursors:
     """Issues and checks cursors with one secret (per database, or `THREADBASE_SECRET`)."""
 
     def __init__(self, secret: bytes) -> None:
-        # Keyed once: each tag copies the keyed state instead of hashing the key again.
-        self._keyed = hmac.new(secret, digestmod=hashlib.sha256)
+        # HMAC-SHA256 keyed once: each tag copies the two keyed hash states (plain hashlib
+        # objects, cheaper to copy than an `hmac` object) instead of hashing the key again.
+        key = (hashlib.sha256(secret).digest() if len(secret) > BLOCK else secret).ljust(
+            BLOCK, b"\0"
+        )
+        self._inner = hashlib.sha256(key.translate(_INNER_PAD))
+        self._outer = hashlib.sha256(key.translate(_OUTER_PAD))
 
-    def _tag(self, payload: str) -> str:
-        mac = self._keyed.copy()
-        mac.update(payload.encode("ascii"))
-        return _b64(mac.digest()[:TAG_BYTES])
+    def _tag(self, payload: bytes) -> bytes:
+        """HMAC-SHA256 of `payload` (RFC 2104), cut to `TAG_BYTES`, base64url."""
+        inner = self._inner.copy()
+        inner.update(payload)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return _b64(outer.digest()[:TAG_BYTES])
 
     def encode(self, scope: str, filters: Mapping[str, FilterValue], key: list[KeyValue]) -> str:
-        """Pack a position into an opaque, signed, URL-safe token."""
-        payload = _b64(msgspec.json.encode(CursorState(CURSOR_VERSION, scope, dict(filters), key)))
-        return f"{payload}.{self._tag(payload)}"
+        """Pack a position into an opaque, signed, URL-safe token (`CursorState`'s array)."""
+        state = (
+            CURSOR_VERSION,
+            scope,
+            filters if isinstance(filters, dict) else dict(filters),
+            key,
+        )
+        payload = _b64(_states.encode(state))
+        return (payload + b"." + self._tag(payload)).decode("ascii")
 
     def decode(self, token: str, scope: str) -> CursorState:
         """Unpack a cursor issued for `scope`; anything else is a 400 naming `cursor`."""
         payload, _, tag = token.partition(".")
-        if not (tag and token.isascii()) or not hmac.compare_digest(tag, self._tag(payload)):
+        if not (tag and token.isascii()) or not hmac.compare_digest(
+            tag.encode("ascii"), self._tag(payload.encode("ascii"))
+        ):
             raise invalid("cursor", NOT_OURS)
         try:
             raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
@@ -118,6 +141,10 @@ def merge_filters(
     return state.filters, state.key
 
 
+PAGING = frozenset({b"cursor", b"limit"})
+"""The parameters `next_link` sets itself; a query of only these keeps nothing."""
+
+
 def next_link(request: Request[Any, Any, Any], cursor: str, limit: int) -> str:
     """`Link` header value pointing at the next page with the same query.
 
@@ -126,8 +153,10 @@ def next_link(request: Request[Any, Any, Any], cursor: str, limit: int) -> str:
     # The client's parameters in the client's order: Litestar's parsed query orders them by
     # the hash seed, so two workers would write two different links for one request.
     raw_query: bytes = request.scope.get("query_string") or b""
-    pairs = parse_qsl(raw_query.decode("utf-8", errors="replace"), keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if k not in {"cursor", "limit"}]
+    kept: list[tuple[str, str]] = []
+    if any(part.partition(b"=")[0] not in PAGING for part in raw_query.split(b"&") if part):
+        pairs = parse_qsl(raw_query.decode("utf-8", errors="replace"), keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if k not in {"cursor", "limit"}]
     # The limit and the cursor (base64url and a dot) are URL-safe as they are.
     query = f"{urlencode(kept)}&" if kept else ""
     raw: bytes = (request.scope.get("raw_path") or b"").partition(b"?")[0]

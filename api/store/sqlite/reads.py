@@ -239,14 +239,21 @@ def _decoded(found: _Found) -> list[Comment]:
     return comments
 
 
+_ints = msgspec.json.Decoder(list[int])
+
+
+def _int_list(joined: str | None) -> list[int]:
+    """Integers `group_concat` joined with commas, parsed in one call (None: no rows)."""
+    return _ints.decode(f"[{joined}]") if joined else []
+
+
 def _read_page(db: sqlite3.Connection, sql: str, params: list[object]) -> tuple[_Found, str]:
     objects, ranks, ids = db.execute(sql, params).fetchone()
-    found = _with_attachments(db, objects, [int(i) for i in ids.split(",")] if ids else [])
-    return found, ranks or ""
+    return _with_attachments(db, objects, _int_list(ids)), ranks or ""
 
 
 def _page(found: _Found, ranks: str) -> tuple[list[Comment], list[int]]:
-    return _decoded(found), [int(r) for r in ranks.split(",")] if ranks else []
+    return _decoded(found), _int_list(ranks)
 
 
 async def list_comments(
@@ -267,6 +274,7 @@ async def list_comments(
 async def article_comments(
     loop_db: sqlite3.Connection,
     conn: aiosqlite.Connection,
+    known: KnownArticles,
     article_id: int,
     *,
     filters: CommentFilter,
@@ -278,16 +286,43 @@ async def article_comments(
     reads it, on the event loop (`on_loop`): a few indexed statements, bounded by `limit`."""
     sql, params = _page_sql(article_id, filters, sort, after, limit)
 
-    def work(db: sqlite3.Connection) -> tuple[list[Any], tuple[_Found, str] | None]:
-        article = db.execute(
-            f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
-        ).fetchall()
+    def work(db: sqlite3.Connection) -> tuple[Article | None, tuple[_Found, str] | None]:
+        article = known.get(db, article_id)
         return article, _read_page(db, sql, params) if article else None
 
     article, found = await on_loop(loop_db, conn, work)
-    if not article or found is None:
+    if article is None or found is None:
         return None, [], []
-    return rows.article(article[0]), *_page(*found)
+    return article, *_page(*found)
+
+
+class KnownArticles:
+    """Articles (and ids with none) as read for one data generation, so a page or a tree
+    skips the article's row and its two quote counts: reading the generation inside the
+    request's read transaction costs a few microseconds, the article a few tens, and every
+    write moves the generation on, so a remembered article is always the one the data now
+    holds. Each dict belongs to one generation (a read still on an older snapshot starts
+    its own), and a full one starts again. Callers get a copy: routes add to an Article."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._known: tuple[int, dict[int, Article | None]] = (-1, {})
+
+    def get(self, db: sqlite3.Connection, article_id: int) -> Article | None:
+        """The article `article_id` in `db`'s read transaction now, or None."""
+        generation = db.execute("SELECT n FROM data_generation").fetchall()[0][0]
+        known = self._known
+        if known[0] != generation or len(known[1]) >= self.size:
+            known = self._known = (generation, {})
+        articles = known[1]
+        if article_id in articles:
+            found = articles[article_id]
+        else:
+            row = db.execute(
+                f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            ).fetchall()
+            found = articles[article_id] = rows.article(row[0]) if row else None
+        return None if found is None else msgspec.structs.replace(found)
 
 
 async def in_thread(conn: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -392,6 +427,7 @@ def _longer_than(db: sqlite3.Connection, article_id: int, bound: int) -> bool:
 async def article_tree(
     loop_db: sqlite3.Connection,
     conn: aiosqlite.Connection,
+    known: KnownArticles,
     article_id: int,
     plan: Callable[[list[Skeleton]], tuple[T, list[int]]],
 ) -> tuple[Article, T, dict[int, CommentNode]] | None:
@@ -400,17 +436,15 @@ async def article_tree(
     read transaction: on the event loop (`on_loop`) for a thread of at most
     `LOOP_TREE_COMMENTS` comments, else in one hand-off to the connection's thread."""
 
-    def work(db: sqlite3.Connection, bound: int | None) -> tuple[Any, T, _Found] | None:
-        article = db.execute(
-            f"SELECT {rows.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
-        ).fetchall()
-        if not article:
+    def work(db: sqlite3.Connection, bound: int | None) -> tuple[Article, T, _Found] | None:
+        article = known.get(db, article_id)
+        if article is None:
             return None
         if bound is not None and _longer_than(db, article_id, bound):
             raise _LongThread
         skeleton = _skeleton.decode(db.execute(_SKELETON_SQL, (article_id,)).fetchone()[0])
         planned, ids = plan(skeleton)
-        return article[0], planned, _read_nodes(db, ids)
+        return article, planned, _read_nodes(db, ids)
 
     try:
         found = await on_loop(loop_db, conn, lambda db: work(db, LOOP_TREE_COMMENTS))
@@ -419,7 +453,7 @@ async def article_tree(
     if found is None:
         return None
     article, planned, nodes = found
-    return rows.article(article), planned, _nodes(nodes)
+    return article, planned, _nodes(nodes)
 
 
 async def get_comments(conn: aiosqlite.Connection, ids: list[int]) -> dict[int, Comment]:

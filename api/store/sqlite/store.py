@@ -73,6 +73,7 @@ class SqliteStore:
         self._health = health_conn
         self._search = search_pool
         self._common = reads.CommonWords()
+        self._articles = reads.KnownArticles()
 
     @classmethod
     async def open(cls, path: Path, search_deadline: float) -> SqliteStore:
@@ -187,7 +188,14 @@ class SqliteStore:
     ) -> tuple[Article | None, list[Comment], list[int]]:
         """See `reads.article_comments`: article and page read on the event loop."""
         return await reads.article_comments(
-            self._loop, self.conn, article_id, filters=filters, sort=sort, after=after, limit=limit
+            self._loop,
+            self.conn,
+            self._articles,
+            article_id,
+            filters=filters,
+            sort=sort,
+            after=after,
+            limit=limit,
         )
 
     async def article_tree(
@@ -195,7 +203,7 @@ class SqliteStore:
     ) -> tuple[Article, P, dict[int, CommentNode]] | None:
         """See `reads.article_tree`: a short thread read on the event loop, a long one in
         one hand-off."""
-        return await reads.article_tree(self._loop, self.conn, article_id, plan)
+        return await reads.article_tree(self._loop, self.conn, self._articles, article_id, plan)
 
     async def get_comment_nodes(self, ids: list[int]) -> dict[int, CommentNode]:
         """See `reads.get_comment_nodes`: nodes built as JSON by SQLite."""

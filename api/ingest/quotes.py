@@ -497,6 +497,8 @@ NOT_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum
 def _words(text: str) -> list[str]:
     """The words (`\\w+`) of `text`, lowercased (ASCII text is split without the pattern: its
     non-word characters turned to spaces)."""
+    if text.isascii():  # (a str knows this without a look at its characters)
+        return text.encode().translate(LOWER_WORD_BYTES).decode().split()
     lowered = text.lower()
     if lowered.isascii():
         return lowered.translate(NOT_WORD).split()
@@ -510,6 +512,9 @@ def _normal(text: str) -> str:
 
 # Every ASCII byte that is not a word character, as a space (for bytes.translate).
 NOT_WORD_BYTES = bytes(c if c > 127 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
+# The same, with ASCII capitals lowercased: lowering and splitting ASCII text in one pass.
+# ("A".."Z" are 65..90, "a".."z" 97..122)
+LOWER_WORD_BYTES = bytes(c + 32 if 65 <= c <= 90 else NOT_WORD_BYTES[c] for c in range(256))
 # The characters beyond ASCII that comments hold most, none of them a word character, in UTF-8.
 COMMON_MARKS = tuple(mark.encode() for mark in "’…”“–—‘")
 
@@ -517,14 +522,15 @@ COMMON_MARKS = tuple(mark.encode() for mark in "’…”“–—‘")
 def _byte_words(text: str) -> list[bytes] | None:
     """`_words(text)` in UTF-8, found by byte operations alone (several times faster); None
     when `text` holds a character beyond ASCII besides COMMON_MARKS, which only the pattern
-    reads right."""
-    data = text.lower().encode()
-    if not data.isascii():
+    reads right (and `_words` then finds the same words)."""
+    data = text.encode()
+    if not text.isascii():
         for mark in COMMON_MARKS:
             data = data.replace(mark, b" ")
         if not data.isascii():
             return None
-    return data.translate(NOT_WORD_BYTES).split()
+    # ASCII and marks alone, which have no case: lowering the ASCII bytes lowers the text
+    return data.translate(LOWER_WORD_BYTES).split()
 
 
 class CommentLike(Protocol):
@@ -546,14 +552,15 @@ def _sources(
     rarest word that holds the whole needle and may be quoted by it (at most
     MAX_SOURCE_CANDIDATES of them are examined)."""
     wanted = {word for needle in needles for word in needle.split()}
-    encoded = {word.encode(): word for word in wanted}
-    holding: dict[str, list[int]] = defaultdict(list)  # needle word -> comments, in order
+    encoded = {word.encode() for word in wanted}  # the words as _byte_words finds them
+    # needle word, in UTF-8 -> comments holding it, in order
+    holding: dict[bytes, list[int]] = defaultdict(list)
     for i, comment in enumerate(comments):
         ascii_words = _byte_words(comment.body)
         if ascii_words is None:
-            held = wanted.intersection(_words(comment.body))
+            held = {word.encode() for word in wanted.intersection(_words(comment.body))}
         else:
-            held = {encoded[word] for word in encoded.keys() & ascii_words}
+            held = encoded.intersection(ascii_words)  # walks the comment's words alone
         for word in held:
             holding[word].append(i)
     normal: dict[int, str] = {}  # the words of each comment looked into, joined once
@@ -565,7 +572,7 @@ def _sources(
 
     found: dict[tuple[str, int], int] = {}
     for needle, quoting in needles.items():
-        rarest = min((holding[w] for w in needle.split()), key=len)
+        rarest = min((holding[w.encode()] for w in needle.split()), key=len)
         for position in quoting:
             source = next(
                 (

@@ -40,6 +40,12 @@ RENDERINGS: tuple[Rendering, ...] = (
     generic,
 )
 
+# RENDERINGS indexes, surest first (by CEILING; a tie keeps RENDERINGS order): those that may
+# score above LOW_CEILING, and the others.
+_BY_CEILING = sorted(range(len(RENDERINGS)), key=lambda i: (-RENDERINGS[i].CEILING, i))
+_SURE = [i for i in _BY_CEILING if RENDERINGS[i].CEILING > LOW_CEILING]
+_UNSURE = [i for i in _BY_CEILING if RENDERINGS[i].CEILING <= LOW_CEILING]
+
 __all__ = [
     "RENDERINGS",
     "Choice",
@@ -80,19 +86,21 @@ def choose(lines: Sequence[str], *, runner_up: bool = True) -> Choice | None:
     surest first (by CEILING): a rendering that reads the page is taken as soon as none of
     those not asked yet could outrank it, and the renderings that never score above
     LOW_CEILING are asked only when no rendering scoring above it reads the page (they rank
-    below every such one, so they could not be chosen)."""
+    below every such one, so they could not be chosen), surest first in turn (the generic
+    reader's recurring meta lines settle most such pages before Disqus's name lines are
+    looked for)."""
     known: dict[int, float] = {}
     tried: set[str] = set()  # renderings already split, finding no comment
     if not runner_up:
-        sure = sorted(
-            (i for i, r in enumerate(RENDERINGS) if r.CEILING > LOW_CEILING),
-            key=lambda i: (-RENDERINGS[i].CEILING, i),
-        )
-        for step, i in enumerate(sure):
-            known[i] = RENDERINGS[i].detect(lines)
-            chosen = _split_settled(lines, known, sure[step + 1 :], tried)
-            if chosen is not None:
-                return chosen
+        # The sure renderings, then the others (those scoring above LOW_CEILING outrank every
+        # one of these), each group surest first.
+        for floor, group in ((LOW_CEILING, _SURE), (0.0, _UNSURE)):
+            for step, i in enumerate(group):
+                known[i] = RENDERINGS[i].detect(lines)
+                chosen = _split_settled(lines, known, group[step + 1 :], tried, floor)
+                if chosen is not None:
+                    return chosen
+        return None  # every rendering was asked, and each that scored was split
     ranked = [t for t in _ranked(lines, known) if t[0] > 0]
     for index, (score, name, rendering) in enumerate(ranked):
         section = None if name in tried else rendering.split(lines)
@@ -111,14 +119,18 @@ def _outranks(score: float, index: int, other: int) -> bool:
 
 
 def _split_settled(
-    lines: Sequence[str], known: dict[int, float], unasked: list[int], tried: set[str]
+    lines: Sequence[str],
+    known: dict[int, float],
+    unasked: list[int],
+    tried: set[str],
+    floor: float,
 ) -> Choice | None:
-    """The first, best first, of the renderings scored so far (`known`, above LOW_CEILING)
-    that reads the page, among those no `unasked` rendering could outrank; each split that
-    finds no comment is added to `tried`."""
+    """The first, best first, of the renderings scored so far (`known`, above `floor`) that
+    reads the page, among those no `unasked` rendering could outrank; each split that finds
+    no comment is added to `tried`."""
     for i in sorted(known, key=lambda i: (-known[i], i)):
         rendering = RENDERINGS[i]
-        if known[i] <= LOW_CEILING:
+        if known[i] <= floor:
             break
         if rendering.NAME in tried:
             continue

@@ -16,10 +16,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress, count
+from typing import AnyStr
 
 DIGIT = re.compile(r"\d")
 ASCII = bytes(range(128))
 NOT_DIGIT_OR_BREAK = bytes(b for b in range(256) if b not in b"0123456789\n")
+
+
+# The only characters beyond ASCII that lowercase to ASCII letters ("İ" to "i" and a dot
+# above, the Kelvin sign to "k"): on a page without them, an ASCII string's place in the
+# lowercased text is its place in the UTF-8 with only the ASCII letters lowercased (found in
+# bytes, several times faster than lowercasing the text).
+LOWER_TO_ASCII = ("\u0130", "\u212a")
 
 
 @dataclass(slots=True)
@@ -27,8 +35,14 @@ class _Page:
     lines: Sequence[str]
     text: str
     counted: bool  # whether the text's line breaks are those between lines (none holds one)
-    lowered: str | None = None
+    lowered: str | bytes | None = None  # the text lowercased, or its UTF-8 so (see above)
     starts: list[int] | None = None  # offset of each line in `text`, when not `counted`
+    encoded: bytes | None = None  # the text in UTF-8
+
+    def utf8(self) -> bytes:
+        if self.encoded is None:
+            self.encoded = self.text.encode("utf-8", "surrogatepass")
+        return self.encoded
 
 
 def _starts(lines: Iterable[str]) -> list[int]:
@@ -50,16 +64,16 @@ def _page(lines: Sequence[str]) -> _Page:
     return page
 
 
-def _counting(text: str, needles: Iterable[str]) -> set[int]:
-    """The lines of `text` (split at its line breaks) holding any of `needles`."""
+def _counting(text: AnyStr, needles: Iterable[AnyStr], newline: AnyStr) -> set[int]:
+    """The lines of `text` (split at its `newline`s) holding any of `needles`."""
     found: set[int] = set()
     for needle in needles:
         line, counted = 0, 0  # the line holding offset `counted`
         at = text.find(needle)
         while at != -1:
-            line += text.count("\n", counted, at)
+            line += text.count(newline, counted, at)
             found.add(line)
-            end = text.find("\n", at + len(needle))
+            end = text.find(newline, at + len(needle))
             if end == -1:
                 break
             line, counted = line + 1, end + 1
@@ -96,11 +110,21 @@ def lines_holding(
             return sorted(_slow_holding(page, needles))
         return [i for i, line in enumerate(lines) if any(n in line.lower() for n in needles)]
     if not lower:
-        return sorted(_counting(page.text, needles))
+        return sorted(_counting(page.text, needles, "\n"))
+    needles = list(needles)
     if page.lowered is None:
         # Lowercasing never adds or drops a line break (no other character lowers to one).
-        page.lowered = page.text.lower()
-    return sorted(_counting(page.lowered, needles))
+        text = page.text
+        if any(c in text for c in LOWER_TO_ASCII):
+            page.lowered = text.lower()
+        else:
+            page.lowered = page.utf8().lower()  # bytes.lower lowercases ASCII letters alone
+    lowered = page.lowered
+    if isinstance(lowered, bytes) and all(n.isascii() for n in needles):
+        return sorted(_counting(lowered, [n.encode() for n in needles], b"\n"))
+    if isinstance(lowered, bytes):  # a needle beyond ASCII: the text lowercased in full
+        lowered = page.lowered = page.text.lower()
+    return sorted(_counting(lowered, needles, "\n"))
 
 
 def lines_starting(lines: Sequence[str], word: str) -> list[int]:
@@ -133,7 +157,7 @@ def digit_lines(lines: Sequence[str]) -> list[int]:
     page = _page(lines)
     # The page's UTF-8 with every byte but ASCII digits and line breaks deleted: what is left
     # of a line is its ASCII digits (no other character's encoding holds a byte below 128).
-    encoded = page.text.encode("utf-8", "surrogatepass")
+    encoded = page.utf8()
     kept = encoded.translate(None, NOT_DIGIT_OR_BREAK)
     by_line = kept.split(b"\n")
     if len(by_line) == len(lines):

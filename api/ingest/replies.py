@@ -52,7 +52,9 @@ THANKS = re.compile(
 POSSESSIVE = re.compile(r"['’]s?$")
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
-MIN_EXCERPT = 40  # characters of an unmarked opening line repeated from an earlier comment
+# An unmarked opening sentence repeated from an earlier comment: its length in characters
+MIN_EXCERPT, MAX_EXCERPT = 40, 240
+SENTENCE_END = re.compile(r"[.?!]\s+\S")  # a sentence's end inside a line
 QUOTE_MARKS = "\"'“”‘’«» "
 VOCATIVE = re.compile(r"^(?P<name>[^\n,:!—–-]{1,40}?)\s*(?:,|:|!|\s(?:--|[-—–]))(?:\s|$)")
 QUOTED = re.compile(
@@ -187,9 +189,15 @@ class Authors:
                     if position is not None and self.names[position] != replier:
                         return position
         excerpt = _opening_quote(text)
-        if excerpt is None and len(paragraphs) > 1 and len(paragraphs[0]) >= MIN_EXCERPT:
-            # an earlier comment's sentence repeated alone, then answered, without marks
-            excerpt = _plain(paragraphs[0]).strip(' "')
+        if excerpt is None and len(paragraphs) > 1:
+            first = paragraphs[0].strip()
+            if (
+                MIN_EXCERPT <= len(first) <= MAX_EXCERPT
+                and "\n" not in first
+                and SENTENCE_END.search(first) is None
+            ):
+                # an earlier comment's sentence repeated alone, then answered, without marks
+                return self._repeated(first, _key(author))
         if excerpt is None:
             return None
         if self.article_plain is None:
@@ -197,6 +205,22 @@ class Authors:
         if excerpt in self.article_plain:
             return None  # readers quoting the article answer no one of them
         return self._sole_source(excerpt, _key(author))
+
+    def _repeated(self, sentence: str, replier: str) -> int | None:
+        """The one recent comment, by someone else, that says `sentence` as written (not
+        right after a quote mark); None when none or several do, or the article says it."""
+        found = None
+        for position in range(max(0, len(self.bodies) - LOOKBACK), len(self.bodies)):
+            if self.names[position] == replier:
+                continue
+            body = self.bodies[position]
+            at = body.find(sentence)
+            if at < 0 or body[:at].rstrip()[-1:] in QUOTE_MARKS + ">":
+                continue
+            if found is not None:
+                return None
+            found = position
+        return None if found is None or sentence in self.article else found
 
     def _sole_source(self, excerpt: str, replier: str) -> int | None:
         """The one recent comment, by someone else, that says `excerpt` in its own words (not

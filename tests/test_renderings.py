@@ -1796,3 +1796,18 @@ def test_an_earlier_comments_sentence_repeated_alone_then_answered_names_it() ->
     ]
     page = parse_page(_flat_thread(said))
     assert [t.parent for t in page.threads] == [None, None, 0]
+
+
+def test_a_slashdot_header_with_a_spelled_out_address_is_a_header() -> None:
+    section = (
+        "by alpha (1234) on Monday July 23, @09:16PM (#40744375)\n"
+        "A first comment of some words.\n"
+        "    by beta (2345) <<beta> <at> <gmail.com>> on Monday July 23, @11:51PM (#40745273)"
+        " Homepage\n"
+        "    A reply to the first one.\n"
+        "        by gamma (3456) <gamma@example.com> on Monday July 23, @11:55PM (#40745280)\n"
+        "        A reply to the reply.\n"
+    )
+    page = parse_page(ARTICLE + GAP + section)
+    assert [c.author for c in page.comments] == ["alpha", "beta", "gamma"]
+    assert [t.parent for t in page.threads] == [None, 0, 1]

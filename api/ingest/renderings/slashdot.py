@@ -23,7 +23,7 @@ CEILING = 0.9  # the most `detect` answers
 HEADER = re.compile(
     r"^\s*by\s+(?P<name>[^()<>]{1,60}?)"
     r"(?:\s+\((?P<uid>\s?\d[\d ]{0,10})\))?(?:\s+\*)?"  # "(826 50) *": digits the page spaced
-    r"(?:\s+<[^<>]{0,80}>)?"
+    r"(?:\s+<(?:[^<>]|<[^<>]{0,40}>){0,80}>)?"  # an address, "<<name> <at> <site.com>>" too
     r"(?:\s+on\s+(?P<when>[^()]{4,60}?))?(?:\s+\(#\s*[\d ]{1,12}\))?"
     r"(?:\s+(?:Homepage|Journal))*\s*$"
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from api.ingest.renderings.shapes import HEADING, clean_name, plausible_name
-from api.ingest.times import find_time
+from api.ingest.times import DIGIT, find_time
 
 HEAD_LINES = 8
 # "TRENDING: ...": a one-word label; "CHURUMURI POLL: ..." is part of the headline
@@ -61,7 +61,6 @@ WEEKDAY_DATE = re.compile(
     re.IGNORECASE,
 )
 DATE_TOKEN = re.compile(r"\w+|[^\w\s]")
-DIGIT = re.compile(r"\d")
 DATE_TOKENS = 8  # the most tokens a date line shows ("09 / July / 2012 , 10 : 30 am")
 CRUMB = re.compile(r"\s(?:>|»|\u203a|→|/)\s.*\s(?:>|»|\u203a|→|/)\s")
 DATED_WORDS = 6  # "June 11, 2012 in Reviews with 37 Comments": a date, then a few words

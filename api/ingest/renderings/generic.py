@@ -536,13 +536,19 @@ def _profiles_close(lines: Sequence[str], metas: list[Meta], floor: int) -> Sect
     return Section(first, counter + 1, comments, [line for line, _ in blocks])
 
 
+def _text_end(lines: Sequence[str]) -> int:
+    """The line after the page's last line of text."""
+    end = len(lines)
+    while end > 0 and blank(lines[end - 1]):
+        end -= 1
+    return end
+
+
 def _one_set_apart(lines: Sequence[str]) -> list[int]:
     """An indented name line over an indented paragraph that ends the page, set apart from the
     text above by a wide gap: a page's one comment, shown without a date. The lines of the
     name and the paragraph, or [] (a name alone is short, with no mark at its end)."""
-    end = len(lines)
-    while end > 0 and blank(lines[end - 1]):
-        end -= 1
+    end = _text_end(lines)
     start = end
     while start > 0 and not blank(lines[start - 1]):
         start -= 1
@@ -573,9 +579,7 @@ def _one_dated_set_apart(lines: Sequence[str]) -> list[int]:
     at = 0
     while at < len(lines) and blank(lines[at]):
         at += 1
-    end = len(lines)
-    while end > 0 and blank(lines[end - 1]):
-        end -= 1
+    end = _text_end(lines)
     for start in range(end - 2, max(end - 2 - MAX_LONE_BODY - 3, at), -1):
         if not _date_alone(lines[start]) or _gap_before(lines, start) < GAP:
             continue
@@ -596,9 +600,7 @@ def _one_dated_set_apart_section(lines: Sequence[str]) -> Section | None:
     dates = _one_dated_set_apart(lines)
     if not dates:
         return None
-    end = len(lines)
-    while blank(lines[end - 1]):
-        end -= 1
+    end = _text_end(lines)
     posted = " ".join(lines[i].strip() for i in dates)
     body = body_text(lines, dates[-1] + 1, end)
     return Section(dates[0], end, [RawComment("", body, dates[0], posted)], dates[:1])
@@ -613,9 +615,7 @@ def _unsigned_after_gap(lines: Sequence[str]) -> list[int]:
     """The text that ends the page after a gap of WIDE_GAP blank lines or more: a page's one
     comment, shown without a name or a date. Its first and last lines, or [] (more than
     MAX_LONE_BODY lines, a gap of GAP inside, a date or a page's heading in it: not one)."""
-    end = len(lines)
-    while end > 0 and blank(lines[end - 1]):
-        end -= 1
+    end = _text_end(lines)
     start = end
     text: list[str] = []
     while start > 0:

@@ -65,6 +65,8 @@ THREADBASE = [sys.executable, "-c", "from api.cli import main; main()"]
 DURABLE = ["fsync=on", "synchronous_commit=on", "full_page_writes=on", "shared_buffers=256MB"]
 """Over the tests' settings (tests/pg_cluster.py turns flushing off): a primary as deployed."""
 WRITE_PAGES = 200
+ESTIMATE_NODES = 8
+"""The node count the estimate works through."""
 
 
 @dataclass(frozen=True)
@@ -323,9 +325,49 @@ def render(
         "The store-write row is one writer; on PostgreSQL, writes of different pages take "
         "different advisory locks (keyed by the page's identity), so several API nodes write "
         "side by side (parsing runs on the nodes).",
+        "",
+        *estimate(results, pg_write),
         END,
     ]
     return "\n".join(lines)
+
+
+def estimate(results: dict[str, dict[str, Result]], pg_write: WriteRate) -> list[str]:
+    """The scaling estimate on paper, from this run's PostgreSQL rows (README explains the
+    reasoning and the partitioning past one primary)."""
+    page = results.get(PAGE, {}).get("postgresql")
+    if page is None or not page.rps:
+        return ["(No estimate: the comments page was not measured on PostgreSQL.)"]
+    nodes = ESTIMATE_NODES
+    others = [
+        f"{label} {by_engine['postgresql'].rps:,.0f}/s"
+        for label, by_engine in results.items()
+        if label != PAGE and "postgresql" in by_engine and by_engine["postgresql"].header
+    ]
+    return [
+        "### How far N nodes go: an estimate from these rows",
+        "",
+        f"- **One node** (the app's {os.cpu_count() or 1} workers against PostgreSQL, "
+        f"uncached): {page.rps:,.0f} comments pages/s (p50 {page.p50_ms:.1f} ms)"
+        + "".join(f"; {other}" for other in others)
+        + ".",
+        f"- **N nodes, R read replicas.** The nodes hold no state, so they offer N times "
+        f"{page.rps:,.0f} pages/s while the databases keep up. One machine here did the "
+        "database's work, the app's and wrk's at once, so a standby of its size answers at "
+        f"least q = {page.rps:,.0f} pages/s of queries: reads served are about "
+        f"`min(N * {page.rps:,.0f}, (R + 1) * q)`, the primary taking the read-your-writes "
+        f"reads. By this floor, {nodes} nodes ({nodes * page.rps:,.0f} pages/s) want "
+        f"R = {nodes - 1} standbys of this size, or fewer, larger ones. Every standby "
+        "replays every write: replicas add reads only.",
+        f"- **Writes: the primary caps them.** One writer stored {pg_write.pages_per_s:,.1f} "
+        f"pages/s, {pg_write.comments_per_s:,.0f} comments/s "
+        f"(about {pg_write.pages_per_s * 86_400 / 1e6:,.1f} million such pages a day); "
+        "writers of different pages take different locks and add up until the primary's "
+        "cores and WAL flushes are busy. Adding nodes adds parsing, not primary capacity.",
+        "- **Past one primary**: partition by article, shard key `article_id` (e.g. Citus; "
+        "every table but the key tables reaches `article_id`), as README's "
+        '"Beyond one machine" explains.',
+    ]
 
 
 if __name__ == "__main__":

@@ -58,6 +58,10 @@ def test_postgresql_section_puts_both_engines_side_by_side(tmp_path: Path) -> No
     assert f"- {run.PAGE}: `{page}`" in section
     assert "| 10.0 pages/s, 500 comments/s |" in section
     assert "600 s, 1,667 comments/s (1,000,000 comments)" in section
+    # The estimate works from the same rows: 8 nodes of 100 pages/s, 10 pages/s written.
+    assert "### How far N nodes go: an estimate from these rows" in section
+    assert "8 nodes (800 pages/s) want R = 7 standbys" in section
+    assert "about 0.9 million such pages a day" in section
     out = tmp_path / "BENCHMARKS.md"
     out.write_text("# Benchmarks\n\nSQLite rows\n")
     postgres.write_section(out, section)

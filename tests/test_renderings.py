@@ -3,6 +3,7 @@ hand-annotated sample pages (their marker line is never shown to the parser)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -1811,3 +1812,37 @@ def test_a_slashdot_header_with_a_spelled_out_address_is_a_header() -> None:
     page = parse_page(ARTICLE + GAP + section)
     assert [c.author for c in page.comments] == ["alpha", "beta", "gamma"]
     assert [t.parent for t in page.threads] == [None, 0, 1]
+
+
+def _signed_below(comments: list[tuple[str, str]]) -> str:
+    """A page whose comments are signed below their text: `by NAME on DATE` closing each."""
+    section = "".join(
+        f"{body}\n\nby {name} on Aug 8, 2012 5:{20 + i:02d} PM PDT    \n"
+        for i, (name, body) in enumerate(comments)
+    )
+    return ARTICLE + GAP + section
+
+
+def test_eval_matches_a_short_annotated_body_by_the_comment_it_opens(tmp_path: Path) -> None:
+    """An annotated body shorter than the match key ("Heh") is the comment that starts with
+    it, not an earlier one that merely holds the word (here one the annotation leaves out)."""
+    text = _signed_below(
+        [
+            ("alpha", "I said heh at the time, and meant it."),
+            ("beta", "Heh\n\nThat was quite a game."),
+        ]
+    )
+    (tmp_path / "1.txt").write_text(text, encoding="utf-8")
+    beta = {"author": "beta", "posted": "Aug 8, 2012 5:21 PM PDT", "body": "Heh"}
+    annotation = {
+        "page": "1.txt",
+        "rendering": "other",
+        "title": "Cheaper Servers by Choosing Well",
+        "byline": None,
+        "published": None,
+        "boundary": text.count("\n", 0, text.index("I said heh")) + 1,
+        "comments": [{**beta, "parent": None, "kind": "comment"}],
+    }
+    (tmp_path / "1.expected.json").write_text(json.dumps(annotation), encoding="utf-8")
+    tally = score_pages([tmp_path / "1.expected.json"]).overall
+    assert (tally.found, tally.authors, tally.times) == (1, 1, 1)

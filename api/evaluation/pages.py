@@ -131,26 +131,29 @@ def boundary_right(text: str, truth: int) -> bool:
 
 
 def _match(expected: Sequence[ExpectedPageComment], page: ParsedPage) -> list[int | None]:
-    """For each annotated comment, the parsed comment whose body starts alike (in order)."""
+    """For each annotated comment, the parsed comment whose body starts alike (in order).
+
+    A body given whole and shorter than MATCH_CHARS (a one-word subject line, "+1") is matched
+    by the parsed body it starts, before any body that merely holds it; among several, the
+    first after the last comment matched comes first, as the page's order would have it."""
     starts: dict[str, list[int]] = {}
     for i, c in enumerate(page.comments):
         starts.setdefault(_norm(c.body)[:MATCH_CHARS], []).append(i)
+    heads = [_norm(c.body[:600]) for c in page.comments]
     used: set[int] = set()
     out: list[int | None] = []
+    last = -1
     for want in expected:
         key = _norm(want.body)[:MATCH_CHARS]
         hit = next((i for i in starts.get(key, ()) if i not in used), None)
-        if hit is None:  # the body may begin with a subject or a leftover line
-            hit = next(
-                (
-                    i
-                    for i, c in enumerate(page.comments)
-                    if i not in used and key and key in _norm(c.body[:600])
-                ),
-                None,
-            )
+        if hit is None and key:
+            order = [*range(last + 1, len(heads)), *range(last + 1)]
+            hit = next((i for i in order if i not in used and heads[i].startswith(key)), None)
+            if hit is None:  # the body may begin with a subject or a leftover line
+                hit = next((i for i in order if i not in used and key in heads[i]), None)
         if hit is not None:
             used.add(hit)
+            last = hit
         out.append(hit)
     return out
 

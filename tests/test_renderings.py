@@ -1823,6 +1823,36 @@ def _signed_below(comments: list[tuple[str, str]]) -> str:
     return ARTICLE + GAP + section
 
 
+def test_a_name_without_letters_in_the_recurring_signature_is_a_name() -> None:
+    page = parse_page(
+        _signed_below(
+            [
+                ("alpha", "The first comment's few words."),
+                ("beta", "Another comment here, a bit longer."),
+                ("4-6-3", "The Hype\n\nReminded me of an earlier pitcher."),
+                ("gamma", "A last word on the game."),
+            ]
+        )
+    )
+    assert [c.author for c in page.comments] == ["alpha", "beta", "4-6-3", "gamma"]
+    assert page.comments[2].body.startswith("The Hype")
+    assert page.comments[1].body == "Another comment here, a bit longer."
+
+
+def test_this_alone_opening_a_comment_is_what_it_says() -> None:
+    """A lone "This" is agreement, not a button ("Like this", "Share this")."""
+    page = parse_page(
+        _signed_below(
+            [
+                ("alpha", "The first comment's few words."),
+                ("beta", "This\n\nit really is an advantage with that outfield."),
+                ("gamma", "A last word on the game."),
+            ]
+        )
+    )
+    assert page.comments[1].body.startswith("This\n\nit really is")
+
+
 def test_eval_matches_a_short_annotated_body_by_the_comment_it_opens(tmp_path: Path) -> None:
     """An annotated body shorter than the match key ("Heh") is the comment that starts with
     it, not an earlier one that merely holds the word (here one the annotation leaves out)."""
@@ -1846,3 +1876,15 @@ def test_eval_matches_a_short_annotated_body_by_the_comment_it_opens(tmp_path: P
     (tmp_path / "1.expected.json").write_text(json.dumps(annotation), encoding="utf-8")
     tally = score_pages([tmp_path / "1.expected.json"]).overall
     assert (tally.found, tally.authors, tally.times) == (1, 1, 1)
+
+
+def test_a_short_line_closing_on_an_earlier_commenters_name_answers_them() -> None:
+    said = [
+        ("Nico", 0, "The bullpen held the lead for once, which is the story of the night."),
+        ("Ann", 5, "A good start from the new pitcher too."),
+        ("Rudi", 7, "You nailed it Nico\n\nThe pen has been the difference all month."),
+        ("Tim", 9, "Hey Ann\n\nHappy birthday to the team, a good season so far."),
+    ]
+    page = parse_page(_flat_thread(said))
+    assert page.threads[2].parent == 0
+    assert page.threads[3].parent is None  # a greeting, as readers greet the post's writer

@@ -50,6 +50,11 @@ THANKS = re.compile(
     re.IGNORECASE,
 )
 POSSESSIVE = re.compile(r"['’]s?$")
+# A short line that ends by naming whom it answers ("You nailed it Nico", "Agreed, Ann").
+CLOSING_WORD = re.compile(r"[^\W\d_][\w'’-]{1,30}")
+MAX_CLOSING_WORDS, MAX_CLOSING_CHARS = 6, 60
+# "Hey Tim", "Hi Tim": readers greet the post's writer so, not the commenter of that name.
+GREETINGS = frozenset("hi hey hello hiya howdy dear yo greetings".split())
 CANDIDATES = 8  # namesakes a reply chooses among: the latest ones
 MIN_QUOTED = 20  # characters of a quotation that can tell namesakes apart
 # An unmarked opening sentence repeated from an earlier comment: its length in characters
@@ -460,6 +465,11 @@ def stated_parent(
         found = authors.choose(authors.find_all(name, loose=loose), body, author, when)
         if found is not None:
             return found
+    closing = _closing_name(opened.first)
+    if closing is not None:  # "You nailed it Nico": a short line closing on a whole name
+        found = authors.choose(authors.find_all(closing, loose=False), body, author, when)
+        if found is not None and _key(authors.names[found]) != _key(author):
+            return found
     handle = HANDLE_OPENING.match(text)
     if handle is not None:  # "boborci If you …": a reader's handle, as typed, opening the reply
         found = authors.choose(authors.find_all(handle[1], loose=False), body, author, when)
@@ -479,6 +489,18 @@ def stated_parent(
             if found is not None:
                 return found
     return None
+
+
+def _closing_name(first: str) -> str | None:
+    """The name a short first line closes on, after a space or a comma, when words come before
+    it and the line is no greeting ("Hey Tim": readers greet the post's writer so)."""
+    if len(first) > MAX_CLOSING_CHARS or not first[-1:].isalpha():
+        return None
+    words = first.split()
+    if not 2 <= len(words) <= MAX_CLOSING_WORDS or words[0].lower().strip(",!") in GREETINGS:
+        return None
+    name = words[-1]
+    return name if CLOSING_WORD.fullmatch(name) is not None else None
 
 
 def _addresses_others(text: str, authors: Authors, first: int) -> bool:

@@ -42,6 +42,9 @@ UI_WORDS = frozenset(
     "up down abuse this comment to log in or register recommend helpful unhelpful hide show thread "
     "↓ ↑ | · • - – [ ] ( ) # + 0 1 2 3 4 5 6 7 8 9 twitter facebook".split()
 )
+# Words that are part of a button only beside another ("Like this", "Log in", "Reply to"):
+# alone, "This" is what a comment says.
+UI_JOINERS = frozenset("this to in or".split())
 LEAD_WORDS = frozenset("posted written submitted comment commented reply added by on from".split())
 TAIL_WORDS = frozenset(
     "says said wrote writes added replied commented posted on at by | / • · - – — ,".split()
@@ -105,7 +108,11 @@ def is_ui(line: str) -> bool:
     if first and first[0].isalnum() and first[0] not in UI_WORDS:
         return False  # a word of letters or digits is one token, and not a button's ("Bob")
     words = UI_TOKEN.findall(lowered)
-    return 0 < len(words) <= 8 and all(w in UI_WORDS for w in words)
+    return (
+        0 < len(words) <= 8
+        and all(w in UI_WORDS for w in words)
+        and not all(w in UI_JOINERS for w in words)
+    )
 
 
 def is_link(word: str) -> bool:
@@ -218,11 +225,12 @@ TITLE_PARTS = ("«", "»", " — ", " – ", " - ", " | ")
 
 
 def loose_name(text: str) -> bool:
-    """Short, with a letter: a name where the line's shape, not its words, says it is one; a
-    linking post's title or a name with its site's ("Post title « Blog name") may be longer."""
+    """Short, with a letter or digit: a name where the line's shape, not its words, says it is
+    one ("4-6-3" in "by 4-6-3 on DATE"); a linking post's title or a name with its site's
+    ("Post title « Blog name") may be longer."""
     if any(part in text for part in TITLE_PARTS):
         return 0 < len(text) <= 160 and any(c.isalpha() for c in text)
-    return 0 < len(text) <= 60 and len(text.split()) <= 7 and any(c.isalpha() for c in text)
+    return 0 < len(text) <= 60 and len(text.split()) <= 7 and _has_alnum(text)
 
 
 def drop_name_label(author: str, body: str) -> str:

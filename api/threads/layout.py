@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from schemas import ThreadSort
@@ -81,10 +82,12 @@ class Tree:
         self.children: dict[int, list[Skeleton]] = {}
         self.orphans: dict[MissingParent, list[Skeleton]] = {}
         self.top: list[Skeleton | MissingParent] = []
-        ordered = sorted(comments, key=self.key)  # keys are unique: positions are
-        self.by_id: dict[int, Skeleton] = {c.id: c for c in ordered}
-        children, orphans, top = self.children, self.orphans, self.top
+        self.by_id: dict[int, Skeleton] = {}
+        order, backwards = _ORDERS.get(sort, (self.key, False))
+        ordered = sorted(comments, key=order, reverse=backwards)  # keys are unique: positions
+        children, orphans, top, by_id = self.children, self.orphans, self.top, self.by_id
         for c in ordered:
+            by_id[c.id] = c
             parent_id = c.parent_id
             if parent_id is not None:
                 kids = children.get(parent_id)
@@ -124,6 +127,12 @@ _KEYS: dict[ThreadSort, Callable[[Skeleton], SortKey]] = {
     "replies": lambda c: (-c.reply_count, c.position),
 }
 """`sort_key` for each sort."""
+_BY_TIME = itemgetter(Skeleton._fields.index("posted_at"), Skeleton._fields.index("position"))
+_ORDERS: dict[ThreadSort, tuple[Callable[[Skeleton], SortKey], bool]] = {
+    "oldest": (_BY_TIME, False),
+    "newest": (_BY_TIME, True),  # keys are unique, so this is the order of `_KEYS["newest"]`
+}
+"""Sorts a whole tree is put in with a key made in C rather than a call of `_KEYS`'s."""
 
 
 def layout(

@@ -179,7 +179,7 @@ class CommentController(Controller):
             seen_since=query.seen_since,
             removed=query.removed,
         )
-        article, rows, _ = await store.article_comments(
+        article, rows = await store.article_comments(
             article_id,
             filters=filters,
             sort=order,

@@ -36,7 +36,6 @@ from api.threads.layout import (
     SortKey,
     Tree,
     layout,
-    planned_ids,
 )
 from api.threads.layout import ancestors as ancestor_chain
 from schemas import (
@@ -206,7 +205,8 @@ class _Renderer:
     def build(self, node: Planned) -> ThreadNode:
         if isinstance(node, PlannedComment):
             c = self.comments[node.id]  # each comment appears once in a layout
-            c.replies = [self.build(r) for r in node.replies]
+            if node.replies:  # else the empty list the comment was read with
+                c.replies = [self.build(r) for r in node.replies]
             return c
         if isinstance(node, PlannedGroup):
             return MissingParentNode(
@@ -219,16 +219,19 @@ class _Renderer:
         return MoreNode(count=node.count, parent_id=parent_id, cursor=cursor, href=href)
 
 
-def _plan(tree: Tree, parent: Parent, bounds: _Bounds) -> list[Planned]:
-    """Lay out the nodes under `parent` within `bounds`."""
+def _plan(
+    tree: Tree, parent: Parent, bounds: _Bounds, ids: list[int] | None = None
+) -> list[Planned]:
+    """Lay out the nodes under `parent` within `bounds` (`tree` is in `bounds.sort`'s order);
+    the ids of the comments laid out go to `ids`."""
     return layout(
         tree,
         parent,
-        sort=bounds.sort,
         depth=bounds.depth,
         limit=bounds.limit,
         replies_per_node=bounds.per_node,
         after=bounds.after,
+        ids=ids,
     )
 
 
@@ -236,8 +239,9 @@ async def _subtree(
     store: Store, article_id: int, tree: Tree, parent: Parent, bounds: _Bounds
 ) -> list[ThreadNode]:
     """Lay out and render the nodes under `parent` within `bounds`."""
-    planned = _plan(tree, parent, bounds)
-    comments = await store.get_comment_nodes(planned_ids(planned))
+    ids: list[int] = []
+    planned = _plan(tree, parent, bounds, ids)
+    comments = await store.get_comment_nodes(ids)
     return _render(comments, article_id, tree, planned, bounds)
 
 
@@ -283,10 +287,11 @@ class ThreadController(Controller):
         )
 
         def plan(skeleton: list[Skeleton]) -> tuple[_TreePlan, list[int]]:
-            tree = Tree(skeleton)
+            tree = Tree(skeleton, bounds.sort)
             parent = _missing_parent(tree, bounds.orphan)
-            planned = _plan(tree, parent, bounds)
-            return (tree, parent, planned), planned_ids(planned)
+            ids: list[int] = []
+            planned = _plan(tree, parent, bounds, ids)
+            return (tree, parent, planned), ids
 
         found = await store.article_tree(article_id, plan)
         if found is None:
@@ -329,7 +334,7 @@ class ThreadController(Controller):
             request, _given(sort, depth, limit, replies_per_node), cursor, f"replies:{comment_id}"
         )
         comment = await _require_comment(store, comment_id)
-        tree = Tree(await store.thread_skeleton(comment.article_id))
+        tree = Tree(await store.thread_skeleton(comment.article_id), bounds.sort)
         nodes = await _subtree(store, comment.article_id, tree, comment_id, bounds)
         return Thread(
             article_id=comment.article_id, parent_id=comment_id, sort=bounds.sort, nodes=nodes

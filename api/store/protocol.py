@@ -250,9 +250,9 @@ class Store(Protocol):
         sort: CommentSort,
         after: list[int] | None,
         limit: int,
-    ) -> tuple[Article | None, list[Comment], list[int]]:
+    ) -> tuple[Article | None, list[Comment]]:
         """The article (None when there is none) and a page of its comments as
-        `list_comments` reads it."""
+        `list_comments` reads it (without the thread ranks)."""
         ...
 
     async def article_tree(

@@ -7,8 +7,8 @@ out at a place becomes one `more` entry holding the keyset key to resume after.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
@@ -71,44 +71,54 @@ def sort_key(comment: Skeleton, sort: ThreadSort) -> SortKey:
 
 
 class Tree:
-    """Children lists of one article's comments, orphans grouped under their missing parent."""
+    """Children lists of one article's comments, orphans grouped under their missing parent,
+    every list in `sort`'s order: the comments are sorted once, so laying out a piece of the
+    tree sorts nothing. The top level holds top-level comments and missing parents, a missing
+    parent where its first orphan ranks."""
 
-    def __init__(self, comments: Iterable[Skeleton]) -> None:
-        self.children: defaultdict[int, list[Skeleton]] = defaultdict(list)
-        self.orphans: defaultdict[MissingParent, list[Skeleton]] = defaultdict(list)
-        self.top: list[Skeleton] = []
+    def __init__(self, comments: Iterable[Skeleton], sort: ThreadSort = "oldest") -> None:
+        self.sort: ThreadSort = sort
+        self.key = _KEYS[sort]
+        self.children: dict[int, list[Skeleton]] = {}
+        self.orphans: dict[MissingParent, list[Skeleton]] = {}
+        self.top: list[Skeleton | MissingParent] = []
         self.by_id: dict[int, Skeleton] = {}
-        for c in comments:
-            self.by_id[c.id] = c
-            if c.parent_id is not None:
-                self.children[c.parent_id].append(c)
+        order, backwards = _ORDERS.get(sort, (self.key, False))
+        ordered = sorted(comments, key=order, reverse=backwards)  # keys are unique: positions
+        children, orphans, top, by_id = self.children, self.orphans, self.top, self.by_id
+        for c in ordered:
+            by_id[c.id] = c
+            parent_id = c.parent_id
+            if parent_id is not None:
+                kids = children.get(parent_id)
+                if kids is None:
+                    children[parent_id] = [c]
+                else:
+                    kids.append(c)
             elif c.resolution == "missing" and c.parent_author is not None:
-                self.orphans[MissingParent(c.parent_author, bool(c.parent_author_verified))].append(
-                    c
-                )
+                group = MissingParent(c.parent_author, bool(c.parent_author_verified))
+                found = orphans.get(group)
+                if found is None:
+                    orphans[group] = [c]
+                    top.append(group)
+                else:
+                    found.append(c)
             else:
-                self.top.append(c)
+                top.append(c)
 
-    def items(
-        self, parent: Parent, sort: ThreadSort
-    ) -> list[tuple[SortKey, Skeleton | MissingParent]]:
-        """Sorted siblings under `parent`; a missing parent ranks by its first orphan."""
-        key = _KEYS[sort]
-        keyed: list[tuple[SortKey, Skeleton | MissingParent]]
+    def items(self, parent: Parent) -> Sequence[Skeleton | MissingParent]:
+        """The siblings under `parent`, in the tree's order."""
+        if parent is None:
+            return self.top
         if isinstance(parent, MissingParent):
-            keyed = [(key(k), k) for k in self.orphans.get(parent, ())]
-        elif parent is None:
-            keyed = [(key(k), k) for k in self.top]
-            keyed += [(min(map(key, kids)), group) for group, kids in self.orphans.items()]
-        else:
-            keyed = [(key(k), k) for k in self.children.get(parent, ())]
-        keyed.sort(key=_first)  # keys are unique: positions are
-        return keyed
+            return self.orphans.get(parent, ())
+        return self.children.get(parent, ())
 
-    def has_replies(self, item: Skeleton | MissingParent) -> int:
+    def key_of(self, item: Skeleton | MissingParent) -> SortKey:
+        """`item`'s sort key; a missing parent's is its first orphan's."""
         if isinstance(item, MissingParent):
-            return len(self.orphans[item])
-        return len(self.children.get(item.id, ()))
+            return self.key(self.orphans[item][0])
+        return self.key(item)
 
 
 _KEYS: dict[ThreadSort, Callable[[Skeleton], SortKey]] = {
@@ -116,81 +126,72 @@ _KEYS: dict[ThreadSort, Callable[[Skeleton], SortKey]] = {
     "newest": lambda c: (-c.posted_at, -c.position),
     "replies": lambda c: (-c.reply_count, c.position),
 }
-"""`sort_key` for each sort, looked up once per sibling list rather than once per comment."""
-_first = itemgetter(0)
-
-
-@dataclass(slots=True)
-class _Slot:
-    parent: Parent
-    items: list[tuple[SortKey, Skeleton | MissingParent]]
-    level: int
-    out: list[Planned]
-    cap: int
+"""`sort_key` for each sort."""
+_BY_TIME = itemgetter(Skeleton._fields.index("posted_at"), Skeleton._fields.index("position"))
+_ORDERS: dict[ThreadSort, tuple[Callable[[Skeleton], SortKey], bool]] = {
+    "oldest": (_BY_TIME, False),
+    "newest": (_BY_TIME, True),  # keys are unique, so this is the order of `_KEYS["newest"]`
+}
+"""Sorts a whole tree is put in with a key made in C rather than a call of `_KEYS`'s."""
 
 
 def layout(
     tree: Tree,
     parent: Parent,
     *,
-    sort: ThreadSort,
     depth: int,
     limit: int,
     replies_per_node: int,
     after: SortKey | None = None,
+    ids: list[int] | None = None,
 ) -> list[Planned]:
-    """The nodes under `parent`, after the key `after`, within the bounds."""
-    items = [pair for pair in tree.items(parent, sort) if after is None or pair[0] > after]
+    """The nodes under `parent`, after the key `after`, within the bounds, in the tree's
+    order; the id of each comment laid out is appended to `ids` (breadth first)."""
+    items = tree.items(parent)
+    if after is not None:
+        items = [item for item in items if tree.key_of(item) > after]
+    shown = [] if ids is None else ids
+    children, orphans = tree.children, tree.orphans
     result: list[Planned] = []
-    queue = deque([_Slot(parent, items, 1, result, limit)])
+    # Slots: (parent, siblings, level, out, cap): the siblings under one parent still to lay
+    # out, and the list their nodes go to.
+    queue: deque[tuple[Parent, Sequence[Skeleton | MissingParent], int, list[Planned], int]]
+    queue = deque([(parent, items, 1, result, limit)])
     budget = limit
     while queue:
-        slot = queue.popleft()
+        under, siblings, level, out, cap = queue.popleft()
         taken = 0
-        for _, item in slot.items:
-            if taken >= slot.cap or budget <= 0:
+        for item in siblings:
+            if taken >= cap or budget <= 0:
                 break
             taken += 1
             node: PlannedComment | PlannedGroup
+            child: Parent
+            kids: Sequence[Skeleton] | None
             if isinstance(item, MissingParent):
-                node = PlannedGroup(item)
-                child: Parent = item
+                node = PlannedGroup(item, [])
+                child = item
+                kids = orphans[item]
             else:
                 budget -= 1
-                node = PlannedComment(item.id)
                 child = item.id
-            slot.out.append(node)
-            kids = tree.has_replies(item)
-            if kids and slot.level < depth:
-                queue.append(
-                    _Slot(
-                        child,
-                        tree.items(child, sort),
-                        slot.level + 1,
-                        node.replies,
-                        replies_per_node,
-                    )
-                )
-            elif kids:
-                node.replies.append(PlannedMore(kids, child, None))
-        rest = len(slot.items) - taken
+                node = PlannedComment(child, [])
+                shown.append(child)
+                kids = children.get(child)
+            out.append(node)
+            if kids:
+                if level < depth:
+                    queue.append((child, kids, level + 1, node.replies, replies_per_node))
+                else:
+                    node.replies.append(PlannedMore(len(kids), child, None))
+        rest = len(siblings) - taken
         if rest:
-            resume = slot.items[taken - 1][0] if taken else (after if slot.out is result else None)
-            slot.out.append(PlannedMore(rest, slot.parent, resume))
+            if taken:
+                resume: SortKey | None = tree.key_of(siblings[taken - 1])
+            else:
+                resume = after if out is result else None
+            out.append(PlannedMore(rest, under, resume))
     return result
-
-
-def planned_ids(nodes: Iterable[Planned]) -> list[int]:
-    """Every comment id in a layout, depth first."""
-    out: list[int] = []
-    stack = list(reversed(list(nodes)))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, PlannedComment):
-            out.append(node.id)
-        if not isinstance(node, PlannedMore):
-            stack.extend(reversed(node.replies))
-    return out
 
 
 def ancestors(

@@ -227,15 +227,15 @@ class PostgresStore:
         sort: CommentSort,
         after: list[int] | None,
         limit: int,
-    ) -> tuple[Article | None, list[Comment], list[int]]:
+    ) -> tuple[Article | None, list[Comment]]:
         """`get_article`, then `list_comments` when there is one."""
         article = await self.get_article(article_id)
         if article is None:
-            return None, [], []
-        found, ranks = await self.list_comments(
+            return None, []
+        found, _ = await self.list_comments(
             article_id, filters=filters, sort=sort, after=after, limit=limit
         )
-        return article, found, ranks
+        return article, found
 
     async def article_tree(
         self, article_id: int, plan: Callable[[list[Skeleton]], tuple[P, list[int]]]

@@ -183,17 +183,20 @@ def _page_sql(
     sort: CommentSort,
     after: list[int] | None,
     limit: int,
+    *,
+    ranks: bool = True,
 ) -> tuple[str, list[object]]:
-    """One row for a page of comments: a JSON array of `COMMENT_JSON` objects, and the rows'
-    thread ranks and ids joined by commas. One step of SQLite hands back the whole page, so the
-    reading thread takes the GIL once rather than once per row."""
+    """One row for a page of comments: a JSON array of `COMMENT_JSON` objects, and (with
+    `ranks`) the rows' thread ranks and ids joined by commas. One step of SQLite hands back the
+    whole page, so the reading thread takes the GIL once rather than once per row."""
     where, params = _comment_where(article_id, filters)
     order, keyset = _COMMENT_ORDER[sort]
     if after is not None:
         where.append(keyset)
         params.extend([article_id, *after] if sort == "thread" else after)
+    ranked = ", group_concat(r, ','), group_concat(i, ',')" if ranks else ""
     sql = (
-        "SELECT '[' || group_concat(c, ',') || ']', group_concat(r, ','), group_concat(i, ',') "
+        f"SELECT '[' || group_concat(c, ',') || ']'{ranked} "
         f"FROM (SELECT {rows.COMMENT_JSON} AS c, thread_rank AS r, id AS i FROM comments "
         f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?)"
     )
@@ -281,19 +284,23 @@ async def article_comments(
     sort: CommentSort,
     after: list[int] | None,
     limit: int,
-) -> tuple[Article | None, list[Comment], list[int]]:
+) -> tuple[Article | None, list[Comment]]:
     """The article (None when there is none) and a page of its comments as `list_comments`
-    reads it, on the event loop (`on_loop`): a few indexed statements, bounded by `limit`."""
-    sql, params = _page_sql(article_id, filters, sort, after, limit)
+    reads it, on the event loop (`on_loop`): a few indexed statements, bounded by `limit`.
+    The page is decoded inside the read, its ids then picking its quotes and links: SQLite
+    joining the ids (and thread ranks) into text as well cost more than reading them back."""
+    sql, params = _page_sql(article_id, filters, sort, after, limit, ranks=False)
 
-    def work(db: sqlite3.Connection) -> tuple[Article | None, tuple[_Found, str] | None]:
+    def work(db: sqlite3.Connection) -> tuple[Article | None, list[Comment]]:
         article = known.get(db, article_id)
-        return article, _read_page(db, sql, params) if article else None
+        if article is None:
+            return None, []
+        comments = rows.comment_array(db.execute(sql, params).fetchone()[0])
+        found = _with_attachments(db, None, [c.id for c in comments])
+        rows.attach(comments, found.quotes, found.links)
+        return article, comments
 
-    article, found = await on_loop(loop_db, conn, work)
-    if article is None or found is None:
-        return None, [], []
-    return article, *_page(*found)
+    return await on_loop(loop_db, conn, work)
 
 
 class KnownArticles:

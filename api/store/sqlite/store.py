@@ -185,7 +185,7 @@ class SqliteStore:
         sort: CommentSort,
         after: list[int] | None,
         limit: int,
-    ) -> tuple[Article | None, list[Comment], list[int]]:
+    ) -> tuple[Article | None, list[Comment]]:
         """See `reads.article_comments`: article and page read on the event loop."""
         return await reads.article_comments(
             self._loop,

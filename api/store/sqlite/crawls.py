@@ -108,16 +108,24 @@ def _ingest(
     return _merge_into(conn, article_id, page, source, crawl)
 
 
+SOURCE_LEVEL = 1
+"""zlib level of kept sources: a crawled page compresses at about twice the speed of the
+default level 6 for about a tenth more bytes, and ingest compresses every page it stores."""
+
+
 def store_source(conn: sqlite3.Connection, raw: bytes, media_type: str) -> int:
-    """Keep a raw page, compressed, once however many crawls share it; its id."""
+    """Keep a raw page, compressed, once however many crawls share it; its id. A page kept
+    already is not compressed again."""
     digest = hashlib.sha256(raw).hexdigest()
-    conn.execute(
-        "INSERT OR IGNORE INTO crawl_sources (sha256, media_type, size, data) VALUES (?, ?, ?, ?)",
-        (digest, media_type, len(raw), zlib.compress(raw, 6)),
+    row = conn.execute("SELECT id FROM crawl_sources WHERE sha256 = ?", (digest,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    cursor = conn.execute(
+        "INSERT INTO crawl_sources (sha256, media_type, size, data) VALUES (?, ?, ?, ?)",
+        (digest, media_type, len(raw), zlib.compress(raw, SOURCE_LEVEL)),
     )
-    return int(
-        conn.execute("SELECT id FROM crawl_sources WHERE sha256 = ?", (digest,)).fetchone()[0]
-    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def _insert_crawl(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from api.ingest.model import ParsedPage
+from api.ingest.model import Block, ParsedPage
 from api.ingest.threads import thread_ranks
 
 COMMENT_COLUMNS = (
@@ -47,6 +47,15 @@ QUOTE_COLUMNS = (
     "source_comment_id",
 )
 LINK_COLUMNS = ("article_id", "paragraph_id", "comment_id", "position", "url", "start", "end")
+FIRST_SEEN_COLUMNS = (
+    "anchor_id",
+    "first_crawl_id",
+    "last_crawl_id",
+    "body_crawl_id",
+    "first_seen_at",
+)
+"""A comment's crawl columns as its article's first crawl leaves them (`comment_rows` with
+`first`): what `start_thread` sets on a thread stored without them."""
 
 
 def counters(page: ParsedPage) -> tuple[int | None, ...]:
@@ -67,10 +76,31 @@ def counters(page: ParsedPage) -> tuple[int | None, ...]:
     )
 
 
-def comment_rows(page: ParsedPage, article_id: int, base: int) -> list[tuple[Any, ...]]:
+def comment_rows(
+    page: ParsedPage, article_id: int, base: int, first: tuple[int, int] | None = None
+) -> list[tuple[Any, ...]]:
     """The page's comments as rows (`COMMENT_COLUMNS`), the comment at position p getting the
-    id `base + p + 1`: with ids known up front, a parent is referenced wherever it is."""
+    id `base + p + 1`: with ids known up front, a parent is referenced wherever it is.
+
+    With `first` (a crawl id and its time), each row goes on with `FIRST_SEEN_COLUMNS`: every
+    comment first and last seen, and its body, by that crawl, its anchor the comment above it.
+    """
     ranks = thread_ranks(page.comments, page.threads)
+    if first is None:
+        tails: list[tuple[Any, ...]] = [()] * len(page.comments)
+    else:
+        crawl_id, crawled_at = first
+        positions = {c.position for c in page.comments}
+        tails = [
+            (
+                base + c.position if c.position - 1 in positions else None,
+                crawl_id,
+                crawl_id,
+                crawl_id,
+                crawled_at,
+            )
+            for c in page.comments
+        ]
     return [
         (
             base + comment.position + 1,
@@ -91,8 +121,9 @@ def comment_rows(page: ParsedPage, article_id: int, base: int) -> list[tuple[Any
             comment.posted_text,
             comment.kind,
             None if comment.parent_position is None else base + comment.parent_position + 1,
+            *tail,
         )
-        for comment, link, rank in zip(page.comments, page.threads, ranks, strict=True)
+        for comment, link, rank, tail in zip(page.comments, page.threads, ranks, tails, strict=True)
     ]
 
 
@@ -152,6 +183,26 @@ def quote_and_link_rows(
 def quote_count(quotes: list[tuple[Any, ...]]) -> int:
     """The article's quote_count: direct speech in its own text, nested quotes not counted."""
     return sum(1 for row in quotes if row[1] is not None and row[4] == "speech" and not row[5])
+
+
+def article_quote_count(page: ParsedPage) -> int:
+    """`quote_count` of the page's quote rows, from the page itself."""
+    return sum(
+        1
+        for section in page.sections
+        for block in section
+        for q in block.quotes
+        if q.kind == "speech" and not q.nested
+    )
+
+
+def block_ids(sections: list[list[Block]], base: int) -> list[list[int]]:
+    """Paragraph ids, section by section, counting on from `base`."""
+    out: list[list[int]] = []
+    for section in sections:
+        out.append(list(range(base + 1, base + 1 + len(section))))
+        base += len(section)
+    return out
 
 
 def search_text(page: ParsedPage) -> str:

@@ -16,7 +16,7 @@ from api.ingest.merge import Known, Stamp, Version, merge
 from api.ingest.model import Block, ParsedPage
 from api.ingest.times import RANGE, first_out_of_range
 from api.ingest.version import parser_version
-from api.store.page_rows import search_text
+from api.store.page_rows import article_quote_count, counters, search_text
 from api.store.protocol import Crawl, CrawlResult, HashConflict, Outcome, Source
 from api.store.recrawl import (
     KNOWN_COLUMNS,
@@ -26,6 +26,7 @@ from api.store.recrawl import (
     comment_updates,
     decide,
     now,
+    published,
     rebuilt,
     repeats_newest,
     revision_rows,
@@ -71,14 +72,19 @@ def replace_crawl(
 def find_article(conn: sqlite3.Connection, page: ParsedPage, url: str | None) -> int | None:
     """The article a page is a crawl of: by canonical URL, else by its own text, else by the
     same content."""
-    canonical = canonical_url(url)
+    return _find(conn, page, canonical_url(url), article_fingerprint(page.title, page.sections))
+
+
+def _find(
+    conn: sqlite3.Connection, page: ParsedPage, canonical: str | None, fingerprint: str
+) -> int | None:
+    """`find_article`, the page's canonical URL and text fingerprint given."""
     if canonical is not None:
         row = conn.execute(
             "SELECT id FROM articles WHERE canonical_url = ? ORDER BY id LIMIT 1", (canonical,)
         ).fetchone()
         if row is not None:
             return int(row[0])
-    fingerprint = article_fingerprint(page.title, page.sections)
     row = conn.execute(
         "SELECT id FROM articles WHERE text_fingerprint = ? "
         + ("AND canonical_url IS NULL " if canonical is not None else "")
@@ -98,14 +104,62 @@ def _ingest(
     late = first_out_of_range(page)
     if late is not None:  # the API could not encode it: refuse it before anything is written
         raise PageError(f"comment {late + 1} is dated outside {RANGE}")
-    article_id = find_article(conn, page, source.url)
-    if article_id is None:
-        stored = writes._store_page(conn, page, source)
-        crawl_id = _start(conn, stored.article_id, page, source, crawl, "created")
-        return CrawlResult(
-            stored.article_id, "created", stored.comments, len(page.comments), crawl_id=crawl_id
-        )
+    canonical = canonical_url(source.url)
+    fingerprint = article_fingerprint(page.title, page.sections)
+    article_id = _find(conn, page, canonical, fingerprint)
+    if article_id is None:  # nothing stored has its URL, text or content
+        return _create(conn, page, source, crawl, canonical, fingerprint)
     return _merge_into(conn, article_id, page, source, crawl)
+
+
+def _create(
+    conn: sqlite3.Connection,
+    page: ParsedPage,
+    source: Source,
+    crawl: Crawl,
+    canonical: str | None,
+    fingerprint: str,
+) -> CrawlResult:
+    """A new article and its first crawl: what `writes._store_page` and `_start` store, each
+    row written once. The article row is complete when inserted (counters, identity), and its
+    comments are inserted as first seen by the crawl, which is stored before them (a crawl
+    without a time was fetched when the article was stored)."""
+    ingested_at = now()
+    crawled_at = ingested_at if source.crawled_at is None else source.crawled_at
+    cursor = conn.execute(
+        "INSERT INTO articles (content_hash, title, url, published_at, ingested_at, "
+        "first_comment_at, last_comment_at, section_count, paragraph_count, caption_count, "
+        "comment_count, top_level_count, commenter_count, quote_count, byline, "
+        "comment_rendering, canonical_url, text_fingerprint) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            page.content_hash,
+            page.title,
+            source.url,
+            published(page, source),
+            ingested_at,
+            *counters(page),
+            article_quote_count(page),
+            page.byline,
+            page.comment_rendering,
+            canonical,
+            fingerprint,
+        ),
+    )
+    article_id = cursor.lastrowid
+    assert article_id is not None
+    crawl_id = _insert_crawl(
+        conn, article_id, page, source, crawl, "created", crawled_at, fresh=True
+    )
+    writes.write_rows(conn, article_id, page, first=(crawl_id, crawled_at))
+    conn.execute(
+        "INSERT INTO article_versions (article_id, text, first_crawl_id, last_crawl_id) "
+        "VALUES (?, ?, ?, ?)",
+        (article_id, article_text(page.title, page.sections), crawl_id, crawl_id),
+    )
+    conn.execute("UPDATE articles SET last_crawl_id = ? WHERE id = ?", (crawl_id, article_id))
+    n = len(page.comments)
+    return CrawlResult(article_id, "created", n, n, crawl_id=crawl_id)
 
 
 SOURCE_LEVEL = 1
@@ -136,13 +190,16 @@ def _insert_crawl(
     crawl: Crawl,
     outcome: Outcome,
     crawled_at: int,
+    *,
+    fresh: bool = False,
 ) -> int:
+    """The crawl's record (and its source); `fresh`: the article's first, just stored."""
     source_id = None if crawl.raw is None else store_source(conn, crawl.raw, crawl.media_type)
-    # A replacement with the time and content of a crawl already stored replaces that record.
-    conn.execute(
-        "DELETE FROM crawls WHERE article_id = ? AND crawled_at = ? AND content_hash = ?",
-        (article_id, crawled_at, page.content_hash),
-    )
+    if not fresh:  # a replacement with the time and content of a crawl stored replaces it
+        conn.execute(
+            "DELETE FROM crawls WHERE article_id = ? AND crawled_at = ? AND content_hash = ?",
+            (article_id, crawled_at, page.content_hash),
+        )
     cursor = conn.execute(
         "INSERT INTO crawls (article_id, crawled_at, ingested_at, content_hash, url, source_id, "
         "timezone, parser_version, outcome, comments, comments_added) "

@@ -13,8 +13,11 @@ from api.ingest.model import ParsedPage
 from api.ingest.times import RANGE, first_out_of_range
 from api.store.page_rows import (
     COMMENT_COLUMNS,
+    FIRST_SEEN_COLUMNS,
     LINK_COLUMNS,
     QUOTE_COLUMNS,
+    article_quote_count,
+    block_ids,
     comment_rows,
     counters,
     quote_and_link_rows,
@@ -161,40 +164,82 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
     late = first_out_of_range(page)
     if late is not None:  # the API could not encode it: refuse it before anything is written
         raise PageError(f"comment {late + 1} is dated outside {RANGE}")
-    write_counters(conn, article_id, page)
     conn.execute(
-        "UPDATE articles SET byline = ?, comment_rendering = ? WHERE id = ?",
-        (page.byline, page.comment_rendering, article_id),
+        """
+        UPDATE articles SET first_comment_at = ?, last_comment_at = ?, section_count = ?,
+            paragraph_count = ?, caption_count = ?, comment_count = ?, top_level_count = ?,
+            commenter_count = ?, quote_count = ?, byline = ?, comment_rendering = ?
+        WHERE id = ?
+        """,
+        (
+            *counters(page),
+            article_quote_count(page),
+            page.byline,
+            page.comment_rendering,
+            article_id,
+        ),
     )
+    write_rows(conn, article_id, page)
 
-    paragraph_ids: list[list[int]] = []
-    next_paragraph: int = conn.execute("SELECT coalesce(max(id), 0) FROM paragraphs").fetchone()[0]
-    for position, section in enumerate(page.sections):
-        section_id = conn.execute(
-            "INSERT INTO sections (article_id, position) VALUES (?, ?)", (article_id, position)
-        ).lastrowid
-        ids = list(range(next_paragraph + 1, next_paragraph + 1 + len(section)))
-        next_paragraph += len(section)
-        paragraph_ids.append(ids)
-        conn.executemany(
-            "INSERT INTO paragraphs (id, section_id, position, kind, text) VALUES (?, ?, ?, ?, ?)",
-            [
-                (pid, section_id, i, b.kind, b.text)
-                for i, (pid, b) in enumerate(zip(ids, section, strict=True))
-            ],
-        )
 
-    # Ids are assigned up front (the transaction holds the write lock), so parents that come
-    # later on the page can be referenced in the same pass; the foreign key is deferred.
-    # Past the highest id ever given (AUTOINCREMENT's sqlite_sequence), so a deleted
-    # article's comment ids are never handed out again.
-    base: int = conn.execute(
-        "SELECT max(coalesce((SELECT max(id) FROM comments), 0), "
-        "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))"
-    ).fetchone()[0]
-    conn.executemany(_INSERT_COMMENTS, comment_rows(page, article_id, base))
+_NEXT_IDS = """
+    SELECT (SELECT coalesce(max(id), 0) FROM sections),
+        (SELECT coalesce(max(id), 0) FROM paragraphs),
+        (SELECT coalesce(max(id), 0) FROM speakers),
+        max(coalesce((SELECT max(id) FROM comments), 0),
+            coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))
+"""
+"""The id before the next one each table of a page's rows hands out. Sections, paragraphs and
+speakers take the highest id plus one, as SQLite's rowids do; comments are AUTOINCREMENT, past
+the highest id ever given (sqlite_sequence), so a deleted article's comment ids are never
+handed out again."""
+
+
+def write_rows(
+    conn: sqlite3.Connection,
+    article_id: int,
+    page: ParsedPage,
+    first: tuple[int, int] | None = None,
+) -> None:
+    """The page's rows under its article (whose own row is written): sections, paragraphs,
+    comments, speakers, quotes, links and search text. With `first` (a crawl id and its time)
+    the comments are written as first seen by that crawl (`FIRST_SEEN_COLUMNS`).
+
+    Ids are assigned up front (the transaction holds the write lock), so each table is
+    written by one statement, and parents that come later on the page can be referenced in
+    the same pass; the foreign key is deferred.
+    """
+    section_base, paragraph_base, speaker_base, base = conn.execute(_NEXT_IDS).fetchone()
+    paragraph_ids = block_ids(page.sections, paragraph_base)
+    conn.executemany(
+        "INSERT INTO sections (id, article_id, position) VALUES (?, ?, ?)",
+        [(section_base + 1 + i, article_id, i) for i in range(len(page.sections))],
+    )
+    conn.executemany(
+        "INSERT INTO paragraphs (id, section_id, position, kind, text) VALUES (?, ?, ?, ?, ?)",
+        [
+            (pid, section_base + 1 + s, i, b.kind, b.text)
+            for s, (ids, section) in enumerate(zip(paragraph_ids, page.sections, strict=True))
+            for i, (pid, b) in enumerate(zip(ids, section, strict=True))
+        ],
+    )
+    if first is None:
+        conn.executemany(_INSERT_COMMENTS, comment_rows(page, article_id, base))
+    else:
+        conn.executemany(_INSERT_FIRST_SEEN, comment_rows(page, article_id, base, first))
     comment_ids = range(base + 1, base + 1 + len(page.comments))
-    _store_quotes_and_links(conn, page, article_id, paragraph_ids, comment_ids)
+    speakers = list(speaker_aliases(page).items())
+    conn.executemany(
+        "INSERT INTO speakers (id, article_id, name, aliases) VALUES (?, ?, ?, ?)",
+        [
+            (speaker_base + 1 + i, article_id, name, json.dumps(forms, ensure_ascii=False))
+            for i, (name, forms) in enumerate(speakers)
+        ],
+    )
+    speaker_ids = {name: speaker_base + 1 + i for i, (name, _) in enumerate(speakers)}
+    quotes, links = quote_and_link_rows(page, article_id, paragraph_ids, comment_ids, speaker_ids)
+    conn.executemany(_INSERT_QUOTES, quotes)
+    conn.executemany(_INSERT_LINKS, links)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, page.title, search_text(page)),
@@ -233,5 +278,6 @@ def _insert(table: str, columns: Sequence[str]) -> str:
 
 
 _INSERT_COMMENTS = _insert("comments", COMMENT_COLUMNS)
+_INSERT_FIRST_SEEN = _insert("comments", COMMENT_COLUMNS + FIRST_SEEN_COLUMNS)
 _INSERT_QUOTES = _insert("quotes", QUOTE_COLUMNS)
 _INSERT_LINKS = _insert("links", LINK_COLUMNS)

@@ -6,7 +6,9 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from functools import cache
+from itertools import chain
+from typing import Any, TypeVar
 
 from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
@@ -223,10 +225,8 @@ def write_rows(
             for i, (pid, b) in enumerate(zip(ids, section, strict=True))
         ],
     )
-    if first is None:
-        conn.executemany(_INSERT_COMMENTS, comment_rows(page, article_id, base))
-    else:
-        conn.executemany(_INSERT_FIRST_SEEN, comment_rows(page, article_id, base, first))
+    columns = COMMENT_COLUMNS if first is None else COMMENT_COLUMNS + FIRST_SEEN_COLUMNS
+    insert_rows(conn, "comments", columns, comment_rows(page, article_id, base, first))
     comment_ids = range(base + 1, base + 1 + len(page.comments))
     speakers = list(speaker_aliases(page).items())
     conn.executemany(
@@ -238,8 +238,8 @@ def write_rows(
     )
     speaker_ids = {name: speaker_base + 1 + i for i, (name, _) in enumerate(speakers)}
     quotes, links = quote_and_link_rows(page, article_id, paragraph_ids, comment_ids, speaker_ids)
-    conn.executemany(_INSERT_QUOTES, quotes)
-    conn.executemany(_INSERT_LINKS, links)
+    insert_rows(conn, "quotes", QUOTE_COLUMNS, quotes)
+    insert_rows(conn, "links", LINK_COLUMNS, links)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, page.title, search_text(page)),
@@ -264,20 +264,43 @@ def _store_quotes_and_links(
         speaker_ids[name] = cursor.lastrowid
 
     quotes, links = quote_and_link_rows(page, article_id, paragraph_ids, comment_ids, speaker_ids)
-    conn.executemany(_INSERT_QUOTES, quotes)
-    conn.executemany(_INSERT_LINKS, links)
+    insert_rows(conn, "quotes", QUOTE_COLUMNS, quotes)
+    insert_rows(conn, "links", LINK_COLUMNS, links)
     conn.execute(
         "UPDATE articles SET quote_count = ? WHERE id = ?", (quote_count(quotes), article_id)
     )
 
 
-def _insert(table: str, columns: Sequence[str]) -> str:
-    """An INSERT of one row into these columns (quoted: `end` is a keyword)."""
+ROWS_PER_STATEMENT = (256, 64, 16, 4, 1)
+"""How `insert_rows` splits rows into statements: as many of the largest as fit, then the
+next size down for the rest."""
+
+
+def insert_rows(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """INSERT `rows` into `table`'s `columns`, in order, up to 256 rows per statement.
+
+    Comments and quotes have FTS5 indexes kept up to date by triggers. FTS5 writes the index
+    entries it holds in memory to disk, as a new segment, whenever a statement opens a
+    savepoint, which every statement of a transaction that fires a trigger does: with
+    `executemany` (a statement per row) that is a segment per row, then merged into the
+    others; it cost half of storing a comment. The rows and what is indexed are the same.
+    """
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    done = 0
+    for size in ROWS_PER_STATEMENT:
+        if size > 1 and size * len(columns) > limit:
+            continue
+        sql = _insert(table, tuple(columns), size)
+        while len(rows) - done >= size:
+            conn.execute(sql, list(chain.from_iterable(rows[done : done + size])))
+            done += size
+
+
+@cache
+def _insert(table: str, columns: tuple[str, ...], rows: int = 1) -> str:
+    """An INSERT of `rows` rows into these columns (quoted: `end` is a keyword)."""
     names = ", ".join(f'"{c}"' for c in columns)
-    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
-
-
-_INSERT_COMMENTS = _insert("comments", COMMENT_COLUMNS)
-_INSERT_FIRST_SEEN = _insert("comments", COMMENT_COLUMNS + FIRST_SEEN_COLUMNS)
-_INSERT_QUOTES = _insert("quotes", QUOTE_COLUMNS)
-_INSERT_LINKS = _insert("links", LINK_COLUMNS)
+    row = f"({', '.join('?' * len(columns))})"
+    return f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * rows)}"

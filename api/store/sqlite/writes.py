@@ -271,9 +271,11 @@ def _store_quotes_and_links(
     )
 
 
-ROWS_PER_STATEMENT = (256, 64, 16, 4, 1)
+ROWS_PER_STATEMENT = (256, 128, 64, 32, 16, 8, 4, 2, 1)
 """How `insert_rows` splits rows into statements: as many of the largest as fit, then the
-next size down for the rest."""
+next size down for the rest: a page's comments take a statement per binary digit of their
+number, and each statement is one FTS5 segment (each size is one prepared statement, kept in
+the connection's statement cache)."""
 
 
 def insert_rows(

@@ -11,6 +11,7 @@ from typing import Any
 
 from api.ingest.model import Block, ParsedPage
 from api.ingest.threads import thread_ranks
+from api.ingest.times import MAX_EPOCH, MIN_EPOCH
 
 COMMENT_COLUMNS = (
     "id",
@@ -58,10 +59,32 @@ FIRST_SEEN_COLUMNS = (
 `first`): what `start_thread` sets on a thread stored without them."""
 
 
-def counters(page: ParsedPage) -> tuple[int | None, ...]:
+def posted_times(page: ParsedPage) -> list[float | None]:
+    """Each comment's `posted_at` as a Unix time (None: the page shows none), for the
+    functions below that take `times`: converting a datetime costs more than the rest of
+    what they do with it."""
+    return [None if c.posted_at is None else c.posted_at.timestamp() for c in page.comments]
+
+
+def first_out_of_range(page: ParsedPage, times: list[float | None]) -> int | None:
+    """`api.ingest.times.first_out_of_range`, the comments' `posted_times` given."""
+    return next(
+        (
+            c.position
+            for c, t in zip(page.comments, times, strict=True)
+            if t is not None and not MIN_EPOCH <= t <= MAX_EPOCH
+        ),
+        None,
+    )
+
+
+def counters(page: ParsedPage, times: list[float | None] | None = None) -> tuple[int | None, ...]:
     """The article's first_comment_at, last_comment_at, section_count, paragraph_count,
-    caption_count, comment_count, top_level_count and commenter_count."""
-    known = [int(c.posted_at.timestamp()) for c in page.comments if c.posted_at is not None]
+    caption_count, comment_count, top_level_count and commenter_count (`times`: the
+    comments' `posted_times`, when the caller has them)."""
+    if times is None:
+        times = posted_times(page)
+    known = [int(t) for t in times if t is not None]
     blocks = [block for section in page.sections for block in section]
     captions = sum(1 for block in blocks if block.kind == "caption")
     return (
@@ -77,15 +100,22 @@ def counters(page: ParsedPage) -> tuple[int | None, ...]:
 
 
 def comment_rows(
-    page: ParsedPage, article_id: int, base: int, first: tuple[int, int] | None = None
+    page: ParsedPage,
+    article_id: int,
+    base: int,
+    first: tuple[int, int] | None = None,
+    times: list[float | None] | None = None,
 ) -> list[tuple[Any, ...]]:
     """The page's comments as rows (`COMMENT_COLUMNS`), the comment at position p getting the
     id `base + p + 1`: with ids known up front, a parent is referenced wherever it is.
 
     With `first` (a crawl id and its time), each row goes on with `FIRST_SEEN_COLUMNS`: every
     comment first and last seen, and its body, by that crawl, its anchor the comment above it.
+    `times`: the comments' `posted_times`, when the caller has them.
     """
-    ranks = thread_ranks(page.comments, page.threads)
+    if times is None:
+        times = posted_times(page)
+    ranks = thread_ranks(page.comments, page.threads, times)
     if first is None:
         tails: list[tuple[Any, ...]] = [()] * len(page.comments)
     else:
@@ -108,7 +138,7 @@ def comment_rows(
             comment.position,
             comment.author,
             int(comment.author_verified),
-            None if comment.posted_at is None else int(comment.posted_at.timestamp()),
+            None if when is None else int(when),
             comment.body,
             None if link.parent is None else base + link.parent + 1,
             comment.parent_author,
@@ -123,7 +153,9 @@ def comment_rows(
             None if comment.parent_position is None else base + comment.parent_position + 1,
             *tail,
         )
-        for comment, link, rank, tail in zip(page.comments, page.threads, ranks, tails, strict=True)
+        for comment, when, link, rank, tail in zip(
+            page.comments, times, page.threads, ranks, tails, strict=True
+        )
     ]
 
 

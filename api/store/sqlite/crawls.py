@@ -14,9 +14,15 @@ from api.ingest.errors import PageError
 from api.ingest.identity import article_fingerprint, article_text, canonical_url
 from api.ingest.merge import Known, Stamp, Version, merge
 from api.ingest.model import Block, ParsedPage
-from api.ingest.times import RANGE, first_out_of_range
+from api.ingest.times import RANGE
 from api.ingest.version import parser_version
-from api.store.page_rows import article_quote_count, counters, search_text
+from api.store.page_rows import (
+    article_quote_count,
+    counters,
+    first_out_of_range,
+    posted_times,
+    search_text,
+)
 from api.store.protocol import Crawl, CrawlResult, HashConflict, Outcome, Source
 from api.store.recrawl import (
     KNOWN_COLUMNS,
@@ -101,14 +107,15 @@ def _find(
 def _ingest(
     conn: sqlite3.Connection, page: ParsedPage, source: Source, crawl: Crawl
 ) -> CrawlResult:
-    late = first_out_of_range(page)
+    times = posted_times(page)
+    late = first_out_of_range(page, times)
     if late is not None:  # the API could not encode it: refuse it before anything is written
         raise PageError(f"comment {late + 1} is dated outside {RANGE}")
     canonical = canonical_url(source.url)
     fingerprint = article_fingerprint(page.title, page.sections)
     article_id = _find(conn, page, canonical, fingerprint)
     if article_id is None:  # nothing stored has its URL, text or content
-        return _create(conn, page, source, crawl, canonical, fingerprint)
+        return _create(conn, page, source, crawl, canonical, fingerprint, times)
     return _merge_into(conn, article_id, page, source, crawl)
 
 
@@ -119,6 +126,7 @@ def _create(
     crawl: Crawl,
     canonical: str | None,
     fingerprint: str,
+    times: list[float | None],
 ) -> CrawlResult:
     """A new article and its first crawl: what `writes._store_page` and `_start` store, each
     row written once. The article row is complete when inserted (counters, identity), and its
@@ -138,7 +146,7 @@ def _create(
             source.url,
             published(page, source),
             ingested_at,
-            *counters(page),
+            *counters(page, times),
             article_quote_count(page),
             page.byline,
             page.comment_rendering,
@@ -151,7 +159,7 @@ def _create(
     crawl_id = _insert_crawl(
         conn, article_id, page, source, crawl, "created", crawled_at, fresh=True
     )
-    writes.write_rows(conn, article_id, page, first=(crawl_id, crawled_at))
+    writes.write_rows(conn, article_id, page, (crawl_id, crawled_at), times)
     conn.execute(
         "INSERT INTO article_versions (article_id, text, first_crawl_id, last_crawl_id) "
         "VALUES (?, ?, ?, ?)",

@@ -202,10 +202,12 @@ def write_rows(
     article_id: int,
     page: ParsedPage,
     first: tuple[int, int] | None = None,
+    times: list[float | None] | None = None,
 ) -> None:
     """The page's rows under its article (whose own row is written): sections, paragraphs,
     comments, speakers, quotes, links and search text. With `first` (a crawl id and its time)
-    the comments are written as first seen by that crawl (`FIRST_SEEN_COLUMNS`).
+    the comments are written as first seen by that crawl (`FIRST_SEEN_COLUMNS`); `times`: the
+    comments' `posted_times`, when the caller has them.
 
     Ids are assigned up front (the transaction holds the write lock), so each table is
     written by one statement, and parents that come later on the page can be referenced in
@@ -226,7 +228,7 @@ def write_rows(
         ],
     )
     columns = COMMENT_COLUMNS if first is None else COMMENT_COLUMNS + FIRST_SEEN_COLUMNS
-    insert_rows(conn, "comments", columns, comment_rows(page, article_id, base, first))
+    insert_rows(conn, "comments", columns, comment_rows(page, article_id, base, first, times))
     comment_ids = range(base + 1, base + 1 + len(page.comments))
     speakers = list(speaker_aliases(page).items())
     conn.executemany(

@@ -394,6 +394,22 @@ def save_texts(
     )
 
 
+_NEW_COMMENT_COLUMNS = (
+    "id",
+    "article_id",
+    "position",
+    "author",
+    "author_verified",
+    "posted_at",
+    "body",
+    "parent_resolution",
+    "depth",
+    "root_id",
+    "posted_text",
+    "kind",
+)
+
+
 def save_thread(
     conn: sqlite3.Connection,
     article_id: int,
@@ -413,27 +429,33 @@ def save_thread(
     """
     ids: dict[int, int] = {k.key: k.key for k in thread if k.key > 0}
     conn.execute("UPDATE comments SET position = -1 - position WHERE article_id = ?", (article_id,))
-    for n, k in enumerate(k for k in thread if k.key < 0):
-        cursor = conn.execute(
-            "INSERT INTO comments (article_id, position, author, author_verified, posted_at, "
-            "body, parent_resolution, depth, root_id, posted_text, kind) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'none', 0, 0, ?, ?)",
+    # New comments take the ids AUTOINCREMENT would give them, one after the other, and go in
+    # as a few statements (`writes.insert_rows`: a statement, not a row, per FTS5 segment).
+    base: int = conn.execute(writes.NEXT_COMMENT_ID).fetchone()[0]
+    new = [k for k in thread if k.key < 0]
+    rows = []
+    for n, k in enumerate(new):
+        ids[k.key] = base + 1 + n
+        bodies[base + 1 + n] = k.current.body
+        rows.append(
             (
+                base + 1 + n,
                 article_id,
                 len(thread) + n,
                 k.author,
                 k.author_verified,
                 None if k.posted_at is None else int(k.posted_at.timestamp()),
                 k.current.body,
+                "none",
+                0,
+                0,
                 k.posted_text,
                 k.kind,
-            ),
+            )
         )
-        assert cursor.lastrowid is not None
-        ids[k.key] = cursor.lastrowid
-        bodies[cursor.lastrowid] = k.current.body
+    writes.insert_rows(conn, "comments", _NEW_COMMENT_COLUMNS, rows)
     order = [ids[k.key] for k in thread]
-    conn.executemany("UPDATE comments SET body = ? WHERE id = ?", body_updates(thread, ids, bodies))
+    writes.update_rows(conn, "comments", ("body",), body_updates(thread, ids, bodies))
     conn.executemany(
         """
         UPDATE comments SET position = ?, anchor_id = ?, parent_author = ?,

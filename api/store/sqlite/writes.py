@@ -184,12 +184,15 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
     write_rows(conn, article_id, page)
 
 
-_NEXT_IDS = """
+_COMMENT_BASE = """max(coalesce((SELECT max(id) FROM comments), 0),
+    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))"""
+NEXT_COMMENT_ID = f"SELECT {_COMMENT_BASE}"
+"""The id before the next comment's: AUTOINCREMENT's, past the highest id ever given."""
+_NEXT_IDS = f"""
     SELECT (SELECT coalesce(max(id), 0) FROM sections),
         (SELECT coalesce(max(id), 0) FROM paragraphs),
         (SELECT coalesce(max(id), 0) FROM speakers),
-        max(coalesce((SELECT max(id) FROM comments), 0),
-            coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))
+        {_COMMENT_BASE}
 """
 """The id before the next one each table of a page's rows hands out. Sections, paragraphs and
 speakers take the highest id plus one, as SQLite's rowids do; comments are AUTOINCREMENT, past
@@ -300,6 +303,34 @@ def insert_rows(
         while len(rows) - done >= size:
             conn.execute(sql, list(chain.from_iterable(rows[done : done + size])))
             done += size
+
+
+def update_rows(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """`UPDATE table SET columns = ? WHERE id = ?` for each row (its values, then its id), up
+    to 256 rows per statement, as `insert_rows` inserts them (an UPDATE of a comment's body
+    fires its FTS5 trigger)."""
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    done = 0
+    for size in ROWS_PER_STATEMENT:
+        if size > 1 and size * (len(columns) + 1) > limit:
+            continue
+        sql = _update(table, tuple(columns), size)
+        while len(rows) - done >= size:
+            conn.execute(sql, list(chain.from_iterable(rows[done : done + size])))
+            done += size
+
+
+@cache
+def _update(table: str, columns: tuple[str, ...], rows: int) -> str:
+    """An UPDATE of `rows` rows by id from a VALUES list of (values..., id)."""
+    sets = ", ".join(f'"{c}" = v.column{i + 1}' for i, c in enumerate(columns))
+    row = f"({', '.join('?' * (len(columns) + 1))})"
+    return (
+        f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * rows)}) AS v "
+        f"WHERE {table}.id = v.column{len(columns) + 1}"
+    )
 
 
 @cache

@@ -410,6 +410,11 @@ _NEW_COMMENT_COLUMNS = (
 )
 
 
+_TREE_COLUMNS = ("parent_id", "parent_resolution", "depth", "root_id", "reply_count", "thread_rank")
+"""Each comment's place in the rebuilt reply tree (`recrawl.rebuilt`): written by
+`writes.update_rows`, in a few statements, at about half the cost of a statement per row."""
+
+
 def save_thread(
     conn: sqlite3.Connection,
     article_id: int,
@@ -512,11 +517,7 @@ def _rewrite_derived(
             assert cursor.lastrowid is not None
             found.append(cursor.lastrowid)
         paragraph_ids.append(found)
-    conn.executemany(
-        "UPDATE comments SET parent_id = ?, parent_resolution = ?, depth = ?, root_id = ?, "
-        "reply_count = ?, thread_rank = ? WHERE id = ?",
-        tree,
-    )
+    writes.update_rows(conn, "comments", _TREE_COLUMNS, tree)
     writes._store_quotes_and_links(conn, page, article_id, paragraph_ids, ids)
     writes.write_counters(conn, article_id, page)
     conn.execute(

@@ -213,8 +213,9 @@ def write_rows(
     comments' `posted_times`, when the caller has them.
 
     Ids are assigned up front (the transaction holds the write lock), so each table is
-    written by one statement, and parents that come later on the page can be referenced in
-    the same pass; the foreign key is deferred.
+    written in one pass (`insert_rows`, or one `executemany` for the tables without an FTS
+    index), and parents that come later on the page can be referenced; the foreign key is
+    deferred.
     """
     section_base, paragraph_base, speaker_base, base = conn.execute(_NEXT_IDS).fetchone()
     paragraph_ids = block_ids(page.sections, paragraph_base)

@@ -168,9 +168,14 @@ def resolve_threads(comments: Sequence[ParsedComment]) -> list[ThreadLink]:
     ]
 
 
-def thread_ranks(comments: Sequence[ParsedComment], links: Sequence[ThreadLink]) -> list[int]:
+def thread_ranks(
+    comments: Sequence[ParsedComment],
+    links: Sequence[ThreadLink],
+    times: Sequence[float | None] | None = None,
+) -> list[int]:
     """Each comment's place in thread order: depth first, oldest first among siblings, orphans
-    as roots (the order `sort=thread` pages through).
+    as roots (the order `sort=thread` pages through). `times`: the comments' Unix times
+    (`posted_at.timestamp()`, None for none) when the caller has them already.
 
     One integer per comment whatever its depth: a materialised path of the ancestors' ranks
     would grow with every level, and a chain of thousands of replies with it quadratically.
@@ -179,14 +184,21 @@ def thread_ranks(comments: Sequence[ParsedComment], links: Sequence[ThreadLink])
     children: dict[int | None, list[int]] = defaultdict(list)
     for index, link in enumerate(links):
         children[link.parent].append(index)
+    if times is None:
+        times = [None if c.posted_at is None else c.posted_at.timestamp() for c in comments]
+    # time_order of each comment, computed once
+    order = [
+        (float("-inf") if t is None else t, c.position)
+        for t, c in zip(times, comments, strict=True)
+    ]
     ranks = [0] * len(comments)
     rank = 0
-    stack: list[int | None] = [None]
+    stack = sorted(children.get(None, ()), key=order.__getitem__)[::-1]
     while stack:
         parent = stack.pop()
-        if parent is not None:
-            ranks[parent] = rank
-            rank += 1
-        kids = sorted(children.get(parent, ()), key=lambda i: time_order(comments[i]))
-        stack.extend(reversed(kids))
+        ranks[parent] = rank
+        rank += 1
+        kids = children.get(parent)
+        if kids:
+            stack.extend(sorted(kids, key=order.__getitem__)[::-1])
     return ranks

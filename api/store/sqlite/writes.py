@@ -6,15 +6,20 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from functools import cache
+from itertools import chain
+from typing import Any, TypeVar
 
 from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
 from api.ingest.times import RANGE, first_out_of_range
 from api.store.page_rows import (
     COMMENT_COLUMNS,
+    FIRST_SEEN_COLUMNS,
     LINK_COLUMNS,
     QUOTE_COLUMNS,
+    article_quote_count,
+    block_ids,
     comment_rows,
     counters,
     quote_and_link_rows,
@@ -161,40 +166,86 @@ def _write_content(conn: sqlite3.Connection, article_id: int, page: ParsedPage) 
     late = first_out_of_range(page)
     if late is not None:  # the API could not encode it: refuse it before anything is written
         raise PageError(f"comment {late + 1} is dated outside {RANGE}")
-    write_counters(conn, article_id, page)
     conn.execute(
-        "UPDATE articles SET byline = ?, comment_rendering = ? WHERE id = ?",
-        (page.byline, page.comment_rendering, article_id),
+        """
+        UPDATE articles SET first_comment_at = ?, last_comment_at = ?, section_count = ?,
+            paragraph_count = ?, caption_count = ?, comment_count = ?, top_level_count = ?,
+            commenter_count = ?, quote_count = ?, byline = ?, comment_rendering = ?
+        WHERE id = ?
+        """,
+        (
+            *counters(page),
+            article_quote_count(page),
+            page.byline,
+            page.comment_rendering,
+            article_id,
+        ),
     )
+    write_rows(conn, article_id, page)
 
-    paragraph_ids: list[list[int]] = []
-    next_paragraph: int = conn.execute("SELECT coalesce(max(id), 0) FROM paragraphs").fetchone()[0]
-    for position, section in enumerate(page.sections):
-        section_id = conn.execute(
-            "INSERT INTO sections (article_id, position) VALUES (?, ?)", (article_id, position)
-        ).lastrowid
-        ids = list(range(next_paragraph + 1, next_paragraph + 1 + len(section)))
-        next_paragraph += len(section)
-        paragraph_ids.append(ids)
-        conn.executemany(
-            "INSERT INTO paragraphs (id, section_id, position, kind, text) VALUES (?, ?, ?, ?, ?)",
-            [
-                (pid, section_id, i, b.kind, b.text)
-                for i, (pid, b) in enumerate(zip(ids, section, strict=True))
-            ],
-        )
 
-    # Ids are assigned up front (the transaction holds the write lock), so parents that come
-    # later on the page can be referenced in the same pass; the foreign key is deferred.
-    # Past the highest id ever given (AUTOINCREMENT's sqlite_sequence), so a deleted
-    # article's comment ids are never handed out again.
-    base: int = conn.execute(
-        "SELECT max(coalesce((SELECT max(id) FROM comments), 0), "
-        "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))"
-    ).fetchone()[0]
-    conn.executemany(_INSERT_COMMENTS, comment_rows(page, article_id, base))
+_COMMENT_BASE = """max(coalesce((SELECT max(id) FROM comments), 0),
+    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0))"""
+NEXT_COMMENT_ID = f"SELECT {_COMMENT_BASE}"
+"""The id before the next comment's: AUTOINCREMENT's, past the highest id ever given."""
+_NEXT_IDS = f"""
+    SELECT (SELECT coalesce(max(id), 0) FROM sections),
+        (SELECT coalesce(max(id), 0) FROM paragraphs),
+        (SELECT coalesce(max(id), 0) FROM speakers),
+        {_COMMENT_BASE}
+"""
+"""The id before the next one each table of a page's rows hands out. Sections, paragraphs and
+speakers take the highest id plus one, as SQLite's rowids do; comments are AUTOINCREMENT, past
+the highest id ever given (sqlite_sequence), so a deleted article's comment ids are never
+handed out again."""
+
+
+def write_rows(
+    conn: sqlite3.Connection,
+    article_id: int,
+    page: ParsedPage,
+    first: tuple[int, int] | None = None,
+    times: list[float | None] | None = None,
+) -> None:
+    """The page's rows under its article (whose own row is written): sections, paragraphs,
+    comments, speakers, quotes, links and search text. With `first` (a crawl id and its time)
+    the comments are written as first seen by that crawl (`FIRST_SEEN_COLUMNS`); `times`: the
+    comments' `posted_times`, when the caller has them.
+
+    Ids are assigned up front (the transaction holds the write lock), so each table is
+    written in one pass (`insert_rows`, or one `executemany` for the tables without an FTS
+    index), and parents that come later on the page can be referenced; the foreign key is
+    deferred.
+    """
+    section_base, paragraph_base, speaker_base, base = conn.execute(_NEXT_IDS).fetchone()
+    paragraph_ids = block_ids(page.sections, paragraph_base)
+    conn.executemany(
+        "INSERT INTO sections (id, article_id, position) VALUES (?, ?, ?)",
+        [(section_base + 1 + i, article_id, i) for i in range(len(page.sections))],
+    )
+    conn.executemany(
+        "INSERT INTO paragraphs (id, section_id, position, kind, text) VALUES (?, ?, ?, ?, ?)",
+        [
+            (pid, section_base + 1 + s, i, b.kind, b.text)
+            for s, (ids, section) in enumerate(zip(paragraph_ids, page.sections, strict=True))
+            for i, (pid, b) in enumerate(zip(ids, section, strict=True))
+        ],
+    )
+    columns = COMMENT_COLUMNS if first is None else COMMENT_COLUMNS + FIRST_SEEN_COLUMNS
+    insert_rows(conn, "comments", columns, comment_rows(page, article_id, base, first, times))
     comment_ids = range(base + 1, base + 1 + len(page.comments))
-    _store_quotes_and_links(conn, page, article_id, paragraph_ids, comment_ids)
+    speakers = list(speaker_aliases(page).items())
+    conn.executemany(
+        "INSERT INTO speakers (id, article_id, name, aliases) VALUES (?, ?, ?, ?)",
+        [
+            (speaker_base + 1 + i, article_id, name, json.dumps(forms, ensure_ascii=False))
+            for i, (name, forms) in enumerate(speakers)
+        ],
+    )
+    speaker_ids = {name: speaker_base + 1 + i for i, (name, _) in enumerate(speakers)}
+    quotes, links = quote_and_link_rows(page, article_id, paragraph_ids, comment_ids, speaker_ids)
+    insert_rows(conn, "quotes", QUOTE_COLUMNS, quotes)
+    insert_rows(conn, "links", LINK_COLUMNS, links)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
         (article_id, page.title, search_text(page)),
@@ -219,19 +270,73 @@ def _store_quotes_and_links(
         speaker_ids[name] = cursor.lastrowid
 
     quotes, links = quote_and_link_rows(page, article_id, paragraph_ids, comment_ids, speaker_ids)
-    conn.executemany(_INSERT_QUOTES, quotes)
-    conn.executemany(_INSERT_LINKS, links)
+    insert_rows(conn, "quotes", QUOTE_COLUMNS, quotes)
+    insert_rows(conn, "links", LINK_COLUMNS, links)
     conn.execute(
         "UPDATE articles SET quote_count = ? WHERE id = ?", (quote_count(quotes), article_id)
     )
 
 
-def _insert(table: str, columns: Sequence[str]) -> str:
-    """An INSERT of one row into these columns (quoted: `end` is a keyword)."""
+ROWS_PER_STATEMENT = (256, 128, 64, 32, 16, 8, 4, 2, 1)
+"""How `insert_rows` splits rows into statements: as many of the largest as fit, then the
+next size down for the rest: a page's comments take a statement per binary digit of their
+number, and each statement is one FTS5 segment (each size is one prepared statement, kept in
+the connection's statement cache)."""
+
+
+def insert_rows(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """INSERT `rows` into `table`'s `columns`, in order, up to 256 rows per statement.
+
+    Comments and quotes have FTS5 indexes kept up to date by triggers. FTS5 writes the index
+    entries it holds in memory to disk, as a new segment, whenever a statement opens a
+    savepoint, which every statement of a transaction that fires a trigger does: with
+    `executemany` (a statement per row) that is a segment per row, then merged into the
+    others; it cost half of storing a comment. The rows and what is indexed are the same.
+    """
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    done = 0
+    for size in ROWS_PER_STATEMENT:
+        if size > 1 and size * len(columns) > limit:
+            continue
+        sql = _insert(table, tuple(columns), size)
+        while len(rows) - done >= size:
+            conn.execute(sql, list(chain.from_iterable(rows[done : done + size])))
+            done += size
+
+
+def update_rows(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """`UPDATE table SET columns = ? WHERE id = ?` for each row (its values, then its id), up
+    to 256 rows per statement, as `insert_rows` inserts them (an UPDATE of a comment's body
+    fires its FTS5 trigger)."""
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    done = 0
+    for size in ROWS_PER_STATEMENT:
+        if size > 1 and size * (len(columns) + 1) > limit:
+            continue
+        sql = _update(table, tuple(columns), size)
+        while len(rows) - done >= size:
+            conn.execute(sql, list(chain.from_iterable(rows[done : done + size])))
+            done += size
+
+
+@cache
+def _update(table: str, columns: tuple[str, ...], rows: int) -> str:
+    """An UPDATE of `rows` rows by id from a VALUES list of (values..., id)."""
+    sets = ", ".join(f'"{c}" = v.column{i + 1}' for i, c in enumerate(columns))
+    row = f"({', '.join('?' * (len(columns) + 1))})"
+    return (
+        f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * rows)}) AS v "
+        f"WHERE {table}.id = v.column{len(columns) + 1}"
+    )
+
+
+@cache
+def _insert(table: str, columns: tuple[str, ...], rows: int = 1) -> str:
+    """An INSERT of `rows` rows into these columns (quoted: `end` is a keyword)."""
     names = ", ".join(f'"{c}"' for c in columns)
-    return f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
-
-
-_INSERT_COMMENTS = _insert("comments", COMMENT_COLUMNS)
-_INSERT_QUOTES = _insert("quotes", QUOTE_COLUMNS)
-_INSERT_LINKS = _insert("links", LINK_COLUMNS)
+    row = f"({', '.join('?' * len(columns))})"
+    return f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * rows)}"

@@ -33,7 +33,7 @@ import httpx
 from api.store.protocol import RANK_WINDOW
 from api.store.sqlite.reads import COMMON_SHARE
 from bench import parse, parsing_rate
-from bench.corpus import IngestRate, Spec, build, measure_ingest
+from bench.corpus import BATCH_ROWS, IngestRate, Spec, build, measure_ingest
 from schemas import Comment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -617,6 +617,14 @@ def render(
             "same comment rows by a bare `executemany` into the same schema (its FTS triggers "
             f"included): {rate.bare_rows_per_s:,.0f} rows/s.",
         ]
+        if rate.batched_rows_per_s and rate.batched_ratio:
+            lines[-1] += (
+                f" Inserted {BATCH_ROWS} rows to a statement instead, the same rows go in at "
+                f"{rate.batched_rows_per_s:,.0f} rows/s (FTS5 writes its pending index at each "
+                "statement, so `executemany`, a statement per row, pays that per row; the real "
+                f"path inserts many rows to a statement too): the ingest is "
+                f"{rate.batched_ratio:.2f}x that quicker reference."
+            )
     if parsing:
         lines += ["", f"Parsing rate over the annotated sample pages, {parsing}."]
     lines += ["", "## What each row asked", ""]

@@ -74,29 +74,33 @@ def test_concurrent_ingest_while_readers_page(server: tuple[str, Path], tmp_path
     base, db = server
     crawl = tmp_path / "crawl.jsonl"
     write_crawl(crawl, 120, (10, 80))
-    writer = subprocess.Popen(
+    with subprocess.Popen(  # leaving the block closes its pipes, however the test ends
         [*THREADBASE, "ingest", str(crawl), "--db", str(db)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
+    ) as writer:
 
-    async def reader(n: int) -> int:
-        """Requests made while the ingest was still running."""
-        rng = random.Random(n)
-        during = 0
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            while writer.poll() is None:
-                during += await read_everything(client, rng)
-            await read_everything(client, rng)
-        return during
+        async def reader(n: int) -> int:
+            """Requests made while the ingest was still running."""
+            rng = random.Random(n)
+            during = 0
+            async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+                while writer.poll() is None:
+                    during += await read_everything(client, rng)
+                await read_everything(client, rng)
+            return during
 
-    async def main() -> list[int]:
-        return await asyncio.gather(*(reader(n) for n in range(READERS)))
+        async def main() -> list[int]:
+            return await asyncio.gather(*(reader(n) for n in range(READERS)))
 
-    counts = asyncio.run(main())
-    print(f"reads during ingest: {sum(counts)} by {READERS} readers")
-    out, err = writer.communicate(timeout=60)
+        try:
+            counts = asyncio.run(main())
+        except BaseException:
+            writer.kill()
+            raise
+        print(f"reads during ingest: {sum(counts)} by {READERS} readers")
+        out, err = writer.communicate(timeout=60)
     assert writer.returncode == 0, err
     assert "120 pages: 120 new articles" in out
     assert sum(counts) > 200

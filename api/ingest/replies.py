@@ -468,7 +468,7 @@ def stated_parent(
     closing = _closing_name(opened.first)
     if closing is not None:  # "You nailed it Nico": a short line closing on a whole name
         found = authors.choose(authors.find_all(closing, loose=False), body, author, when)
-        if found is not None and _key(authors.names[found]) != _key(author):
+        if found is not None and authors.names[found] != _key(author):
             return found
     handle = HANDLE_OPENING.match(text)
     if handle is not None:  # "boborci If you …": a reader's handle, as typed, opening the reply

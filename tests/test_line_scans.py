@@ -20,7 +20,7 @@ from api.ingest.renderings.shapes import AVATAR, UI_TOKEN, UI_WORDS, is_ui
 from api.ingest.replies import QUOTED, VOCATIVE, _vocative, reply_header
 from api.ingest.spans import _singles, quote_spans
 from api.ingest.speakers import NAME_RUN
-from api.ingest.times import STARTS, TOKEN
+from api.ingest.times import ASCII_TOKEN, STARTS, TOKEN, find_time
 from api.intake.loader import read_text
 
 PIECES = ["say", "SAYS", "Said", "sAiD", "wrote", "WROTE", "added", "ADDed", "saİd", "\u017fays"]
@@ -95,6 +95,19 @@ def test_the_time_tokens_lookahead_turns_away_no_token() -> None:
         text = "".join(rng.choice(pieces) for _ in range(8))
         spans = [m.span() for m in TOKEN.finditer(text)]
         assert spans == [m.span() for m in plain.finditer(text)], text
+
+
+def test_the_ascii_time_tokens_are_the_time_tokens_on_ascii_lines() -> None:
+    rng = random.Random(11)
+    pieces = ["Sun", "MAY", "12", "3:04", "@", " PM", " ", "\t", "\x1c", "\x1f", "\x0b", "ago"]
+    pieces += ["2 days", "Today", "/", "-", ".", "2012", "k", "s", "_", ", ", "th", "UTC", "EST"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(8))
+        spans = [m.span() for m in TOKEN.finditer(text)]
+        if "\x1c" not in text and "\x1f" not in text:
+            assert spans == [m.span() for m in ASCII_TOKEN.finditer(text)], text
+    # Separator controls are whitespace only to Unicode's classes: such a line is read so.
+    assert find_time("May\x1c12, 2012") == (0, 12)
 
 
 DRAGNET = Path(__file__).parent.parent / "fixtures" / "dragnet"

@@ -64,6 +64,11 @@ TOKEN = re.compile(
     r"))(?![\w/:])",
     re.IGNORECASE,
 )
+# TOKEN read with ASCII classes: the same matches on a line of ASCII characters none of which
+# is a separator control character (\x1c-\x1f, whitespace to Unicode's `\s` but not to
+# ASCII's), and quicker (no Unicode case folding or class lookups).
+ASCII_TOKEN = re.compile(TOKEN.pattern, re.IGNORECASE | re.ASCII)
+SEPARATOR_CONTROL = re.compile("[\x1c-\x1f]")
 MONTH_WORD = re.compile(rf"(?<![^\W\d_]){MONTH}(?![^\W\d_])", re.IGNORECASE)
 JOINER = re.compile(r"^[\s,|@(·•-]*(?:(?:at|on|um|à|a las)[\s,|@·•-]*)?$", re.IGNORECASE)
 CLOSE = re.compile(r"\s{0,2}\)")
@@ -112,7 +117,8 @@ def find_time(line: str) -> tuple[int, int] | None:
         if "yesterday" not in lowered and "today" not in lowered:
             return None
     groups: list[tuple[int, int]] = []
-    for m in TOKEN.finditer(line):
+    ascii_only = line.isascii() and SEPARATOR_CONTROL.search(line) is None
+    for m in (ASCII_TOKEN if ascii_only else TOKEN).finditer(line):
         if (
             groups
             and m[0][-3:].lower() != "ago"  # "1:23 pm - 3 hours ago": the same time again

@@ -13,20 +13,27 @@ from api.ingest.date_shapes import read_common
 WEEKDAYS = ["", "Mon ", "Monday, ", "tue,  ", "SUNDAY ", "Thurs, ", "Fri. "]
 MONTHS = ["October", "oct", "Oct.", "SEPT", "Sept.", "sep", "May", "february", "Febr", "June"]
 DAYS = [0, 1, 9, 12, 13, 28, 29, 30, 31, 32, 99]
-YEARS = ["2012", "2016", "1999", "0999", "9999", "12"]
-JOINS = [" ", ", ", ",  ", " - ", "  -  ", ",", " | "]
+YEARS = ["2012", "2016", "1999", "0999", "9999", "12", "00", "45", "76", "99", "7"]
+JOINS = [" ", ", ", ",  ", " - ", "  -  ", ",", " | ", " · ", "·", "  ·  "]
 HOURS = [0, 1, 9, 11, 12, 13, 23, 24, 99]
 MINUTES = ["00", "07", "59", "60", "5"]
 HALVES = ["", " am", "pm", " PM", " a.m.", " p"]
-DEFAULTS = [datetime(1970, 1, 1), datetime(2014, 3, 5)]
+DEFAULTS = [datetime(1970, 1, 1), datetime(2014, 3, 5), datetime(2001, 6, 9)]
 
 
 def _date(rng: random.Random) -> str:
     month, day, year = rng.choice(MONTHS), rng.choice(DAYS), rng.choice(YEARS)
     number = rng.randint(0, 14)
-    shape = rng.randrange(4)
+    shape = rng.randrange(6)
     if shape == 0:
         return f"{rng.choice(WEEKDAYS)}{month} {day}{rng.choice(['', ','])} {year}"
+    if shape == 4:  # no year: the default's
+        return f"{rng.choice(WEEKDAYS)}{month} {day}"
+    if shape == 5:  # three numbers of two digits at most, the first maybe the year
+        mark, second = rng.choice("/.-"), rng.choice([number, day])
+        return (
+            f"{rng.choice(WEEKDAYS)}{rng.choice(DAYS)}{mark}{second}{rng.choice([mark, '/'])}{year}"
+        )
     if shape == 1:
         return f"{rng.choice(WEEKDAYS)}{day}{rng.choice(['', '.'])} {month}, {year}"
     if shape == 2:
@@ -77,6 +84,10 @@ def test_every_time_read_fast_is_the_time_dateutil_reads(seed: int) -> None:
         ("Sun, 06/18/2017 - 14:45", datetime(2017, 6, 18, 14, 45)),
         ("18.06.2017 14:45", datetime(2017, 6, 18, 14, 45)),
         ("2012-10-29 14:02", datetime(2012, 10, 29, 14, 2)),
+        ("07.15.12   11:59", datetime(2012, 7, 15, 11, 59)),
+        ("24/10/12", datetime(2012, 10, 24)),
+        ("Thursday, November 1   2:57 pm", datetime(1970, 11, 1, 14, 57)),
+        ("November 1, 2012 · 2:57 pm", datetime(2012, 11, 1, 14, 57)),
     ],
 )
 def test_common_shapes_are_read_without_dateutil(text: str, expected: datetime) -> None:
@@ -85,7 +96,7 @@ def test_common_shapes_are_read_without_dateutil(text: str, expected: datetime) 
 
 @pytest.mark.parametrize(
     "text",
-    ["Feb 30, 2012", "13:30 pm Oct 5, 2012", "Oct 5, 2012 25:00", "10/18/12 9:21 PM", "Oct 5"],
+    ["Feb 30, 2012", "13:30 pm Oct 5, 2012", "Oct 5, 2012 25:00", "10/18/012 9:21 PM", "Oct 5 2"],
 )
 def test_other_shapes_are_left_to_dateutil(text: str) -> None:
     assert read_common(text, DEFAULTS[0]) is None

@@ -223,7 +223,8 @@ def find_metas(lines: Sequence[str]) -> list[Meta]:
 def time_lines(lines: Sequence[str]) -> list[int]:
     """The lines `find_time` may find a time on: those with a digit, "yesterday" or "today"."""
     days = lines_holding(lines, ("yesterday", "today"), lower=True)
-    return sorted({*digit_lines(lines), *days})
+    digits = digit_lines(lines)  # in order: most pages show no day by its name
+    return sorted({*digits, *days}) if days else digits
 
 
 def _find_metas(lines: Sequence[str]) -> list[Meta]:

@@ -161,13 +161,20 @@ def digit_lines(lines: Sequence[str]) -> list[int]:
     kept = encoded.translate(None, NOT_DIGIT_OR_BREAK)
     by_line = kept.split(b"\n")
     if len(by_line) == len(lines):
-        found = set(compress(count(), by_line))
+        found = list(compress(count(), by_line))  # in order
     else:  # a line holding a line break itself (never one of a page's lines)
-        found = _slow_holding(page, "0123456789")
+        found = sorted(_slow_holding(page, "0123456789"))
     if not page.text.isascii():
         others = encoded.translate(None, ASCII)
         if DIGIT.search(others.decode("utf-8", "surrogatepass")) is not None:
-            found.update(
-                i for i, line in enumerate(lines) if not line.isascii() and DIGIT.search(line)
+            found = sorted(
+                {
+                    *found,
+                    *(
+                        i
+                        for i, line in enumerate(lines)
+                        if not line.isascii() and DIGIT.search(line)
+                    ),
+                }
             )
-    return sorted(found)
+    return found

@@ -54,6 +54,7 @@ HEAD_LINES = 6  # non-blank lines at the top that are the article's own header
 DIGITS = re.compile(r"\d+")
 CLOCK = re.compile(r"\d:\d\d")
 LEADING_NUMBER = re.compile(r"^\s*(?:[+\-\u2212]?#?\d{1,5}[.):]?\s+){1,3}")
+LEADS = ("+", "-", "\u2212", "#")  # with a digit, what a number LEADING_NUMBER takes opens with
 WORDS = re.compile(r"[^\W\d_]+")
 LONG_ASCII_WORD = re.compile(r"[A-Za-z]{8,}")
 SEPARATORS = "•·—–|/"
@@ -92,7 +93,9 @@ def _template(text: str, name: str) -> str:
         shape = shape.replace(shown, "N", 1)
     if not shape.isascii() or may_hold_link(shape):  # (a badge is never ASCII)
         shape = " ".join(w for w in shape.split() if not is_link(w) and not _badge(w))
-    shape = LEADING_NUMBER.sub("", shape)
+    lead = shape.lstrip()[:1]
+    if lead in LEADS or lead.isdecimal():  # what LEADING_NUMBER takes opens so
+        shape = LEADING_NUMBER.sub("", shape)
     return DIGITS.sub("0", word_shapes(shape))
 
 

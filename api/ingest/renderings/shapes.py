@@ -140,13 +140,23 @@ def clean_name(text: str) -> str:
     if not words:
         return ""
     while words and (
-        not _has_alnum(words[0])
-        or (_may_number(words[0]) and NUMBERING.fullmatch(words[0]) is not None)
-        or words[0].lower().rstrip(":") in LEAD_WORDS
+        # a word of letters alone is neither a mark nor a number ("by", "Posted", "Ann")
+        words[0].lower() in LEAD_WORDS
+        if words[0].isalpha()
+        else (
+            not _has_alnum(words[0])
+            or (_may_number(words[0]) and NUMBERING.fullmatch(words[0]) is not None)
+            or words[0].lower().rstrip(":") in LEAD_WORDS
+        )
     ):
         words.pop(0)
     while words:
         word = words[-1]
+        if word.isalpha():  # no mark to take off, nor cut short: a tail word or the name's end
+            if word.lower() in TAIL_WORDS:
+                words.pop()
+                continue
+            break
         core = word.rstrip(TAIL_MARKS)
         if not core or core.lower() in TAIL_WORDS or not _has_alnum(word):
             words.pop()
@@ -203,7 +213,9 @@ def split_reply(name: str) -> tuple[str, str | None]:
 def plausible_name(text: str) -> bool:
     """Short, with a letter, not a sentence; a pingback's or trackback's (the linking post's
     title) may be long."""
-    trackback = TRACKBACK.match(text)
+    # TRACKBACK opens with "pingback" or "trackback" (no other character matches a "p" or a
+    # "t", ignoring case)
+    trackback = TRACKBACK.match(text) if text.lstrip()[:1] in ("p", "P", "t", "T") else None
     if trackback is not None:
         return len(text) <= 160 and any(c.isalpha() for c in text[trackback.end() :])
     if not text or len(text) > 60:

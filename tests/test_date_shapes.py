@@ -96,7 +96,15 @@ def test_common_shapes_are_read_without_dateutil(text: str, expected: datetime) 
 
 @pytest.mark.parametrize(
     "text",
-    ["Feb 30, 2012", "13:30 pm Oct 5, 2012", "Oct 5, 2012 25:00", "10/18/012 9:21 PM", "Oct 5 2"],
+    [
+        "Feb 30, 2012",
+        "13:30 pm Oct 5, 2012",
+        "Oct 5, 2012 25:00",
+        "10/18/012 9:21 PM",
+        "Oct 5 2",
+        "\u017fep 5, 2012",  # U+017F matches "s" ignoring case, but lowercases to itself
+        "5 \u017fept 2012",
+    ],
 )
 def test_other_shapes_are_left_to_dateutil(text: str) -> None:
     assert read_common(text, DEFAULTS[0]) is None

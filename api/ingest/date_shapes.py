@@ -82,9 +82,9 @@ def read_common(text: str, default: datetime) -> datetime | None:
         return None
     if m["month"] is not None:  # no year: the default's, as dateutil takes it
         year = default.year if m["year"] is None else int(m["year"])
-        month, day = MONTHS[m["month"].lower()], int(m["day"])
+        month, day = MONTHS.get(m["month"].lower(), 0), int(m["day"])
     elif m["month2"] is not None:
-        year, month, day = int(m["year2"]), MONTHS[m["month2"].lower()], int(m["day2"])
+        year, month, day = int(m["year2"]), MONTHS.get(m["month2"].lower(), 0), int(m["day2"])
     elif m["year3"] is not None:
         year, month, day = int(m["year3"]), int(m["month3"]), int(m["day3"])
     elif len(m["year4"]) == 2:  # three numbers of two digits, resolved as dateutil does
@@ -93,6 +93,8 @@ def read_common(text: str, default: datetime) -> datetime | None:
         year, month, day = int(m["year4"]), int(m["first"]), int(m["second"])
         if month > 12:
             month, day = day, month
+    # (month 0: a name the pattern matched ignoring case that lowercases to none of dateutil's,
+    # "sep" written with a long s, U+017F, is dateutil's to read)
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return None
     if m["hour"] is None:

@@ -25,6 +25,7 @@ from api.ingest.renderings.shapes import (
 from api.ingest.times import find_time
 
 VERBS = ("say", "said", "wrote", "added")  # searched in lowercased lines
+ON = re.compile(r"^\W*on\b", re.IGNORECASE)  # "On DATE, NAME said": the word before the date
 INLINE_REPLY = re.compile(r"^(?P<name>\S.{0,59}?)\s+reply:$", re.IGNORECASE)
 # A name whose letters the crawl lost ("????? says:", a name in a script it could not keep)
 MAX_LOST = 40
@@ -60,7 +61,7 @@ def said_metas(lines: Sequence[str], verb: re.Pattern[str]) -> list[Meta]:
         rest = text if span is None else text[: span[0]] + " " + text[span[1] :]
         if verb.search(rest.rstrip()) is None:
             continue
-        name = clean_name(re.sub(r"^\W*on\b", "", rest.strip(), flags=re.I))
+        name = clean_name(ON.sub("", rest.strip()))
         # The verb vouches for the header: a pingback's "name" is a whole post title.
         if not name:  # clean_name drops words without a letter or digit
             name = verb.sub("", rest.strip()).strip()

@@ -69,17 +69,6 @@ TOKEN = re.compile(
 # ASCII's), and quicker (no Unicode case folding or class lookups).
 ASCII_TOKEN = re.compile(TOKEN.pattern, re.IGNORECASE | re.ASCII)
 SEPARATOR_CONTROL = re.compile("[\x1c-\x1f]")
-# Every token holds two digits around a date's or a clock's mark, a month's name, "ago",
-# "yesterday" or "today" (the weekday opens a date): a line holding none holds no token.
-# Every character the patterns match to a letter of these words, ignoring case, casefolds to
-# that letter (the long s too).
-NUMERIC_DATE = re.compile(r"\d[/.:-]\d")
-TOKEN_WORDS = (
-    *"jan feb mar apr may jun jul aug sep oct nov dec".split(),
-    "ago",
-    "yesterday",
-    "today",
-)
 MONTH_WORD = re.compile(rf"(?<![^\W\d_]){MONTH}(?![^\W\d_])", re.IGNORECASE)
 JOINER = re.compile(r"^[\s,|@(·•-]*(?:(?:at|on|um|à|a las)[\s,|@·•-]*)?$", re.IGNORECASE)
 CLOSE = re.compile(r"\s{0,2}\)")
@@ -127,10 +116,6 @@ def find_time(line: str) -> tuple[int, int] | None:
         lowered = line.lower()
         if "yesterday" not in lowered and "today" not in lowered:
             return None
-    if NUMERIC_DATE.search(line) is None:
-        folded = line.casefold()
-        if not any(word in folded for word in TOKEN_WORDS):
-            return None  # (most lines with a number in them)
     groups: list[tuple[int, int]] = []
     ascii_only = line.isascii() and SEPARATOR_CONTROL.search(line) is None
     for m in (ASCII_TOKEN if ascii_only else TOKEN).finditer(line):

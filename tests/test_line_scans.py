@@ -16,7 +16,7 @@ from api.ingest.renderings import LOW_CEILING, RENDERINGS, choose, disqus
 from api.ingest.renderings.generic import WORDS, time_lines, word_shapes
 from api.ingest.renderings.said import verb_lines
 from api.ingest.renderings.scan import digit_lines, lines_holding, lines_starting
-from api.ingest.renderings.shapes import AVATAR, UI_TOKEN, UI_WORDS, is_ui
+from api.ingest.renderings.shapes import AVATAR, CHROME, UI_TOKEN, UI_WORDS, is_chrome, is_ui
 from api.ingest.replies import QUOTED, VOCATIVE, _vocative, reply_header
 from api.ingest.spans import _singles, quote_spans
 from api.ingest.speakers import NAME_RUN
@@ -108,6 +108,18 @@ def test_the_ascii_time_tokens_are_the_time_tokens_on_ascii_lines() -> None:
             assert spans == [m.span() for m in ASCII_TOKEN.finditer(text)], text
     # Separator controls are whitespace only to Unicode's classes: such a line is read so.
     assert find_time("May\x1c12, 2012") == (0, 12)
+
+
+def test_the_chrome_shortcut_turns_away_no_line_the_pattern_matches() -> None:
+    rng = random.Random(13)
+    pieces = ["Leave a Reply", "\u017fubscribe to comments", "© 2012", "POWERED BY", "Older posts"]
+    pieces += ["Newer comments", "view all comments", "1", "_", "-", "• ", "  ", "x", "İ", "é"]
+    pieces += ["\u212a", "ß", "Email (required)", "Comments are closed", "tRACKBACK URL", "(", "@"]
+    for _ in range(5_000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+        text = line.strip()
+        full = bool(text) and CHROME.match(text) is not None and len(text.split()) <= 16
+        assert is_chrome(line) == (full and len(text) <= 160), line
 
 
 DRAGNET = Path(__file__).parent.parent / "fixtures" / "dragnet"

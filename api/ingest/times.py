@@ -117,7 +117,7 @@ def find_time(line: str) -> tuple[int, int] | None:
         if "yesterday" not in lowered and "today" not in lowered:
             return None
     groups: list[tuple[int, int]] = []
-    ascii_only = line.isascii() and SEPARATOR_CONTROL.search(line) is None
+    ascii_only = line.isascii() and (line.isprintable() or SEPARATOR_CONTROL.search(line) is None)
     for m in (ASCII_TOKEN if ascii_only else TOKEN).finditer(line):
         if (
             groups

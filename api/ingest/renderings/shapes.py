@@ -86,10 +86,20 @@ def is_heading(line: str) -> bool:
     return bool(text) and HEADING.match(text) is not None and short(text)
 
 
+# The letters CHROME's phrases open with (a character it matches to one, ignoring case,
+# casefolds to it): a line opening with another word character is no chrome ("©" is none).
+CHROME_FIRST = frozenset("lpawsynecortv")
+
+
 def is_chrome(line: str) -> bool:
     """Reply forms, sign-in prompts, pagination and footers around comments."""
     text = line.strip()  # the pattern first: it turns most lines away at their first words
-    return bool(text) and CHROME.match(text) is not None and short(text, 16)
+    if not text:
+        return False
+    first = text[0]
+    if (first.isalnum() or first == "_") and first.casefold()[:1] not in CHROME_FIRST:
+        return False  # (no mark before it: the phrase opens the line)
+    return CHROME.match(text) is not None and short(text, 16)
 
 
 UI_LONGEST = 48  # the longest line `is_ui` reads: callers skip longer ones without a call

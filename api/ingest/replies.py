@@ -11,7 +11,7 @@ a dict as the page is read, so the cost stays linear.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -98,29 +98,43 @@ class Authors:
     article: str = ""  # the article's text: quoting it answers no comment
     article_plain: str | None = None
     article_lower: str | None = None
+    chunks: list[str] = field(default_factory=list)  # bodies joined CHUNK by CHUNK
+    # author -> the name's key and the lists above its comments go in, found once per name
+    listed: dict[str, tuple[str, list[list[int]]]] = field(default_factory=dict)
 
     def add(self, author: str, position: int, body: str = "", when: datetime | None = None) -> None:
         while len(self.bodies) < position:
             self.bodies.append("")
             self.names.append("")
             self.times.append(None)
-        key = _key(author)
+        listed = self.listed.get(author)
+        if listed is None:
+            listed = self.listed[author] = self._lists(author)
+        key, lists = listed
         self.bodies.append(body)
         self.names.append(key)
         self.times.append(when)
+        for positions in lists:
+            _push(positions, position)
+
+    def _lists(self, author: str) -> tuple[str, list[list[int]]]:
+        """`author`'s name key, and the lists of positions each comment by `author` goes in."""
+        key = _key(author)
+        lists = []
         found = key.strip(".!?")  # as `find_all` looks names up: "js." is "@js"
         if found:
-            _push(self.full.setdefault(found, []), position)
+            lists.append(self.full.setdefault(found, []))
             words = found.split()
-            _push(self.first.setdefault(words[0], []), position)
+            lists.append(self.first.setdefault(words[0], []))
             if len(words) > 2 and words[0].rstrip(".") in TITLES:  # "Dr. Joan Smith": Joan
-                _push(self.first.setdefault(words[1], []), position)
+                lists.append(self.first.setdefault(words[1], []))
             if len(words) > 1:
-                _push(self.last.setdefault(words[-1], []), position)
+                lists.append(self.last.setdefault(words[-1], []))
             for word in author.split():
                 head = HANDLE_HEAD.match(word)
                 if head is not None:
-                    _push(self.heads.setdefault(head[1].lower(), []), position)
+                    lists.append(self.heads.setdefault(head[1].lower(), []))
+        return key, lists
 
     def find(self, name: str, *, loose: bool) -> int | None:
         """The nearest comment by `name` (or, when loose, by an author whose first word it is)."""
@@ -218,7 +232,7 @@ class Authors:
         """The one recent comment, by someone else, that says `sentence` as written (not
         right after a quote mark); None when none or several do, or the article says it."""
         found = None
-        for position in range(max(0, len(self.bodies) - LOOKBACK), len(self.bodies)):
+        for position in self._may_say(sentence, max(0, len(self.bodies) - LOOKBACK)):
             if self.names[position] == replier:
                 continue
             body = self.bodies[position]
@@ -229,6 +243,18 @@ class Authors:
                 return None
             found = position
         return None if found is None or sentence in self.article else found
+
+    def _may_say(self, line: str, start: int) -> Iterator[int]:
+        """The positions from `start` on whose bodies may hold `line` (no line break), in
+        order: those of each CHUNK of bodies, joined, that holds it, and the bodies after the
+        last whole CHUNK (each body is joined once, so looking stays linear)."""
+        bodies, chunks = self.bodies, self.chunks
+        while len(chunks) < len(bodies) // CHUNK:
+            chunks.append("\n".join(bodies[len(chunks) * CHUNK : (len(chunks) + 1) * CHUNK]))
+        for index in range(start // CHUNK, len(chunks)):
+            if line in chunks[index]:
+                yield from range(max(start, index * CHUNK), (index + 1) * CHUNK)
+        yield from range(max(start, len(chunks) * CHUNK), len(bodies))
 
     def _sole_source(self, excerpt: str, replier: str) -> int | None:
         """The one recent comment, by someone else, that says `excerpt` in its own words (not
@@ -330,6 +356,7 @@ CLOSERS = '"”»'
 MIN_EXCERPT = 20
 QUOTE_OPENING = frozenset('"“”«>')  # what a paragraph quoting someone else opens with
 LOOKBACK = 200  # earlier comments an opening excerpt is looked for in (keeps parsing linear)
+CHUNK = 16  # bodies a repeated sentence is looked for in at once, before each of them
 
 
 def _plain(text: str) -> str:

@@ -298,7 +298,7 @@ class _Read:
         """(start, end) of every reporting verb of the narration, found when first asked (an
         article's first pass asks; a comment's quotes only look before each quote)."""
         if self._verbs is None:
-            self._verbs = [(m.start(), m.end()) for m in VERB.finditer(self.narration)]
+            self._verbs = [m.span() for m in VERB.finditer(self.narration)]
         return self._verbs
 
     def last_verb(self, start: int, at: int) -> tuple[int, int] | None:
@@ -313,7 +313,7 @@ class _Read:
             for m in VERB.finditer(self.narration, start, at + 1):
                 if m.end() > at:
                     break
-                last = (m.start(), m.end())
+                last = m.span()
             return last
         verbs = self.verbs
         index = bisect_left(verbs, (start, 0))

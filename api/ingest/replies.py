@@ -317,15 +317,17 @@ def opening(body: str) -> Opening:
 
 
 # What a line needs for each form of QUOTED: "posted ... by", to end with a colon ("NAME
-# wrote:", spaces aside), or to open with "in" or "reply"/"response" (U+0130 and U+0131
-# match i, ignoring case; no other letter of these words matches anything but itself in either
-# case).
-REPLY_OPENERS = "iIrR\u0130\u0131"
+# wrote:", spaces aside), or to open with "in" or the "re" of "reply"/"response" (U+0130 and
+# U+0131 match i, ignoring case; no other letter of these words matches anything but itself
+# in either case).
+REPLY_OPENERS = frozenset(
+    [i + n for i in "iI\u0130\u0131" for n in "nN"] + [r + e for r in "rR" for e in "eE"]
+)
 
 
 def reply_header(line: str) -> re.Match[str] | None:
     """QUOTED.match(line), without running it on the many lines it cannot match."""
-    if line.rstrip()[-1:] != ":" and line[:1] not in REPLY_OPENERS:
+    if line.rstrip()[-1:] != ":" and line[:2] not in REPLY_OPENERS:
         lowered = line.lower()
         if "ted" not in lowered or "by" not in lowered:
             return None

@@ -555,8 +555,10 @@ def _sources(
     encoded = {word.encode() for word in wanted}  # the words as _byte_words finds them
     # needle word, in UTF-8 -> comments holding it, in order
     holding: dict[bytes, list[int]] = defaultdict(list)
+    words_of: list[list[bytes] | None] = []  # each comment's, kept for `holds`
     for i, comment in enumerate(comments):
         ascii_words = _byte_words(comment.body)
+        words_of.append(ascii_words)
         if ascii_words is None:
             held = {word.encode() for word in wanted.intersection(_words(comment.body))}
         else:
@@ -567,7 +569,8 @@ def _sources(
 
     def holds(i: int, needle: str) -> bool:
         if i not in normal:
-            normal[i] = _normal(comments[i].body)
+            words = words_of[i]
+            normal[i] = _normal(comments[i].body) if words is None else b" ".join(words).decode()
         return needle in normal[i]
 
     found: dict[tuple[str, int], int] = {}

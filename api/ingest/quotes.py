@@ -526,20 +526,26 @@ NOT_WORD_BYTES = bytes(c if c > 127 or chr(c).isalnum() or c == 95 else 32 for c
 LOWER_WORD_BYTES = bytes(c + 32 if 65 <= c <= 90 else NOT_WORD_BYTES[c] for c in range(256))
 # The characters beyond ASCII that comments hold most, none of them a word character, in UTF-8.
 COMMON_MARKS = tuple(mark.encode() for mark in "’…”“–—‘")
+# Each of them is E2 80 and a last byte: with every E2 80 taken out (a pair only the characters
+# U+2000..U+203F hold), LOWER_WORD_BYTES that also reads these last bytes as spaces. Any other
+# character beyond ASCII leaves a byte beyond ASCII (its first, or its last when it is one of
+# U+2000..U+203F), so the text read is ASCII exactly when the text holds no other.
+MARKS_PREFIX = b"\xe2\x80"
+assert all(mark.startswith(MARKS_PREFIX) and len(mark) == 3 for mark in COMMON_MARKS)
+LOWER_WORD_OR_MARK_BYTES = bytes(
+    32 if any(mark[2] == c for mark in COMMON_MARKS) else LOWER_WORD_BYTES[c] for c in range(256)
+)
 
 
 def _byte_words(text: str) -> list[bytes] | None:
     """`_words(text)` in UTF-8, found by byte operations alone (several times faster); None
     when `text` holds a character beyond ASCII besides COMMON_MARKS, which only the pattern
     reads right (and `_words` then finds the same words)."""
-    data = text.encode()
-    if not text.isascii():
-        for mark in COMMON_MARKS:
-            data = data.replace(mark, b" ")
-        if not data.isascii():
-            return None
+    if text.isascii():
+        return text.encode().translate(LOWER_WORD_BYTES).split()
     # ASCII and marks alone, which have no case: lowering the ASCII bytes lowers the text
-    return data.translate(LOWER_WORD_BYTES).split()
+    data = text.encode().replace(MARKS_PREFIX, b"").translate(LOWER_WORD_OR_MARK_BYTES)
+    return data.split() if data.isascii() else None
 
 
 class CommentLike(Protocol):

@@ -50,9 +50,9 @@ AFTER_VERB_WHO = re.compile(rf"^[\s,]*(?P<verb>{VERBS})\s+(?P<who>[^.,;:!?\"“�
 
 # `\b(?:VERBS)\b`, each branch opening with its first letter for the engine's fast scan.
 VERB = re.compile(whole_word(VERBS.split("|")))
-# A reporting verb after the character before it (not a word character): VERB's matches but
-# the one at offset 0, found in a scan that stops only at characters other than letters and
-# digits (a fifth of a text's), where VERB's stops at each letter that opens a verb (half).
+# A reporting verb with the character before it (not a word character): each of VERB's matches
+# but one at offset 0, found by a scan that stops only at non-word characters (a fifth of a
+# text's), where VERB's stops at each letter a verb opens with (half of them).
 AFTER_NON_WORD_VERB = re.compile(r"\W(?:" + alternation(VERBS.split("|")) + r")\b")
 SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+")
 TITLE_CUES = re.compile(r"\b(?:called|titled|entitled|named|movie|film|book|series|song|its)\s*$")

@@ -338,10 +338,11 @@ def _said(text: str) -> str:
     """A paragraph as it is compared with the words of earlier comments: lowercased, quote
     marks and "> " left out, spaces collapsed."""
     if ">" not in text:  # no "> ": most paragraphs
-        # Line ends read as spaces: the lines' own ends are spaces then, or their quote marks.
+        # Its lines joined by spaces: each line end read as a space. Spaces are collapsed
+        # already when no two are adjacent and no other whitespace is there (every other
+        # whitespace character is unprintable): most paragraphs. A paragraph of several lines
+        # that is not so is read below, line by line.
         said = text.strip().replace("\n", " ").lower().strip(QUOTE_MARKS)
-        # Spaces are collapsed already when no two are adjacent and no other whitespace is
-        # there (every other whitespace character is unprintable): most paragraphs.
         if "  " not in said and said.isprintable():
             return said
         if "\n" not in text:

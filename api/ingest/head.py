@@ -105,13 +105,23 @@ class Head:
     body_end: int | None = None  # where article text stops, when a byline closes it
 
 
+def _date_words(text: str) -> bool:
+    """Whether `text` is one to DATE_TOKENS tokens, each a date's word; read token by token,
+    up to the first that is not (most lines' first)."""
+    count = 0
+    for token in DATE_TOKEN.finditer(text):
+        count += 1
+        if count > DATE_TOKENS or DATE_WORD.match(token[0]) is None:
+            return False
+    return count > 0
+
+
 def is_date_line(line: str) -> bool:
     """A line that is only a date or time (in one or several pieces: "09" / "July" / "2012")."""
     text = line.strip()
     # Each word holds a token at least: a line of more words is not looked at token by token
     # (the article's paragraphs among the top lines are long).
-    words = DATE_TOKEN.findall(text) if len(text.split(None, DATE_TOKENS)) <= DATE_TOKENS else []
-    if words and len(words) <= DATE_TOKENS and all(DATE_WORD.match(w) for w in words):
+    if len(text.split(None, DATE_TOKENS)) <= DATE_TOKENS and _date_words(text):
         return True
     span = find_time(text)
     return span is not None and len(text) - (span[1] - span[0]) <= 4

@@ -27,6 +27,7 @@ from api.ingest.times import MONTH_WORD, local_to_utc, read_time
 
 SECTION_BREAK = re.compile(r"^\s*\*\s*\*\s*\*\s*$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+\S")
+LIST_OPENERS = "-*•·"  # or a digit, opening a stripped LIST_ITEM line
 END_PUNCTUATION = frozenset(".!?:;\"'”’)…]»")
 MAX_CAPTION_WORDS = 20
 MAX_PAGE_CHARS = 5_000_000
@@ -58,12 +59,13 @@ def parse_blocks(lines: Sequence[str]) -> list[list[Block]]:
 
     for raw in lines:
         line = raw.strip()
-        if SECTION_BREAK.match(line):
+        opener = line[:1]  # both patterns need one of a few: most lines open with a letter
+        if opener == "*" and SECTION_BREAK.match(line):
             flush_list()
             sections.append([])
         elif not line:
             continue
-        elif LIST_ITEM.match(line):
+        elif (opener in LIST_OPENERS or opener.isdigit()) and LIST_ITEM.match(line):
             items.append(line)
         else:
             flush_list()

@@ -11,7 +11,7 @@ a dict as the page is read, so the cost stays linear.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -33,6 +33,9 @@ NAMED_NUMBER = re.compile(
     r"^(?P<name>[^\W\d][^\s@:,]{0,30}(?: [^\W\d][^\s@:,]{0,30})?)"
     r"\s?@\s?(?P<number>\d{1,5})(?!\d|[:./]\d)"
 )
+# The furthest a NAMED_NUMBER's "@" can stand: after two words of up to 31 characters, their
+# space and one more.
+NAMED_NUMBER_AT = 31 + 1 + 31 + 1 + 1
 # "@name" inside the text: after a space or a bracket, never inside a word (an e-mail address)
 MENTION = re.compile(r"(?<![^\s(\[])@(?P<name>[^\W\d][^\n:,—–.!?;)]{0,40})")
 # Titles before a name, which readers leave out when they address the person by first name
@@ -94,29 +97,44 @@ class Authors:
     plain: dict[int, str] = field(default_factory=dict)  # bodies as _plain reads them, once
     article: str = ""  # the article's text: quoting it answers no comment
     article_plain: str | None = None
+    article_lower: str | None = None
+    chunks: list[str] = field(default_factory=list)  # bodies joined CHUNK by CHUNK
+    # author -> the name's key and the lists above its comments go in, found once per name
+    listed: dict[str, tuple[str, list[list[int]]]] = field(default_factory=dict)
 
     def add(self, author: str, position: int, body: str = "", when: datetime | None = None) -> None:
         while len(self.bodies) < position:
             self.bodies.append("")
             self.names.append("")
             self.times.append(None)
-        key = _key(author)
+        listed = self.listed.get(author)
+        if listed is None:
+            listed = self.listed[author] = self._lists(author)
+        key, lists = listed
         self.bodies.append(body)
         self.names.append(key)
         self.times.append(when)
+        for positions in lists:
+            _push(positions, position)
+
+    def _lists(self, author: str) -> tuple[str, list[list[int]]]:
+        """`author`'s name key, and the lists of positions each comment by `author` goes in."""
+        key = _key(author)
+        lists = []
         found = key.strip(".!?")  # as `find_all` looks names up: "js." is "@js"
         if found:
-            _push(self.full.setdefault(found, []), position)
+            lists.append(self.full.setdefault(found, []))
             words = found.split()
-            _push(self.first.setdefault(words[0], []), position)
+            lists.append(self.first.setdefault(words[0], []))
             if len(words) > 2 and words[0].rstrip(".") in TITLES:  # "Dr. Joan Smith": Joan
-                _push(self.first.setdefault(words[1], []), position)
+                lists.append(self.first.setdefault(words[1], []))
             if len(words) > 1:
-                _push(self.last.setdefault(words[-1], []), position)
+                lists.append(self.last.setdefault(words[-1], []))
             for word in author.split():
                 head = HANDLE_HEAD.match(word)
                 if head is not None:
-                    _push(self.heads.setdefault(head[1].lower(), []), position)
+                    lists.append(self.heads.setdefault(head[1].lower(), []))
+        return key, lists
 
     def find(self, name: str, *, loose: bool) -> int | None:
         """The nearest comment by `name` (or, when loose, by an author whose first word it is)."""
@@ -174,7 +192,8 @@ class Authors:
         replier = _key(author)
         if replier:
             for position in reversed(candidates):
-                if any(_addresses(m, replier) for m in MENTION.finditer(self.bodies[position])):
+                body = self.bodies[position]
+                if "@" in body and any(_addresses(m, replier) for m in MENTION.finditer(body)):
                     return position
         return candidates[-1]
 
@@ -205,9 +224,7 @@ class Authors:
                 return self._repeated(first, _key(author))
         if excerpt is None:
             return None
-        if self.article_plain is None:
-            self.article_plain = _plain(self.article)
-        if excerpt in self.article_plain:
+        if self._in_article(excerpt):
             return None  # readers quoting the article answer no one of them
         return self._sole_source(excerpt, _key(author))
 
@@ -215,7 +232,7 @@ class Authors:
         """The one recent comment, by someone else, that says `sentence` as written (not
         right after a quote mark); None when none or several do, or the article says it."""
         found = None
-        for position in range(max(0, len(self.bodies) - LOOKBACK), len(self.bodies)):
+        for position in self._may_say(sentence, max(0, len(self.bodies) - LOOKBACK)):
             if self.names[position] == replier:
                 continue
             body = self.bodies[position]
@@ -227,16 +244,32 @@ class Authors:
             found = position
         return None if found is None or sentence in self.article else found
 
+    def _may_say(self, line: str, start: int) -> Iterator[int]:
+        """The positions from `start` on whose bodies may hold `line` (no line break), in
+        order: those of each CHUNK of bodies, joined, that holds it, and the bodies after the
+        last whole CHUNK (each body is joined once, so looking stays linear)."""
+        bodies, chunks = self.bodies, self.chunks
+        while len(chunks) < len(bodies) // CHUNK:
+            chunks.append("\n".join(bodies[len(chunks) * CHUNK : (len(chunks) + 1) * CHUNK]))
+        for index in range(start // CHUNK, len(chunks)):
+            if line in chunks[index]:
+                yield from range(max(start, index * CHUNK), (index + 1) * CHUNK)
+        yield from range(max(start, len(chunks) * CHUNK), len(bodies))
+
     def _sole_source(self, excerpt: str, replier: str) -> int | None:
         """The one recent comment, by someone else, that says `excerpt` in its own words (not
         inside quote marks or "> " lines); None when no comment or several do."""
         found = None
+        word = _plain_word(excerpt)
         for position in range(max(0, len(self.bodies) - LOOKBACK), len(self.bodies)):
             if self.names[position] == replier:
                 continue
             text = self.plain.get(position)
             if text is None:
-                text = self.plain[position] = _plain(self.bodies[position])
+                body = self.bodies[position]
+                if word not in body.lower():
+                    continue  # (the body's plain text cannot hold the excerpt)
+                text = self.plain[position] = _plain(body)
             at = text.find(excerpt)
             if at < 0 or text[:at].rstrip()[-1:] in ('"', ">"):
                 continue
@@ -245,11 +278,23 @@ class Authors:
             found = position
         return found
 
+    def _in_article(self, excerpt: str) -> bool:
+        """Whether the article, as _plain reads it, holds `excerpt`; read so only once its
+        lowercased text is known to hold the excerpt's longest word (most excerpts' is not)."""
+        if self.article_plain is None:
+            if self.article_lower is None:
+                self.article_lower = self.article.lower()
+            if _plain_word(excerpt) not in self.article_lower:
+                return False
+            self.article_plain = _plain(self.article)
+        return excerpt in self.article_plain
+
     def _said_so_far(self) -> dict[str, int]:
         """The paragraph index, brought up to every body added so far."""
+        said = self.said
         for position in range(self.indexed, len(self.bodies)):
             for piece in _pieces(self.bodies[position]):
-                self.said.setdefault(piece, position)
+                said.setdefault(piece, position)
         self.indexed = len(self.bodies)
         return self.said
 
@@ -266,19 +311,23 @@ class Opening(NamedTuple):
 
 def opening(body: str) -> Opening:
     text = body.lstrip()
-    first = text.partition("\n")[0].strip()
+    end = text.find("\n")
+    first = (text if end < 0 else text[:end]).strip()  # no copy of the rest of the body
     return Opening(text, first, reply_header(first))
 
 
-# What a line needs for each form of QUOTED: "posted ... by", a colon ("NAME wrote:"), or to
-# open with "in" or "reply"/"response" (U+0130 and U+0131 match i, ignoring case; no other
-# letter of these words matches anything but itself in either case).
-REPLY_OPENERS = "iIrR\u0130\u0131"
+# What a line needs for each form of QUOTED: "posted ... by", to end with a colon ("NAME
+# wrote:", spaces aside), or to open with "in" or the "re" of "reply"/"response" (U+0130 and
+# U+0131 match i, ignoring case; no other letter of these words matches anything but itself
+# in either case).
+REPLY_OPENERS = frozenset(
+    [i + n for i in "iI\u0130\u0131" for n in "nN"] + [r + e for r in "rR" for e in "eE"]
+)
 
 
 def reply_header(line: str) -> re.Match[str] | None:
     """QUOTED.match(line), without running it on the many lines it cannot match."""
-    if ":" not in line and line[:1] not in REPLY_OPENERS:
+    if line.rstrip()[-1:] != ":" and line[:2] not in REPLY_OPENERS:
         lowered = line.lower()
         if "ted" not in lowered or "by" not in lowered:
             return None
@@ -288,11 +337,16 @@ def reply_header(line: str) -> re.Match[str] | None:
 def _said(text: str) -> str:
     """A paragraph as it is compared with the words of earlier comments: lowercased, quote
     marks and "> " left out, spaces collapsed."""
-    if "\n" not in text and ">" not in text:  # one line, no "> ": most paragraphs
-        said = text.strip().lower().strip(QUOTE_MARKS)
-        # Spaces are collapsed already when no two are adjacent and no other whitespace is
-        # there (every other whitespace character is unprintable): most paragraphs.
-        return said if "  " not in said and said.isprintable() else " ".join(said.split())
+    if ">" not in text:  # no "> ": most paragraphs
+        # Its lines joined by spaces: each line end read as a space. Spaces are collapsed
+        # already when no two are adjacent and no other whitespace is there (every other
+        # whitespace character is unprintable): most paragraphs. A paragraph of several lines
+        # that is not so is read below, line by line.
+        said = text.strip().replace("\n", " ").lower().strip(QUOTE_MARKS)
+        if "  " not in said and said.isprintable():
+            return said
+        if "\n" not in text:
+            return " ".join(said.split())
     lines = (line.strip().lstrip(">").strip() for line in text.split("\n"))
     return " ".join(" ".join(lines).lower().strip(QUOTE_MARKS).split())
 
@@ -305,11 +359,18 @@ CLOSERS = '"”»'
 MIN_EXCERPT = 20
 QUOTE_OPENING = frozenset('"“”«>')  # what a paragraph quoting someone else opens with
 LOOKBACK = 200  # earlier comments an opening excerpt is looked for in (keeps parsing linear)
+CHUNK = 16  # bodies a repeated sentence is looked for in at once, before each of them
 
 
 def _plain(text: str) -> str:
     """Text as excerpts are compared: lowercased, every quote mark one, spaces collapsed."""
     return " ".join(QUOTE_CHARS.sub('"', text.lower()).split())
+
+
+def _plain_word(plain: str) -> str:
+    """The longest run of `plain` (a text as _plain reads it) without a space or quote mark:
+    a text's lowercased text holds it as it is wherever its _plain text holds `plain`."""
+    return max(plain.replace('"', " ").split(), key=len, default="")
 
 
 def _opening_quote(text: str) -> str | None:
@@ -336,21 +397,22 @@ def _opening_quote(text: str) -> str | None:
     return excerpt
 
 
-def _pieces(body: str) -> set[str]:
+def _pieces(body: str) -> list[str]:
     """The paragraphs and lines of a body long enough to be recognised when quoted, but not
     those it quotes itself (a paragraph opening with a quote mark or "> "): repeating them
-    answers whoever said them first."""
-    out = set()
-    for paragraph in body.split("\n\n"):
+    answers whoever said them first. (A piece may come twice.)"""
+    paragraphs = body.split("\n\n") if "\n" in body else [body]  # most: one line
+    out = []
+    for paragraph in paragraphs:
         opener = paragraph[:1]
         if opener.isspace():
             opener = paragraph.lstrip()[:1]
         if opener in QUOTE_OPENING:
             continue
-        out.add(_said(paragraph))
+        out.append(_said(paragraph))
         if "\n" in paragraph:
-            out.update(_said(line) for line in paragraph.split("\n"))
-    return {piece for piece in out if len(piece) >= MIN_QUOTED}
+            out.extend(_said(line) for line in paragraph.split("\n"))
+    return [piece for piece in out if len(piece) >= MIN_QUOTED]
 
 
 def _push(positions: list[int], position: int) -> None:
@@ -395,6 +457,12 @@ MAX_VOCATIVE = 40
 
 def _vocative(text: str) -> re.Match[str] | None:
     """VOCATIVE.match(text), without running it on the many bodies it cannot match."""
+    if (
+        len(text) > MAX_VOCATIVE
+        and not text[MAX_VOCATIVE].isspace()
+        and NAME_STOP.search(text, 0, MAX_VOCATIVE + 1) is None
+    ):
+        return None  # longer than a name before any stop: no need to find the first stop
     stop = NAME_STOP.search(text)
     before = text if stop is None else text[: stop.start()]
     if len(before) > MAX_VOCATIVE and len(before.rstrip()) > MAX_VOCATIVE:
@@ -431,7 +499,7 @@ def stated_parent(
     if number is not None:
         shown = int(number["number"]) - 1
         return shown if 0 <= shown < position else None
-    named = NAMED_NUMBER.match(text)
+    named = NAMED_NUMBER.match(text) if "@" in text[:NAMED_NUMBER_AT] else None
     if named is not None:
         # The number, when it is a comment by that name (pages number from 1); else the name.
         shown = int(named["number"]) - 1

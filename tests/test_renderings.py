@@ -1888,3 +1888,60 @@ def test_a_short_line_closing_on_an_earlier_commenters_name_answers_them() -> No
     page = parse_page(_flat_thread(said))
     assert page.threads[2].parent == 0
     assert page.threads[3].parent is None  # a greeting, as readers greet the post's writer
+
+
+BRIDGE = (
+    "Harbour Bridge Reopens\n\nThe bridge reopened on Monday after two years of repairs, "
+    "the council said.\n\nTraffic was light in the morning.\n\n"
+)
+POSTERS = [
+    ("Jamie Wayne", "November 7th, 2012", "Well done on this project, it reads well."),
+    ("Luke", "November 8th, 2012", "Great work, very good for the city."),
+    ("Sean Daly", "November 9th, 2012", "I drove over it today and it was quiet."),
+    ("Mary", "November 10th, 2012", "About time they finished it."),
+]
+
+
+def test_forum_profiles_name_the_poster_not_their_post_count() -> None:
+    """A forum post's header: the name, a rank, fields of the profile (one a date) and a post
+    count, then "Posted: DATE". The name is the block's top, past the joined date; the
+    count beside the time is no name."""
+    posts = [
+        f"{name}\nMember\nJoined: Mar 2009\nPosts: {30 + i}\nPosted: {when}\n{body}\nBack to top"
+        for i, (name, when, body) in enumerate(POSTERS)
+    ]
+    page = parse_page(BRIDGE + "\n\n".join(posts) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+    assert [c.posted_text for c in page.comments] == [when for _, when, _ in POSTERS]
+    assert page.comments[1].body.startswith("Great work")
+
+
+def test_a_count_after_every_name_in_one_unit_is_a_score_not_the_name() -> None:
+    """ "NAME 166 points 4 hours ago" on every header: the points are the comment's score."""
+    scored = [
+        f"[–] {name} {n} point{'s' if n != 1 else ''} {i + 2} hours ago\n\n{body}\n\nreply"
+        for i, ((name, _, body), n) in enumerate(zip(POSTERS, [166, 1, 38, 49], strict=True))
+    ]
+    page = parse_page(BRIDGE + "\n\n".join(scored) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+
+
+def test_one_name_ending_in_a_number_and_word_keeps_them() -> None:
+    """Only a count on every header is a score: one name of that shape is a name."""
+    names = ["Route 66 Diner", "Luke", "Sean Daly", "Mary"]
+    lines = [
+        f"{name} on {when}\n{body}" for name, (_, when, body) in zip(names, POSTERS, strict=True)
+    ]
+    page = parse_page(BRIDGE + "\n\n".join(lines) + "\n")
+    assert [c.author for c in page.comments] == names
+
+
+def test_a_three_word_name_before_a_date_in_brackets_is_a_header() -> None:
+    """ "Jim Thompson MD (October 22, 2012 9:02 AM)": a name, not a citation's title."""
+    names = ["Jim Thompson MD", "Luke", "web design company", "Mary"]
+    lines = [
+        f"{name} ({when} 9:0{i} AM)\n{body}"
+        for i, (name, (_, when, body)) in enumerate(zip(names, POSTERS, strict=True))
+    ]
+    page = parse_page(BRIDGE + "\n\n".join(lines) + "\n")
+    assert [c.author for c in page.comments] == names

@@ -15,7 +15,7 @@ from dataclasses import replace
 from itertools import islice
 
 from api.ingest.renderings.base import RawComment, Section
-from api.ingest.renderings.profiles import block_above, is_counter, name_profiles
+from api.ingest.renderings.profiles import block_above, is_counter, is_labelled_count, name_profiles
 from api.ingest.renderings.scan import digit_lines, lines_holding
 from api.ingest.renderings.shapes import (
     GAP,
@@ -57,6 +57,8 @@ LEADING_NUMBER = re.compile(r"^\s*(?:[+\-\u2212]?#?\d{1,5}[.):]?\s+){1,3}")
 LEADS = ("+", "-", "\u2212", "#")  # with a digit, what a number LEADING_NUMBER takes opens with
 WORDS = re.compile(r"[^\W\d_]+")
 LONG_ASCII_WORD = re.compile(r"[A-Za-z]{8,}")
+# A name with a count after it: "Anonymous 166 points", "kd 1 point"
+SCORED = re.compile(r"^(?P<name>.*?\S)\s+[+\-\u2212]?[\d,]{1,7}\s+(?P<unit>[^\W\d_]{2,12})$")
 SEPARATORS = "•·—–|/"
 
 
@@ -157,7 +159,7 @@ def read_meta(
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
     if words > 6 and not any(map(str.isdigit, when)):
         return None  # "today" in a sentence
-    if before.count("(") > before.count(")") and len(before.split()) > 3:
+    if before.count("(") > before.count(")") and len(before.replace("(", " ").split()) > 3:
         return None  # "A Title (Source, DATE)": a citation, not a comment's meta line
     name = clean_name(before)
     where = "before"
@@ -201,7 +203,11 @@ def read_meta(
         if other is None:
             continue
         candidate = clean_name(lines[other])
-        if plausible_name(candidate) and find_time(lines[other]) is None:
+        if (
+            plausible_name(candidate)
+            and find_time(lines[other]) is None
+            and not is_labelled_count(lines[other])  # "Posts: 334": about the author
+        ):
             first, last = (other, at + int(clock)) if step < 0 else (at, other)
             return key + _clock(when) + _template(lines[other].strip(), candidate), Meta(
                 first, candidate, when.strip(), last=last
@@ -248,13 +254,24 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
             unread.append(i)
     if not found:
         return []
-    # The commonest template; among equals, the one whose lines show a time of day.
+    # The commonest template; among equals, the one whose lines show a time of day. A
+    # template recurring with one name on every line reads a label ("Joined: Mar 2009" in
+    # each profile), not its authors: it comes after every other.
     counts: dict[str, list[int]] = {}
+    names: dict[str, set[str]] = {}
     for key, meta in found:
         tally = counts.setdefault(key, [0, 0])
         tally[0] += 1
         tally[1] += int(meta.posted_text is not None and CLOCK.search(meta.posted_text) is not None)
-    best = max(counts, key=lambda k: (counts[k][0] + counts[k][1], counts[k][1]))
+        names.setdefault(key, set()).add(meta.author.casefold())
+    best = max(
+        counts,
+        key=lambda k: (
+            counts[k][0] < 3 or len(names[k]) > 1,
+            counts[k][0] + counts[k][1],
+            counts[k][1],
+        ),
+    )
     if counts[best][0] < 2 and not counts[best][1]:
         # No template recurs and none shows a time of day: the page's last meta line is a
         # lone comment's only when a wide gap sets its comment apart at the page's end.
@@ -266,7 +283,20 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         loose = (read_meta(lines, i, loose=True) for i in unread)
         extra = [hit[1] for hit in loose if hit is not None and hit[0] == best]
         metas = sorted(metas + extra, key=lambda m: m.line) if extra else metas
-    return numbered(lines, with_depths(lines, without_places(name_profiles(lines, metas))))
+    metas = without_scores(without_places(name_profiles(lines, metas)))
+    return numbered(lines, with_depths(lines, metas))
+
+
+def without_scores(metas: list[Meta]) -> list[Meta]:
+    """Names followed by a count in one unit on every header of the page ("NAME 166 points",
+    "NAME 1 point"): without it. One header alone proves nothing ("Route 66 Diner")."""
+    if len(metas) < 3:
+        return metas
+    scored = [SCORED.match(m.author) if m.author[-1:].isalpha() else None for m in metas]
+    units = {s["unit"].casefold().rstrip("s") for s in scored if s is not None}
+    if len(units) != 1 or any(s is None for s in scored):
+        return metas
+    return [by_author(m, s["name"]) for m, s in zip(metas, scored, strict=True) if s is not None]
 
 
 def numbered(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:

@@ -19,28 +19,42 @@ from api.ingest.renderings.shapes import (
 )
 from api.ingest.times import find_time
 
-# "152 Fans", "1,204 followers", "Total Comments (1465)", "Posts: 34"
-COUNTER = re.compile(
-    r"^[\d,.]{1,9}\s+[^\W\d_]{2,20}(?:\s[^\W\d_]{2,20})?$"
-    r"|^[^\W\d_]{2,20}(?:\s[^\W\d_]{2,20})?\s{0,2}(?:\(\s{0,2}[\d,]{1,9}\s{0,2}\)|:\s{0,2}[\d,]{1,9})$"
+# "152 Fans", "1,204 followers"; "Total Comments (1465)", "Posts: 34" (the label first)
+_COUNT_FIRST = r"^[\d,.]{1,9}\s+[^\W\d_]{2,20}(?:\s[^\W\d_]{2,20})?$"
+_LABEL_FIRST = (
+    r"^[^\W\d_]{2,20}(?:\s[^\W\d_]{2,20})?\s{0,2}"
+    r"(?:\(\s{0,2}[\d,]{1,9}\s{0,2}\)|:\s{0,2}[\d,]{1,9})$"
 )
+COUNTER = re.compile(f"{_COUNT_FIRST}|{_LABEL_FIRST}")
+# The label first alone: "Posts: 34" is no name, while "6 Mandi" (a numbered comment's
+# header) reads as "152 Fans" does.
+LABELLED_COUNT = re.compile(_LABEL_FIRST)
 BLOCK = 5  # profile lines above the counter, at most
+# A field of the profile that may show a date: "Joined: Mar 2009", "Member since: 2009"
+FIELD = re.compile(r"^[^\W\d_]{2,20}(?:\s[^\W\d_]{2,20})?:\s")
 
 
 def is_counter(line: str) -> bool:
     return COUNTER.match(line.strip()) is not None
 
 
+def is_labelled_count(line: str) -> bool:
+    return LABELLED_COUNT.match(line.strip()) is not None
+
+
 def block_above(lines: Sequence[str], counter: int) -> int:
     """The first line of the profile block that ends with the counter at `counter`: the
-    short lines right above it, up to a blank line or a time; or, when none hugs it, the
+    short lines right above it, up to a blank line or a time (not a field's: "Joined: Mar
+    2009"); or, when none hugs it, the
     short lines above it each set apart by one blank line ("NAME / - / place / - / counter"),
     up to a wider gap, which must then close the block from above."""
     top = counter
     while top > 0 and counter - top < BLOCK:
         line = lines[top - 1]
-        if blank(line) or not short(line.strip()) or find_time(line) is not None:
+        if blank(line) or not short(line.strip()):
             break
+        if find_time(line) is not None and FIELD.match(line.strip()) is None:
+            break  # a time closes the block, unless a field of the profile shows it
         top -= 1
     if top < counter:
         return top

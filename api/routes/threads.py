@@ -160,13 +160,12 @@ class _Bounds:
 def _render(
     comments: dict[int, CommentNode],
     article_id: int,
-    tree: Tree,
     laid: Layout,
     bounds: _Bounds,
 ) -> list[ThreadNode]:
     """The laid-out nodes with the `comments` they show, and cursors where they stop: each
     list is made once, flat, and hung on its comment (no walk down the tree)."""
-    render = _Renderer(comments, article_id, tree, bounds)
+    render = _Renderer(article_id, bounds)
     groups: dict[MissingParent, list[ThreadNode]] = {}
     for place, (shown, more) in laid.replies.items():
         nodes: list[ThreadNode] = [comments[i] for i in shown]
@@ -193,34 +192,26 @@ def _render(
 class _Renderer:
     """Makes the `more` nodes of one response, with their cursors."""
 
-    __slots__ = ("article_id", "bounds", "comments", "tree")
+    __slots__ = ("article_id", "bounds")
 
-    def __init__(
-        self, comments: dict[int, CommentNode], article_id: int, tree: Tree, bounds: _Bounds
-    ) -> None:
-        self.comments = comments
+    def __init__(self, article_id: int, bounds: _Bounds) -> None:
         self.article_id = article_id
-        self.tree = tree
         self.bounds = bounds
 
     def more(self, node: PlannedMore) -> MoreNode:
-        cursor, href = self.more_href(node.parent, node.after)
-        parent_id = node.parent if isinstance(node.parent, int) else None
-        return MoreNode(count=node.count, parent_id=parent_id, cursor=cursor, href=href)
-
-    def more_href(self, parent: Parent, after: SortKey | None) -> tuple[str, str]:
         bounds = self.bounds
-        key: list[KeyValue] | None = list(after) if after is not None else None
+        parent = node.parent
+        key: list[KeyValue] = [] if node.after is None else list(node.after)
         if isinstance(parent, int):
-            cursor = bounds.cursors.encode(f"replies:{parent}", bounds.filters, key or [])
-            path = f"/v1/comments/{parent}/replies"
-        else:
-            filters = dict(bounds.filters)
-            if parent is not None:
-                filters["orphan"] = self.tree.orphans[parent][0].id
-            cursor = bounds.cursors.encode(f"thread:{self.article_id}", filters, key or [])
-            path = f"/v1/articles/{self.article_id}/thread"
-        return cursor, f"{path}?cursor={cursor}"  # a cursor is URL-safe as issued
+            cursor = bounds.cursors.encode(f"replies:{parent}", bounds.filters, key)
+            href = f"/v1/comments/{parent}/replies?cursor={cursor}"
+            return MoreNode(count=node.count, parent_id=parent, cursor=cursor, href=href)
+        filters = bounds.filters
+        if node.orphan is not None:
+            filters = {**filters, "orphan": node.orphan}
+        cursor = bounds.cursors.encode(f"thread:{self.article_id}", filters, key)
+        href = f"/v1/articles/{self.article_id}/thread?cursor={cursor}"  # a cursor is URL-safe
+        return MoreNode(count=node.count, parent_id=None, cursor=cursor, href=href)
 
 
 def _plan(tree: Tree, parent: Parent, bounds: _Bounds) -> Layout:
@@ -241,10 +232,10 @@ async def _subtree(
     """Lay out and render the nodes under `parent` within `bounds`."""
     laid = _plan(tree, parent, bounds)
     comments = await store.get_comment_nodes(laid.ids)
-    return _render(comments, article_id, tree, laid, bounds)
+    return _render(comments, article_id, laid, bounds)
 
 
-_TreePlan = tuple[Tree, Parent, Layout]
+_TreePlan = tuple[Parent, Layout]
 
 
 def _given(
@@ -286,16 +277,18 @@ class ThreadController(Controller):
         )
 
         def plan(skeleton: list[Skeleton]) -> tuple[_TreePlan, list[int]]:
+            # The tree is dropped once laid out: nothing after needs it, and the comments
+            # read next need not share the collector's count with its lists and tuples.
             tree = Tree(skeleton, bounds.sort)
             parent = _missing_parent(tree, bounds.orphan)
             laid = _plan(tree, parent, bounds)
-            return (tree, parent, laid), laid.ids
+            return (parent, laid), laid.ids
 
         found = await store.article_tree(article_id, plan)
         if found is None:
             raise ResourceNotFound("article", article_id)
-        article, (tree, parent, laid), comments = found
-        nodes = _render(comments, article_id, tree, laid, bounds)
+        article, (parent, laid), comments = found
+        nodes = _render(comments, article_id, laid, bounds)
         if isinstance(parent, MissingParent):
             nodes = [
                 MissingParentNode(

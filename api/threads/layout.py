@@ -48,6 +48,8 @@ class PlannedMore:
     count: int
     parent: Parent
     after: SortKey | None
+    orphan: int | None = None
+    """Under a missing parent: the id of its first orphan, which a cursor names it by."""
 
 
 Planned = int | MissingParent | PlannedMore
@@ -140,19 +142,22 @@ _KEYS: dict[ThreadSort, Callable[[Skeleton], SortKey]] = {
     "replies": lambda c: (-c.reply_count, c.position),
 }
 """`sort_key` for each sort."""
-_BY_TIME = itemgetter(Skeleton._fields.index("posted_at"), Skeleton._fields.index("position"))
+_BY_TIME = itemgetter(Skeleton._fields.index("posted_at"))
 _BY_POSITION = itemgetter(Skeleton._fields.index("position"))
 _BY_REPLIES = itemgetter(Skeleton._fields.index("reply_count"))
 
 
 def _ordered(comments: Iterable[Skeleton], sort: ThreadSort) -> list[Skeleton]:
-    """`comments` in the order of `_KEYS[sort]`, sorted with keys made in C rather than by a
-    call of `_KEYS`'s (keys are unique: positions)."""
+    """`comments` in the order of `_KEYS[sort]` (keys are unique: positions), by two stable
+    sorts on one field each, keyed in C: by position, then by the sort's own field (a
+    reversed sort keeps equal items in their order). Single ints compare faster than key
+    tuples, and make no tuple per comment for the collector to count."""
+    by_position = sorted(comments, key=_BY_POSITION, reverse=sort == "newest")
     if sort == "replies":
-        # Most replies first, then by position: a stable sort by count (a reversed sort
-        # keeps equal items in their order) of the comments in position order.
-        return sorted(sorted(comments, key=_BY_POSITION), key=_BY_REPLIES, reverse=True)
-    return sorted(comments, key=_BY_TIME, reverse=sort == "newest")
+        by_position.sort(key=_BY_REPLIES, reverse=True)
+    else:
+        by_position.sort(key=_BY_TIME, reverse=sort == "newest")
+    return by_position
 
 
 def layout(
@@ -195,13 +200,15 @@ def layout(
                 found.append((child, kids))
     rest = len(items) - taken
     if rest:
-        top.append(PlannedMore(rest, parent, tree.key_of(items[taken - 1]) if taken else after))
+        resume = tree.key_of(items[taken - 1]) if taken else after
+        top.append(PlannedMore(rest, parent, resume, _first_orphan(tree, parent)))
     level = 1
     while found:
         level += 1
         if level > depth:
             for place, kids in found:
-                replies[place] = ([], PlannedMore(len(kids), place, None))
+                more = PlannedMore(len(kids), place, None, _first_orphan(tree, place))
+                replies[place] = ([], more)
             break
         places, found = found, []
         for place, kids in places:
@@ -219,11 +226,17 @@ def layout(
             budget -= taken
             ids += shown_ids
             if taken < count:
-                after_shown = tree.key_of(shown[-1]) if taken else None
-                replies[place] = (shown_ids, PlannedMore(count - taken, place, after_shown))
+                resume = tree.key_of(shown[-1]) if taken else None
+                more = PlannedMore(count - taken, place, resume, _first_orphan(tree, place))
+                replies[place] = (shown_ids, more)
             else:
                 replies[place] = (shown_ids, None)
     return Layout(top, replies, ids)
+
+
+def _first_orphan(tree: Tree, place: Parent) -> int | None:
+    """The id of the first orphan under `place` if it is a missing parent."""
+    return tree.orphans[place][0][0] if isinstance(place, MissingParent) else None
 
 
 def ancestors(

@@ -27,11 +27,10 @@ from api.routes.articles import ArticlePath, last_modified
 from api.routes.comments import CommentPath
 from api.store.protocol import Store
 from api.threads.layout import (
+    Layout,
     MissingParent,
     Parent,
-    Planned,
-    PlannedComment,
-    PlannedGroup,
+    PlannedMore,
     Skeleton,
     SortKey,
     Tree,
@@ -161,69 +160,62 @@ class _Bounds:
 def _render(
     comments: dict[int, CommentNode],
     article_id: int,
-    tree: Tree,
-    planned: list[Planned],
+    laid: Layout,
     bounds: _Bounds,
 ) -> list[ThreadNode]:
-    """The planned nodes with the `comments` they show, and cursors where they stop."""
-    render = _Renderer(comments, article_id, tree, bounds)
-    return [render.build(n) for n in planned]
+    """The laid-out nodes with the `comments` they show, and cursors where they stop: each
+    list is made once, flat, and hung on its comment (no walk down the tree)."""
+    render = _Renderer(article_id, bounds)
+    groups: dict[MissingParent, list[ThreadNode]] = {}
+    for place, (shown, more) in laid.replies.items():
+        nodes: list[ThreadNode] = [comments[i] for i in shown]
+        if more is not None:
+            nodes.append(render.more(more))
+        if isinstance(place, int):
+            comments[place].replies = nodes
+        else:
+            groups[place] = nodes
+    return [
+        comments[entry]
+        if isinstance(entry, int)
+        else MissingParentNode(
+            parent_author=entry.author,
+            parent_author_verified=entry.verified,
+            replies=groups.get(entry, []),
+        )
+        if isinstance(entry, MissingParent)
+        else render.more(entry)
+        for entry in laid.top
+    ]
 
 
 class _Renderer:
-    """Turns planned nodes into response nodes.
+    """Makes the `more` nodes of one response, with their cursors."""
 
-    A class rather than a recursive closure: a nested function that calls itself holds its own
-    cell, a reference cycle that would keep every node, comment and skeleton of the response
-    alive until the cycle collector ran (its runs, set off by those leftovers, cost the thread
-    tree a tenth of its time)."""
+    __slots__ = ("article_id", "bounds")
 
-    __slots__ = ("article_id", "bounds", "comments", "tree")
-
-    def __init__(
-        self, comments: dict[int, CommentNode], article_id: int, tree: Tree, bounds: _Bounds
-    ) -> None:
-        self.comments = comments
+    def __init__(self, article_id: int, bounds: _Bounds) -> None:
         self.article_id = article_id
-        self.tree = tree
         self.bounds = bounds
 
-    def more_href(self, parent: Parent, after: SortKey | None) -> tuple[str, str]:
+    def more(self, node: PlannedMore) -> MoreNode:
         bounds = self.bounds
-        key: list[KeyValue] | None = list(after) if after is not None else None
+        parent = node.parent
+        key: list[KeyValue] = [] if node.after is None else list(node.after)
         if isinstance(parent, int):
-            cursor = bounds.cursors.encode(f"replies:{parent}", bounds.filters, key or [])
-            path = f"/v1/comments/{parent}/replies"
-        else:
-            filters = dict(bounds.filters)
-            if parent is not None:
-                filters["orphan"] = self.tree.orphans[parent][0].id
-            cursor = bounds.cursors.encode(f"thread:{self.article_id}", filters, key or [])
-            path = f"/v1/articles/{self.article_id}/thread"
-        return cursor, f"{path}?cursor={cursor}"  # a cursor is URL-safe as issued
-
-    def build(self, node: Planned) -> ThreadNode:
-        if isinstance(node, PlannedComment):
-            c = self.comments[node.id]  # each comment appears once in a layout
-            if node.replies:  # else the empty list the comment was read with
-                c.replies = [self.build(r) for r in node.replies]
-            return c
-        if isinstance(node, PlannedGroup):
-            return MissingParentNode(
-                parent_author=node.parent.author,
-                parent_author_verified=node.parent.verified,
-                replies=[self.build(r) for r in node.replies],
-            )
-        cursor, href = self.more_href(node.parent, node.after)
-        parent_id = node.parent if isinstance(node.parent, int) else None
-        return MoreNode(count=node.count, parent_id=parent_id, cursor=cursor, href=href)
+            cursor = bounds.cursors.encode(f"replies:{parent}", bounds.filters, key)
+            href = f"/v1/comments/{parent}/replies?cursor={cursor}"
+            return MoreNode(count=node.count, parent_id=parent, cursor=cursor, href=href)
+        filters = bounds.filters
+        if node.orphan is not None:
+            filters = {**filters, "orphan": node.orphan}
+        cursor = bounds.cursors.encode(f"thread:{self.article_id}", filters, key)
+        href = f"/v1/articles/{self.article_id}/thread?cursor={cursor}"  # a cursor is URL-safe
+        return MoreNode(count=node.count, parent_id=None, cursor=cursor, href=href)
 
 
-def _plan(
-    tree: Tree, parent: Parent, bounds: _Bounds, ids: list[int] | None = None
-) -> list[Planned]:
-    """Lay out the nodes under `parent` within `bounds` (`tree` is in `bounds.sort`'s order);
-    the ids of the comments laid out go to `ids`."""
+def _plan(tree: Tree, parent: Parent, bounds: _Bounds) -> Layout:
+    """Lay out the nodes under `parent` within `bounds` (`tree` is in `bounds.sort`'s order)."""
     return layout(
         tree,
         parent,
@@ -231,7 +223,6 @@ def _plan(
         limit=bounds.limit,
         replies_per_node=bounds.per_node,
         after=bounds.after,
-        ids=ids,
     )
 
 
@@ -239,13 +230,12 @@ async def _subtree(
     store: Store, article_id: int, tree: Tree, parent: Parent, bounds: _Bounds
 ) -> list[ThreadNode]:
     """Lay out and render the nodes under `parent` within `bounds`."""
-    ids: list[int] = []
-    planned = _plan(tree, parent, bounds, ids)
-    comments = await store.get_comment_nodes(ids)
-    return _render(comments, article_id, tree, planned, bounds)
+    laid = _plan(tree, parent, bounds)
+    comments = await store.get_comment_nodes(laid.ids)
+    return _render(comments, article_id, laid, bounds)
 
 
-_TreePlan = tuple[Tree, Parent, list[Planned]]
+_TreePlan = tuple[Parent, Layout]
 
 
 def _given(
@@ -287,17 +277,18 @@ class ThreadController(Controller):
         )
 
         def plan(skeleton: list[Skeleton]) -> tuple[_TreePlan, list[int]]:
+            # The tree is dropped once laid out: nothing after needs it, and the comments
+            # read next need not share the collector's count with its lists and tuples.
             tree = Tree(skeleton, bounds.sort)
             parent = _missing_parent(tree, bounds.orphan)
-            ids: list[int] = []
-            planned = _plan(tree, parent, bounds, ids)
-            return (tree, parent, planned), ids
+            laid = _plan(tree, parent, bounds)
+            return (parent, laid), laid.ids
 
         found = await store.article_tree(article_id, plan)
         if found is None:
             raise ResourceNotFound("article", article_id)
-        article, (tree, parent, planned), comments = found
-        nodes = _render(comments, article_id, tree, planned, bounds)
+        article, (parent, laid), comments = found
+        nodes = _render(comments, article_id, laid, bounds)
         if isinstance(parent, MissingParent):
             nodes = [
                 MissingParentNode(

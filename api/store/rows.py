@@ -91,10 +91,10 @@ LINKS_OF = """
 """
 """The links of the comments `among` picks (`IN (...)` or `BETWEEN ? AND ?`), in each
 comment's order."""
-# The same comment as a reply-tree node, its replies to be filled in.
-COMMENT_NODE_JSON = COMMENT_JSON.replace(
-    "json_object(", "json_object('kind', 'comment', 'replies', json_array(), ", 1
-)
+# The same comment as a reply-tree node, its replies to be filled in. Without its `kind` tag:
+# decoded as `CommentNode` itself, not as one of a union of node kinds, the tag may be left
+# out, which spares SQLite writing a key and a value for every node.
+COMMENT_NODE_JSON = COMMENT_JSON.replace("json_object(", "json_object('replies', json_array(), ", 1)
 PARAGRAPH_ATTACHMENTS = f"""
     {QUOTES_JSON.format(owner="paragraph_id", table="paragraphs")},
     {LINKS_JSON.format(owner="paragraph_id", table="paragraphs")}

@@ -7,9 +7,9 @@ out at a place becomes one `more` entry holding the keyset key to resume after.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -44,25 +44,33 @@ Parent = int | MissingParent | None  # a comment id, a missing parent, or the to
 
 
 @dataclass(slots=True)
-class PlannedComment:
-    id: int
-    replies: list[Planned] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class PlannedGroup:
-    parent: MissingParent
-    replies: list[Planned] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
 class PlannedMore:
     count: int
     parent: Parent
     after: SortKey | None
+    orphan: int | None = None
+    """Under a missing parent: the id of its first orphan, which a cursor names it by."""
 
 
-Planned = PlannedComment | PlannedGroup | PlannedMore
+Planned = int | MissingParent | PlannedMore
+"""A place in a laid-out list: a comment (its id), a missing parent holding its orphans, or
+what the bounds left out there."""
+
+
+Replies = tuple[list[int], PlannedMore | None]
+"""The list laid out under a comment or a missing parent: the ids of the replies shown, and a
+`more` for those the bounds left out (a plain tuple: one is made for every such list)."""
+
+
+class Layout(NamedTuple):
+    """A laid-out piece of a tree, flat: the top list (the only one that may hold missing
+    parents), and the list under each comment or missing parent that shows replies or a
+    `more` standing for them."""
+
+    top: list[Planned]
+    replies: dict[int | MissingParent, Replies]
+    ids: list[int]
+    """The comments laid out, breadth first."""
 
 
 def sort_key(comment: Skeleton, sort: ThreadSort) -> SortKey:
@@ -76,27 +84,22 @@ class Tree:
     tree sorts nothing. The top level holds top-level comments and missing parents, a missing
     parent where its first orphan ranks."""
 
+    __slots__ = ("_by_id", "_comments", "children", "key", "orphans", "sort", "top")
+
     def __init__(self, comments: Iterable[Skeleton], sort: ThreadSort = "oldest") -> None:
         self.sort: ThreadSort = sort
         self.key = _KEYS[sort]
-        self.children: dict[int, list[Skeleton]] = {}
-        self.orphans: dict[MissingParent, list[Skeleton]] = {}
-        self.top: list[Skeleton | MissingParent] = []
-        self.by_id: dict[int, Skeleton] = {}
-        order, backwards = _ORDERS.get(sort, (self.key, False))
-        ordered = sorted(comments, key=order, reverse=backwards)  # keys are unique: positions
-        children, orphans, top, by_id = self.children, self.orphans, self.top, self.by_id
+        # Fields by index below, not by name: a tuple's item is read without a call.
+        children: defaultdict[int, list[Skeleton]] = defaultdict(list)
+        orphans: dict[MissingParent, list[Skeleton]] = {}
+        top: list[Skeleton | MissingParent] = []
+        ordered = _ordered(comments, sort)
         for c in ordered:
-            by_id[c.id] = c
-            parent_id = c.parent_id
+            parent_id = c[1]
             if parent_id is not None:
-                kids = children.get(parent_id)
-                if kids is None:
-                    children[parent_id] = [c]
-                else:
-                    kids.append(c)
-            elif c.resolution == "missing" and c.parent_author is not None:
-                group = MissingParent(c.parent_author, bool(c.parent_author_verified))
+                children[parent_id].append(c)
+            elif c[4] == "missing" and c[2] is not None:  # resolution, parent_author
+                group = MissingParent(c[2], bool(c[3]))
                 found = orphans.get(group)
                 if found is None:
                     orphans[group] = [c]
@@ -105,6 +108,18 @@ class Tree:
                     found.append(c)
             else:
                 top.append(c)
+        self.children: dict[int, list[Skeleton]] = children
+        self.orphans = orphans
+        self.top = top
+        self._comments = ordered
+        self._by_id: dict[int, Skeleton] | None = None
+
+    @property
+    def by_id(self) -> dict[int, Skeleton]:
+        """Every comment by id (made when first asked for: laying out needs none of it)."""
+        if self._by_id is None:
+            self._by_id = {c[0]: c for c in self._comments}
+        return self._by_id
 
     def items(self, parent: Parent) -> Sequence[Skeleton | MissingParent]:
         """The siblings under `parent`, in the tree's order."""
@@ -127,12 +142,22 @@ _KEYS: dict[ThreadSort, Callable[[Skeleton], SortKey]] = {
     "replies": lambda c: (-c.reply_count, c.position),
 }
 """`sort_key` for each sort."""
-_BY_TIME = itemgetter(Skeleton._fields.index("posted_at"), Skeleton._fields.index("position"))
-_ORDERS: dict[ThreadSort, tuple[Callable[[Skeleton], SortKey], bool]] = {
-    "oldest": (_BY_TIME, False),
-    "newest": (_BY_TIME, True),  # keys are unique, so this is the order of `_KEYS["newest"]`
-}
-"""Sorts a whole tree is put in with a key made in C rather than a call of `_KEYS`'s."""
+_BY_TIME = itemgetter(Skeleton._fields.index("posted_at"))
+_BY_POSITION = itemgetter(Skeleton._fields.index("position"))
+_BY_REPLIES = itemgetter(Skeleton._fields.index("reply_count"))
+
+
+def _ordered(comments: Iterable[Skeleton], sort: ThreadSort) -> list[Skeleton]:
+    """`comments` in the order of `_KEYS[sort]` (keys are unique: positions), by two stable
+    sorts on one field each, keyed in C: by position, then by the sort's own field (a
+    reversed sort keeps equal items in their order). Single ints compare faster than key
+    tuples, and make no tuple per comment for the collector to count."""
+    by_position = sorted(comments, key=_BY_POSITION, reverse=sort == "newest")
+    if sort == "replies":
+        by_position.sort(key=_BY_REPLIES, reverse=True)
+    else:
+        by_position.sort(key=_BY_TIME, reverse=sort == "newest")
+    return by_position
 
 
 def layout(
@@ -143,55 +168,75 @@ def layout(
     limit: int,
     replies_per_node: int,
     after: SortKey | None = None,
-    ids: list[int] | None = None,
-) -> list[Planned]:
+) -> Layout:
     """The nodes under `parent`, after the key `after`, within the bounds, in the tree's
-    order; the id of each comment laid out is appended to `ids` (breadth first)."""
+    order. Breadth first: each level's lists are filled in the order their parents were laid
+    out, until `limit` comments are."""
     items = tree.items(parent)
     if after is not None:
         items = [item for item in items if tree.key_of(item) > after]
-    shown = [] if ids is None else ids
     children, orphans = tree.children, tree.orphans
-    result: list[Planned] = []
-    # Slots: (parent, siblings, level, out, cap): the siblings under one parent still to lay
-    # out, and the list their nodes go to.
-    queue: deque[tuple[Parent, Sequence[Skeleton | MissingParent], int, list[Planned], int]]
-    queue = deque([(parent, items, 1, result, limit)])
+    ids: list[int] = []
+    replies: dict[int | MissingParent, Replies] = {}
+    top: list[Planned] = []
+    # The places laid out at the level just done that have replies: (place, its replies).
+    found: list[tuple[int | MissingParent, list[Skeleton]]] = []
     budget = limit
-    while queue:
-        under, siblings, level, out, cap = queue.popleft()
-        taken = 0
-        for item in siblings:
-            if taken >= cap or budget <= 0:
-                break
-            taken += 1
-            node: PlannedComment | PlannedGroup
-            child: Parent
-            kids: Sequence[Skeleton] | None
-            if isinstance(item, MissingParent):
-                node = PlannedGroup(item, [])
-                child = item
-                kids = orphans[item]
-            else:
-                budget -= 1
-                child = item.id
-                node = PlannedComment(child, [])
-                shown.append(child)
-                kids = children.get(child)
-            out.append(node)
+    taken = 0
+    for item in items:  # the top list, the only one that may hold missing parents
+        if taken >= limit or budget <= 0:
+            break
+        taken += 1
+        if isinstance(item, MissingParent):
+            top.append(item)
+            found.append((item, orphans[item]))
+        else:
+            budget -= 1
+            child = item[0]
+            top.append(child)
+            ids.append(child)
+            kids = children.get(child)
             if kids:
-                if level < depth:
-                    queue.append((child, kids, level + 1, node.replies, replies_per_node))
-                else:
-                    node.replies.append(PlannedMore(len(kids), child, None))
-        rest = len(siblings) - taken
-        if rest:
-            if taken:
-                resume: SortKey | None = tree.key_of(siblings[taken - 1])
+                found.append((child, kids))
+    rest = len(items) - taken
+    if rest:
+        resume = tree.key_of(items[taken - 1]) if taken else after
+        top.append(PlannedMore(rest, parent, resume, _first_orphan(tree, parent)))
+    level = 1
+    while found:
+        level += 1
+        if level > depth:
+            for place, kids in found:
+                more = PlannedMore(len(kids), place, None, _first_orphan(tree, place))
+                replies[place] = ([], more)
+            break
+        places, found = found, []
+        for place, kids in places:
+            count = len(kids)
+            cap = replies_per_node if replies_per_node < budget else budget
+            shown = kids if count <= cap else kids[:cap]
+            shown_ids: list[int] = []
+            for c in shown:
+                child = c[0]
+                shown_ids.append(child)
+                grandkids = children.get(child)
+                if grandkids:
+                    found.append((child, grandkids))
+            taken = len(shown_ids)
+            budget -= taken
+            ids += shown_ids
+            if taken < count:
+                resume = tree.key_of(shown[-1]) if taken else None
+                more = PlannedMore(count - taken, place, resume, _first_orphan(tree, place))
+                replies[place] = (shown_ids, more)
             else:
-                resume = after if out is result else None
-            out.append(PlannedMore(rest, under, resume))
-    return result
+                replies[place] = (shown_ids, None)
+    return Layout(top, replies, ids)
+
+
+def _first_orphan(tree: Tree, place: Parent) -> int | None:
+    """The id of the first orphan under `place` if it is a missing parent."""
+    return tree.orphans[place][0][0] if isinstance(place, MissingParent) else None
 
 
 def ancestors(

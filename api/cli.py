@@ -351,7 +351,7 @@ def serve(db_path: Path, host: str, port: int, workers: int) -> None:
     threading.Thread(target=_announce_when_serving, args=(base,), daemon=True).start()
     with _metrics_folder(workers):
         uvicorn.run(
-            "api.app:create_app",
+            "api.app:serve_app",
             factory=True,
             host=host,
             port=port,

@@ -4,6 +4,6 @@ against are in `bench/peers.py`."""
 
 from __future__ import annotations
 
-from api.app import create_app
+from api.app import serve_app
 
-app = create_app()
+app = serve_app()

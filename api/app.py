@@ -200,8 +200,9 @@ def serve_app() -> Litestar:
 
     Routes, schemas, the OpenAPI document and connections (over 100,000 objects) live as long
     as the worker, and every full collection, one every couple of thousand requests, walks
-    them all. Frozen, collections walk only what requests allocate. Only a server worker does this: a process that builds many apps (the
-    tests) would freeze each one's garbage with it and collect its whole heap every time."""
+    them all. Frozen, collections walk only what requests allocate. Only a server worker
+    does this: a process that builds many apps (the tests) would freeze each one's garbage
+    with it and collect its whole heap every time."""
     app = create_app()
     app.on_startup.append(_freeze_startup)
     app.on_shutdown.append(_unfreeze)

@@ -1945,3 +1945,14 @@ def test_a_three_word_name_before_a_date_in_brackets_is_a_header() -> None:
     ]
     page = parse_page(BRIDGE + "\n\n".join(lines) + "\n")
     assert [c.author for c in page.comments] == names
+
+
+def test_one_commenter_throughout_is_read_when_no_other_template_recurs() -> None:
+    """One name on every header marks a label only when another recurring template names
+    several people: a thread of one person's comments is still read (not the article's lone
+    "NAME at TIME" line)."""
+    article = BRIDGE + "Tom Reid at 3:00 AM\n\nHe was the first to drive across.\n\n"
+    headers = [f"Mary on {when}\n{body}" for _, when, body in POSTERS]
+    page = parse_page(article + "\n\n".join(headers) + "\n")
+    assert [c.author for c in page.comments] == ["Mary"] * len(POSTERS)
+    assert page.comments[0].body == POSTERS[0][2]

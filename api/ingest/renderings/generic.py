@@ -254,9 +254,7 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
             unread.append(i)
     if not found:
         return []
-    # The commonest template; among equals, the one whose lines show a time of day. A
-    # template recurring with one name on every line reads a label ("Joined: Mar 2009" in
-    # each profile), not its authors: it comes after every other.
+    # The commonest template; among equals, the one whose lines show a time of day.
     counts: dict[str, list[int]] = {}
     names: dict[str, set[str]] = {}
     for key, meta in found:
@@ -264,14 +262,16 @@ def _find_metas(lines: Sequence[str]) -> list[Meta]:
         tally[0] += 1
         tally[1] += int(meta.posted_text is not None and CLOCK.search(meta.posted_text) is not None)
         names.setdefault(key, set()).add(meta.author.casefold())
-    best = max(
-        counts,
-        key=lambda k: (
-            counts[k][0] < 3 or len(names[k]) > 1,
-            counts[k][0] + counts[k][1],
-            counts[k][1],
-        ),
-    )
+
+    def rank(key: str) -> tuple[int, int]:
+        return counts[key][0] + counts[key][1], counts[key][1]
+
+    best = max(counts, key=rank)
+    if counts[best][0] >= 3 and len(names[best]) == 1:
+        # One name on every line of a recurring template reads a label ("Joined: Mar 2009"
+        # in each profile), not its authors: a template recurring with several is the page's.
+        named = [k for k in counts if counts[k][0] >= 2 and len(names[k]) > 1]
+        best = max(named, key=rank, default=best)
     if counts[best][0] < 2 and not counts[best][1]:
         # No template recurs and none shows a time of day: the page's last meta line is a
         # lone comment's only when a wide gap sets its comment apart at the page's end.

@@ -16,6 +16,7 @@ import math
 import sqlite3
 import time
 from abc import abstractmethod
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -76,12 +77,7 @@ class SQLiteStore(CountingStore):
         if self._conn is None:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = OFF")  # counters need not survive a power cut
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS store ("
-                "key TEXT PRIMARY KEY, value BLOB NOT NULL, expires_at REAL) WITHOUT ROWID"
-            )
+            _while_busy(lambda: _prepare(conn))
             self._conn = conn
         return self._conn
 
@@ -186,6 +182,31 @@ local ttl = redis.call('TTL', KEYS[1])
 if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}
 """
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = OFF")  # counters need not survive a power cut
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS store ("
+        "key TEXT PRIMARY KEY, value BLOB NOT NULL, expires_at REAL) WITHOUT ROWID"
+    )
+
+
+def _while_busy(work: Callable[[], None]) -> None:
+    """`work`, again while the file is busy, for up to the busy timeout. Workers starting
+    together all set up the new file at once, and SQLite answers some of them SQLITE_BUSY at
+    once rather than wait (two connections each waiting to switch its journal to WAL would
+    wait on each other), so the busy timeout does not cover this."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            work()
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(0.005)
 
 
 class RedisCountingStore(RedisStore, CountingStore):

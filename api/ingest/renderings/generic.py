@@ -292,11 +292,17 @@ def without_scores(metas: list[Meta]) -> list[Meta]:
     "NAME 1 point"): without it. One header alone proves nothing ("Route 66 Diner")."""
     if len(metas) < 3:
         return metas
-    scored = [SCORED.match(m.author) if m.author[-1:].isalpha() else None for m in metas]
-    units = {s["unit"].casefold().rstrip("s") for s in scored if s is not None}
-    if len(units) != 1 or any(s is None for s in scored):
+    names: list[str] = []
+    units: set[str] = set()
+    for meta in metas:
+        scored = SCORED.match(meta.author) if meta.author[-1:].isalpha() else None
+        if scored is None:
+            return metas
+        names.append(scored["name"])
+        units.add(scored["unit"].casefold().rstrip("s"))
+    if len(units) != 1:
         return metas
-    return [by_author(m, s["name"]) for m, s in zip(metas, scored, strict=True) if s is not None]
+    return [by_author(m, name) for m, name in zip(metas, names, strict=True)]
 
 
 def numbered(lines: Sequence[str], metas: list[Meta]) -> list[Meta]:

@@ -44,10 +44,10 @@ def is_labelled_count(line: str) -> bool:
 
 def block_above(lines: Sequence[str], counter: int) -> int:
     """The first line of the profile block that ends with the counter at `counter`: the
-    short lines right above it, up to a blank line or a time (not a field's: "Joined: Mar
-    2009"); or, when none hugs it, the
-    short lines above it each set apart by one blank line ("NAME / - / place / - / counter"),
-    up to a wider gap, which must then close the block from above."""
+    short lines right above it, up to a blank line or a time (but not a field's time, as in
+    "Joined: Mar 2009"); or, when none hugs it, the short lines above it each set apart by
+    one blank line ("NAME / - / place / - / counter"), up to a wider gap, which must then
+    close the block from above."""
     top = counter
     while top > 0 and counter - top < BLOCK:
         line = lines[top - 1]

@@ -175,18 +175,21 @@ def _render(
             comments[place].replies = nodes
         else:
             groups[place] = nodes
-    return [
-        comments[entry]
-        if isinstance(entry, int)
-        else MissingParentNode(
-            parent_author=entry.author,
-            parent_author_verified=entry.verified,
-            replies=groups.get(entry, []),
-        )
-        if isinstance(entry, MissingParent)
-        else render.more(entry)
-        for entry in laid.top
-    ]
+    top: list[ThreadNode] = []
+    for entry in laid.top:
+        if isinstance(entry, int):
+            top.append(comments[entry])
+        elif isinstance(entry, MissingParent):
+            top.append(
+                MissingParentNode(
+                    parent_author=entry.author,
+                    parent_author_verified=entry.verified,
+                    replies=groups.get(entry, []),
+                )
+            )
+        else:
+            top.append(render.more(entry))
+    return top
 
 
 class _Renderer:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from api.ingest.errors import PageError
 from api.ingest.model import ParsedPage
@@ -15,9 +18,10 @@ from api.ingest.packed import parse_packed, unpack
 from api.ingest.page import parse_page
 from api.intake.loader import read_text
 from api.parsing.pool import ParseBudgetExceeded
-from api.parsing.workers import ParseWorkers
+from api.parsing.workers import ParserStopped, ParseWorkers
 from bench.hostile import quotes
 from tests.conftest import SEED, THREADBASE
+from tests.worker_jobs import measure
 
 DRAGNET = Path(__file__).parent.parent / "fixtures" / "dragnet"
 
@@ -125,3 +129,56 @@ def test_the_cli_parses_a_folder_in_workers_and_stores_it_in_order(tmp_path: Pat
         parse_page(read_text(folder / n)).title for n in sorted(names) if "hostile" not in n
     ]
     assert titles == [*expected, parse_page(SEED.read_text()).title]
+
+
+def _map_within(workers: ParseWorkers, texts: list[str], seconds: float) -> list[object]:
+    """`workers.map(measure, …)`'s results, failing the test if it has not returned in
+    `seconds` (a parent blocked on a pipe would never return)."""
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            jobs = [(i, (t,)) for i, t in enumerate(texts)]
+            results.extend(r for _, r in workers.map(measure, jobs))
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"map did not return in {seconds:g} s"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def test_a_page_larger_than_the_pipe_behind_a_stalled_one_holds_nothing_up() -> None:
+    """The page after a stalled one does not fit the pipe to their worker: the parent keeps
+    what the pipe does not take, so it still stops the stalled page at its budget, and the
+    fresh worker parses the large page and the rest."""
+    large = "x" * 4_000_000  # far beyond a pipe's buffer
+    results = _map_within(ParseWorkers(budget=1.0, workers=1), ["stall", large, "small"], 120)
+    assert isinstance(results[0], ParseBudgetExceeded)
+    assert results[1:] == [len(large), len("small")]
+
+
+def test_a_worker_killed_from_outside_refuses_its_page_and_the_next_pages_are_parsed() -> None:
+    results = _map_within(ParseWorkers(budget=30.0, workers=1), ["one", "die", "three"], 120)
+    assert results[0] == 3
+    assert isinstance(results[1], ParserStopped)
+    assert "stopped" in str(results[1])
+    assert results[2] == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "words"),
+    [("fail", ValueError, "this job fails"), ("lock", RuntimeError, "could not be sent back")],
+)
+def test_an_error_that_is_not_a_page_error_is_raised_and_the_workers_go_on(
+    text: str, error: type[Exception], words: str
+) -> None:
+    with ParseWorkers(budget=30.0, workers=2) as workers:
+        with pytest.raises(error, match=words):
+            _map_within(workers, ["one", text, "three"], 120)
+        assert _map_within(workers, ["four", "five!"], 120) == [4, 5]

@@ -15,22 +15,16 @@ from __future__ import annotations
 
 import math
 import os
+import select
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from api.ingest.errors import PageError
-from api.parsing.pool import (
-    DEFAULT_BUDGET_SECONDS,
-    STARTUP_SECONDS,
-    ParseBudgetExceeded,
-    kill_processes,
-    start_process,
-)
+from api.parsing.pool import DEFAULT_BUDGET_SECONDS, STARTUP_SECONDS, ParseBudgetExceeded
+from api.parsing.process import DONE, REFUSED, ParserProcess, ProcessStopped
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -54,31 +48,21 @@ class _Worker:
     """One parser process, parsing one page with at most DEPTH - 1 more waiting in its pipe."""
 
     def __init__(self) -> None:
-        self.executor, self.started = start_process()
-        self.since = time.monotonic()
+        self.process = ParserProcess()
         self.pages: deque[_Slot[Any, Any]] = deque()  # handed to it, the one it parses first
-
-    def idle(self) -> bool:
-        """Nothing handed to it is still being parsed."""
-        return all(slot.future is None or slot.future.done() for slot in self.pages)
 
     def has_room(self) -> bool:
         return len(self.pages) < DEPTH
 
     def up(self) -> bool:
-        """Started and ready for a page (a process that failed to start raises)."""
-        if not self.started.done():
-            if time.monotonic() - self.since > STARTUP_SECONDS:
-                raise RuntimeError(f"a parser process did not start in {STARTUP_SECONDS:g} s")
-            return False
-        self.started.result()
-        return True
+        """Started and ready for a page (one not up within STARTUP_SECONDS raises)."""
+        if self.process.late():
+            raise RuntimeError(f"a parser process did not start in {STARTUP_SECONDS:g} s")
+        return self.process.ready
 
-    def kill(self) -> None:
-        kill_processes(self.executor)
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+    def stop(self) -> None:
+        """Let it exit when idle; kill it when a page is still in it."""
+        self.process.close(kill=bool(self.pages))
 
 
 @dataclass(slots=True)
@@ -89,7 +73,6 @@ class _Slot(Generic[K, T]):
     args: Sequence[object] | None  # None: nothing to parse, handed back as it is
     done: bool = False
     result: T | PageError | None = None
-    future: Future[T] | None = field(default=None, repr=False)
     deadline: float = math.inf  # set once its worker starts it
 
 
@@ -107,10 +90,9 @@ class ParseWorkers:
 
     def __enter__(self) -> ParseWorkers:
         kept = [_Worker() for _ in range(self.workers)]
-        wait([w.started for w in kept], timeout=STARTUP_SECONDS)
         try:
-            for worker in kept:
-                worker.started.result(timeout=0)  # raises if it failed or is not up in time
+            while not all(worker.up() for worker in kept):
+                self._wait(kept, deque())
         except BaseException:
             _stop(kept)
             raise
@@ -126,7 +108,8 @@ class ParseWorkers:
     ) -> Iterator[tuple[K, T | PageError | None]]:
         """`(key, work(*args))` for each `(key, args)` of `jobs`, in their order; a PageError
         raised by `work` (or a page over the budget) is handed back in place of its result,
-        and a job whose args are None is handed back with None, unparsed."""
+        and a job whose args are None is handed back with None, unparsed. Any other
+        exception `work` raises is raised here."""
         kept = self._kept
         workers = kept if kept is not None else [_Worker() for _ in range(self.workers)]
         try:
@@ -136,9 +119,7 @@ class ParseWorkers:
                 _stop(workers)
             else:  # a worker left busy (the caller stopped early) is replaced
                 for worker in list(workers):
-                    if worker.idle():
-                        worker.pages.clear()
-                    else:
+                    if worker.pages:
                         _replace(workers, worker)
 
     def _map(
@@ -161,9 +142,9 @@ class ParseWorkers:
                 if not slot.done:
                     queued.append(slot)
             for _ in range(DEPTH):  # one page to each worker with room, then a second
-                for worker in workers:
+                for worker in list(workers):
                     if queued and worker.has_room() and worker.up():
-                        self._start(work, queued.popleft(), worker)
+                        self._start(work, queued.popleft(), worker, workers, queued)
             while window and window[0].done:
                 done = window.popleft()
                 yield done.key, done.result
@@ -173,62 +154,88 @@ class ParseWorkers:
                 continue
             self._wait(workers, queued)
 
-    def _start(self, work: Callable[..., T], slot: _Slot[K, T], worker: _Worker) -> None:
+    def _start(
+        self,
+        work: Callable[..., T],
+        slot: _Slot[K, T],
+        worker: _Worker,
+        workers: list[_Worker],
+        queued: deque[_Slot[K, T]],
+    ) -> None:
         assert slot.args is not None
-        slot.future = worker.executor.submit(work, *slot.args)
         if not worker.pages:  # it starts this page now; otherwise when the one before is done
             slot.deadline = time.monotonic() + self.budget
         worker.pages.append(slot)
+        try:
+            worker.process.send(work, slot.args)
+        except ProcessStopped:
+            self._stopped(worker, workers, queued)
 
-    def _wait(self, workers: list[_Worker], queued: deque[_Slot[K, T]]) -> None:
-        """Until a page is parsed, a worker comes up, or a page runs out of time; a worker
-        whose page ran out of time (or which stopped) is replaced, and the pages that waited
-        behind it go back to the front of the queue."""
-        starting = [w.started for w in workers if not w.started.done()]
-        running = [s.future for w in workers for s in w.pages if s.future is not None]
+    def _wait(self, workers: list[_Worker], queued: deque[_Slot[Any, Any]]) -> None:
+        """Until a worker sends something back or has room for more of a page, or a page
+        runs out of time (at most a second); then take what came back. A worker whose page
+        ran out of time (or which stopped) is replaced, and the pages that waited behind it
+        go back to the front of the queue."""
         now = time.monotonic()
         deadline = min((w.pages[0].deadline for w in workers if w.pages), default=now + 1.0)
-        pending: list[Future[Any]] = [*running, *starting]
-        wait(pending, timeout=max(0.0, min(deadline, now + 1.0) - now), return_when=FIRST_COMPLETED)
+        poll = select.poll()
+        by_fd: dict[int, _Worker] = {}
+        for worker in workers:
+            by_fd[worker.process.reads] = worker
+            poll.register(worker.process.reads, select.POLLIN)
+            if (writes := worker.process.writes) is not None:
+                by_fd[writes] = worker
+                poll.register(writes, select.POLLOUT)
+        timeout = max(0.0, min(deadline, now + 1.0) - now)
+        events = poll.poll(math.ceil(timeout * 1000))
+        for fd, _ in events:
+            worker = by_fd[fd]
+            if worker not in workers:  # replaced while an earlier event was handled
+                continue
+            try:
+                if fd == worker.process.reads:
+                    self._collect(worker, worker.process.receive())
+                else:
+                    worker.process.flush()
+            except ProcessStopped:
+                self._stopped(worker, workers, queued)
+        now = time.monotonic()
         for worker in list(workers):
-            self._collect(worker, workers, queued)
-
-    def _collect(self, worker: _Worker, workers: list[_Worker], queued: deque[_Slot[K, T]]) -> None:
-        """Take `worker`'s finished pages, in the order it parses them."""
-        while worker.pages:
-            slot = worker.pages[0]
-            assert slot.future is not None
-            now = time.monotonic()
-            if slot.future.done():
-                worker.pages.popleft()
-                slot.done = True
-                try:
-                    slot.result = slot.future.result()
-                except PageError as exc:
-                    slot.result = exc
-                except BrokenProcessPool:
-                    slot.result = ParserStopped()
-                    _replace(workers, worker, queued)
-                    return
-                if worker.pages:  # the worker has started the next page by now
-                    worker.pages[0].deadline = now + self.budget
-            elif slot.deadline <= now:
-                worker.pages.popleft()
-                slot.done = True
-                slot.result = ParseBudgetExceeded(self.budget)
+            if worker.pages and worker.pages[0].deadline <= now:
+                slot = worker.pages.popleft()
+                slot.done, slot.result = True, ParseBudgetExceeded(self.budget)
                 _replace(workers, worker, queued)
-                return
+
+    def _collect(self, worker: _Worker, outcomes: list[tuple[str, object]]) -> None:
+        """Hand `outcomes` (in the order the worker parses its pages) to its pages."""
+        for kind, value in outcomes:
+            slot = worker.pages.popleft()
+            slot.done = True
+            if kind in (DONE, REFUSED):
+                slot.result = value
             else:
-                return
+                assert isinstance(value, BaseException)
+                raise value
+            if worker.pages:  # the worker has started the next page by now
+                worker.pages[0].deadline = time.monotonic() + self.budget
+
+    def _stopped(
+        self, worker: _Worker, workers: list[_Worker], queued: deque[_Slot[Any, Any]]
+    ) -> None:
+        """The worker's process exited: the page it was parsing is refused, and it is
+        replaced."""
+        if worker.pages:
+            slot = worker.pages.popleft()
+            slot.done, slot.result = True, ParserStopped()
+        elif not worker.process.ready:
+            raise RuntimeError("a parser process stopped before it was ready")
+        _replace(workers, worker, queued)
 
 
 def _stop(workers: list[_Worker]) -> None:
     """Let idle workers exit; kill busy ones."""
     for worker in workers:
-        if worker.idle() and worker.started.done():
-            worker.close()
-        else:
-            worker.kill()
+        worker.stop()
 
 
 def _replace(
@@ -238,10 +245,10 @@ def _replace(
     to the front of `queued`, in their order."""
     if worker not in workers:
         return
-    worker.kill()
+    worker.process.close(kill=True)
     workers[workers.index(worker)] = _Worker()
     for slot in reversed(worker.pages):
-        slot.future, slot.deadline = None, math.inf
+        slot.deadline = math.inf
         if queued is not None:
             queued.appendleft(slot)
     worker.pages.clear()

@@ -1916,6 +1916,37 @@ def test_forum_profiles_name_the_poster_not_their_post_count() -> None:
     assert page.comments[1].body.startswith("Great work")
 
 
+def test_a_reply_subject_between_the_poster_and_the_time_is_no_name() -> None:
+    """A forum reply's header: the name, a rank, a post count, the reply's subject ("Re: "
+    and the thread's), then the time. The poster is above the subject, and the subject is
+    in neither the header's name nor the comment before it."""
+    posts = [
+        f"{name}\nFull Member\nPosts: {30 + i}\nRe: Harbour Bridge Reopens\n"
+        f"« Reply #{i + 1} on: {when}, 10:0{i}:00 AM »\n{body}"
+        for i, (name, when, body) in enumerate(POSTERS)
+    ]
+    page = parse_page(BRIDGE + "\n\n".join(posts) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+    assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
+    assert page.comments[2].posted_at == datetime(2012, 11, 9, 10, 2, tzinfo=UTC)
+
+
+def test_a_name_in_quote_marks_is_read_without_them() -> None:
+    said = [
+        f'"{name}" says:\n{when} at 9:1{i} am\n{body}\nReply'
+        for i, (name, when, body) in enumerate(POSTERS)
+    ]
+    page = parse_page(BRIDGE + "3 Responses\n\n" + "\n\n".join(said) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+
+
+def test_a_name_and_date_in_brackets_after_the_body_sign_the_comment() -> None:
+    signed = [f"{body}\n({name}, {when})" for name, when, body in POSTERS]
+    page = parse_page(BRIDGE + "Comments\n\n" + "\n\n".join(signed) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+    assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
+
+
 def test_a_count_after_every_name_in_one_unit_is_a_score_not_the_name() -> None:
     """ "NAME 166 points 4 hours ago" on every header: the points are the comment's score."""
     scored = [

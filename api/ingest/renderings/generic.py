@@ -53,6 +53,8 @@ CEILING = 0.3  # the most `detect` answers
 HEAD_LINES = 6  # non-blank lines at the top that are the article's own header
 DIGITS = re.compile(r"\d+")
 CLOCK = re.compile(r"\d:\d\d")
+# "Re: The thread": a reply's subject, which a forum shows between the poster and the time
+SUBJECT = re.compile(r"re:\s", re.IGNORECASE)
 LEADING_NUMBER = re.compile(r"^\s*(?:[+\-\u2212]?#?\d{1,5}[.):]?\s+){1,3}")
 LEADS = ("+", "-", "\u2212", "#")  # with a digit, what a number LEADING_NUMBER takes opens with
 WORDS = re.compile(r"[^\W\d_]+")
@@ -190,6 +192,8 @@ def read_meta(
     if flip:
         steps = steps[::-1]
     above = _neighbour(lines, at, -1)
+    if above is not None and SUBJECT.match(lines[above].lstrip()) is not None:
+        above = _neighbour(lines, above, -1)  # the poster is above the reply's subject
     if not flip and above is not None and is_counter(lines[above]):
         # "NAME / tagline / 152 Fans / DATE"
         top = block_above(lines, above)
@@ -199,7 +203,7 @@ def read_meta(
     for step, key in steps:
         if step > 0 and clock:
             break
-        other = _neighbour(lines, at, step)
+        other = above if step < 0 else _neighbour(lines, at, step)
         if other is None:
             continue
         candidate = clean_name(lines[other])

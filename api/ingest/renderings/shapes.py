@@ -185,8 +185,12 @@ def clean_name(text: str) -> str:
     if len(words) > 1 and may_hold_link(text) and any(is_link(w) for w in words):
         words = [w for w in words if not is_link(w)] or words  # an address alone stays
     name = " ".join(words)
-    if _unbalanced(name):  # a stray mark at an end, not a nickname's ('Ann "The Great"')
+    if _unbalanced(name) or _quoted(name):
+        # a stray mark at an end, not a nickname's ('Ann "The Great"'); or the whole name
+        # in quote marks ('"Ann Lee" says:')
         name = name.strip(NAME_QUOTES)
+    if name[:1] == "(" and name.count("(") > name.count(")"):
+        name = name[1:].lstrip()  # "(NAME, DATE)" after a comment: the bracket's opening
     role = ROLE.search(name) if may_hold_role(name) else None
     return name[: role.start()] if role is not None and role.start() > 0 else name
 
@@ -206,6 +210,17 @@ def _unbalanced(name: str) -> bool:
         return False
     return (
         name.count('"') % 2 == 1 or name.count("“") != name.count("”") or "'" in (name[0], name[-1])
+    )
+
+
+def _quoted(name: str) -> bool:
+    """Whether the whole name is in double quote marks, none inside: '"Ann Lee"'. One
+    letter keeps its marks ('"H"'): alone it would read as an initial, not a name."""
+    return (
+        len(name) > 3
+        and name[0] in '"“'
+        and name[-1] in '"”'
+        and not any(mark in name[1:-1] for mark in '"“”')
     )
 
 

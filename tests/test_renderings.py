@@ -1969,6 +1969,25 @@ def test_a_name_over_the_body_and_a_date_under_it_with_buttons(footer: str) -> N
     ]
 
 
+def test_at_date_name_wrote_names_the_writer_alone() -> None:
+    wrote = [
+        f"At {when} 9:1{i} AM, {name} wrote:\n{body}"
+        for i, (name, when, body) in enumerate(POSTERS)
+    ]
+    page = parse_page(BRIDGE + "4 Comments\n\n" + "\n\n".join(wrote) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+
+
+def test_a_member_since_line_between_the_name_and_the_date_is_no_name() -> None:
+    posts = [
+        f"{name}\nMember since 20{10 + i}\n{when}\n{body}"
+        for i, (name, when, body) in enumerate(POSTERS)
+    ]
+    page = parse_page(BRIDGE + "4 Comments\n\n" + "\n\n".join(posts) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+    assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
+
+
 def test_a_count_after_every_name_in_one_unit_is_a_score_not_the_name() -> None:
     """ "NAME 166 points 4 hours ago" on every header: the points are the comment's score."""
     scored = [

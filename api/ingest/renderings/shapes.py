@@ -45,7 +45,9 @@ UI_WORDS = frozenset(
 # Words that are part of a button only beside another ("Like this", "Log in", "Reply to"):
 # alone, "This" is what a comment says.
 UI_JOINERS = frozenset("this to in or".split())
-LEAD_WORDS = frozenset("posted written submitted comment commented reply added by on from".split())
+LEAD_WORDS = frozenset(
+    "posted written submitted comment commented reply added by on at from".split()
+)
 TAIL_WORDS = frozenset(
     "says said wrote writes added replied commented posted on at by | / • · - – — ,".split()
 )

@@ -4,7 +4,7 @@ hand-annotated sample pages (their marker line is never shown to the parser)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -1943,6 +1943,47 @@ def test_a_name_in_quote_marks_is_read_without_them() -> None:
 def test_a_name_and_date_in_brackets_after_the_body_sign_the_comment() -> None:
     signed = [f"{body}\n({name}, {when})" for name, when, body in POSTERS]
     page = parse_page(BRIDGE + "Comments\n\n" + "\n\n".join(signed) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+    assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "{when}\nReply Like",  # the date, then a line of buttons
+        "Reply · Like · {likes} · Follow Post · {when} at 9:1{likes} am",  # buttons, then the date
+    ],
+)
+def test_a_name_over_the_body_and_a_date_under_it_with_buttons(footer: str) -> None:
+    """ "NAME / body / DATE" with buttons beside or under the date, and badges beside the
+    name: the name opens the comment and the date closes it, never the next comment's name."""
+    posts = [
+        f"{name} · Top Commenter\n{body}\n" + footer.format(when=when, likes=i)
+        for i, (name, when, body) in enumerate(POSTERS)
+    ]
+    page = parse_page(BRIDGE + "4 Comments\n\n" + "\n\n".join(posts) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+    assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
+    assert [c.posted_at.date() if c.posted_at else None for c in page.comments] == [
+        date(2012, 11, day) for day in (7, 8, 9, 10)
+    ]
+
+
+def test_at_date_name_wrote_names_the_writer_alone() -> None:
+    wrote = [
+        f"At {when} 9:1{i} AM, {name} wrote:\n{body}"
+        for i, (name, when, body) in enumerate(POSTERS)
+    ]
+    page = parse_page(BRIDGE + "4 Comments\n\n" + "\n\n".join(wrote) + "\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+
+
+def test_a_member_since_line_between_the_name_and_the_date_is_no_name() -> None:
+    posts = [
+        f"{name}\nMember since 20{10 + i}\n{when}\n{body}"
+        for i, (name, when, body) in enumerate(POSTERS)
+    ]
+    page = parse_page(BRIDGE + "4 Comments\n\n" + "\n\n".join(posts) + "\n")
     assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
     assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
 

@@ -53,6 +53,7 @@ CEILING = 0.3  # the most `detect` answers
 HEAD_LINES = 6  # non-blank lines at the top that are the article's own header
 DIGITS = re.compile(r"\d+")
 CLOCK = re.compile(r"\d:\d\d")
+NAME_PART = re.compile(r"\s[·•]\s")  # a separator between a name and its badges
 # "Re: The thread": a reply's subject, which a forum shows between the poster and the time
 SUBJECT = re.compile(r"re:\s", re.IGNORECASE)
 LEADING_NUMBER = re.compile(r"^\s*(?:[+\-\u2212]?#?\d{1,5}[.):]?\s+){1,3}")
@@ -124,6 +125,20 @@ def _neighbour(lines: Sequence[str], at: int, step: int) -> int | None:
     return i if 0 <= i < len(lines) and not blank(lines[i]) else None
 
 
+def name_part(line: str) -> str:
+    """A name line's name, before any badges set off by a separator ("Ann Lee · Top
+    Commenter · Works at Acme")."""
+    return NAME_PART.split(line, 1)[0] if "·" in line or "•" in line else line
+
+
+def _below(lines: Sequence[str], at: int) -> int | None:
+    """The next line below `at` that is not blank nor buttons ("Reply Like" under a date)."""
+    below = _neighbour(lines, at, 1)
+    while below is not None and is_ui(lines[below]):
+        below = _neighbour(lines, below, 1)
+    return below
+
+
 def _time_only(line: str) -> bool:
     text = line.strip()
     span = find_time(text)
@@ -164,6 +179,8 @@ def read_meta(
     if before.count("(") > before.count(")") and len(before.replace("(", " ").split()) > 3:
         return None  # "A Title (Source, DATE)": a citation, not a comment's meta line
     name = clean_name(before)
+    if name and is_ui(name) and any(c.isalpha() for c in name):
+        name = ""  # "Reply · Like · DATE": buttons (not a name of digits, "4-6-3")
     where = "before"
     if not name:
         name, where = clean_name(after), "after"
@@ -203,10 +220,10 @@ def read_meta(
     for step, key in steps:
         if step > 0 and clock:
             break
-        other = above if step < 0 else _neighbour(lines, at, step)
+        other = above if step < 0 else _below(lines, at)
         if other is None:
             continue
-        candidate = clean_name(lines[other])
+        candidate = clean_name(name_part(lines[other]))
         if (
             plausible_name(candidate)
             and find_time(lines[other]) is None
@@ -451,22 +468,27 @@ def _pingbacks(lines: Sequence[str]) -> list[int]:
 
 def _dates_close_names_open(lines: Sequence[str], metas: list[Meta], floor: int) -> list[Meta]:
     """ "NAME / body / DATE" read as "DATE / NAME" pairs: each date line hugs the text above
-    it, a lone name line opens the section's first block and a date line closes its last.
-    Then each name opens the body below it and the date after that body closes it: the
-    names are headers, the dates are read as times shown after the body (no metas: [])."""
+    it (buttons and a blank line may stand between it and the name), a name line opens the
+    section's first block (set apart from its body as the other names are) and a date line
+    closes its last. Then each name opens the body below it and the date after that body
+    closes it: the names are headers, the dates are read as times shown after the body (no
+    metas: [])."""
     if len(metas) < 2 or any(
         m.last is None
-        or m.last != m.line + 1
+        or m.last <= m.line
+        or not all(blank(lines[i]) or is_ui(lines[i]) for i in range(m.line + 1, m.last))
         or blank(lines[m.line - 1])
         or find_time(lines[m.last]) is not None
         for m in metas
     ):
         return []
     first = gap_above(lines, metas[0].line, floor)
-    opener = clean_name(lines[first])
+    opener = clean_name(name_part(lines[first]))
+    second = metas[0].last or metas[0].line  # the second comment's name line
+    hugs = second + 1 < len(lines) and not blank(lines[second + 1])  # a name hugs its body
     if (
         first + 1 >= metas[0].line
-        or not blank(lines[first + 1])
+        or blank(lines[first + 1]) == hugs
         or not plausible_name(opener)
         or find_time(lines[first]) is not None
     ):

@@ -19,13 +19,16 @@ from api.ingest.renderings.shapes import (
 )
 from api.ingest.times import find_time
 
-# "152 Fans", "1,204 followers"; "Total Comments (1465)", "Posts: 34" (the label first)
+# "152 Fans", "1,204 followers"; "Total Comments (1465)", "Posts: 34" (the label first); or
+# "Member since 2009"
 _COUNT_FIRST = r"^[\d,.]{1,9}\s+[^\W\d_]{2,20}(?:\s[^\W\d_]{2,20})?$"
 _LABEL_FIRST = (
     r"^[^\W\d_]{2,20}(?:\s[^\W\d_]{2,20})?\s{0,2}"
     r"(?:\(\s{0,2}[\d,]{1,9}\s{0,2}\)|:\s{0,2}[\d,]{1,9})$"
 )
-COUNTER = re.compile(f"{_COUNT_FIRST}|{_LABEL_FIRST}")
+# "Member since 2009", "Since 2011": how long the person has been a member
+_SINCE = r"^(?:[^\W\d_]{2,20}\s)?since\s(?:19|20)\d\d$"
+COUNTER = re.compile(f"{_COUNT_FIRST}|{_LABEL_FIRST}|{_SINCE}", re.IGNORECASE)
 # The label first alone: "Posts: 34" is no name, while "6 Mandi" (a numbered comment's
 # header) reads as "152 Fans" does.
 LABELLED_COUNT = re.compile(_LABEL_FIRST)

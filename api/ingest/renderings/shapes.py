@@ -40,12 +40,14 @@ CHROME = re.compile(
 UI_WORDS = frozenset(
     "reply replies report like likes quote share flag permalink link edit delete parent vote "
     "up down abuse this comment to log in or register recommend helpful unhelpful hide show thread "
-    "↓ ↑ | · • - – [ ] ( ) # + 0 1 2 3 4 5 6 7 8 9 twitter facebook".split()
+    "↓ ↑ | · • - – [ ] ( ) # + 0 1 2 3 4 5 6 7 8 9 twitter facebook follow post".split()
 )
 # Words that are part of a button only beside another ("Like this", "Log in", "Reply to"):
 # alone, "This" is what a comment says.
 UI_JOINERS = frozenset("this to in or".split())
-LEAD_WORDS = frozenset("posted written submitted comment commented reply added by on from".split())
+LEAD_WORDS = frozenset(
+    "posted written submitted comment commented reply added by on at from".split()
+)
 TAIL_WORDS = frozenset(
     "says said wrote writes added replied commented posted on at by | / • · - – — ,".split()
 )
@@ -458,19 +460,21 @@ def _body_indent(lines: Sequence[str], meta: Meta) -> int | None:
 
 
 def time_after(lines: Sequence[str], start: int, end: int) -> tuple[str | None, int]:
-    """A date alone on the body's last line (times shown after the body): its text and the
-    body's new end."""
+    """A date alone on the body's last line (times shown after the body), or beside buttons:
+    its text and the body's new end."""
     for i in range(end - 1, start - 1, -1):
         line = lines[i].strip()
         if not line or is_ui(line):
             continue
         span = find_time(line)
-        if span is None or not short(line, 12):
+        if span is None:
             return None, end
-        if len(line) - (span[1] - span[0]) <= 12:
+        alone = short(line, 12)
+        if alone and len(line) - (span[1] - span[0]) <= 12:
             return line, i
         rest = RELATIVE.sub("", line[: span[0]] + line[span[1] :]).strip(" -|,·•()")
-        if len(rest) <= 12:  # "Posted on DATE - 3 hours ago": the date it shows
+        if (alone and len(rest) <= 12) or is_ui(rest):
+            # "Posted on DATE - 3 hours ago", "Reply · Like · 3 · DATE": the date it shows
             return line[span[0] : span[1]], i
         return None, end
     return None, end

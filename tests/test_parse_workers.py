@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -182,3 +183,19 @@ def test_an_error_that_is_not_a_page_error_is_raised_and_the_workers_go_on(
         with pytest.raises(error, match=words):
             _map_within(workers, ["one", text, "three"], 120)
         assert _map_within(workers, ["four", "five!"], 120) == [4, 5]
+
+
+def test_workers_stopped_before_they_are_up_exit_quietly() -> None:
+    """A batch with nothing to parse is done before its parser processes are up: they are
+    stopped without a word on stderr (the CLI's output stays clean)."""
+    script = (
+        "from api.parsing.workers import ParseWorkers\n"
+        "from tests.worker_jobs import measure\n"
+        "print(list(ParseWorkers(workers=2).map(measure, [(0, None), (1, None)])))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[(0, None), (1, None)]\n"
+    assert done.stderr == ""

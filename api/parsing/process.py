@@ -14,6 +14,7 @@ the processes parsing on the same cores.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -129,7 +130,7 @@ class ParserProcess:
     def close(self, *, kill: bool) -> None:
         """Stop the process: at once with `kill`, else by closing its jobs pipe, which it
         reads as the end of its work (killed if it has not exited within a second)."""
-        if kill:
+        if kill or not self.ready:  # one still starting has nothing to finish
             self.process.kill()
         for connection in (self._jobs, self._results):
             if connection is not None:
@@ -144,9 +145,10 @@ class ParserProcess:
 
 def _serve(jobs: Connection, results: Connection, parent: int) -> None:
     """A parser process: READY once the parsers are imported, then an outcome per job, until
-    the jobs pipe closes."""
+    the jobs pipe closes (or the parent stops reading: it has gone, or wants nothing more)."""
     prepare_worker(parent)
     with (
+        contextlib.suppress(BrokenPipeError),  # the writer's close flushes too
         os.fdopen(jobs.fileno(), "rb", closefd=False) as reader,
         os.fdopen(results.fileno(), "wb", closefd=False) as writer,
     ):

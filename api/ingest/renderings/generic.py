@@ -228,6 +228,7 @@ def read_meta(
             plausible_name(candidate)
             and find_time(lines[other]) is None
             and not is_labelled_count(lines[other])  # "Posts: 334": about the author
+            and not is_chrome(lines[other])  # "Related Posts" after the last comment
         ):
             first, last = (other, at + int(clock)) if step < 0 else (at, other)
             return key + _clock(when) + _template(lines[other].strip(), candidate), Meta(

@@ -34,7 +34,8 @@ CHROME = re.compile(
     r"|(?:post|submit) comment|required fields are marked|sign in to comment"
     r"|log in to comment|trackback url|comment rss|rss feed for comments|load more comments"
     r"|older comments|newer comments|view all comments|show more comments"
-    r"|you can follow any responses|this entry was posted in)",
+    r"|you can follow any responses|this entry was posted in"
+    r"|(?:related|recent|popular) (?:posts?|articles?|stories)\W*$|you (?:may|might) also like\b)",
     re.IGNORECASE,
 )
 UI_WORDS = frozenset(

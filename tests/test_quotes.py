@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from api.evaluation.fixture import score
 from api.ingest.model import ParsedComment
 from api.ingest.quotes import _byte_words, _words, article_quotes, comment_quotes, is_title_case
-from api.ingest.replies import QUOTE_MARKS, _said
+from api.ingest.replies import MIN_QUOTED, QUOTE_MARKS, _said, _said_head
 from api.ingest.spans import link_spans, quote_spans
 from api.ingest.speakers import clean_name, fold_speakers
 from tests.conftest import ROOT
@@ -149,6 +151,31 @@ def test_byte_words_are_the_words_or_none(text: str) -> None:
 )
 def test_a_paragraph_is_said_with_its_spaces_collapsed(text: str) -> None:
     assert _said(text) == " ".join(text.strip().lower().strip(QUOTE_MARKS).split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A paragraph long enough to be read only up to a space after its opening words.",
+        "> quoted  line one,\n>> and “line two” ΑΣ ΣΑΣ  of a paragraph, long as it goes on",
+        '"  “ ” " " ' * 8 + "a quotation opening with many marks before its words, cut",
+        "ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ, with a final sigma at each cut",
+        "İSTANBUL İSTANBUL İSTANBUL İSTANBUL İSTANBUL grows when lowercased",
+        "short",
+    ],
+)
+def test_a_said_head_opens_the_said_text(text: str) -> None:
+    head, piece = _said_head(text)
+    assert head == _said(text)[:MIN_QUOTED]
+    assert piece in (None, _said(text))
+
+
+SAID_CHARACTERS = st.sampled_from(list(" \n\t\xa0>\"“”‘’«»'.:,aCΣ\u03c3İi\u0307"))
+
+
+@given(st.one_of(st.text(SAID_CHARACTERS, max_size=120), st.text(max_size=120)))
+def test_any_said_head_opens_the_said_text(text: str) -> None:
+    test_a_said_head_opens_the_said_text(text)
 
 
 def test_links() -> None:

@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from api.evaluation.fixture import score
 from api.ingest.model import ParsedComment
-from api.ingest.quotes import _byte_words, _words, article_quotes, comment_quotes, is_title_case
+from api.ingest.quotes import (
+    MAX_NEEDLES_SEARCHED,
+    _byte_words,
+    _words,
+    article_quotes,
+    comment_quotes,
+    is_title_case,
+)
 from api.ingest.replies import MIN_QUOTED, QUOTE_MARKS, _said, _said_head
 from api.ingest.spans import link_spans, quote_spans
 from api.ingest.speakers import clean_name, fold_speakers
@@ -136,6 +143,22 @@ def test_byte_words_are_the_words_or_none(text: str) -> None:
         assert found is not None  # ASCII and the common marks take the byte path
     if found is not None:
         assert [w.decode() for w in found] == _words(text)
+
+
+@pytest.mark.parametrize("others", [0, MAX_NEEDLES_SEARCHED + 1])
+def test_a_quote_links_however_many_other_quotes_the_page_holds(others: int) -> None:
+    t0 = datetime(2020, 1, 1, tzinfo=UTC)
+    said = ParsedComment(0, "ann", True, t0, "From what I know, he is not a light touch at all.")
+    unheld = [  # quotes no other comment holds
+        ParsedComment(1 + n, f"r{n}", True, t0, f'"Quoting words no one wrote, number {n}." Yes.')
+        for n in range(others)
+    ]
+    quoting = ParsedComment(
+        1 + others, "bob", True, t0, 'You wrote "he is not a light touch at all".'
+    )
+    found = comment_quotes([said, *unheld, quoting])
+    assert [q.source_comment for q in found[-1]] == [0]
+    assert all(q.source_comment is None for quotes in found[1:-1] for q in quotes)
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from api.evaluation.fixture import score
 from api.ingest.model import ParsedComment
 from api.ingest.quotes import (
+    AFTER_NON_WORD_VERB,
     MAX_NEEDLES_SEARCHED,
     _byte_words,
+    _verbs_after_non_word,
     _words,
     article_quotes,
     comment_quotes,
@@ -199,6 +201,33 @@ SAID_CHARACTERS = st.sampled_from(list(" \n\t\xa0>\"“”‘’«»'.:,aCΣ\u03
 @given(st.one_of(st.text(SAID_CHARACTERS, max_size=120), st.text(max_size=120)))
 def test_any_said_head_opens_the_said_text(text: str) -> None:
     test_a_said_head_opens_the_said_text(text)
+
+
+VERB_PIECES = st.sampled_from(
+    [
+        "said",
+        "says",
+        "say",
+        "saying",
+        "puts it",
+        "told",
+        "é",
+        "ß",
+        "’",
+        "—",
+        " ",
+        ".",
+        "x",
+        "_",
+        "1",
+    ]
+)
+
+
+@given(st.lists(VERB_PIECES, max_size=12).map("".join))
+def test_verbs_after_non_word_are_the_patterns_matches(text: str) -> None:
+    found = [(m.start() + 1, m.end()) for m in AFTER_NON_WORD_VERB.finditer(text)]
+    assert _verbs_after_non_word(text) == found
 
 
 def test_links() -> None:

@@ -55,6 +55,9 @@ VERB = re.compile(whole_word(VERBS.split("|")))
 # but one at offset 0, found by a scan that stops only at non-word characters (a fifth of a
 # text's), where VERB's stops at each letter a verb opens with (half of them).
 AFTER_NON_WORD_VERB = re.compile(r"\W(?:" + alternation(VERBS.split("|")) + r")\b")
+# The same over bytes, whose `\W` and `\b` read ASCII alone: each test a look-up in one table
+# (the str pattern's ask Unicode's tables several times a character).
+AFTER_NON_WORD_VERB_BYTES = re.compile(AFTER_NON_WORD_VERB.pattern.encode())
 SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+")
 TITLE_CUES = re.compile(r"\b(?:called|titled|entitled|named|movie|film|book|series|song|its)\s*$")
 MIN_SOURCE_CHARS = 12
@@ -309,9 +312,7 @@ class _Read:
             narration = self.narration
             first = VERB.match(narration)
             self._verbs = [] if first is None else [first.span()]
-            self._verbs += [
-                (m.start() + 1, m.end()) for m in AFTER_NON_WORD_VERB.finditer(narration)
-            ]
+            self._verbs += _verbs_after_non_word(narration)
         return self._verbs
 
     def last_verb(self, start: int, at: int) -> tuple[int, int] | None:
@@ -376,6 +377,23 @@ class _Read:
         if prefix.rstrip().endswith(":"):
             return _Cue(None, _tail_words(prefix.strip(), 6))
         return None
+
+
+def _verbs_after_non_word(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the verb of each of `AFTER_NON_WORD_VERB`'s matches in `text`, found by
+    AFTER_NON_WORD_VERB_BYTES in its ASCII bytes, each character beyond ASCII read as "?" (a
+    non-word character). Each match in `text` is one there too, at the same place (a verb is
+    ASCII, and a non-word character beyond ASCII stays one), and none there overlaps another
+    match in `text`. So in a text beyond ASCII each is matched again in `text`, at its place:
+    it is none where a letter beyond ASCII stands next to the verb."""
+    if text.isascii():  # read the same, character for character
+        return [(m.start() + 1, m.end()) for m in AFTER_NON_WORD_VERB_BYTES.finditer(text.encode())]
+    out = []
+    for candidate in AFTER_NON_WORD_VERB_BYTES.finditer(text.encode("ascii", "replace")):
+        m = AFTER_NON_WORD_VERB.match(text, candidate.start())
+        if m is not None:
+            out.append((m.start() + 1, m.end()))
+    return out
 
 
 def _read(text: str, spans: list[Span] | None = None) -> _Read:

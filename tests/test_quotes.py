@@ -5,11 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from api.evaluation.fixture import score
 from api.ingest.model import ParsedComment
-from api.ingest.quotes import _byte_words, _words, article_quotes, comment_quotes, is_title_case
-from api.ingest.replies import QUOTE_MARKS, _said
+from api.ingest.quotes import (
+    AFTER_NON_WORD_VERB,
+    MAX_NEEDLES_SEARCHED,
+    _byte_words,
+    _verbs_after_non_word,
+    _words,
+    article_quotes,
+    comment_quotes,
+    is_title_case,
+)
+from api.ingest.replies import MIN_QUOTED, QUOTE_MARKS, _said, _said_head
 from api.ingest.spans import link_spans, quote_spans
 from api.ingest.speakers import clean_name, fold_speakers
 from tests.conftest import ROOT
@@ -136,6 +147,22 @@ def test_byte_words_are_the_words_or_none(text: str) -> None:
         assert [w.decode() for w in found] == _words(text)
 
 
+@pytest.mark.parametrize("others", [0, MAX_NEEDLES_SEARCHED + 1])
+def test_a_quote_links_however_many_other_quotes_the_page_holds(others: int) -> None:
+    t0 = datetime(2020, 1, 1, tzinfo=UTC)
+    said = ParsedComment(0, "ann", True, t0, "From what I know, he is not a light touch at all.")
+    unheld = [  # quotes no other comment holds
+        ParsedComment(1 + n, f"r{n}", True, t0, f'"Quoting words no one wrote, number {n}." Yes.')
+        for n in range(others)
+    ]
+    quoting = ParsedComment(
+        1 + others, "bob", True, t0, 'You wrote "he is not a light touch at all".'
+    )
+    found = comment_quotes([said, *unheld, quoting])
+    assert [q.source_comment for q in found[-1]] == [0]
+    assert all(q.source_comment is None for quotes in found[1:-1] for q in quotes)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -149,6 +176,58 @@ def test_byte_words_are_the_words_or_none(text: str) -> None:
 )
 def test_a_paragraph_is_said_with_its_spaces_collapsed(text: str) -> None:
     assert _said(text) == " ".join(text.strip().lower().strip(QUOTE_MARKS).split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A paragraph long enough to be read only up to a space after its opening words.",
+        "> quoted  line one,\n>> and “line two” ΑΣ ΣΑΣ  of a paragraph, long as it goes on",
+        '"  “ ” " " ' * 8 + "a quotation opening with many marks before its words, cut",
+        "ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ, with a final sigma at each cut",
+        "İSTANBUL İSTANBUL İSTANBUL İSTANBUL İSTANBUL grows when lowercased",
+        "short",
+    ],
+)
+def test_a_said_head_opens_the_said_text(text: str) -> None:
+    head, piece = _said_head(text)
+    assert head == _said(text)[:MIN_QUOTED]
+    assert piece in (None, _said(text))
+
+
+SAID_CHARACTERS = st.sampled_from(list(" \n\t\xa0>\"“”‘’«»'.:,aCΣ\u03c3İi\u0307"))
+
+
+@given(st.one_of(st.text(SAID_CHARACTERS, max_size=120), st.text(max_size=120)))
+def test_any_said_head_opens_the_said_text(text: str) -> None:
+    test_a_said_head_opens_the_said_text(text)
+
+
+VERB_PIECES = st.sampled_from(
+    [
+        "said",
+        "says",
+        "say",
+        "saying",
+        "puts it",
+        "told",
+        "é",
+        "ß",
+        "’",
+        "—",
+        " ",
+        ".",
+        "x",
+        "_",
+        "1",
+    ]
+)
+
+
+@given(st.lists(VERB_PIECES, max_size=12).map("".join))
+def test_verbs_after_non_word_are_the_patterns_matches(text: str) -> None:
+    found = [(m.start() + 1, m.end()) for m in AFTER_NON_WORD_VERB.finditer(text)]
+    assert _verbs_after_non_word(text) == found
 
 
 def test_links() -> None:

@@ -22,6 +22,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import accumulate
 from typing import Literal, Protocol
 
 from api.ingest.patterns import alternation, whole_word
@@ -54,6 +55,9 @@ VERB = re.compile(whole_word(VERBS.split("|")))
 # but one at offset 0, found by a scan that stops only at non-word characters (a fifth of a
 # text's), where VERB's stops at each letter a verb opens with (half of them).
 AFTER_NON_WORD_VERB = re.compile(r"\W(?:" + alternation(VERBS.split("|")) + r")\b")
+# The same over bytes, whose `\W` and `\b` read ASCII alone: each test a look-up in one table
+# (the str pattern's ask Unicode's tables several times a character).
+AFTER_NON_WORD_VERB_BYTES = re.compile(AFTER_NON_WORD_VERB.pattern.encode())
 SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+")
 TITLE_CUES = re.compile(r"\b(?:called|titled|entitled|named|movie|film|book|series|song|its)\s*$")
 MIN_SOURCE_CHARS = 12
@@ -68,6 +72,9 @@ TITLE_WINDOW = 80
 TITLE_TAIL = 16  # longer than any title cue word, so the cue's word boundary is in view
 MAX_SOURCE_CANDIDATES = 200
 """Comments examined, at most, for the one a comment's quote repeats."""
+MAX_NEEDLES_SEARCHED = 64
+"""Quotes, at most, looked for in a page's comments before the comments' words are indexed
+for them: each look scans the comments (so the cost stays linear in the page)."""
 
 
 @dataclass(slots=True, unsafe_hash=True)  # not frozen, as ParsedComment (api.ingest.model)
@@ -305,9 +312,7 @@ class _Read:
             narration = self.narration
             first = VERB.match(narration)
             self._verbs = [] if first is None else [first.span()]
-            self._verbs += [
-                (m.start() + 1, m.end()) for m in AFTER_NON_WORD_VERB.finditer(narration)
-            ]
+            self._verbs += _verbs_after_non_word(narration)
         return self._verbs
 
     def last_verb(self, start: int, at: int) -> tuple[int, int] | None:
@@ -372,6 +377,23 @@ class _Read:
         if prefix.rstrip().endswith(":"):
             return _Cue(None, _tail_words(prefix.strip(), 6))
         return None
+
+
+def _verbs_after_non_word(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the verb of each of `AFTER_NON_WORD_VERB`'s matches in `text`, found by
+    AFTER_NON_WORD_VERB_BYTES in its ASCII bytes, each character beyond ASCII read as "?" (a
+    non-word character). Each match in `text` is one there too, at the same place (a verb is
+    ASCII, and a non-word character beyond ASCII stays one), and none there overlaps another
+    match in `text`. So in a text beyond ASCII each is matched again in `text`, at its place:
+    it is none where a letter beyond ASCII stands next to the verb."""
+    if text.isascii():  # read the same, character for character
+        return [(m.start() + 1, m.end()) for m in AFTER_NON_WORD_VERB_BYTES.finditer(text.encode())]
+    out = []
+    for candidate in AFTER_NON_WORD_VERB_BYTES.finditer(text.encode("ascii", "replace")):
+        m = AFTER_NON_WORD_VERB.match(text, candidate.start())
+        if m is not None:
+            out.append((m.start() + 1, m.end()))
+    return out
 
 
 def _read(text: str, spans: list[Span] | None = None) -> _Read:
@@ -565,28 +587,25 @@ def _sources(
     """For each needle (the normalised words of a quote) and the comment quoting it, the
     comment it repeats, if any: the first, in page order, of the comments holding the needle's
     rarest word that holds the whole needle and may be quoted by it (at most
-    MAX_SOURCE_CANDIDATES of them are examined)."""
+    MAX_SOURCE_CANDIDATES of them are examined). The comments' words are indexed only for the
+    needles some comment besides those quoting it holds (on most pages, none)."""
+    words_of = [_byte_words(comment.body) for comment in comments]
+    normal = [  # the words of each comment, joined
+        _normal(comment.body) if words is None else b" ".join(words).decode()
+        for comment, words in zip(comments, words_of, strict=True)
+    ]
+    needles = _held_elsewhere(needles, normal)
     wanted = {word for needle in needles for word in needle.split()}
     encoded = {word.encode() for word in wanted}  # the words as _byte_words finds them
     # needle word, in UTF-8 -> comments holding it, in order
     holding: dict[bytes, list[int]] = defaultdict(list)
-    words_of: list[list[bytes] | None] = []  # each comment's, kept for `holds`
-    for i, comment in enumerate(comments):
-        ascii_words = _byte_words(comment.body)
-        words_of.append(ascii_words)
+    for i, ascii_words in enumerate(words_of if needles else ()):
         if ascii_words is None:
-            held = {word.encode() for word in wanted.intersection(_words(comment.body))}
+            held = {word.encode() for word in wanted.intersection(_words(comments[i].body))}
         else:
             held = encoded.intersection(ascii_words)  # walks the comment's words alone
         for word in held:
             holding[word].append(i)
-    normal: dict[int, str] = {}  # the words of each comment looked into, joined once
-
-    def holds(i: int, needle: str) -> bool:
-        if i not in normal:
-            words = words_of[i]
-            normal[i] = _normal(comments[i].body) if words is None else b" ".join(words).decode()
-        return needle in normal[i]
 
     found: dict[tuple[str, int], int] = {}
     for needle, quoting in needles.items():
@@ -600,7 +619,7 @@ def _sources(
                     and _not_after(
                         comments[i].posted_at, comments[position].posted_at, i < position
                     )
-                    and holds(i, needle)
+                    and needle in normal[i]
                 ),
                 None,
             )
@@ -609,13 +628,36 @@ def _sources(
     return found
 
 
+def _held_elsewhere(needles: dict[str, list[int]], normal: list[str]) -> dict[str, list[int]]:
+    """The needles (and the comments quoting each) that a comment other than one quoting it
+    holds, in `normal` (each comment's words, joined): the rest repeat no comment, whatever
+    its words. Each needle is looked for in the comments' words joined, by `str.find`; those
+    past the first MAX_NEEDLES_SEARCHED are kept unread."""
+    text = "\n".join(normal)  # a needle holds no line break: none is found across comments
+    starts = [0, *accumulate(len(words) + 1 for words in normal)]  # of each comment in text
+    kept = {}
+    for searched, (needle, quoting) in enumerate(needles.items()):
+        if searched >= MAX_NEEDLES_SEARCHED:
+            kept[needle] = quoting
+            continue
+        at = text.find(needle)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1  # the comment holding it there
+            if any(position != i for position in quoting):
+                kept[needle] = quoting
+                break
+            at = text.find(needle, starts[i + 1])
+    return kept
+
+
 def comment_quotes(
     comments: Sequence[CommentLike], speakers: dict[str, Speaker] | None = None
 ) -> list[list[FoundQuote]]:
     """Quotes of every comment; one repeating an earlier comment's words links to it.
 
     Most comments hold no quotation mark: only those holding one are read, and the comments'
-    words are indexed (for the needle words only) when some quote is long enough to look for."""
+    words are indexed (for the needle words only) when some quote long enough to look for is
+    held by another comment."""
     ctx = _Context(speakers=speakers or {})
     found: list[list[tuple[FoundQuote, str | None]]] = []
     needles: dict[str, list[int]] = defaultdict(list)  # needle -> comments quoting it

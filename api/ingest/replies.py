@@ -90,10 +90,15 @@ class Authors:
     bodies: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     times: list[datetime | None] = field(default_factory=list)  # each comment's, as shown
-    # A paragraph or line -> who said it first, of the first `indexed` bodies: read only when
-    # a body that might repeat an earlier one asks (most never do).
-    said: dict[str, int] = field(default_factory=dict)
+    # The paragraphs and lines of the first `indexed` bodies, by the head of their _said text
+    # (see `_said_head`): read only when a body that might repeat an earlier one asks (most
+    # never do). Each is (position, text, its _said text when read whole, else None).
+    said_heads: dict[str, list[tuple[int, str, str | None]]] = field(default_factory=dict)
     indexed: int = 0
+    # A paragraph or line's _said text -> who said it first, of the pieces of `said_heads`
+    # read whole so far: the first `resolved[head]` of each head's.
+    said: dict[str, int] = field(default_factory=dict)
+    resolved: dict[str, int] = field(default_factory=dict)
     plain: dict[int, str] = field(default_factory=dict)  # bodies as _plain reads them, once
     article: str = ""  # the article's text: quoting it answers no comment
     article_plain: str | None = None
@@ -204,13 +209,15 @@ class Authors:
         text = body.strip()
         paragraphs = text.split("\n\n")
         if len(paragraphs) > 1:  # a body of one paragraph repeats none before going on
-            # Only paragraphs as long as the pieces indexed can be found among them.
-            wanted = [piece for piece in map(_said, paragraphs[:-1]) if len(piece) >= MIN_QUOTED]
-            if wanted:
-                said, replier = self._said_so_far(), _key(author)
-                for piece in wanted:
-                    position = said.get(piece)
-                    if position is not None and self.names[position] != replier:
+            replier = None
+            for paragraph in paragraphs[:-1]:
+                head, piece = _said_head(paragraph)
+                if len(head) < MIN_QUOTED:
+                    continue  # shorter than any piece indexed
+                position = self._first_saying(head, paragraph, piece)
+                if position is not None:
+                    replier = _key(author) if replier is None else replier
+                    if self.names[position] != replier:
                         return position
         excerpt = _opening_quote(text)
         if excerpt is None and len(paragraphs) > 1:
@@ -289,14 +296,27 @@ class Authors:
             self.article_plain = _plain(self.article)
         return excerpt in self.article_plain
 
-    def _said_so_far(self) -> dict[str, int]:
-        """The paragraph index, brought up to every body added so far."""
-        said = self.said
+    def _first_saying(self, head: str, text: str, piece: str | None) -> int | None:
+        """The first comment, of those added so far, with a paragraph or line that reads as
+        `text` does (a paragraph whose `_said_head` is `head` and `piece`). Only the pieces
+        indexed under the same head are read whole, each once."""
+        listed = self._heads_so_far().get(head)
+        if listed is None:
+            return None
+        for position, earlier, said in listed[self.resolved.get(head, 0) :]:
+            self.said.setdefault(_said(earlier) if said is None else said, position)
+        self.resolved[head] = len(listed)
+        return self.said.get(_said(text) if piece is None else piece)
+
+    def _heads_so_far(self) -> dict[str, list[tuple[int, str, str | None]]]:
+        """The index of pieces by head, brought up to every body added so far."""
         for position in range(self.indexed, len(self.bodies)):
-            for piece in _pieces(self.bodies[position]):
-                said.setdefault(piece, position)
+            for text in _pieces(self.bodies[position]):
+                head, said = _said_head(text)
+                if len(head) >= MIN_QUOTED:  # a piece as long as a quotation can be
+                    self.said_heads.setdefault(head, []).append((position, text, said))
         self.indexed = len(self.bodies)
-        return self.said
+        return self.said_heads
 
 
 class Opening(NamedTuple):
@@ -332,6 +352,25 @@ def reply_header(line: str) -> re.Match[str] | None:
         if "ted" not in lowered or "by" not in lowered:
             return None
     return QUOTED.match(line)
+
+
+# Characters of a text `_said_head` reads before the space it cuts the text at.
+HEAD_CHARS = MIN_QUOTED
+
+
+def _said_head(text: str) -> tuple[str, str | None]:
+    """The first MIN_QUOTED characters of `_said(text)` (all of it when shorter), and
+    `_said(text)` itself when it was read whole (else None). A text is read, when it can be,
+    only up to the first space after HEAD_CHARS characters: `_said` of a text cut at a space
+    opens `_said` of the whole, as its lines are stripped, ">" taken off and spaces collapsed
+    alike up to the space, and lowercasing a letter looks no further than the next space."""
+    cut = text.find(" ", HEAD_CHARS)
+    if cut >= 0:
+        head = _said(text[:cut])
+        if len(head) >= MIN_QUOTED:
+            return head[:MIN_QUOTED], None
+    piece = _said(text)
+    return piece[:MIN_QUOTED], piece
 
 
 def _said(text: str) -> str:
@@ -398,9 +437,9 @@ def _opening_quote(text: str) -> str | None:
 
 
 def _pieces(body: str) -> list[str]:
-    """The paragraphs and lines of a body long enough to be recognised when quoted, but not
-    those it quotes itself (a paragraph opening with a quote mark or "> "): repeating them
-    answers whoever said them first. (A piece may come twice.)"""
+    """The paragraphs and lines of a body that are recognised when quoted, as written, but
+    not those it quotes itself (a paragraph opening with a quote mark or "> "): repeating
+    them answers whoever said them first. (A piece may come twice.)"""
     paragraphs = body.split("\n\n") if "\n" in body else [body]  # most: one line
     out = []
     for paragraph in paragraphs:
@@ -409,10 +448,10 @@ def _pieces(body: str) -> list[str]:
             opener = paragraph.lstrip()[:1]
         if opener in QUOTE_OPENING:
             continue
-        out.append(_said(paragraph))
+        out.append(paragraph)
         if "\n" in paragraph:
-            out.extend(_said(line) for line in paragraph.split("\n"))
-    return [piece for piece in out if len(piece) >= MIN_QUOTED]
+            out.extend(paragraph.split("\n"))
+    return out
 
 
 def _push(positions: list[int], position: int) -> None:

@@ -20,7 +20,7 @@ from api.ingest.renderings.shapes import AVATAR, CHROME, UI_TOKEN, UI_WORDS, is_
 from api.ingest.replies import QUOTED, VOCATIVE, _vocative, reply_header
 from api.ingest.spans import _singles, quote_spans
 from api.ingest.speakers import NAME_RUN
-from api.ingest.times import ASCII_TOKEN, STARTS, TOKEN, find_time
+from api.ingest.times import ASCII_TOKEN, STARTS, TOKEN, _ascii_tokens, find_time
 from api.intake.loader import read_text
 
 PIECES = ["say", "SAYS", "Said", "sAiD", "wrote", "WROTE", "added", "ADDed", "saİd", "\u017fays"]
@@ -108,6 +108,17 @@ def test_the_ascii_time_tokens_are_the_time_tokens_on_ascii_lines() -> None:
             assert spans == [m.span() for m in ASCII_TOKEN.finditer(text)], text
     # Separator controls are whitespace only to Unicode's classes: such a line is read so.
     assert find_time("May\x1c12, 2012") == (0, 12)
+
+
+def test_the_ascii_time_tokens_are_tried_only_where_one_may_open() -> None:
+    rng = random.Random(12)
+    pieces = ["Sun", "mAY", "12", "3:04", "@", " PM", " ", "\t", "ago", "2 days", "Today", "/"]
+    pieces += ["-", ".", "2012", "9", "s", "t", "a", "y", ", ", "th", "UTC", "EST", "Poe24"]
+    pieces += ["October 2012", "yesterday", "monday", "octopus", "mayday", "(", ")", "#1"]
+    for _ in range(5_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        spans = [m.span() for m in ASCII_TOKEN.finditer(text)]
+        assert [m.span() for m in _ascii_tokens(text)] == spans, text
 
 
 def test_the_chrome_shortcut_turns_away_no_line_the_pattern_matches() -> None:

@@ -68,6 +68,11 @@ TOKEN = re.compile(
 # is a separator control character (\x1c-\x1f, whitespace to Unicode's `\s` but not to
 # ASCII's), and quicker (no Unicode case folding or class lookups).
 ASCII_TOKEN = re.compile(TOKEN.pattern, re.IGNORECASE | re.ASCII)
+# Where a token may open (what STARTS lets through), in a lowercased ASCII line: a digit, "@"
+# or a word's first letters. A search for these, each alternative opening with its own
+# character and none folding case, skips every other position in C, where a search for
+# TOKEN enters its lookaheads at each position.
+OPENING = re.compile(alternation([*"0123456789@", *WORDS, "yesterday", "today"]))
 SEPARATOR_CONTROL = re.compile("[\x1c-\x1f]")
 MONTH_WORD = re.compile(rf"(?<![^\W\d_]){MONTH}(?![^\W\d_])", re.IGNORECASE)
 JOINER = re.compile(r"^[\s,|@(·•-]*(?:(?:at|on|um|à|a las)[\s,|@·•-]*)?$", re.IGNORECASE)
@@ -118,7 +123,7 @@ def find_time(line: str) -> tuple[int, int] | None:
             return None
     groups: list[tuple[int, int]] = []
     ascii_only = line.isascii() and (line.isprintable() or SEPARATOR_CONTROL.search(line) is None)
-    for m in (ASCII_TOKEN if ascii_only else TOKEN).finditer(line):
+    for m in _ascii_tokens(line) if ascii_only else TOKEN.finditer(line):
         if (
             groups
             and m[0][-3:].lower() != "ago"  # "1:23 pm - 3 hours ago": the same time again
@@ -134,6 +139,22 @@ def find_time(line: str) -> tuple[int, int] | None:
     if "(" in line[start:end] and (close := CLOSE.match(line, end)) is not None:
         end = close.end()  # "2 hours ago (4:28 PM)": the bracket closes the time
     return start, end
+
+
+def _ascii_tokens(line: str) -> list[re.Match[str]]:
+    """`ASCII_TOKEN.finditer(line)`, for an ASCII line: TOKEN is tried only where OPENING
+    finds that a token may open (in the line lowercased, each character in its place)."""
+    lowered = line.lower()
+    found: list[re.Match[str]] = []
+    at = 0
+    while (opening := OPENING.search(lowered, at)) is not None:
+        token = ASCII_TOKEN.match(line, opening.start())
+        if token is None:
+            at = opening.start() + 1
+        else:
+            found.append(token)
+            at = token.end()
+    return found
 
 
 def _two_months(before: str, after: str) -> bool:

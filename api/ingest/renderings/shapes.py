@@ -562,24 +562,31 @@ def _text(line: str) -> bool:
     return bool(line.strip()) and (len(line) > UI_LONGEST or not is_ui(line))
 
 
+def _typical_body(lines: Sequence[str], metas: list[Meta]) -> int:
+    """The median number of text lines between one meta line and the next (4 for a lone one)."""
+    between = sorted(sum(map(_text, lines[a.line + 1 : b.line])) for a, b in pairwise(metas))
+    return between[len(between) // 2] if between else 4
+
+
 def placement(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> str:
     """ "header" or "footer": is there a body after the last meta line, or before the first?"""
     if not metas:
         return "header"
+    # Each count is taken only once the answer needs it: most pages are settled before the
+    # counts between meta lines are.
     first_body = gap_above(lines, metas[0].line, floor)
     before = sum(map(_text, lines[first_body : metas[0].line]))
+    if not before:
+        return "header"
     last = metas[-1].last if metas[-1].last is not None else metas[-1].line
     after_end = end_below(lines, last + 1, len(lines))
     after = sum(map(_text, lines[last + 1 : after_end]))
-    between = sorted(sum(map(_text, lines[a.line + 1 : b.line])) for a, b in pairwise(metas))
-    typical = between[len(between) // 2] if between else 4
-    if not before:
-        return "header"
     above = 0
     while above < metas[0].line and blank(lines[metas[0].line - above - 1]):
         above += 1
     if above >= GAP or (above >= 2 and after):  # the section opens with its first header
         return "header"
+    typical = _typical_body(lines, metas)
     if not after and before <= max(8, 3 * typical):
         return "footer"
     if after and before > max(8, 3 * typical):

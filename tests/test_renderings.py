@@ -1931,22 +1931,6 @@ def test_a_reply_subject_between_the_poster_and_the_time_is_no_name() -> None:
     assert page.comments[2].posted_at == datetime(2012, 11, 9, 10, 2, tzinfo=UTC)
 
 
-def test_a_name_in_quote_marks_is_read_without_them() -> None:
-    said = [
-        f'"{name}" says:\n{when} at 9:1{i} am\n{body}\nReply'
-        for i, (name, when, body) in enumerate(POSTERS)
-    ]
-    page = parse_page(BRIDGE + "3 Responses\n\n" + "\n\n".join(said) + "\n")
-    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
-
-
-def test_a_name_and_date_in_brackets_after_the_body_sign_the_comment() -> None:
-    signed = [f"{body}\n({name}, {when})" for name, when, body in POSTERS]
-    page = parse_page(BRIDGE + "Comments\n\n" + "\n\n".join(signed) + "\n")
-    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
-    assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
-
-
 @pytest.mark.parametrize(
     "footer",
     [
@@ -1969,37 +1953,27 @@ def test_a_name_over_the_body_and_a_date_under_it_with_buttons(footer: str) -> N
     ]
 
 
-def test_at_date_name_wrote_names_the_writer_alone() -> None:
-    wrote = [
-        f"At {when} 9:1{i} AM, {name} wrote:\n{body}"
-        for i, (name, when, body) in enumerate(POSTERS)
-    ]
-    page = parse_page(BRIDGE + "4 Comments\n\n" + "\n\n".join(wrote) + "\n")
-    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+# Comment headers the sample pages do not show, by what each shows: "{name}", "{when}" (a
+# date), "{body}" and "{i}" (the comment's index) are filled in for each of POSTERS.
+SHAPES = {
+    "a name in quote marks": '"{name}" says:\n{when} at 9:1{i} am\n{body}\nReply',
+    "a name and date in brackets signing the body": "{body}\n({name}, {when})",
+    "At DATE, NAME wrote:": "At {when} 9:1{i} AM, {name} wrote:\n{body}",
+    "a Member since field between the name and the date": (
+        "{name}\nMember since 201{i}\n{when}\n{body}"
+    ),
+}
 
 
-def test_a_member_since_line_between_the_name_and_the_date_is_no_name() -> None:
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
+def test_headers_of_other_shapes_name_each_poster(shape: str) -> None:
     posts = [
-        f"{name}\nMember since 20{10 + i}\n{when}\n{body}"
+        shape.format(name=name, when=when, body=body, i=i)
         for i, (name, when, body) in enumerate(POSTERS)
     ]
     page = parse_page(BRIDGE + "4 Comments\n\n" + "\n\n".join(posts) + "\n")
     assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
     assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
-
-
-def test_a_related_posts_list_is_neither_article_nor_a_comment() -> None:
-    """ "You might also like:" closing the article and "Related Posts" after the comments
-    are the site's, not the writer's text nor a commenter's name."""
-    posts = [f"{name}\n{body[:-1]}!\n{when}\nReply Like" for name, when, body in POSTERS]
-    page = parse_page(
-        BRIDGE
-        + "You might also like:\n\n\n4 Comments\n\n"
-        + "\n\n".join(posts)
-        + "\n\nRelated Posts\n\nWhy the market fell again\nOctober 3, 2012\n"
-    )
-    assert [b.text for s in page.sections for b in s][-1] == "Traffic was light in the morning."
-    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
 
 
 def test_a_count_after_every_name_in_one_unit_is_a_score_not_the_name() -> None:

@@ -125,7 +125,7 @@ def _neighbour(lines: Sequence[str], at: int, step: int) -> int | None:
     return i if 0 <= i < len(lines) and not blank(lines[i]) else None
 
 
-def name_part(line: str) -> str:
+def _name_part(line: str) -> str:
     """A name line's name, before any badges set off by a separator ("Ann Lee · Top
     Commenter · Works at Acme")."""
     return NAME_PART.split(line, 1)[0] if "·" in line or "•" in line else line
@@ -223,7 +223,7 @@ def read_meta(
         other = above if step < 0 else _below(lines, at)
         if other is None:
             continue
-        candidate = clean_name(name_part(lines[other]))
+        candidate = clean_name(_name_part(lines[other]))
         if (
             plausible_name(candidate)
             and find_time(lines[other]) is None
@@ -484,7 +484,7 @@ def _dates_close_names_open(lines: Sequence[str], metas: list[Meta], floor: int)
     ):
         return []
     first = gap_above(lines, metas[0].line, floor)
-    opener = clean_name(name_part(lines[first]))
+    opener = clean_name(_name_part(lines[first]))
     second = metas[0].last or metas[0].line  # the second comment's name line
     hugs = second + 1 < len(lines) and not blank(lines[second + 1])  # a name hugs its body
     if (

@@ -1976,6 +1976,20 @@ def test_headers_of_other_shapes_name_each_poster(shape: str) -> None:
     assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
 
 
+def test_a_related_posts_list_is_neither_article_nor_a_comment() -> None:
+    """ "You might also like:" closing the article and "Related Posts" after the comments
+    are the site's, not the writer's text nor a commenter's name."""
+    posts = [f"{name}\n{body[:-1]}!\n{when}\nReply Like" for name, when, body in POSTERS]
+    page = parse_page(
+        BRIDGE
+        + "You might also like:\n\n\n4 Comments\n\n"
+        + "\n\n".join(posts)
+        + "\n\nRelated Posts\n\nWhy the market fell again\nOctober 3, 2012\n"
+    )
+    assert [b.text for s in page.sections for b in s][-1] == "Traffic was light in the morning."
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+
+
 def test_a_count_after_every_name_in_one_unit_is_a_score_not_the_name() -> None:
     """ "NAME 166 points 4 hours ago" on every header: the points are the comment's score."""
     scored = [

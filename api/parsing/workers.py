@@ -7,8 +7,10 @@ budget counts from when its worker starts it (when the page before it on that wo
 never from a wait behind another page. A page that runs past the budget has its worker killed
 and a fresh one started in its place; the page that waited behind it is handed to a worker
 again, and the pages on the other workers are not disturbed. Results come back in the order
-the jobs were given, whichever worker finishes first, and at most a few jobs per worker are
-read ahead, so a directory of any size is held in memory a few pages at a time.
+the jobs were given, whichever worker finishes first. At most READ_AHEAD jobs per worker are
+read ahead: enough that a page slow to parse, holding back the results behind it, leaves the
+other workers pages to go on with, and few enough that a directory of any size is held in
+memory a few dozen pages at a time.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from api.parsing.process import DONE, REFUSED, ParserProcess, ProcessStopped
 
 K = TypeVar("K")
 T = TypeVar("T")
-READ_AHEAD = 4  # jobs read ahead per worker, waiting or done but not yet handed back
+READ_AHEAD = 16  # jobs read ahead per worker, waiting or done but not yet handed back
 DEPTH = 2  # pages handed to a worker at once: the one it parses and the one it starts next
 
 

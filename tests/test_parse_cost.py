@@ -13,6 +13,7 @@ import pkgutil
 import re
 import time
 from collections.abc import Callable
+from typing import AnyStr
 
 import pytest
 
@@ -74,20 +75,11 @@ def _best(work: Callable[[], object], rounds: int = 3) -> float:
 
 def _scan(pattern: re.Pattern[str] | re.Pattern[bytes], text: str) -> Callable[[], object]:
     if isinstance(pattern.pattern, bytes):  # a pattern over ASCII bytes (see its module)
-        return _scan_bytes(pattern, text.encode("ascii", "replace"))
-    return _scan_text(pattern, text)
+        return _scan_with(pattern, text.encode("ascii", "replace"))
+    return _scan_with(pattern, text)
 
 
-def _scan_text(pattern: re.Pattern[str], text: str) -> Callable[[], object]:
-    def work() -> object:
-        pattern.match(text)
-        pattern.fullmatch(text)
-        return list(pattern.finditer(text))
-
-    return work
-
-
-def _scan_bytes(pattern: re.Pattern[bytes], data: bytes) -> Callable[[], object]:
+def _scan_with(pattern: re.Pattern[AnyStr], data: AnyStr) -> Callable[[], object]:
     def work() -> object:
         pattern.match(data)
         pattern.fullmatch(data)

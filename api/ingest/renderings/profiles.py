@@ -27,8 +27,8 @@ _LABEL_FIRST = (
     r"(?:\(\s{0,2}[\d,]{1,9}\s{0,2}\)|:\s{0,2}[\d,]{1,9})$"
 )
 # "Member since 2009", "Since 2011": how long the person has been a member
-_SINCE = r"^(?:[^\W\d_]{2,20}\s)?since\s(?:19|20)\d\d$"
-COUNTER = re.compile(f"{_COUNT_FIRST}|{_LABEL_FIRST}|{_SINCE}", re.IGNORECASE)
+_SINCE = r"^(?:[^\W\d_]{2,20}\s)?(?i:since)\s(?:19|20)\d\d$"
+COUNTER = re.compile(f"{_COUNT_FIRST}|{_LABEL_FIRST}|{_SINCE}")
 # The label first alone: "Posts: 34" is no name, while "6 Mandi" (a numbered comment's
 # header) reads as "152 Fans" does.
 LABELLED_COUNT = re.compile(_LABEL_FIRST)

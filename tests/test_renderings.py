@@ -2030,3 +2030,12 @@ def test_one_commenter_throughout_is_read_when_no_other_template_recurs() -> Non
     page = parse_page(article + "\n\n".join(headers) + "\n")
     assert [c.author for c in page.comments] == ["Mary"] * len(POSTERS)
     assert page.comments[0].body == POSTERS[0][2]
+
+
+def test_the_heading_over_comments_signed_after_their_bodies_leaves_the_article() -> None:
+    """ "4 Comments" above a thread whose names and dates follow each body opens the comment
+    section: it is not the article's last paragraph."""
+    posts = [f"{body}\nPosted by {name} on {when}" for name, when, body in POSTERS]
+    page = parse_page(BRIDGE + "4 Comments\n\n" + "\n\n".join(posts) + "\n\nLeave a Reply\n")
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+    assert [b.text for s in page.sections for b in s][-1] == "Traffic was light in the morning."

@@ -542,9 +542,9 @@ def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Sec
     """Comments whose meta line comes after the body."""
     if not metas:
         return None
-    start = gap_above(lines, metas[0].line, floor)
+    first = gap_above(lines, metas[0].line, floor)
+    start = heading_above(lines, first)  # the section's heading ("12 Comments") is its own
     comments: list[RawComment] = []
-    first = start
     for meta in metas:
         while first < meta.line and (blank(lines[first]) or is_heading(lines[first])):
             first += 1

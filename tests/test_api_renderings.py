@@ -101,3 +101,24 @@ async def test_authors_whose_times_are_unknown(
     mine = await client.get("/v1/authors/Alice/comments")
     assert mine.status_code == 200, mine.text
     assert mine.json()["items"][0]["posted_text"] == "2 hours ago"
+
+
+async def test_a_thread_in_german_is_served_with_its_times(
+    client_and_auth: tuple[Client, dict[str, str]],
+) -> None:
+    client, headers = client_and_auth
+    page = (
+        "Neue Brücke eröffnet\n\nDie Brücke wurde am Montag wieder eröffnet.\n\n2 Kommentare\n\n"
+        "Anna Weber sagt:\n7. November 2012 um 09:10 Uhr\nGut gemacht.\nAntworten\n\n"
+        "Luc sagt:\n8. November 2012 um 10:11 Uhr\nTolle Arbeit.\nAntworten\n\n"
+        "Schreibe einen Kommentar\n"
+    )
+    created = await client.post("/v1/articles", content=page, headers=headers)
+    assert created.status_code == 201, created.text
+    comments = (await client.get(f"/v1/articles/{created.json()['id']}/comments")).json()
+    assert [
+        (c["author"], c["posted_text"], c["posted_at"], c["body"]) for c in comments["items"]
+    ] == [
+        ("Anna Weber", "7. November 2012 um 09:10 Uhr", "2012-11-07T09:10:00Z", "Gut gemacht."),
+        ("Luc", "8. November 2012 um 10:11 Uhr", "2012-11-08T10:11:00Z", "Tolle Arbeit."),
+    ]

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 
+from api.ingest import languages
+from api.ingest.patterns import alternation
 from api.ingest.renderings.shapes import HEADING, clean_name, plausible_name
 from api.ingest.times import DIGIT, find_time
 
@@ -375,10 +377,21 @@ def read_head(lines: Sequence[str], end: int) -> Head:
     return Head(title, title_at, body_at, byline, published, body_end)
 
 
+# "12 Comments" (any language's word), "NAME says:" (any language's verb)
+COUNTED_HEADING = re.compile(
+    rf"^\W*([1-9]\d{{0,4}})\s+(?:comments?|responses?|replies|{alternation(languages.COMMENTS)})\b",
+    re.IGNORECASE,
+)
+SAID_LINE = re.compile(
+    rf"\b(?:says|said|wrote|{alternation([*languages.SAYS, *languages.SAID])})"
+    r"\s*(?::|\.\.\.|…)\s*$",
+    re.IGNORECASE,
+)
+
+
 def looks_like_comments(lines: Sequence[str]) -> bool:
     """A counted comment heading ("12 Comments"), or repeated "NAME says:" lines."""
-    counted = re.compile(r"^\W*([1-9]\d{0,4})\s+(?:comments?|responses?|replies)\b", re.I)
-    said = re.compile(r"\b(?:says|said|wrote)\s*(?::|\.\.\.|…)\s*$", re.I)
+    counted, said = COUNTED_HEADING, SAID_LINE
     hits = 0
     for line in lines:
         text = line.strip()

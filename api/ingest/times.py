@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from dateutil import parser as dateutil_parser
 
+from api.ingest import languages
 from api.ingest.date_shapes import read_common
 from api.ingest.errors import PageError
 from api.ingest.patterns import alternation
@@ -55,9 +56,11 @@ TOKEN = re.compile(
     # 9 Jul 2012, 9 Jul 12 (a day first: two digits after the month are its year); not "Day19 Jul"
     rf"|(?<![^\W\d_]){DAY}\.?\s{{1,3}}{MONTH}\.?,?(?:\s{{1,3}}(?:\d{{4}}|\d{{2}}(?![\d:])))?"
     rf"|{MONTH}\.?,?\s{{1,3}}\d{{4}}"  # July 2012
+    rf"|{languages.DATE}"  # 12 mars 2012, 12. März 2012, 12 de marzo de 2012
     r"|\d{4}-\d{1,2}-\d{1,2}(?:T\d{1,2}:\d{2}(?::\d{2})?)?"  # 2012-07-23
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"  # 07/23/2012, 07.15.12
-    r"|@?\d{1,2}:\d{2}(?::\d{2})?\s{0,2}(?:[ap]m\b|[ap]\.m\.)?"  # 9:59 am, @08:25PM
+    r"|(?:@?\d{1,2}:\d{2}(?::\d{2})?\s{0,2}(?:[ap]m\b|[ap]\.m\.)?"  # 9:59 am, @08:25PM
+    rf"{languages.CLOCK_SUFFIX}|{languages.CLOCK_H})"  # 14:02 Uhr, 14h02
     rf"(?:\s{{1,2}}(?:\(?{OFFSET}\)|(?-i:[A-Z]{{1,3}}[SD]?T|UTC|GMT)\b))?"  # ET, (UTC -4)
     r"|\d{1,3}\s(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago"  # 2 hours ago
     r"|(?:yesterday|today)"
@@ -75,7 +78,9 @@ ASCII_TOKEN = re.compile(TOKEN.pattern, re.IGNORECASE | re.ASCII)
 OPENING = re.compile(alternation([*"0123456789@", *WORDS, "yesterday", "today"]))
 SEPARATOR_CONTROL = re.compile("[\x1c-\x1f]")
 MONTH_WORD = re.compile(rf"(?<![^\W\d_]){MONTH}(?![^\W\d_])", re.IGNORECASE)
-JOINER = re.compile(r"^[\s,|@(·•-]*(?:(?:at|on|um|à|a las)[\s,|@·•-]*)?$", re.IGNORECASE)
+JOINER = re.compile(
+    r"^[\s,|@(·•-]*(?:(?:at|on|um|à|às|a las?|alle|om)[\s,|@·•-]*)?$", re.IGNORECASE
+)
 CLOSE = re.compile(r"\s{0,2}\)")
 RELATIVE = re.compile(
     r"(\d{1,3})\s(second|minute|min|hour|hr|day|week|month|year)s?\s+ago", re.IGNORECASE
@@ -192,6 +197,12 @@ def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
     common = read_common(cleaned, default)  # most shapes, without dateutil's cost
     if common is not None:
         return common
+    english = languages.in_english(text)  # "12. März 2012 um 14:02 Uhr"
+    if english is not None:
+        text, cleaned = english, _cleaned(english)
+        common = read_common(cleaned, default)
+        if common is not None:
+            return common
     span = find_time(text)
     if span is not None and span[1] - span[0] < len(text):
         # "Reply#1 - DATE": the words around the date are not read (dateutil's fuzzy reading

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from api.ingest import languages
+from api.ingest.patterns import alternation
 from api.ingest.renderings.base import CommentKind, RawComment, Section
 from api.ingest.times import RELATIVE, find_time
 
@@ -23,7 +25,8 @@ HEADING = re.compile(
     r"|thoughts|trackbacks?|pingbacks?|discussion|reader comments|user comments)\b"
     r"|^\W{0,3}(?:\d{1,5}|no|one)\s+(?:comments?|responses?|replies|thoughts)\b"
     r"|^\W{0,3}(?:leave|post|add|write|submit)\s+(?:a|your|new)?\s*(?:comment|reply|response)\b"
-    r"|^\W{0,3}comments?\s*(?:\(\d{1,5}\)|:\s*\d{1,5})",
+    r"|^\W{0,3}comments?\s*(?:\(\d{1,5}\)|:\s*\d{1,5})"
+    rf"|^\W{{0,3}}(?:\d{{1,5}}\s+{alternation(languages.COMMENTS)}\b|(?:{languages.LEAVE})\b)",
     re.IGNORECASE,
 )
 CHROME = re.compile(
@@ -35,22 +38,30 @@ CHROME = re.compile(
     r"|log in to comment|trackback url|comment rss|rss feed for comments|load more comments"
     r"|older comments|newer comments|view all comments|show more comments"
     r"|you can follow any responses|this entry was posted in"
-    r"|(?:related|recent|popular) (?:posts?|articles?|stories)\W*$|you (?:may|might) also like\b)",
+    r"|(?:related|recent|popular) (?:posts?|articles?|stories)\W*$|you (?:may|might) also like\b"
+    rf"|{languages.LEAVE})",
     re.IGNORECASE,
 )
 UI_WORDS = frozenset(
     "reply replies report like likes quote share flag permalink link edit delete parent vote "
     "up down abuse this comment to log in or register recommend helpful unhelpful hide show thread "
     "↓ ↑ | · • - – [ ] ( ) # + 0 1 2 3 4 5 6 7 8 9 twitter facebook follow post".split()
+    + languages.BUTTONS
 )
 # Words that are part of a button only beside another ("Like this", "Log in", "Reply to"):
 # alone, "This" is what a comment says.
 UI_JOINERS = frozenset("this to in or".split())
 LEAD_WORDS = frozenset(
     "posted written submitted comment commented reply added by on at from".split()
+    + languages.POSTED_BY
 )
 TAIL_WORDS = frozenset(
     "says said wrote writes added replied commented posted on at by | / • · - – — ,".split()
+)
+# The same words in other languages, as written (lowercase: "Minh Le" and "Dice" are names)
+OTHER_LEAD_WORDS = frozenset(languages.BY)
+OTHER_TAIL_WORDS = frozenset(
+    (*languages.SAYS, *languages.SAID, *languages.PARTICIPLES, *languages.ON)
 )
 # "NAME - author", "NAME (Post author)": the site's mark on its own author's comments
 ROLE = re.compile(
@@ -91,7 +102,7 @@ def is_heading(line: str) -> bool:
 
 # The letters CHROME's phrases open with (a character it matches to one, ignoring case,
 # casefolds to it): a line opening with another word character is no chrome ("©" is none).
-CHROME_FIRST = frozenset("lpawsynecortv")
+CHROME_FIRST = frozenset("lpawsynecortvhdkg")
 
 
 def is_chrome(line: str) -> bool:
@@ -154,7 +165,7 @@ def clean_name(text: str) -> str:
         return ""
     while words and (
         # a word of letters alone is neither a mark nor a number ("by", "Posted", "Ann")
-        words[0].lower() in LEAD_WORDS
+        (words[0].lower() in LEAD_WORDS or words[0] in OTHER_LEAD_WORDS)
         if words[0].isalpha()
         else (
             not _has_alnum(words[0])
@@ -166,12 +177,15 @@ def clean_name(text: str) -> str:
     while words:
         word = words[-1]
         if word.isalpha():  # no mark to take off, nor cut short: a tail word or the name's end
-            if word.lower() in TAIL_WORDS:
-                words.pop()
+            if word.lower() in TAIL_WORDS or word in OTHER_TAIL_WORDS:
+                _pop_tail(words)
                 continue
             break
         core = word.rstrip(TAIL_MARKS)
-        if not core or core.lower() in TAIL_WORDS or not _has_alnum(word):
+        if not core or core.lower() in TAIL_WORDS or core in OTHER_TAIL_WORDS:
+            _pop_tail(words)
+            continue
+        if not _has_alnum(word):
             words.pop()
             continue
         if word.endswith(("...", "…")) and len(core) > 2 and core[-1].isalnum():
@@ -196,6 +210,13 @@ def clean_name(text: str) -> str:
         name = name[1:].lstrip()  # "(NAME, DATE)" after a comment: the bracket's opening
     role = ROLE.search(name) if may_hold_role(name) else None
     return name[: role.start()] if role is not None and role.start() > 0 else name
+
+
+def _pop_tail(words: list[str]) -> None:
+    """The last word off, and the auxiliary before it when it is a participle ("a écrit")."""
+    participle = words.pop().rstrip(TAIL_MARKS) in languages.PARTICIPLES
+    if participle and words and words[-1] in languages.AUXILIARIES:
+        words.pop()
 
 
 def _has_alnum(word: str) -> bool:

@@ -4,7 +4,7 @@ dates, the words around their names, their buttons and reply forms."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -35,6 +35,35 @@ def test_a_date_in_another_language_is_found_whole_and_read(shown: str, when: da
     assert span is not None
     assert line[span[0] : span[1]] == shown
     assert read_time(shown) == when
+
+
+CRAWLED = datetime(2012, 11, 10, 12, 0)
+# (as shown, how long before the crawl)
+AGO = [
+    ("il y a 3 jours", timedelta(days=3)),
+    ("vor 2 Stunden", timedelta(hours=2)),
+    ("Vor 3 Jahren", timedelta(days=3 * 365)),
+    ("hace 10 segundos", timedelta(seconds=10)),
+    ("há 5 minutos", timedelta(minutes=5)),
+    ("2 ore fa", timedelta(hours=2)),
+    ("3 weken geleden", timedelta(weeks=3)),
+]
+
+
+@pytest.mark.parametrize(("shown", "before"), AGO, ids=[a for a, _ in AGO])
+def test_a_time_ago_in_another_language_is_read_against_the_crawl(
+    shown: str, before: timedelta
+) -> None:
+    line = f"Anna Weber • {shown}"
+    span = find_time(line)
+    assert span is not None
+    assert line[span[0] : span[1]] == shown
+    assert read_time(shown, CRAWLED) == CRAWLED - before
+    assert read_time(shown) is None  # no crawl time, no time
+
+
+def test_the_words_of_a_time_ago_inside_other_words_are_none() -> None:
+    assert find_time("a flavor 2 Stunden long") is None
 
 
 def test_month_names_shared_with_english_words_are_not_dates() -> None:
@@ -138,3 +167,17 @@ def test_a_thread_in_another_language_names_dates_and_ends_each_comment(
     # the buttons and the reply form are the site's: no body holds them
     assert [c.body for c in page.comments] == [body for _, _, body in POSTERS]
     assert [b.text for s in page.sections for b in s][-1] == "Am Morgen war wenig Verkehr."
+
+
+def test_a_thread_dated_by_times_ago_in_german_is_read_against_the_crawl() -> None:
+    posts = [
+        f"{name} • vor {hours} Stunden\n{body}\nAntworten"
+        for hours, (name, _, body) in zip((9, 7, 5, 3), POSTERS, strict=True)
+    ]
+    text = ARTICLE + "4 Kommentare\n\n" + "\n\n".join(posts) + "\n"
+    page = parse_page(text, crawled_at=CRAWLED.replace(tzinfo=UTC))
+    assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
+    assert [c.posted_text for c in page.comments] == [f"vor {h} Stunden" for h in (9, 7, 5, 3)]
+    assert [c.posted_at for c in page.comments] == [
+        (CRAWLED - timedelta(hours=h)).replace(tzinfo=UTC) for h in (9, 7, 5, 3)
+    ]

@@ -1,12 +1,14 @@
-"""Dates written in other languages than English: month names of French, German, Spanish,
-Italian, Portuguese and Dutch, and the words such dates are written with ("12. März 2012 um
-14:02 Uhr", "12 de marzo de 2012 a las 14:02", "12 mars 2012 à 14 h 02"). `find_time` finds
-them (a day, the month's name, a year); `in_english` rewrites one in English words for the
-readers of English dates. Pure.
+"""Comment threads in other languages than English (French, German, Spanish, Italian,
+Portuguese and Dutch): their dates, and the words of their headers, buttons and reply forms.
+Dates: month names and the words such dates are written with ("12. März 2012 um 14:02 Uhr",
+"12 de marzo de 2012 a las 14:02", "12 mars 2012 à 14 h 02"). `find_time` finds them (a day,
+the month's name, a year); `in_english` rewrites one in English words for the readers of
+English dates. Pure.
 
 Only a day-first date with its year is read: it opens with a digit, where a time may open
 anyway, and a month's name between a day and a year is a date in any language. Abbreviations
-that are English words ("set", "out", "ago", "mag", "gen") are left out.
+that are English words ("set", "out", "ago", "mag", "gen") are left out. A time ago ("vor 2
+Stunden", "2 ore fa") is found at its number too; `ago` tells how long before the crawl it is.
 """
 
 from __future__ import annotations
@@ -128,6 +130,43 @@ DATE: Final = (
 CLOCK_H: Final = r"\d{1,2}\s?h\s?\d{2}(?:\s?min\b)?"
 CLOCK_SUFFIX: Final = r"(?:\s{1,2}uhr\b)?"
 
+# How long ago: "il y a 2 heures", "vor 2 Stunden", "hace 2 horas", "há 2 horas" (the words
+# before the number); "2 ore fa", "2 uur geleden" (after the unit)
+AGO_BEFORE: Final = ("il y a", "vor", "hace", "há")
+AGO_AFTER: Final = ("fa", "geleden")
+UNIT_SECONDS: Final = {
+    name: seconds
+    for seconds, names in (
+        (1, "seconde secondes sekunde sekunden segundo segundos secondo secondi seconden"),
+        (60, "minute minutes minuten minuto minutos minuti minuut"),
+        (3600, "heure heures stunde stunden hora horas ora ore uur"),
+        (86400, "jour jours tag tage tagen día días dia dias giorno giorni dag dagen"),
+        (7 * 86400, "semaine semaines woche wochen semana semanas settimana settimane week weken"),
+        (30 * 86400, "mois monat monate monaten mes meses mese mesi mês maand maanden"),
+        (
+            365 * 86400,
+            "an ans année années jahr jahre jahren año años anno anni ano anos jaar jaren",
+        ),
+    )
+    for name in names.split()
+}
+_UNIT = rf"(?:{alternation(sorted(UNIT_SECONDS))})(?![^\W\d_])"
+# A time ago in find_time's tokens, opening at its number (where a time may open anyway):
+# the words before it are looked behind for ("vor " before "2 Stunden") and added to the span
+# by `ago_start`, the number's `AGO_GROUP` group telling that it was so found.
+AGO_GROUP: Final = "ago"
+_AGO_LOOKBEHIND = "|".join(rf"(?<=\b{word} )" for word in AGO_BEFORE)
+AGO: Final = (
+    rf"(?=\d{{1,3}}\s{{1,2}}{_UNIT})"  # a number and a unit: every other number fails here
+    rf"(?:(?P<{AGO_GROUP}>(?:{_AGO_LOOKBEHIND})\d{{1,3}}\s{{1,2}}{_UNIT})"
+    rf"|\d{{1,3}}\s{{1,2}}{_UNIT}\s{{1,2}}(?:{alternation(AGO_AFTER)})(?![^\W\d_]))"
+)
+_AGO = re.compile(
+    rf"(?<![^\W\d_])(?:{alternation(AGO_BEFORE)})\s{{1,2}}(?P<n>\d{{1,3}})\s{{1,2}}(?P<unit>{_UNIT})"
+    rf"|(?P<n2>\d{{1,3}})\s{{1,2}}(?P<unit2>{_UNIT})\s{{1,2}}(?:{alternation(AGO_AFTER)})"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
 _DATE = re.compile(
     rf"(?P<day>\d{{1,2}})\.?\s{{1,3}}(?:de\s{{1,3}})?(?P<month>{MONTH})\.?,?\s{{1,3}}"
     r"(?:de\s{1,3})?(?P<year>[1-9]\d{3})",
@@ -211,3 +250,23 @@ LEAVE_PHRASES: Final = (
 )
 # One of them (any case): the first letter is tested once, before the phrases are tried
 LEAVE: Final = f"(?=[{''.join(sorted({p[0] for p in LEAVE_PHRASES}))}]){alternation(LEAVE_PHRASES)}"
+
+
+def ago(text: str) -> int | None:
+    """How many seconds before the crawl `text` says ("vor 2 Stunden": 7200), or None."""
+    found = _AGO.search(text)
+    if found is None:
+        return None
+    count, unit = (
+        (found["n"], found["unit"]) if found["n"] is not None else (found["n2"], found["unit2"])
+    )
+    return int(count) * UNIT_SECONDS[unit.lower()]
+
+
+def ago_start(line: str, number: int) -> int:
+    """Where the words before a time ago end that opens at `number` ("vor 2 Stunden")."""
+    for word in AGO_BEFORE:
+        start = number - len(word) - 1
+        if start >= 0 and line[start : number - 1].lower() == word:
+            return start
+    return number

@@ -63,6 +63,7 @@ TOKEN = re.compile(
     rf"{languages.CLOCK_SUFFIX}|{languages.CLOCK_H})"  # 14:02 Uhr, 14h02
     rf"(?:\s{{1,2}}(?:\(?{OFFSET}\)|(?-i:[A-Z]{{1,3}}[SD]?T|UTC|GMT)\b))?"  # ET, (UTC -4)
     r"|\d{1,3}\s(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago"  # 2 hours ago
+    rf"|{languages.AGO}"  # vor 2 Stunden, il y a 2 heures, 2 ore fa
     r"|(?:yesterday|today)"
     r"))(?![\w/:])",
     re.IGNORECASE,
@@ -136,8 +137,10 @@ def find_time(line: str) -> tuple[int, int] | None:
             and not _two_months(line[groups[-1][0] : groups[-1][1]], m[0])
         ):
             groups[-1] = (groups[-1][0], m.end())
-        else:
+        elif m.lastgroup is None:
             groups.append(m.span())
+        else:  # "vor 2 Stunden": the words before the number are the time's
+            groups.append((languages.ago_start(line, m.start()), m.end()))
     if not groups:
         return None
     start, end = groups[0] if len(groups) == 1 else max(groups, key=lambda g: g[1] - g[0])
@@ -180,6 +183,8 @@ def read_time(text: str, crawled_at: datetime | None = None) -> datetime | None:
         unit = relative[2].lower()
         seconds = int(relative[1]) * UNIT_SECONDS[unit]
         return crawled_at.replace(tzinfo=None) - timedelta(seconds=seconds)
+    if crawled_at is not None and (before := languages.ago(text)) is not None:
+        return crawled_at.replace(tzinfo=None) - timedelta(seconds=before)  # "vor 2 Stunden"
     if "yesterday" in lowered or "today" in lowered:
         if crawled_at is None:
             return None

@@ -181,3 +181,24 @@ def test_a_thread_dated_by_times_ago_in_german_is_read_against_the_crawl() -> No
     assert [c.posted_at for c in page.comments] == [
         (CRAWLED - timedelta(hours=h)).replace(tzinfo=UTC) for h in (9, 7, 5, 3)
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Par Jean Dupont",
+        "Publié par Jean Dupont le 12 mars 2012",
+        "Von Jean Dupont",
+        "Veröffentlicht von Jean Dupont am 12. März 2012",
+        "Por Jean Dupont",
+        "Door Jean Dupont",
+    ],
+)
+def test_an_article_signed_in_another_language_names_its_writer(line: str) -> None:
+    text = (
+        f"Le pont rouvre enfin\n\n{line}\n\n12 mars 2012\n\n"
+        "Le pont a rouvert lundi après deux ans de travaux.\n\nLa circulation était fluide.\n"
+    )
+    page = parse_page(text)
+    assert (page.title, page.byline) == ("Le pont rouvre enfin", "Jean Dupont")
+    assert page.published_at == datetime(2012, 3, 12, tzinfo=UTC)

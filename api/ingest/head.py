@@ -21,8 +21,12 @@ from api.ingest.times import DIGIT, find_time
 HEAD_LINES = 8
 # "TRENDING: ...": a one-word label; "CHURUMURI POLL: ..." is part of the headline
 KICKER = re.compile(r"^[A-Z]{4,20}:\s+(?=\S)")
+# Other languages' words: "Publié par NAME", "Von NAME"
+_PUBLISHED = alternation(languages.PUBLISHED)
+_BY = alternation(["by", *languages.BYLINE_BY])
 BYLINE = re.compile(
-    r"^(?:(?:posted|written|published|submitted|story|words|text)\s+)?by:?\s+(?P<rest>\S.*)$",
+    rf"^(?:(?:posted|written|published|submitted|story|words|text|{_PUBLISHED})\s+)?{_BY}:?\s+"
+    r"(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 # Each run of spaces is tried from its start only (`(?<!\s)`): tried from every space of a
@@ -39,16 +43,19 @@ NO_ON_CUT = re.compile(
     re.IGNORECASE,
 )
 BULLETS = "+*•·>» "  # marks that open a byline line
-BARE_BY = re.compile(r"^(?:(?:posted|written|published|story)\s+)?by:?$", re.IGNORECASE)
+BARE_BY = re.compile(rf"^(?:(?:posted|written|published|story|{_PUBLISHED})\s+)?{_BY}:?$", re.I)
 # "CNN Political Reporter NAME", "Senior Editor: NAME": the name follows the role
 ROLE = re.compile(
     r"^.{0,60}?\b(?:reporter|editor|writer|correspondent|columnist|contributor|producer"
     r"|analyst|critic)s?\b:?\s+(?=\S)",
     re.IGNORECASE,
 )
-INNER_BY = re.compile(r"\sby:?\s+(?P<rest>\S.*)$", re.IGNORECASE)
+# ("door" is an English word: only a line's first)
+INNER_BY = re.compile(r"\s(?:by|par|von|por):?\s+(?P<rest>\S.*)$", re.IGNORECASE)
 INNER_BY_WORDS = 8  # what "DATE by NAME" shows before "by" is short
-LEAD_VERB = re.compile(r"^(?:posted|written|published|modified|updated|filed)\b", re.I)
+LEAD_VERB = re.compile(
+    rf"^(?:posted|written|published|modified|updated|filed|{_PUBLISHED})\b", re.I
+)
 NOT_NAMES = frozenset(
     "in on at from posted published updated modified filed written last by the a".split()
 )

@@ -209,6 +209,13 @@ POSTED_BY: Final = (
 ).split()
 # "von NAME": as written ("Von" opens names)
 BY: Final = ("von",)
+# "Par NAME", "Von NAME", "Por NAME", "Door NAME": an article's byline, as "By NAME"
+BYLINE_BY: Final = ("par", "von", "por", "door")
+# "Publié par NAME", "Veröffentlicht von NAME", "Publicado por NAME": the verb before it
+PUBLISHED: Final = (
+    "publié posté écrit veröffentlicht geschrieben publicado escrito pubblicato scritto "
+    "gepubliceerd geplaatst"
+).split()
 # Buttons beside a comment
 BUTTONS: Final = (
     "répondre repondre antworten responder rispondi beantwoorden reageren signaler melden "

@@ -23,7 +23,7 @@ HEAD_LINES = 8
 KICKER = re.compile(r"^[A-Z]{4,20}:\s+(?=\S)")
 # Other languages' words: "Publié par NAME", "Von NAME"
 _PUBLISHED = alternation(languages.PUBLISHED)
-_BY = alternation(["by", *languages.BYLINE_BY])
+_BY = alternation(["by", *languages.BY])
 BYLINE = re.compile(
     rf"^(?:(?:posted|written|published|submitted|story|words|text|{_PUBLISHED})\s+)?{_BY}:?\s+"
     r"(?P<rest>\S.*)$",
@@ -398,14 +398,13 @@ SAID_LINE = re.compile(
 
 def looks_like_comments(lines: Sequence[str]) -> bool:
     """A counted comment heading ("12 Comments"), or repeated "NAME says:" lines."""
-    counted, said = COUNTED_HEADING, SAID_LINE
     hits = 0
     for line in lines:
         text = line.strip()
         if len(text) > 120:
             continue
-        if counted.match(text):
+        if COUNTED_HEADING.match(text):
             return True
-        if said.search(text):
+        if SAID_LINE.search(text):
             hits += 1
     return hits >= 2

@@ -202,19 +202,15 @@ PARTICIPLES: Final = frozenset(("dit", "écrit", "geschrieben", "detto", "scritt
 AUXILIARIES: Final = frozenset(("a", "hat", "ha", "heeft"))
 # The word between a name and its date: "NAME le DATE", "am", "el", "il", "op", "em"
 ON: Final = ("le", "am", "el", "il", "op", "em")
-# "Publié par NAME", "Publicado por NAME": the words before a name (any case)
-POSTED_BY: Final = (
-    "par por door publié posté écrit gepostet geschrieben publicado escrito pubblicato "
-    "postato scritto geplaatst"
-).split()
-# "von NAME": as written ("Von" opens names)
-BY: Final = ("von",)
-# "Par NAME", "Von NAME", "Por NAME", "Door NAME": an article's byline, as "By NAME"
-BYLINE_BY: Final = ("par", "von", "por", "door")
-# "Publié par NAME", "Veröffentlicht von NAME", "Publicado por NAME": the verb before it
+# "Par NAME", "Von NAME", "Por NAME", "Door NAME": "by" before a name, an article's writer's
+# or a commenter's
+BY: Final = ("par", "von", "por", "door")
+# Those read only as written before a commenter's name ("Von" opens names: "Von Miller")
+CASED_BY: Final = frozenset(("von",))
+# "Publié par NAME", "Veröffentlicht von NAME", "Publicado por NAME": the verb before "by"
 PUBLISHED: Final = (
-    "publié posté écrit veröffentlicht geschrieben publicado escrito pubblicato scritto "
-    "gepubliceerd geplaatst"
+    "publié posté écrit veröffentlicht geschrieben gepostet publicado escrito pubblicato "
+    "postato scritto gepubliceerd geplaatst"
 ).split()
 # Buttons beside a comment
 BUTTONS: Final = (

@@ -53,13 +53,14 @@ UI_WORDS = frozenset(
 UI_JOINERS = frozenset("this to in or".split())
 LEAD_WORDS = frozenset(
     "posted written submitted comment commented reply added by on at from".split()
-    + languages.POSTED_BY
+    + languages.PUBLISHED
+    + [word for word in languages.BY if word not in languages.CASED_BY]
 )
 TAIL_WORDS = frozenset(
     "says said wrote writes added replied commented posted on at by | / • · - – — ,".split()
 )
 # The same words in other languages, as written (lowercase: "Minh Le" and "Dice" are names)
-OTHER_LEAD_WORDS = frozenset(languages.BY)
+OTHER_LEAD_WORDS = languages.CASED_BY
 OTHER_TAIL_WORDS = frozenset(
     (*languages.SAYS, *languages.SAID, *languages.PARTICIPLES, *languages.ON)
 )

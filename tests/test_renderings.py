@@ -600,6 +600,82 @@ def test_an_author_shown_only_as_a_web_address_keeps_it_as_the_name() -> None:
     ]
 
 
+def test_a_labelled_footer_takes_any_name_even_one_that_reads_as_an_exclamation() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "Great season so far.", ""]
+    lines += ["Posted by: GoBlue! | October 14, 2012 at 06:57 PM", ""]
+    lines += ["Not so sure about the defense.", ""]
+    lines += ["Posted by: Ann Lee | October 15, 2012 at 04:54 AM", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("GoBlue!", "Great season so far."),
+        ("Ann Lee", "Not so sure about the defense."),
+    ]
+
+
+def test_a_body_line_with_a_clock_time_is_no_header_beside_names_over_dates() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "3 Comments", ""]
+    lines += ["Tim Doe", "March 3, 2012 at 10:01 AM", "Great post, thanks.", "Reply", ""]
+    lines += ["Bob Ray", "March 4, 2012 at 10:01 AM", "Me too.", "", "Update 10:45 am: see above."]
+    lines += ["Reply", "", "Cy Dee", "March 4, 2012 at 11:01 AM", "Last one.", "Reply", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Tim Doe", "Great post, thanks."),
+        ("Bob Ray", "Me too.\n\nUpdate 10:45 am: see above."),
+        ("Cy Dee", "Last one."),
+    ]
+
+
+def test_a_comment_that_is_only_a_plus_one_keeps_it_as_its_body() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "3 Comments", ""]
+    lines += ["Tim Doe says:", "March 3, 2012 at 10:01 AM", "Great post, thanks.", "Reply", ""]
+    lines += ["Bob Ray says:", "March 4, 2012 at 10:01 AM", "+1", "Reply", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Tim Doe", "Great post, thanks."),
+        ("Bob Ray", "+1"),
+    ]
+
+
+def test_quotation_headers_in_bodies_do_not_outrank_the_dated_headers_of_the_thread() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "5 Comments", ""]
+    lines += ["Tim Doe on March 3, 2012 at 10:01 AM", "Great post, thanks.", ""]
+    lines += ["Ann Lee on March 3, 2012 at 11:01 AM", "I disagree with this.", ""]
+    lines += ["Bob Ray on March 4, 2012 at 9:01 AM", "Tim Doe wrote:", "", "Great post, thanks."]
+    lines += ["", "Not really.", "", "Cy Dee on March 4, 2012 at 10:01 AM", "Ann Lee wrote:", ""]
+    lines += ["I disagree with this.", "", "Why?", "", "Di Eve on March 4, 2012 at 11:01 AM"]
+    lines += ["Last one.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.parent_position) for c in page.comments] == [
+        ("Tim Doe", None),
+        ("Ann Lee", None),
+        ("Bob Ray", 0),
+        ("Cy Dee", 1),
+        ("Di Eve", None),
+    ]
+    assert page.comments[2].body == "Tim Doe wrote:\n\nGreat post, thanks.\n\nNot really."
+
+
+def test_a_quotation_header_of_another_verb_stays_in_the_body_of_a_said_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "4 Comments", ""]
+    lines += ["Tim Doe said...", "Great post, thanks.", "March 3, 2012 at 10:01 AM", ""]
+    lines += ["Ann Lee said...", "I disagree with this.", "March 3, 2012 at 11:01 AM", ""]
+    lines += ["Bob Ray said...", "Tim Doe wrote:", "", "Great post, thanks.", "", "Not really."]
+    lines += ["March 4, 2012 at 10:01 AM", "", "Cy Dee said...", "Last one."]
+    lines += ["March 4, 2012 at 11:01 AM", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text, c.parent_position) for c in page.comments] == [
+        ("Tim Doe", "March 3, 2012 at 10:01 AM", None),
+        ("Ann Lee", "March 3, 2012 at 11:01 AM", None),
+        ("Bob Ray", "March 4, 2012 at 10:01 AM", 0),
+        ("Cy Dee", "March 4, 2012 at 11:01 AM", None),
+    ]
+
+
 def test_a_date_and_a_time_joined_by_a_dot_are_one_time_under_the_name() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     lines += ["", "", "Tyler Stambaugh", "November 5, 2012 · 8:23 PM", "", "Anyone there?", ""]

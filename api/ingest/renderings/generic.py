@@ -63,6 +63,8 @@ LONG_ASCII_WORD = re.compile(r"[A-Za-z]{8,}")
 # A name with a count after it: "Anonymous 166 points", "kd 1 point"
 SCORED = re.compile(r"^(?P<name>.*?\S)\s+[+\-\u2212]?[\d,]{1,7}\s+(?P<unit>[^\W\d_]{2,12})$")
 SEPARATORS = "•·—–|/"
+# What shows a day, not only a time of day: a year, a numeric date, a word ("March", "ago")
+DAY_SHOWN = re.compile(r"\d{4}|\d[/.-]\d|[^\W\d_]{3,}")
 
 
 def skip_head(lines: Sequence[str]) -> int:
@@ -391,7 +393,7 @@ def _of_template(
             again = read_meta(lines, at, flip=True)
             if again is not None and again[0] == best and again[1].line > end:
                 key, meta = again
-        if key == best or (key == twin and metas):
+        if key == best or (key == twin and metas and _days_alike(meta, metas[-1])):
             metas.append(meta)
             end = meta.last if meta.last is not None else meta.line
     return metas
@@ -405,6 +407,14 @@ def _twin(key: str) -> str | None:
     if key in ("N/Dn", "N/DTn"):
         return f"nD{key[3:-1]}"
     return None
+
+
+def _days_alike(meta: Meta, other: Meta) -> bool:
+    """Whether both show a day, or neither does: a twin header shows its time as the page's
+    others do ("Update 10:45 am: ..." in a body is no header beside "NAME / March 3, 2012 at
+    10:01 AM")."""
+    shown = [m.posted_text is not None and DAY_SHOWN.search(m.posted_text) for m in (meta, other)]
+    return bool(shown[0]) == bool(shown[1])
 
 
 def _gap_before(lines: Sequence[str], at: int) -> int:

@@ -327,6 +327,7 @@ def body_text(lines: Sequence[str], start: int, end: int, *, buttons: bool = Tru
     buttons left out (unless `buttons` is False)."""
     paragraphs: list[str] = []
     current: list[str] = []
+    score = ""  # a line of buttons without a letter ("+1"), the body when nothing else is
     for line in lines[start:end]:
         text = line.strip()
         if text and not (buttons and len(text) <= UI_LONGEST and is_ui(text)):
@@ -334,9 +335,11 @@ def body_text(lines: Sequence[str], start: int, end: int, *, buttons: bool = Tru
         elif not text and current:
             paragraphs.append("\n".join(current))
             current = []
+        elif text and not score and not any(c.isalpha() for c in text):
+            score = text
     if current:
         paragraphs.append("\n".join(current))
-    return "\n\n".join(paragraphs)
+    return "\n\n".join(paragraphs) if paragraphs else score
 
 
 def heading_above(lines: Sequence[str], at: int) -> int:

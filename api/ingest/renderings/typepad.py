@@ -18,6 +18,7 @@ from api.ingest.renderings.shapes import (
     body_text,
     clean_name,
     from_footers,
+    loose_name,
     plausible_name,
 )
 from api.ingest.times import find_time
@@ -41,7 +42,8 @@ def _metas(lines: Sequence[str]) -> list[Meta]:
         if span is None:
             continue
         name = clean_name(rest[: span[0]])
-        if plausible_name(name):
+        # The label says a name follows, whatever its words ("GoBlue!")
+        if plausible_name(name) or loose_name(name):
             metas.append(Meta(i, name, rest[span[0] : span[1]].strip()))
     return metas
 

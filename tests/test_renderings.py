@@ -676,6 +676,28 @@ def test_a_quotation_header_of_another_verb_stays_in_the_body_of_a_said_comment(
     ]
 
 
+@pytest.mark.parametrize(
+    "footer",
+    ["Posted by: {name} | {date}", "by {name} on {date}"],
+    ids=["labelled", "by-on"],
+)
+def test_a_first_body_ending_in_a_line_with_a_time_is_read_whole(footer: str) -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "", "Me too.", "", "Update 10:45 am: see above."]
+    lines += [footer.format(name="Tim Doe", date="March 3, 2012 at 10:01 AM"), ""]
+    lines += ["I disagree with this."]
+    lines += [footer.format(name="Ann Lee", date="March 3, 2012 at 11:01 AM"), ""]
+    lines += ["Last one."]
+    lines += [footer.format(name="Cy Dee", date="March 4, 2012 at 9:01 AM"), "", "Leave a Reply"]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Tim Doe", "Me too.\n\nUpdate 10:45 am: see above."),
+        ("Ann Lee", "I disagree with this."),
+        ("Cy Dee", "Last one."),
+    ]
+    assert page.sections[-1][-1].text == "The article says something long enough to be prose."
+
+
 def test_a_date_and_a_time_joined_by_a_dot_are_one_time_under_the_name() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     lines += ["", "", "Tyler Stambaugh", "November 5, 2012 · 8:23 PM", "", "Anyone there?", ""]

@@ -356,9 +356,10 @@ def heading_above(lines: Sequence[str], at: int) -> int:
     return start
 
 
-def gap_above(lines: Sequence[str], at: int, floor: int) -> int:
+def gap_above(lines: Sequence[str], at: int, floor: int, *, opened: bool = False) -> int:
     """The first body line above a footer at `at`: after a heading or a gap of GAP blank
-    lines (or at `floor`)."""
+    lines (or at `floor`). With `opened`, a dated line right above the footer is the body's
+    own last line, not the article's footer."""
     first = at
     run = 0
     for i in range(at - 1, max(floor - 1, at - WINDOW - 1), -1):
@@ -370,7 +371,7 @@ def gap_above(lines: Sequence[str], at: int, floor: int) -> int:
             continue
         if is_heading(line) or is_chrome(line):
             return i if first == at else first
-        span = find_time(line) if short(line) else None
+        span = find_time(line) if short(line) and (first < at or not opened) else None
         if span is not None and any(c.isdigit() for c in line[span[0] : span[1]]):
             return first  # the article's own dated footer
         run = 0
@@ -568,6 +569,8 @@ def from_footers(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> Sec
     if not metas:
         return None
     first = gap_above(lines, metas[0].line, floor)
+    if first == metas[0].line:  # the first comment's last line holds a time ("Update 10:45")
+        first = gap_above(lines, first, floor, opened=True)
     start = heading_above(lines, first)  # the section's heading ("12 Comments") is its own
     comments: list[RawComment] = []
     for meta in metas:
@@ -587,6 +590,11 @@ def _text(line: str) -> bool:
     return bool(line.strip()) and (len(line) > UI_LONGEST or not is_ui(line))
 
 
+def _text_below(lines: Sequence[str], start: int) -> bool:
+    """Whether a body follows from `start` (before a reply form, footer or long gap)."""
+    return any(map(_text, lines[start : end_below(lines, start, len(lines))]))
+
+
 def _typical_body(lines: Sequence[str], metas: list[Meta]) -> int:
     """The median number of text lines between one meta line and the next (4 for a lone one)."""
     between = sorted(sum(map(_text, lines[a.line + 1 : b.line])) for a, b in pairwise(metas))
@@ -601,9 +609,13 @@ def placement(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> str:
     # counts between meta lines are.
     first_body = gap_above(lines, metas[0].line, floor)
     before = sum(map(_text, lines[first_body : metas[0].line]))
-    if not before:
-        return "header"
     last = metas[-1].last if metas[-1].last is not None else metas[-1].line
+    if not before:
+        # A dated line right above the first meta line: the article's own footer, or the
+        # last line of a first body that nothing follows the last meta line of.
+        if gap_above(lines, metas[0].line, floor, opened=True) == metas[0].line:
+            return "header"
+        return "footer" if not _text_below(lines, last + 1) else "header"
     after_end = end_below(lines, last + 1, len(lines))
     after = sum(map(_text, lines[last + 1 : after_end]))
     above = 0

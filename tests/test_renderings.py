@@ -302,6 +302,20 @@ def test_a_deck_under_the_headline_is_not_the_title() -> None:
     )
 
 
+@pytest.mark.parametrize("buttons", ["Share this: Facebook Twitter Email", "Tweet", "Print Email"])
+def test_sharing_buttons_between_title_and_byline_are_neither_title_nor_text(buttons: str) -> None:
+    page = parse_page(
+        "The Dangerous Hubris of the Startup World\n\n"
+        f"{buttons}\n\n"
+        "by Rand Fish on January 31, 2011\n\n"
+        "Students of history will almost certainly know the seven deadly sins.\n"
+    )
+    assert (page.title, page.byline) == ("The Dangerous Hubris of the Startup World", "Rand Fish")
+    assert [b.text for s in page.sections for b in s] == [
+        "Students of history will almost certainly know the seven deadly sins."
+    ]
+
+
 def test_a_subject_line_above_each_header_does_not_make_it_a_footer() -> None:
     section = "\n\n\n".join(
         f"{subject}\nwritten by {name}, October {day}, 2012\n{body}\n"

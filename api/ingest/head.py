@@ -81,6 +81,13 @@ COUNTER = re.compile(
     r"^\W*\d+\s*(?:comments?|responses?|replies|views?|votes?|shares?|likes?)\W*$",
     re.IGNORECASE,
 )
+# Sharing buttons: "Share this: Facebook Twitter Email", "Tweet", "Print Email"
+SHARING = frozenset(
+    "share sharing tweet twitter facebook email e-mail mail print pin linkedin reddit digg "
+    "pinterest stumbleupon whatsapp google+".split()
+)
+SHARING_TOO = frozenset("this it post article story on via more save like the and".split())
+WORD = re.compile(r"[\w+-]+")
 
 # Where prose names the writer: a guest post's first lines, the article's last ones
 PROSE_LINES = 3
@@ -160,6 +167,17 @@ def is_noise(line: str) -> bool:
         or HEADING.match(text) is not None
         or CRUMB.search(text) is not None
         or not any(c.isalpha() for c in text)
+        or _sharing(text)
+    )
+
+
+def _sharing(text: str) -> bool:
+    """A line of sharing buttons, never a title."""
+    words = WORD.findall(text.lower())
+    return (
+        0 < len(words) <= 12
+        and any(w in SHARING for w in words)
+        and all(w in SHARING or w in SHARING_TOO for w in words)
     )
 
 

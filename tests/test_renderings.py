@@ -712,6 +712,22 @@ def test_a_first_body_ending_in_a_line_with_a_time_is_read_whole(footer: str) ->
     assert page.sections[-1][-1].text == "The article says something long enough to be prose."
 
 
+def test_an_archive_of_months_after_the_thread_is_not_a_comment() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "3 Comments", ""]
+    lines += ["Tim Doe", "November 12th, 2012", "Great post, thanks.", ""]
+    lines += ["Ann Lee", "November 13th, 2012", "I disagree with this.", ""]
+    lines += ["Cy Dee", "November 14th, 2012", "Last one.", "", "Leave a Reply", ""]
+    lines += ["Archives", "", "November 2012", "October 2012", "September 2012", ""]
+    lines += ["Categories", "", "News", "Uncategorized", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.posted_text) for c in page.comments] == [
+        ("Tim Doe", "November 12th, 2012"),
+        ("Ann Lee", "November 13th, 2012"),
+        ("Cy Dee", "November 14th, 2012"),
+    ]
+
+
 def test_a_date_and_a_time_joined_by_a_dot_are_one_time_under_the_name() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     lines += ["", "", "Tyler Stambaugh", "November 5, 2012 · 8:23 PM", "", "Anyone there?", ""]

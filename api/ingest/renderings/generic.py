@@ -46,7 +46,7 @@ from api.ingest.renderings.shapes import (
     time_after,
     with_depths,
 )
-from api.ingest.times import find_time
+from api.ingest.times import MONTH, find_time
 
 NAME = "generic"
 CEILING = 0.3  # the most `detect` answers
@@ -63,6 +63,8 @@ LONG_ASCII_WORD = re.compile(r"[A-Za-z]{8,}")
 # A name with a count after it: "Anonymous 166 points", "kd 1 point"
 SCORED = re.compile(r"^(?P<name>.*?\S)\s+[+\-\u2212]?[\d,]{1,7}\s+(?P<unit>[^\W\d_]{2,12})$")
 SEPARATORS = "•·—–|/"
+# A month and its year alone ("November 2012"): an archive's link, never a comment's time
+MONTH_YEAR = re.compile(rf"{MONTH}\.?,?\s{{1,3}}\d{{4}}", re.IGNORECASE)
 # What shows a day, not only a time of day: a year, a numeric date, a word ("March", "ago")
 DAY_SHOWN = re.compile(r"\d{4}|\d[/.-]\d|[^\W\d_]{3,}")
 
@@ -176,6 +178,8 @@ def read_meta(
     if span is None:
         return None
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
+    if when[:1].isalpha() and MONTH_YEAR.fullmatch(when.strip()) is not None:
+        return None
     if words > 6 and not any(map(str.isdigit, when)):
         return None  # "today" in a sentence
     if before.count("(") > before.count(")") and len(before.replace("(", " ").split()) > 3:

@@ -172,10 +172,15 @@ def is_noise(line: str) -> bool:
 
 
 def _sharing(text: str) -> bool:
-    """A line of sharing buttons, never a title."""
-    words = WORD.findall(text.lower())
+    """A line of sharing buttons, never a title: it opens with one ("Share this: ...",
+    "Tweet"), and most lines are turned away by their first word."""
+    lowered = text.lower()
+    first = WORD.search(lowered)
+    if first is None or first[0] not in SHARING:
+        return False
+    words = WORD.findall(lowered)
     return (
-        0 < len(words) <= 12
+        len(words) <= 12
         and any(w in SHARING for w in words)
         and all(w in SHARING or w in SHARING_TOO for w in words)
     )

@@ -178,7 +178,7 @@ def read_meta(
     if span is None:
         return None
     before, when, after = line[: span[0]], line[span[0] : span[1]], line[span[1] :]
-    if when[:1].isalpha() and MONTH_YEAR.fullmatch(when.strip()) is not None:
+    if when[-4:].isdigit() and when[:1].isalpha() and MONTH_YEAR.fullmatch(when) is not None:
         return None
     if words > 6 and not any(map(str.isdigit, when)):
         return None  # "today" in a sentence

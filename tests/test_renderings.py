@@ -728,6 +728,24 @@ def test_an_archive_of_months_after_the_thread_is_not_a_comment() -> None:
     ]
 
 
+def test_names_with_brackets_or_several_words_fit_a_recurring_bracketed_date() -> None:
+    lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
+    lines += ["", "", "5 Comments", ""]
+    lines += ["Sharon in Chicago (May 20, 2012 at 12:55 AM)", "Lovely.", ""]
+    lines += ["MJ of Lucky 7 Design (May 18, 2012 at 08:40 AM)", "So pretty!", ""]
+    lines += ["Jan (The French Tangerine) (May 18, 2012 at 07:57 AM)", "I want one.", ""]
+    lines += ["Emma Moore (May 17, 2012 at 03:22 PM)", "Nice work.", ""]
+    lines += ["Leslie W. (May 16, 2012 at 09:12 AM)", "Very nice.", ""]
+    page = parse_page("\n".join(lines))
+    assert [(c.author, c.body) for c in page.comments] == [
+        ("Sharon in Chicago", "Lovely."),
+        ("MJ of Lucky 7 Design", "So pretty!"),
+        ("Jan (The French Tangerine)", "I want one."),
+        ("Emma Moore", "Nice work."),
+        ("Leslie W.", "Very nice."),
+    ]
+
+
 def test_a_date_and_a_time_joined_by_a_dot_are_one_time_under_the_name() -> None:
     lines = ["A Title Line", "", "The article says something long enough to be prose.", ""]
     lines += ["", "", "Tyler Stambaugh", "November 5, 2012 · 8:23 PM", "", "Anyone there?", ""]

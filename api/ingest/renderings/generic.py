@@ -182,8 +182,12 @@ def read_meta(
         return None
     if words > 6 and not any(map(str.isdigit, when)):
         return None  # "today" in a sentence
-    if before.count("(") > before.count(")") and len(before.replace("(", " ").split()) > 3:
-        return None  # "A Title (Source, DATE)": a citation, not a comment's meta line
+    if (
+        not loose
+        and before.count("(") > before.count(")")
+        and len(before.replace("(", " ").split()) > 3
+    ):
+        return None  # "A Title (Source, DATE)": a citation, unless it fits the page's template
     name = clean_name(before)
     if name and is_ui(name) and any(c.isalpha() for c in name):
         name = ""  # "Reply · Like · DATE": buttons (not a name of digits, "4-6-3")

@@ -23,14 +23,13 @@ from api.ingest.renderings.shapes import (
     short,
     with_depths,
 )
-from api.ingest.times import find_time
+from api.ingest.times import DIGIT, find_time
 
 VERBS = ("say", "said", "wrote", "added")  # searched in lowercased lines
 ON = re.compile(r"^\W*on\b", re.IGNORECASE)  # "On DATE, NAME said": the word before the date
 INLINE_REPLY = re.compile(r"^(?P<name>\S.{0,59}?)\s+reply:$", re.IGNORECASE)
 # A name whose letters the crawl lost ("????? says:", a name in a script it could not keep)
 MAX_LOST = 40
-DIGIT = re.compile(r"\d")
 QUOTE_REACH = 12  # lines below a comment's header within which a quotation's header may stand
 LONG_HEADER = 32  # words of a header whose date line below vouches for it
 

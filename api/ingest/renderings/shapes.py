@@ -616,8 +616,7 @@ def placement(lines: Sequence[str], metas: list[Meta], floor: int = 0) -> str:
         if gap_above(lines, metas[0].line, floor, opened=True) == metas[0].line:
             return "header"
         return "footer" if not _text_below(lines, last + 1) else "header"
-    after_end = end_below(lines, last + 1, len(lines))
-    after = sum(map(_text, lines[last + 1 : after_end]))
+    after = _text_below(lines, last + 1)
     above = 0
     while above < metas[0].line and blank(lines[metas[0].line - above - 1]):
         above += 1

@@ -6,12 +6,41 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from api.ingest.quotes import FoundQuote
-from api.ingest.spans import LinkSpan
-from api.ingest.speakers import Speaker
 from schemas import ParagraphKind, ParentResolution
 
 CommentKind = Literal["comment", "trackback"]
+QuoteKind = Literal["speech", "title", "scare"]
+
+
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as ParsedComment (below)
+class FoundQuote:
+    """One quotation in a paragraph or comment; offsets bound the text inside the marks."""
+
+    start: int
+    end: int
+    text: str
+    kind: QuoteKind
+    nested: bool = False
+    speaker: str | None = None
+    cue: str | None = None
+    source_comment: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSpan:
+    """A URL and its offsets."""
+
+    url: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """One person within an article, under their fullest name, with every form seen."""
+
+    name: str
+    aliases: tuple[str, ...]
 
 
 @dataclass(slots=True, unsafe_hash=True)  # not frozen, as ParsedComment (below)

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, tzinfo
 from api.ingest.errors import PageError
 from api.ingest.head import looks_like_comments, read_head
 from api.ingest.identity import page_identity
-from api.ingest.model import Block, ParsedComment, ParsedPage
-from api.ingest.quotes import FoundQuote, article_quotes, comment_quotes
+from api.ingest.model import Block, FoundQuote, LinkSpan, ParsedComment, ParsedPage, Speaker
+from api.ingest.quotes import article_quotes, comment_quotes
 from api.ingest.renderings import RawComment, choose, slashdot
 from api.ingest.replies import (
     Authors,
@@ -20,8 +20,7 @@ from api.ingest.replies import (
     time_order_parents,
     without_reply_line,
 )
-from api.ingest.spans import LinkSpan, link_spans
-from api.ingest.speakers import Speaker
+from api.ingest.spans import link_spans
 from api.ingest.threads import resolve_threads
 from api.ingest.times import MONTH_WORD, local_to_utc, read_time
 

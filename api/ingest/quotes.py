@@ -23,20 +23,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import accumulate
-from typing import Literal, Protocol
+from typing import Protocol
 
+from api.ingest.model import FoundQuote, QuoteKind, Speaker
 from api.ingest.patterns import alternation, whole_word
 from api.ingest.spans import Span, quote_spans
 from api.ingest.speakers import (
     NAME_RUN,
-    Speaker,
     clean_name,
     first_name_in,
     fold_speakers,
     last_name_in,
 )
-
-QuoteKind = Literal["speech", "title", "scare"]
 
 VERBS = (
     r"says|said|say|recalled|recalls|recall|told|tells|explains|explained|added|adds|writes|"
@@ -75,20 +73,6 @@ MAX_SOURCE_CANDIDATES = 200
 MAX_NEEDLES_SEARCHED = 64
 """Quotes, at most, looked for in a page's comments before the comments' words are indexed
 for them: each look scans the comments (so the cost stays linear in the page)."""
-
-
-@dataclass(slots=True, unsafe_hash=True)  # not frozen, as ParsedComment (api.ingest.model)
-class FoundQuote:
-    """One quotation in a paragraph or comment; offsets bound the text inside the marks."""
-
-    start: int
-    end: int
-    text: str
-    kind: QuoteKind
-    nested: bool = False
-    speaker: str | None = None
-    cue: str | None = None
-    source_comment: int | None = None
 
 
 @dataclass(slots=True)

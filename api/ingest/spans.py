@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from api.ingest.model import LinkSpan
+
 OPENERS_BEFORE = frozenset(" \t\n([{—–-:;/")
 URL = re.compile(r"https?://[^\s<>\"'“”‘’()\[\]{}]+", re.IGNORECASE)
 URL_TRAILING = ".,;:!?…"
@@ -29,15 +31,6 @@ class Span:
     end: int
     nested: bool = False
     closed: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class LinkSpan:
-    """A URL and its offsets."""
-
-    url: str
-    start: int
-    end: int
 
 
 def _opens(text: str, i: int) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from api.ingest.model import Speaker
 
 # A capitalised word or an initial ("Putin", "O'Neill", "J."): the capital is factored out
 # of the two, so the pattern opens with a character set the engine scans for in C.
@@ -57,14 +58,6 @@ def first_name_in(text: str) -> str | None:
     """The capitalised run that opens `text`, as a name ("Prof Karen Dawisha of …")."""
     m = NAME_RUN.match(text.lstrip())
     return clean_name(m.group(0)) if m else None
-
-
-@dataclass(frozen=True, slots=True)
-class Speaker:
-    """One person within an article, under their fullest name, with every form seen."""
-
-    name: str
-    aliases: tuple[str, ...]
 
 
 def fold_speakers(names: Iterable[str], mentions: Iterable[str]) -> dict[str, Speaker]:

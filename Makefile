@@ -13,18 +13,26 @@ SEED_PAGES := $(wildcard fixtures/*.txt)
 
 .PHONY: run test lint typecheck pytest postgresql openapi bench bench-postgresql clean
 
-$(BIN)/threadbase: pyproject.toml
+# The parser's modules, which installing compiles (setup.py): a change to one compiles again.
+PARSER := setup.py $(wildcard api/ingest/*.py api/ingest/*/*.py)
+# The requirements of one of pyproject.toml's extras, one a line, for `pip install -r -`
+# (installing `-e '.[EXTRA]'` would build the project, and compile the parser, once more).
+EXTRA = $(BIN)/python -c 'import sys, tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"][sys.argv[1]], sep="\n")'
+
+$(BIN)/python:
 	@echo "[1/3] creating $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	@echo "[2/3] upgrading pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	@echo "[3/3] installing threadbase and its dependencies (a minute or two the first time)"
+
+$(BIN)/threadbase: $(BIN)/python pyproject.toml $(PARSER)
+	@echo "[3/3] installing threadbase and its dependencies, compiling the parser (a minute or two the first time)"
 	$(BIN)/python -m pip install --progress-bar on -e .
 	@touch $@
 
 $(VENV)/.test-deps: $(BIN)/threadbase
 	@echo "installing the test extras"
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(EXTRA) test | $(BIN)/python -m pip install --quiet -r /dev/stdin
 	@touch $@
 
 run: $(BIN)/threadbase
@@ -83,11 +91,12 @@ bench-postgresql: $(BIN)/threadbase postgresql
 	$(BIN)/python -m bench.postgres $(PG_BENCH_ARGS)
 
 $(VENV)/.bench-deps: $(BIN)/threadbase
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(EXTRA) bench | $(BIN)/python -m pip install --quiet -r /dev/stdin
 	@touch $@
 
 openapi: $(BIN)/threadbase
 	$(BIN)/threadbase openapi --output openapi.json
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache $(SDK_TS)/node_modules $(SDK_TS)/build
+	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache $(SDK_TS)/node_modules $(SDK_TS)/build
+	find api -name '*.so' -delete

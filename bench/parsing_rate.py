@@ -19,17 +19,21 @@ BENCHMARKS.md (its own section, which `bench.run` keeps).
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import pkgutil
 import platform
 import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import api.ingest
 import api.ingest.page as page_module
 from api.evaluation.pages import parse_or_empty, strip_marker
 from api.ingest.model import ParsedPage
@@ -58,6 +62,13 @@ STAGES = {
     "resolve_threads": "reply tree",
     "page_identity": "content hash",
 }
+
+
+def compiled() -> tuple[int, int]:
+    """How many of the parser's modules (`api.ingest`) are compiled extensions, of how many."""
+    names = [m.name for m in pkgutil.walk_packages(api.ingest.__path__, "api.ingest.")]
+    files = [importlib.import_module(name).__file__ or "" for name in names]
+    return sum(f.endswith(tuple(EXTENSION_SUFFIXES)) for f in files), len(files)
 
 
 def clear_caches() -> None:
@@ -156,6 +167,7 @@ def write_section(
     """Put the rates, their rows against the goal and the stage times in `path`'s parse-rate
     section, replacing the one there."""
     body = "\n".join(stages)
+    built, modules = compiled()
     met = "yes" if rate >= TARGET else "no"
     pool_met = "yes" if pool_rate >= TARGET else "no"
     rows = (
@@ -166,7 +178,8 @@ def write_section(
     )
     section = (
         f"{START}\n## Parse rate\n\n`python -m bench.parsing_rate` on {platform.machine()} "
-        f"(Python {platform.python_version()}): `parse_page` over the sample pages, marker "
+        f"(Python {platform.python_version()}; {built} of the parser's {modules} modules "
+        f"compiled by mypyc, see setup.py): `parse_page` over the sample pages, marker "
         f"lines stripped.\n\n| target | measured | goal | met |\n|---|---:|---:|:---:|\n"
         f"{rows}\n\n{summary}\n\n"
         f"```text\n{body}\n```\n{END}"
@@ -223,6 +236,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
     args = parser.parse_args()
     summary, rate, pool_rate, workers = measure(args.folder, args.rounds, args.workers)
+    built, modules = compiled()
+    print(f"{built} of the parser's {modules} modules compiled (mypyc)")
     print(summary)
     texts = [strip_marker(read_text(p))[0] for p in sorted(args.folder.glob("*.txt"))]
     stages = stage_report(texts)

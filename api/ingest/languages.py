@@ -123,7 +123,7 @@ MONTHS: Final = {
 # A month's name, a whole word (a dot may close an abbreviation)
 MONTH: Final = rf"(?:{alternation(sorted(MONTHS))})(?![^\W\d_])"
 # "12 mars 2012", "12. März 2012", "12 de marzo de 2012", "12 mars, 2012"
-DATE: Final = (
+DATE: Final[str] = (
     rf"\d{{1,2}}\.?\s{{1,3}}(?:de\s{{1,3}})?{MONTH}\.?,?\s{{1,3}}(?:de\s{{1,3}})?[1-9]\d{{3}}"
 )
 # The clock's other shapes: "14h02", "14 h 02 min" (French); "14:02 Uhr" (German)
@@ -156,7 +156,7 @@ _UNIT = rf"(?:{alternation(sorted(UNIT_SECONDS))})(?![^\W\d_])"
 # by `ago_start`, the number's `AGO_GROUP` group telling that it was so found.
 AGO_GROUP: Final = "ago"
 _AGO_LOOKBEHIND = "|".join(rf"(?<=\b{word} )" for word in AGO_BEFORE)
-AGO: Final = (
+AGO: Final[str] = (
     rf"(?=\d{{1,3}}\s{{1,2}}{_UNIT})"  # a number and a unit: every other number fails here
     rf"(?:(?P<{AGO_GROUP}>(?:{_AGO_LOOKBEHIND})\d{{1,3}}\s{{1,2}}{_UNIT})"
     rf"|\d{{1,3}}\s{{1,2}}{_UNIT}\s{{1,2}}(?:{alternation(AGO_AFTER)})(?![^\W\d_]))"

@@ -3,6 +3,7 @@ over it stopped alone, and the results in the pages' order."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import subprocess
 import sys
@@ -199,3 +200,14 @@ def test_workers_stopped_before_they_are_up_exit_quietly() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == "[(0, None), (1, None)]\n"
     assert done.stderr == ""
+
+
+def test_a_batch_closed_after_its_pool_closes_quietly() -> None:
+    """The caller leaves the pool with a batch unfinished (an error of its own), and the
+    batch is closed after: the pool's processes are stopped once, and none is started."""
+    before = set(multiprocessing.active_children())
+    with ParseWorkers(budget=30.0, workers=2) as workers:
+        batch = workers.map(measure, [(0, ("one",)), (1, ("stall",)), (2, ("stall",))])
+        assert next(batch) == (0, 3)
+    batch.close()
+    assert set(multiprocessing.active_children()) <= before

@@ -20,7 +20,7 @@ import os
 import select
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -107,7 +107,7 @@ class ParseWorkers:
 
     def map(
         self, work: Callable[..., T], jobs: Iterable[tuple[K, Sequence[object] | None]]
-    ) -> Iterator[tuple[K, T | PageError | None]]:
+    ) -> Generator[tuple[K, T | PageError | None], None, None]:
         """`(key, work(*args))` for each `(key, args)` of `jobs`, in their order; a PageError
         raised by `work` (or a page over the budget) is handed back in place of its result,
         and a job whose args are None is handed back with None, unparsed. Any other
@@ -119,10 +119,11 @@ class ParseWorkers:
         finally:
             if kept is None:
                 _stop(workers)
-            else:  # a worker left busy (the caller stopped early) is replaced
+            elif self._kept is kept:  # a worker left busy (the caller stopped early) is replaced
                 for worker in list(workers):
                     if worker.pages:
                         _replace(workers, worker)
+            # else the pool was left before the batch was closed, and stopped every worker
 
     def _map(
         self,

@@ -11,22 +11,35 @@ REDIS    := /usr/bin/redis-server
 # tests/test_readme.py loads the same files before it runs the README's examples.
 SEED_PAGES := $(wildcard fixtures/*.txt)
 
+# A pipe in a recipe fails when any command in it does.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# Plain `make` installs (and compiles) what changed.
+.DEFAULT_GOAL := $(BIN)/threadbase
 .PHONY: run test lint typecheck pytest postgresql openapi bench bench-postgresql clean
 
 # The parser's modules, which installing compiles (setup.py): a change to one compiles again.
 PARSER := setup.py $(wildcard api/ingest/*.py api/ingest/*/*.py)
-# The requirements of one of pyproject.toml's extras, one a line, for `pip install -r -`
+# Whether the venv's Python can build extensions: a C compiler and its own headers.
+CAN_COMPILE = command -v cc >/dev/null && test -f "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h"
+# The requirements of one of pyproject.toml's extras, one a line, for `pip install -r /dev/stdin`
 # (installing `-e '.[EXTRA]'` would build the project, and compile the parser, once more).
 EXTRA = $(BIN)/python -c 'import sys, tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"][sys.argv[1]], sep="\n")'
 
-$(BIN)/python:
+$(VENV)/.created:
 	@echo "[1/3] creating $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	@echo "[2/3] upgrading pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
 
-$(BIN)/threadbase: $(BIN)/python pyproject.toml $(PARSER)
+# Installing compiles the parser where a C compiler and Python's headers are found (Debian's
+# gcc and python3-dev, installed when missing; without them the parser runs uncompiled). The
+# extensions of an earlier build are deleted first: none outlives its module or its source.
+$(BIN)/threadbase: $(VENV)/.created pyproject.toml $(PARSER)
+	@$(CAN_COMPILE) || (echo "installing Debian's gcc and python3-dev to compile the parser" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc python3-dev) || echo "no C compiler or Python headers: the parser is installed uncompiled"
 	@echo "[3/3] installing threadbase and its dependencies, compiling the parser (a minute or two the first time)"
+	find api/ingest -name '*.so' -delete
 	$(BIN)/python -m pip install --progress-bar on -e .
 	@touch $@
 

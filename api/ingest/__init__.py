@@ -1,9 +1,9 @@
 """Parsing crawled pages: the article, its quotes and its comment threads (`page.parse_page`).
 
 An install compiles most of these modules with mypyc (see setup.py), building each extension
-beside its source. In a checkout, importing the package warns when a module changed after
-it was compiled: Python imports the extension, so the change would go unseen until `make`
-(or `pip install -e .`) builds it again.
+beside its source. In a checkout, importing the package warns when a module changed (or was
+deleted) after it was compiled: Python imports the extension, so the change would go unseen
+until `make` builds the extensions again.
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ from pathlib import Path
 
 
 def stale_sources(root: Path) -> list[Path]:
-    """The modules under `root` changed since their extension was built."""
+    """The modules under `root` whose source changed, or is gone, since their extension was
+    built (mypyc's own libraries beside them, `NAME__mypyc`, have no source of their own)."""
     stale: set[Path] = set()
     for suffix in EXTENSION_SUFFIXES:
         for built in root.rglob("*" + suffix):
-            source = built.with_name(built.name.removesuffix(suffix) + ".py")
-            if source.is_file() and source.stat().st_mtime > built.stat().st_mtime:
+            module = built.name.removesuffix(suffix)
+            if module.endswith("__mypyc") or "." in module:  # ("x.cpython-311-….so" for ".so")
+                continue
+            source = built.with_name(module + ".py")
+            if not source.is_file() or source.stat().st_mtime > built.stat().st_mtime:
                 stale.add(source)
     return sorted(stale)
 
@@ -27,9 +31,9 @@ def stale_sources(root: Path) -> list[Path]:
 _HERE = Path(__file__).resolve().parent
 if (_HERE.parent.parent / "pyproject.toml").is_file() and (_stale := stale_sources(_HERE)):
     warnings.warn(
-        f"{', '.join(str(p.relative_to(_HERE.parent.parent)) for p in _stale)}: changed since "
-        "compiled; Python imports the compiled module, which lacks the change. Run `make` (or "
-        "`pip install -e .`) to compile again",
+        f"{', '.join(str(p.relative_to(_HERE.parent.parent)) for p in _stale)}: changed or "
+        "deleted since compiled; Python imports the compiled module, which lacks the change. "
+        "Run `make` to compile again",
         RuntimeWarning,
         stacklevel=2,
     )

@@ -122,8 +122,11 @@ SEED_LINES = normalise(SEED.read_text(encoding="utf-8")).split("\n")
 
 
 @st.composite
-def mutated_seed(draw: st.DrawFn) -> str:
+def mutated_seed(draw: st.DrawFn) -> tuple[str, frozenset[str]]:
+    """The seed page with lines dropped, doubled, swapped, inserted or cut off: its text, and
+    the lines inserted."""
     lines = list(SEED_LINES)
+    inserted: set[str] = set()
     for _ in range(draw(st.integers(1, 8))):
         op = draw(st.sampled_from(["drop", "dup", "swap", "garbage", "truncate"]))
         i = draw(st.integers(0, len(lines) - 1))
@@ -135,17 +138,23 @@ def mutated_seed(draw: st.DrawFn) -> str:
             j = draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
         elif op == "garbage":
-            lines.insert(i, draw(st.text(max_size=80)).replace("\n", " "))
+            line = draw(st.text(max_size=80)).replace("\n", " ")
+            lines.insert(i, line)
+            inserted.add(line)
         else:
             lines = lines[: max(i, 1)]
         if not lines:
             lines = [""]
-    return "\n".join(lines)
+    return "\n".join(lines), frozenset(inserted)
 
 
 @PROFILE
 @given(mutated_seed())
-def test_mutated_seed_keeps_one_comment_per_header(text: str) -> None:
+def test_mutated_seed_keeps_one_comment_per_header(mutated: tuple[str, frozenset[str]]) -> None:
+    """Each of the seed's headers left is one comment, and nothing else of the seed is one. A
+    line inserted may read as a header of another rendering (a name alone under a paragraph
+    is Disqus's): a comment by it is its own."""
+    text, inserted = mutated
     try:
         page = parse_page(text)
     except PageError:
@@ -153,6 +162,7 @@ def test_mutated_seed_keeps_one_comment_per_header(text: str) -> None:
     lines = normalise(text).split("\n")
     title_at = next(i for i, line in enumerate(lines) if line.strip())
     headers = [line for line in lines[title_at + 1 :] if match_header(line.strip())]
-    assert len(page.comments) == len(headers)
+    seeded = [c for c in page.comments if not (c.author and any(c.author in x for x in inserted))]
+    assert len(seeded) == len(headers)
     assert all(not match_header(line) for c in page.comments for line in c.body.split("\n"))
     check_tree(page)

@@ -2185,3 +2185,10 @@ def test_the_heading_over_comments_signed_after_their_bodies_leaves_the_article(
     page = parse_page(BRIDGE + "4 Comments\n\n" + "\n\n".join(posts) + "\n\nLeave a Reply\n")
     assert [c.author for c in page.comments] == [name for name, _, _ in POSTERS]
     assert [b.text for s in page.sections for b in s][-1] == "Traffic was light in the morning."
+
+
+def test_a_divider_after_a_wide_gap_is_no_unsigned_comment() -> None:
+    """ "* * *" ending the page after a wide gap has no word in it: a divider, not a comment
+    (and not an author-less comment the reader would show)."""
+    page = parse_page(ARTICLE + "\n" * 7 + "* * *\n")
+    assert page.comments == []

@@ -718,8 +718,8 @@ def _unsigned_after_gap(lines: Sequence[str]) -> list[int]:
         start -= gap
     if start - _gap_before(lines, start) <= 0 or not text:
         return []  # the page's only text: an article
-    if sum(len(line.split()) for line in text) < 3:
-        return []
+    if sum(len(WORDS.findall(line)) for line in text) < 3:
+        return []  # two words at most, or none at all (a divider: "* * *")
     for line in text:
         stripped = line.strip()
         if find_time(stripped) is not None or is_heading(stripped) or is_chrome(stripped):

@@ -21,8 +21,8 @@ from setuptools import Extension, setup
 
 PACKAGE = Path("api/ingest")
 # Left interpreted:
-# - `model`: the parsed page's dataclasses, which msgspec reads the annotations of (packing a
-#   page between processes); a compiled class keeps none it can read.
+# - `model`: the parsed page's dataclasses, whose annotations msgspec reads to pack a page
+#   between processes (it misread those of the compiled classes: "Expected `type`").
 # - `errors` and `packed`: what crosses between parser processes by pickle; nothing to speed up.
 # - `page`: `bench.parsing_rate` times each stage by wrapping the functions `parse_page`
 #   calls, which a compiled caller would call directly.

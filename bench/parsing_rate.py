@@ -28,7 +28,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC
-from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -68,8 +67,8 @@ def compiled() -> tuple[int, int]:
     """How many of the parser's modules (`api.ingest`) are compiled extensions, of how many."""
     found = pkgutil.walk_packages(api.ingest.__path__, "api.ingest.")
     names = [m.name for m in found if not m.name.endswith("__mypyc")]  # (mypyc's own)
-    files = [importlib.import_module(name).__file__ or "" for name in names]
-    return sum(f.endswith(tuple(EXTENSION_SUFFIXES)) for f in files), len(files)
+    modules = [importlib.import_module(name) for name in names]
+    return sum(map(api.ingest.compiled, modules)), len(modules)
 
 
 def clear_caches() -> None:

@@ -18,21 +18,17 @@ import api.ingest.quotes
 import api.ingest.renderings.generic
 import api.ingest.replies
 import api.ingest.times
-from api.ingest import stale_sources
+from api.ingest import compiled, stale_sources
 from api.ingest.page import parse_page
 
 ROOT = Path(__file__).resolve().parent.parent
 HOT = [api.ingest.times, api.ingest.renderings.generic, api.ingest.replies, api.ingest.quotes]
 
 
-def _compiled(path: str | None) -> bool:
-    return path is not None and any(path.endswith(s) for s in EXTENSION_SUFFIXES)
-
-
 @pytest.mark.skipif(bool(os.environ.get("THREADBASE_PURE")), reason="installed uncompiled")
 def test_the_parsing_modules_are_compiled() -> None:
-    assert [m.__name__ for m in HOT if not _compiled(m.__file__)] == []
-    assert not _compiled(api.ingest.page.__file__)  # left interpreted (see setup.py)
+    assert [m.__name__ for m in HOT if not compiled(m)] == []
+    assert not compiled(api.ingest.page)  # left interpreted (see setup.py)
     page = parse_page("A title\n\nA paragraph.\n\nAnn says:\nMay 5, 2012 at 9:01 am\nHello there.")
     assert [c.author for c in page.comments] == ["Ann"]
 

@@ -11,6 +11,12 @@ from __future__ import annotations
 import warnings
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
+from types import ModuleType
+
+
+def compiled(module: ModuleType) -> bool:
+    """Whether `module` was imported from an extension (compiled) rather than its source."""
+    return (module.__file__ or "").endswith(tuple(EXTENSION_SUFFIXES))
 
 
 def stale_sources(root: Path) -> list[Path]:

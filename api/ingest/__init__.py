@@ -22,15 +22,15 @@ def compiled(module: ModuleType) -> bool:
 def stale_sources(root: Path) -> list[Path]:
     """The modules under `root` whose source changed, or is gone, since their extension was
     built (mypyc's own libraries beside them, `NAME__mypyc`, have no source of their own)."""
-    stale: set[Path] = set()
-    for suffix in EXTENSION_SUFFIXES:
-        for built in root.rglob("*" + suffix):
-            module = built.name.removesuffix(suffix)
-            if module.endswith("__mypyc") or "." in module:  # ("x.cpython-311-….so" for ".so")
-                continue
-            source = built.with_name(module + ".py")
-            if not source.is_file() or source.stat().st_mtime > built.stat().st_mtime:
-                stale.add(source)
+    stale = []
+    for built in root.rglob("*"):
+        # The longest suffix first (".cpython-311-x86_64-linux-gnu.so" before ".so").
+        suffix = next((s for s in EXTENSION_SUFFIXES if built.name.endswith(s)), None)
+        if suffix is None or (module := built.name.removesuffix(suffix)).endswith("__mypyc"):
+            continue
+        source = built.with_name(module + ".py")
+        if not source.is_file() or source.stat().st_mtime > built.stat().st_mtime:
+            stale.append(source)
     return sorted(stale)
 
 
